@@ -1,0 +1,47 @@
+//! ISO 4217 currencies and their minor units, from the `iso_currency` crate's table.
+
+use crate::error::{ErrorCode, QuoteError};
+
+/// A validated ISO 4217 currency with its minor units (0, 2 or 3 for active currencies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Currency {
+    code: [u8; 3],
+    minor_units: u32,
+}
+
+impl Currency {
+    /// Looks a code up in ISO 4217. Codes without minor units (gold, SDR, …) and
+    /// anything not exactly three upper-case letters are `invalid_currency`.
+    ///
+    /// ```
+    /// use seatquote_core::currency::Currency;
+    /// assert_eq!(Currency::from_code("JPY").unwrap().minor_units(), 0);
+    /// assert_eq!(Currency::from_code("KWD").unwrap().minor_units(), 3);
+    /// assert!(Currency::from_code("usd").is_err());
+    /// ```
+    pub fn from_code(code: &str) -> Result<Self, QuoteError> {
+        const BAD: QuoteError =
+            QuoteError::new(ErrorCode::InvalidCurrency, "currency is not an ISO 4217 code");
+        let bytes = code.as_bytes();
+        if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_uppercase) {
+            return Err(BAD);
+        }
+        let iso = iso_currency::Currency::from_code(code).ok_or(BAD)?;
+        let minor_units = iso.exponent().ok_or(BAD)?;
+        Ok(Self {
+            code: [bytes[0], bytes[1], bytes[2]],
+            minor_units: u32::from(minor_units),
+        })
+    }
+
+    /// The three-letter code.
+    pub fn code(&self) -> &str {
+        // The bytes were checked to be ASCII upper-case letters in `from_code`.
+        std::str::from_utf8(&self.code).unwrap_or("XXX")
+    }
+
+    /// Digits after the decimal point in amounts of this currency.
+    pub fn minor_units(&self) -> u32 {
+        self.minor_units
+    }
+}

@@ -1,0 +1,42 @@
+//! # seatquote-core
+//!
+//! The pricing engine behind seatquote: exact money ([`money`]), ISO 4217 currencies
+//! ([`currency`]), the gross/net tax split ([`tax`]), UTC calendar dates and billing
+//! intervals ([`date`]), Cleverbridge's alignment modes ([`alignment`]), the `quote()`
+//! contract ([`quote`]) and Cleverbridge's wire format ([`wire`]).
+//!
+//! Where each pricing rule of SPEC.md lives:
+//!
+//! | rule | module |
+//! |---|---|
+//! | minor units, half-away-from-zero rounding, amount strings | [`money`], [`currency`] |
+//! | gross/net split, `gross == net + vat` | [`tax`] |
+//! | `add`/`sub` with end-of-month clamping, remaining/period days | [`date`] |
+//! | `immediate` / `nextBilling` / `extend`, `updateAction` | [`alignment`] |
+//! | validation and error codes, the §5 JSON contract | [`quote`], [`error`] |
+//!
+//! ```
+//! let out = seatquote_core::quote::quote_json(r#"{
+//!   "currency": "USD", "taxMode": "gross", "taxRate": "0.19",
+//!   "periodStart": "2025-11-13", "nextBillingDate": "2026-11-13",
+//!   "interval": { "months": 12, "days": 0 }, "changeDate": "2026-05-13",
+//!   "current": { "unitPrice": "1200.00", "quantity": 1 },
+//!   "next": { "unitPrice": "1200.00", "quantity": 2 },
+//!   "alignment": "immediate" }"#).unwrap();
+//! assert!(out.contains(r#""gross":"604.93""#));
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod alignment;
+pub mod currency;
+pub mod date;
+pub mod error;
+pub mod money;
+pub mod quote;
+pub mod tax;
+pub mod wire;
+
+pub use error::{ErrorCode, QuoteError};
+pub use quote::{quote, Quote, QuoteInput};
+pub use rust_decimal::Decimal;

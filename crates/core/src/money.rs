@@ -1,0 +1,130 @@
+//! Exact money arithmetic: half-away-from-zero rounding, exact division, amount strings.
+//!
+//! Every amount is a [`Decimal`]. Nothing here goes through `f32`/`f64`.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Rounds `x` to `minor_units` decimals, half away from zero (SPEC §1 `round`),
+/// and fixes the scale so the amount prints with exactly that many digits.
+///
+/// ```
+/// use seatquote_core::{money::round, Decimal};
+/// let d = |s: &str| s.parse::<Decimal>().unwrap();
+/// assert_eq!(round(d("2.345"), 2).to_string(), "2.35");
+/// assert_eq!(round(d("-2.345"), 2).to_string(), "-2.35");
+/// assert_eq!(round(d("1200"), 2).to_string(), "1200.00");
+/// ```
+pub fn round(x: Decimal, minor_units: u32) -> Decimal {
+    let mut r = x.round_dp_with_strategy(minor_units, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(minor_units);
+    r
+}
+
+/// Computes `round(num / den)` exactly (integer arithmetic on the mantissas, one
+/// rounding, half away from zero). `None` when `den` is zero or on overflow, which the
+/// engine's input bounds rule out.
+///
+/// ```
+/// use seatquote_core::{money::div_round, Decimal};
+/// let d = |s: &str| s.parse::<Decimal>().unwrap();
+/// // 1200 × 184 / 365 = 604.9315… → 604.93
+/// assert_eq!(div_round(d("220800.00"), d("365"), 2).unwrap().to_string(), "604.93");
+/// // 1200 / 1.19 = 1008.4033… → 1008.40
+/// assert_eq!(div_round(d("1200.00"), d("1.19"), 2).unwrap().to_string(), "1008.40");
+/// ```
+pub fn div_round(num: Decimal, den: Decimal, minor_units: u32) -> Option<Decimal> {
+    if den.is_zero() {
+        return None;
+    }
+    // num = m1 / 10^s1, den = m2 / 10^s2, so
+    // num / den × 10^dp = m1 × 10^(s2 + dp) / (m2 × 10^s1).
+    let mut n = num.mantissa().checked_mul(pow10(den.scale() + minor_units)?)?;
+    let mut d = den.mantissa().checked_mul(pow10(num.scale())?)?;
+    if d < 0 {
+        n = n.checked_neg()?;
+        d = d.checked_neg()?;
+    }
+    let mut q = n / d;
+    let r = n % d;
+    if r.checked_abs()?.checked_mul(2)? >= d {
+        q += if n < 0 { -1 } else { 1 };
+    }
+    Decimal::try_from_i128_with_scale(q, minor_units).ok()
+}
+
+fn pow10(exp: u32) -> Option<i128> {
+    10i128.checked_pow(exp)
+}
+
+/// Formats an amount with exactly `minor_units` decimals (`"2016.81"`, JPY `"1200"`,
+/// KWD `"12.500"`), without `std::fmt`. The amount must already be rounded.
+///
+/// ```
+/// use seatquote_core::{money::format_amount, Decimal};
+/// assert_eq!(format_amount("12.5".parse::<Decimal>().unwrap(), 3), "12.500");
+/// assert_eq!(format_amount("-0.5".parse::<Decimal>().unwrap(), 2), "-0.50");
+/// ```
+pub fn format_amount(amount: Decimal, minor_units: u32) -> String {
+    let mut a = amount;
+    a.rescale(minor_units);
+    let mantissa = a.mantissa();
+    let mut digits = Vec::with_capacity(40);
+    let mut m = mantissa.unsigned_abs();
+    loop {
+        digits.push(b'0' + (m % 10) as u8);
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    let scale = a.scale() as usize;
+    while digits.len() <= scale {
+        digits.push(b'0');
+    }
+    let mut out = String::with_capacity(digits.len() + 2);
+    if mantissa < 0 {
+        out.push('-');
+    }
+    for (i, &b) in digits.iter().enumerate().rev() {
+        out.push(b as char);
+        if i == scale && scale > 0 {
+            out.push('.');
+        }
+    }
+    out
+}
+
+/// Parses a plain non-negative decimal string (`"1200"`, `"0.19"`, `"1200.000000"`)
+/// with at most `max_decimals` digits after the point. No sign, exponent, spaces or
+/// other notation; at most 40 characters. `None` for anything else.
+///
+/// ```
+/// use seatquote_core::money::parse_plain_decimal;
+/// assert!(parse_plain_decimal("1200.00", 6).is_some());
+/// assert!(parse_plain_decimal("1e3", 6).is_none());
+/// assert!(parse_plain_decimal("0.1234567", 6).is_none());
+/// ```
+pub fn parse_plain_decimal(s: &str, max_decimals: u32) -> Option<Decimal> {
+    let bytes = s.as_bytes();
+    if bytes.is_empty() || bytes.len() > 40 {
+        return None;
+    }
+    let (int_part, frac_part) = match s.find('.') {
+        Some(i) => (&bytes[..i], &bytes[i + 1..]),
+        None => (bytes, &bytes[..0]),
+    };
+    if int_part.is_empty() || (s.contains('.') && frac_part.is_empty()) {
+        return None;
+    }
+    if frac_part.len() > max_decimals as usize {
+        return None;
+    }
+    if !int_part.iter().chain(frac_part).all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut mantissa: i128 = 0;
+    for &b in int_part.iter().chain(frac_part) {
+        mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+    }
+    Decimal::try_from_i128_with_scale(mantissa, frac_part.len() as u32).ok()
+}

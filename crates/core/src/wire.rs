@@ -1,0 +1,1 @@
+//! Cleverbridge Subscription API wire types (SPEC §6). Filled in with the proxy.
