@@ -1,1 +1,13 @@
-//! placeholder
+//! # seatquote (WebAssembly bindings)
+//!
+//! Thin wasm-bindgen exports over [`seatquote_core`]: `quote()` for JavaScript, and with the
+//! `widget` feature the seat-change widget rendered through web-sys. All pricing rules live
+//! in `crates/core`; nothing here computes money.
+
+#![forbid(unsafe_code)]
+
+mod js_error;
+mod js_value;
+mod quote_js;
+
+pub use quote_js::quote;

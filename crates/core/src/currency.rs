@@ -20,8 +20,10 @@ impl Currency {
     /// assert!(Currency::from_code("usd").is_err());
     /// ```
     pub fn from_code(code: &str) -> Result<Self, QuoteError> {
-        const BAD: QuoteError =
-            QuoteError::new(ErrorCode::InvalidCurrency, "currency is not an ISO 4217 code");
+        const BAD: QuoteError = QuoteError::new(
+            ErrorCode::InvalidCurrency,
+            "currency is not an ISO 4217 code",
+        );
         let bytes = code.as_bytes();
         if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_uppercase) {
             return Err(BAD);

@@ -38,7 +38,9 @@ pub fn div_round(num: Decimal, den: Decimal, minor_units: u32) -> Option<Decimal
     }
     // num = m1 / 10^s1, den = m2 / 10^s2, so
     // num / den × 10^dp = m1 × 10^(s2 + dp) / (m2 × 10^s1).
-    let mut n = num.mantissa().checked_mul(pow10(den.scale() + minor_units)?)?;
+    let mut n = num
+        .mantissa()
+        .checked_mul(pow10(den.scale() + minor_units)?)?;
     let mut d = den.mantissa().checked_mul(pow10(num.scale())?)?;
     if d < 0 {
         n = n.checked_neg()?;
@@ -124,7 +126,9 @@ pub fn parse_plain_decimal(s: &str, max_decimals: u32) -> Option<Decimal> {
     }
     let mut mantissa: i128 = 0;
     for &b in int_part.iter().chain(frac_part) {
-        mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+        mantissa = mantissa
+            .checked_mul(10)?
+            .checked_add(i128::from(b - b'0'))?;
     }
     Decimal::try_from_i128_with_scale(mantissa, frac_part.len() as u32).ok()
 }

@@ -332,7 +332,7 @@ fn amounts(s: TaxSplit, minor: u32) -> AmountsOut {
     }
 }
 
-fn text<'a>(v: &'a Scalar, err: QuoteError) -> Result<&'a str, QuoteError> {
+fn text(v: &Scalar, err: QuoteError) -> Result<&str, QuoteError> {
     v.as_str().ok_or(err)
 }
 
@@ -373,10 +373,7 @@ fn date(v: &Scalar) -> Result<Date, QuoteError> {
 }
 
 fn missing(field: &'static str) -> QuoteError {
-    QuoteError::with_message(
-        ErrorCode::InvalidInput,
-        format!("missing field `{field}`"),
-    )
+    QuoteError::with_message(ErrorCode::InvalidInput, format!("missing field `{field}`"))
 }
 
 /// Prices a seat change (SPEC §2–§5). Validation runs in a fixed order: currency,
@@ -400,9 +397,14 @@ fn missing(field: &'static str) -> QuoteError {
 pub fn quote(input: &QuoteInput) -> Result<Quote, QuoteError> {
     let currency = Currency::from_code(input.currency.as_str().unwrap_or(""))?;
     let minor = currency.minor_units();
-    let tax_mode = input.tax_mode.as_str().and_then(TaxMode::parse).ok_or(
-        QuoteError::new(ErrorCode::InvalidInput, "taxMode must be \"gross\" or \"net\""),
-    )?;
+    let tax_mode = input
+        .tax_mode
+        .as_str()
+        .and_then(TaxMode::parse)
+        .ok_or(QuoteError::new(
+            ErrorCode::InvalidInput,
+            "taxMode must be \"gross\" or \"net\"",
+        ))?;
     let tax_rate = TaxRate::parse(input.tax_rate.as_str().unwrap_or(""))?;
 
     let period_start = date(&input.period_start)?;

@@ -1,0 +1,61 @@
+//! The golden table `tests/golden.json` (shared with the Node and browser tests): every
+//! case's input must give exactly its output, or exactly its error code.
+
+use seatquote_core::quote::quote_json;
+use serde_json::Value;
+
+fn cases() -> Vec<Value> {
+    let text = include_str!("../../../tests/golden.json");
+    let doc: Value = serde_json::from_str(text).expect("golden.json is JSON");
+    doc["cases"].as_array().expect("cases array").clone()
+}
+
+#[test]
+fn golden_table() {
+    let cases = cases();
+    assert!(cases.len() >= 60, "the golden table lost cases");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case["name"].as_str().unwrap_or("?");
+        let input = case["input"].to_string();
+        match (quote_json(&input), case.get("output"), case.get("error")) {
+            (Ok(out), Some(expected), None) => {
+                let got: Value = serde_json::from_str(&out).unwrap();
+                // Byte for byte too: the contract's field order and spelling.
+                let expected_text = expected.to_string();
+                if &got != expected || out != expected_text {
+                    failures.push(format!("{name}\n  got      {out}\n  expected {expected}"));
+                }
+            }
+            (Err(e), None, Some(code)) => {
+                if e.code.as_str() != code.as_str().unwrap() {
+                    failures.push(format!(
+                        "{name}: got error {} ({}), expected {code}",
+                        e.code.as_str(),
+                        e.message
+                    ));
+                }
+                assert!(!e.message.is_empty(), "{name}: empty message");
+            }
+            (got, _, _) => failures.push(format!("{name}: got {got:?}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} golden failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_error_code_is_covered_at_least_twice() {
+    let cases = cases();
+    for code in seatquote_core::ErrorCode::ALL {
+        let n = cases
+            .iter()
+            .filter(|c| c["error"].as_str() == Some(code.as_str()))
+            .count();
+        assert!(n >= 2, "{} has {n} golden cases", code.as_str());
+    }
+}

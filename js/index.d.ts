@@ -1,0 +1,2 @@
+export * from './quote.js';
+export { default } from './quote.js';
