@@ -1,0 +1,97 @@
+//! Prometheus text-format metrics (`GET /metrics`), kept by hand: a few counters do not
+//! need a metrics framework.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use parking_lot::Mutex;
+
+use crate::upstream::UpstreamError;
+
+/// Counters of the proxy.
+#[derive(Default)]
+pub struct Metrics {
+    http: Mutex<BTreeMap<(String, u16), u64>>,
+    upstream: Mutex<BTreeMap<(&'static str, &'static str), (u64, f64)>>,
+    retries: Mutex<BTreeMap<&'static str, u64>>,
+    coalesced: Mutex<BTreeMap<&'static str, u64>>,
+    commits: Mutex<BTreeMap<&'static str, u64>>,
+    in_flight: AtomicI64,
+}
+
+impl Metrics {
+    /// Counts an HTTP response by route and status.
+    pub fn http(&self, route: &str, status: u16) {
+        *self.http.lock().entry((route.to_owned(), status)).or_default() += 1;
+    }
+
+    /// Counts an upstream call by operation and outcome.
+    pub fn upstream<T>(&self, op: &'static str, r: &Result<T, UpstreamError>, took: Duration) {
+        let outcome = match r {
+            Ok(_) => "ok",
+            Err(UpstreamError::Timeout) => "timeout",
+            Err(UpstreamError::Unavailable { .. }) => "unavailable",
+            Err(UpstreamError::Status { .. }) => "status",
+            Err(UpstreamError::Malformed(_)) => "malformed",
+        };
+        let mut m = self.upstream.lock();
+        let e = m.entry((op, outcome)).or_default();
+        e.0 += 1;
+        e.1 += took.as_secs_f64();
+    }
+
+    /// Counts a retry.
+    pub fn retry(&self, op: &'static str) {
+        *self.retries.lock().entry(op).or_default() += 1;
+    }
+
+    /// Counts a call served by an in-flight or cached identical call.
+    pub fn coalesced(&self, op: &'static str) {
+        *self.coalesced.lock().entry(op).or_default() += 1;
+    }
+
+    /// Counts a commit outcome.
+    pub fn commit(&self, outcome: &'static str) {
+        *self.commits.lock().entry(outcome).or_default() += 1;
+    }
+
+    /// Adjusts the in-flight gauge.
+    pub fn upstream_in_flight(&self, delta: i64) {
+        self.in_flight.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    /// The text exposition.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "# HELP seatquote_http_responses_total Responses by route and status.\n# TYPE seatquote_http_responses_total counter");
+        for ((route, status), n) in self.http.lock().iter() {
+            let _ = writeln!(s, "seatquote_http_responses_total{{route=\"{route}\",status=\"{status}\"}} {n}");
+        }
+        let _ = writeln!(s, "# HELP seatquote_upstream_requests_total Cleverbridge calls by operation and outcome.\n# TYPE seatquote_upstream_requests_total counter");
+        let up = self.upstream.lock();
+        for ((op, outcome), (n, _)) in up.iter() {
+            let _ = writeln!(s, "seatquote_upstream_requests_total{{op=\"{op}\",outcome=\"{outcome}\"}} {n}");
+        }
+        let _ = writeln!(s, "# HELP seatquote_upstream_seconds_total Time spent in Cleverbridge calls.\n# TYPE seatquote_upstream_seconds_total counter");
+        for ((op, outcome), (_, secs)) in up.iter() {
+            let _ = writeln!(s, "seatquote_upstream_seconds_total{{op=\"{op}\",outcome=\"{outcome}\"}} {secs:.6}");
+        }
+        drop(up);
+        let _ = writeln!(s, "# HELP seatquote_upstream_retries_total Retried Cleverbridge calls.\n# TYPE seatquote_upstream_retries_total counter");
+        for (op, n) in self.retries.lock().iter() {
+            let _ = writeln!(s, "seatquote_upstream_retries_total{{op=\"{op}\"}} {n}");
+        }
+        let _ = writeln!(s, "# HELP seatquote_upstream_coalesced_total Calls answered by an identical in-flight or cached call.\n# TYPE seatquote_upstream_coalesced_total counter");
+        for (op, n) in self.coalesced.lock().iter() {
+            let _ = writeln!(s, "seatquote_upstream_coalesced_total{{op=\"{op}\"}} {n}");
+        }
+        let _ = writeln!(s, "# HELP seatquote_commits_total Commit outcomes.\n# TYPE seatquote_commits_total counter");
+        for (o, n) in self.commits.lock().iter() {
+            let _ = writeln!(s, "seatquote_commits_total{{outcome=\"{o}\"}} {n}");
+        }
+        let _ = writeln!(s, "# HELP seatquote_upstream_in_flight Cleverbridge calls in flight.\n# TYPE seatquote_upstream_in_flight gauge\nseatquote_upstream_in_flight {}", self.in_flight.load(Ordering::Relaxed));
+        s
+    }
+}
