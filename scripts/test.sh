@@ -16,7 +16,7 @@ cargo test --workspace --quiet
 step "npm run build (release wasm, wasm-bindgen, wasm-opt -Oz)"
 bash scripts/build.sh
 step "wasm-pack test --headless --chrome (wasm-bindgen-test in Chromium)"
-CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" wasm-pack --quiet test --headless --chrome -- --features widget
+CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" wasm-pack test --headless --chrome -- --features widget
 step "node --test tests/node (the packed package in plain Node)"
 node --test --test-reporter=dot tests/node/
 if compgen -G "tests/e2e/*.test.mjs" >/dev/null; then
