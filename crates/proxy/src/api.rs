@@ -15,7 +15,9 @@ use seatquote_core::alignment::Alignment;
 use seatquote_core::currency::Currency;
 use seatquote_core::date::{Date, Interval};
 use seatquote_core::money::{format_amount, round};
-use seatquote_core::quote::{quote, AlignmentInput, IntervalInput, PriceInput, Quote, QuoteInput, Scalar};
+use seatquote_core::quote::{
+    quote, AlignmentInput, IntervalInput, PriceInput, Quote, QuoteInput, Scalar,
+};
 use seatquote_core::tax::{TaxMode, TaxRate};
 use seatquote_core::wire::{
     normalize_subscription_id, AlignmentSettings, CustomerPrice, Subscription, SubscriptionItem,
@@ -108,14 +110,29 @@ pub fn upstream_problem(e: &UpstreamError) -> Problem {
         UpstreamError::Status { status: 404, .. } => {
             Problem::not_found("no such subscription or item at Cleverbridge")
         }
-        UpstreamError::Status { status: 400 | 402, message } => {
+        UpstreamError::Status {
+            status: 400 | 402,
+            message,
+        } => {
             let m = message.to_ascii_lowercase();
             if m.contains("currency differs") {
-                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "currency_mismatch", message.clone())
+                Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "currency_mismatch",
+                    message.clone(),
+                )
             } else if m.contains("negative") {
-                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "negative_alignment", message.clone())
+                Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "negative_alignment",
+                    message.clone(),
+                )
             } else if m.contains("not active") {
-                Problem::new(StatusCode::CONFLICT, "subscription_not_active", message.clone())
+                Problem::new(
+                    StatusCode::CONFLICT,
+                    "subscription_not_active",
+                    message.clone(),
+                )
             } else {
                 Problem::upstream_error(format!("Cleverbridge refused the request: {message}"))
             }
@@ -131,7 +148,11 @@ pub fn upstream_problem(e: &UpstreamError) -> Problem {
 
 /// Checks the bearer token and that it names `subscription`. Nothing is sent upstream
 /// before this passes.
-fn authorize(app: &App, headers: &HeaderMap, subscription: &str) -> Result<CustomerClaims, Problem> {
+fn authorize(
+    app: &App,
+    headers: &HeaderMap,
+    subscription: &str,
+) -> Result<CustomerClaims, Problem> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -144,7 +165,11 @@ fn authorize(app: &App, headers: &HeaderMap, subscription: &str) -> Result<Custo
             TokenError::Expired => Problem::unauthorized("the token has expired"),
             TokenError::Invalid => Problem::unauthorized("the token is not valid"),
         })?;
-    if !claims.subs.iter().any(|s| normalize_subscription_id(s) == subscription) {
+    if !claims
+        .subs
+        .iter()
+        .any(|s| normalize_subscription_id(s) == subscription)
+    {
         return Err(Problem::forbidden());
     }
     Ok(claims)
@@ -193,7 +218,10 @@ fn unit_of(item: &SubscriptionItem, mode: TaxMode) -> Option<Decimal> {
 }
 
 fn estimate_rate(item: &SubscriptionItem, rules: &Rules) -> String {
-    let derived = match (item.next_billing_customer_net_price, item.next_billing_customer_vat_price) {
+    let derived = match (
+        item.next_billing_customer_net_price,
+        item.next_billing_customer_vat_price,
+    ) {
         (Some(n), Some(v)) if !n.0.is_zero() => {
             let r = round(v.0 / n.0, 4).normalize();
             TaxRate::parse(&r.to_string()).ok().map(|_| r.to_string())
@@ -217,8 +245,13 @@ fn context(app: &App, sub: &Subscription, running_no: u64) -> Result<ItemContext
         .filter(|i| i.is_active_on(today))
         .cloned()
         .ok_or_else(|| Problem::not_found("no such current item in this subscription"))?;
-    let rules = app.policy.rules(&item.product_id).map_err(Problem::internal)?;
-    let bad = |what: &str| Problem::upstream_error(format!("the subscription from Cleverbridge lacks {what}"));
+    let rules = app
+        .policy
+        .rules(&item.product_id)
+        .map_err(Problem::internal)?;
+    let bad = |what: &str| {
+        Problem::upstream_error(format!("the subscription from Cleverbridge lacks {what}"))
+    };
     let currency = sub
         .customer_currency_id
         .as_deref()
@@ -230,8 +263,13 @@ fn context(app: &App, sub: &Subscription, running_no: u64) -> Result<ItemContext
         u32::try_from(sub.interval_day_count.0).unwrap_or(u32::MAX),
     )
     .map_err(|_| bad("a valid interval"))?;
-    let next_billing = sub.next_billing_date.ok_or_else(|| bad("a next billing date"))?.0;
-    let period_start = next_billing.sub(interval).ok_or_else(|| bad("a valid period"))?;
+    let next_billing = sub
+        .next_billing_date
+        .ok_or_else(|| bad("a next billing date"))?
+        .0;
+    let period_start = next_billing
+        .sub(interval)
+        .ok_or_else(|| bad("a valid period"))?;
     let current_unit = unit_of(&item, rules.tax_mode).ok_or_else(|| bad("item prices"))?;
     let new_unit = rules.offer_unit_price.unwrap_or(current_unit);
     Ok(ItemContext {
@@ -262,7 +300,11 @@ async fn load_subscription(
         .await
         .map_err(|e| upstream_problem(&e))?;
     let sub = r.subscription;
-    if sub.customer_reference_id.as_deref().is_some_and(|c| c != claims.cus) {
+    if sub
+        .customer_reference_id
+        .as_deref()
+        .is_some_and(|c| c != claims.cus)
+    {
         return Err(Problem::forbidden());
     }
     Ok(sub)
@@ -320,7 +362,11 @@ pub async fn summary(
 
 fn read_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
     if body.len() > BODY_LIMIT {
-        return Err(Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the body is too large"));
+        return Err(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the body is too large",
+        ));
     }
     serde_json::from_slice(body).map_err(|e| {
         let msg = e.to_string();
@@ -363,7 +409,13 @@ impl Previewed {
     }
 }
 
-fn update_request(ctx: &ItemContext, qty: u32, mode: Alignment, preview: bool, action: seatquote_core::alignment::UpdateAction) -> UpdateSubscriptionItemRequest {
+fn update_request(
+    ctx: &ItemContext,
+    qty: u32,
+    mode: Alignment,
+    preview: bool,
+    action: seatquote_core::alignment::UpdateAction,
+) -> UpdateSubscriptionItemRequest {
     UpdateSubscriptionItemRequest {
         subscription_id: ctx.sub.id.clone(),
         running_number: WireUint(ctx.item.running_no.0),
@@ -394,7 +446,10 @@ async fn preview_change(
         return Err(Problem::new(
             StatusCode::CONFLICT,
             "subscription_not_active",
-            format!("the subscription is {}; only active subscriptions can change", ctx.sub.subscription_status.name()),
+            format!(
+                "the subscription is {}; only active subscriptions can change",
+                ctx.sub.subscription_status.name()
+            ),
         ));
     }
     let r = &ctx.rules;
@@ -402,7 +457,10 @@ async fn preview_change(
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "quantity_out_of_range",
-            format!("quantity must be from {} to {}", r.min_quantity, r.max_quantity),
+            format!(
+                "quantity must be from {} to {}",
+                r.min_quantity, r.max_quantity
+            ),
         ));
     }
     let qty = u32::try_from(qty).map_err(|_| Problem::invalid_body("quantity"))?;
@@ -415,7 +473,9 @@ async fn preview_change(
             format!("{} is not offered for this change", mode.as_str()),
         ));
     }
-    if r.offer_is_gross.is_some_and(|g| g != ctx.tax_mode.is_gross()) {
+    if r.offer_is_gross
+        .is_some_and(|g| g != ctx.tax_mode.is_gross())
+    {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "tax_mode_mismatch",
@@ -488,20 +548,40 @@ fn quote_from_upstream(
     up: &UpdateSubscriptionItemResponse,
 ) -> Result<Quote, Problem> {
     let minor = ctx.currency.minor_units();
-    if up.price_currency_id.as_deref().is_some_and(|c| c != ctx.currency.code()) {
-        return Err(Problem::upstream_error("Cleverbridge priced the preview in another currency"));
+    if up
+        .price_currency_id
+        .as_deref()
+        .is_some_and(|c| c != ctx.currency.code())
+    {
+        return Err(Problem::upstream_error(
+            "Cleverbridge priced the preview in another currency",
+        ));
     }
     let need = |v: Option<WireDecimal>, what: &str| {
         v.map(|d| format_amount(round(d.0, minor), minor))
-            .ok_or_else(|| Problem::upstream_error(format!("the Cleverbridge preview lacks {what}")))
+            .ok_or_else(|| {
+                Problem::upstream_error(format!("the Cleverbridge preview lacks {what}"))
+            })
     };
     let mut q = local.clone();
     q.alignment.net = need(up.alignment_customer_net_price, "AlignmentCustomerNetPrice")?;
     q.alignment.vat = need(up.alignment_customer_vat_price, "AlignmentCustomerVatPrice")?;
-    q.alignment.gross = need(up.alignment_customer_gross_price, "AlignmentCustomerGrossPrice")?;
-    q.next_billing.net = need(up.next_billing_customer_net_price, "NextBillingCustomerNetPrice")?;
-    q.next_billing.vat = need(up.next_billing_customer_vat_price, "NextBillingCustomerVatPrice")?;
-    q.next_billing.gross = need(up.next_billing_customer_gross_price, "NextBillingCustomerGrossPrice")?;
+    q.alignment.gross = need(
+        up.alignment_customer_gross_price,
+        "AlignmentCustomerGrossPrice",
+    )?;
+    q.next_billing.net = need(
+        up.next_billing_customer_net_price,
+        "NextBillingCustomerNetPrice",
+    )?;
+    q.next_billing.vat = need(
+        up.next_billing_customer_vat_price,
+        "NextBillingCustomerVatPrice",
+    )?;
+    q.next_billing.gross = need(
+        up.next_billing_customer_gross_price,
+        "NextBillingCustomerGrossPrice",
+    )?;
     if let Some(d) = up.next_billing_date {
         q.next_billing.date = d.0.to_iso_string();
     }
@@ -579,7 +659,8 @@ pub async fn commit(
             "the customer's consent (\"consent\": true) is required",
         ));
     }
-    let invalid = |d: &str| Problem::new(StatusCode::BAD_REQUEST, "invalid_quote_token", d.to_owned());
+    let invalid =
+        |d: &str| Problem::new(StatusCode::BAD_REQUEST, "invalid_quote_token", d.to_owned());
     let qc: QuoteClaims = app
         .signer
         .verify("quote", &b.quote_token, now_unix())
@@ -592,10 +673,13 @@ pub async fn commit(
             TokenError::Invalid => invalid("the quote token is not valid"),
         })?;
     if qc.sub != id || qc.item != running_no || qc.cus != claims.cus {
-        return Err(invalid("the quote token is for another subscription, item or customer"));
+        return Err(invalid(
+            "the quote token is for another subscription, item or customer",
+        ));
     }
     let key = format!("{}\u{1f}{}", claims.cus, idem);
-    let fingerprint = sha256_hex(format!("{id}\u{1f}{running_no}\u{1f}{}", b.quote_token).as_bytes());
+    let fingerprint =
+        sha256_hex(format!("{id}\u{1f}{running_no}\u{1f}{}", b.quote_token).as_bytes());
     let lock = key_lock(&app, &key);
     let _guard = lock.lock().await;
 
@@ -613,7 +697,11 @@ pub async fn commit(
         )
     };
     let pending = match record {
-        Some(Record::Done { fingerprint: f, status, body }) => {
+        Some(Record::Done {
+            fingerprint: f,
+            status,
+            body,
+        }) => {
             if f != fingerprint {
                 return Err(reused());
             }
@@ -661,7 +749,11 @@ pub async fn commit(
     let sub = load_subscription(&app, &claims, &id, true).await?;
     let ctx = context(&app, &sub, running_no)?;
     let fresh = preview_change(&app, &claims, &ctx, i64::from(qc.qty), &qc.mode, true).await?;
-    let qh = sha256_hex(serde_json::to_string(&fresh.quote).unwrap_or_default().as_bytes());
+    let qh = sha256_hex(
+        serde_json::to_string(&fresh.quote)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     if qh != qc.qh {
         if let Some(i) = &pending {
             let store = app.store.clone();
@@ -707,7 +799,9 @@ pub async fn commit(
                 .map_err(Problem::internal)?;
             match began {
                 Begin::Started => body,
-                Begin::TokenUsed => return Err(invalid("this quote was already committed; preview again")),
+                Begin::TokenUsed => {
+                    return Err(invalid("this quote was already committed; preview again"))
+                }
                 Begin::KeyExists => {
                     return Err(Problem::new(
                         StatusCode::CONFLICT,
@@ -720,8 +814,9 @@ pub async fn commit(
     };
 
     let mode = Alignment::parse(&qc.mode).map_err(Problem::from)?;
-    let action = seatquote_core::alignment::UpdateAction::from_wire_name(&fresh.quote.update_action)
-        .unwrap_or(seatquote_core::alignment::UpdateAction::Update);
+    let action =
+        seatquote_core::alignment::UpdateAction::from_wire_name(&fresh.quote.update_action)
+            .unwrap_or(seatquote_core::alignment::UpdateAction::Update);
     let req = update_request(&ctx, qc.qty, mode, false, action);
     match app.upstream.commit(&req).await {
         Ok(_) => {

@@ -22,7 +22,11 @@ mod upstream;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "seatquote-proxy", version, about = "seatquote merchant proxy and Cleverbridge sandbox")]
+#[command(
+    name = "seatquote-proxy",
+    version,
+    about = "seatquote merchant proxy and Cleverbridge sandbox"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

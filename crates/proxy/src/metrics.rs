@@ -10,11 +10,13 @@ use parking_lot::Mutex;
 
 use crate::upstream::UpstreamError;
 
+type UpstreamKey = (&'static str, &'static str);
+
 /// Counters of the proxy.
 #[derive(Default)]
 pub struct Metrics {
     http: Mutex<BTreeMap<(String, u16), u64>>,
-    upstream: Mutex<BTreeMap<(&'static str, &'static str), (u64, f64)>>,
+    upstream: Mutex<BTreeMap<UpstreamKey, (u64, u64)>>,
     retries: Mutex<BTreeMap<&'static str, u64>>,
     coalesced: Mutex<BTreeMap<&'static str, u64>>,
     commits: Mutex<BTreeMap<&'static str, u64>>,
@@ -24,7 +26,11 @@ pub struct Metrics {
 impl Metrics {
     /// Counts an HTTP response by route and status.
     pub fn http(&self, route: &str, status: u16) {
-        *self.http.lock().entry((route.to_owned(), status)).or_default() += 1;
+        *self
+            .http
+            .lock()
+            .entry((route.to_owned(), status))
+            .or_default() += 1;
     }
 
     /// Counts an upstream call by operation and outcome.
@@ -39,7 +45,7 @@ impl Metrics {
         let mut m = self.upstream.lock();
         let e = m.entry((op, outcome)).or_default();
         e.0 += 1;
-        e.1 += took.as_secs_f64();
+        e.1 += u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
     }
 
     /// Counts a retry.
@@ -67,16 +73,25 @@ impl Metrics {
         let mut s = String::new();
         let _ = writeln!(s, "# HELP seatquote_http_responses_total Responses by route and status.\n# TYPE seatquote_http_responses_total counter");
         for ((route, status), n) in self.http.lock().iter() {
-            let _ = writeln!(s, "seatquote_http_responses_total{{route=\"{route}\",status=\"{status}\"}} {n}");
+            let _ = writeln!(
+                s,
+                "seatquote_http_responses_total{{route=\"{route}\",status=\"{status}\"}} {n}"
+            );
         }
         let _ = writeln!(s, "# HELP seatquote_upstream_requests_total Cleverbridge calls by operation and outcome.\n# TYPE seatquote_upstream_requests_total counter");
         let up = self.upstream.lock();
         for ((op, outcome), (n, _)) in up.iter() {
-            let _ = writeln!(s, "seatquote_upstream_requests_total{{op=\"{op}\",outcome=\"{outcome}\"}} {n}");
+            let _ = writeln!(
+                s,
+                "seatquote_upstream_requests_total{{op=\"{op}\",outcome=\"{outcome}\"}} {n}"
+            );
         }
-        let _ = writeln!(s, "# HELP seatquote_upstream_seconds_total Time spent in Cleverbridge calls.\n# TYPE seatquote_upstream_seconds_total counter");
-        for ((op, outcome), (_, secs)) in up.iter() {
-            let _ = writeln!(s, "seatquote_upstream_seconds_total{{op=\"{op}\",outcome=\"{outcome}\"}} {secs:.6}");
+        let _ = writeln!(s, "# HELP seatquote_upstream_microseconds_total Time spent in Cleverbridge calls.\n# TYPE seatquote_upstream_microseconds_total counter");
+        for ((op, outcome), (_, micros)) in up.iter() {
+            let _ = writeln!(
+                s,
+                "seatquote_upstream_microseconds_total{{op=\"{op}\",outcome=\"{outcome}\"}} {micros}"
+            );
         }
         drop(up);
         let _ = writeln!(s, "# HELP seatquote_upstream_retries_total Retried Cleverbridge calls.\n# TYPE seatquote_upstream_retries_total counter");

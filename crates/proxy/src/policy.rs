@@ -119,7 +119,11 @@ impl Policy {
         let p = self.products.get(product_id).cloned().unwrap_or_default();
         let d = &self.defaults;
         let min = p.min_quantity.or(d.min_quantity).unwrap_or(1).max(1);
-        let max = p.max_quantity.or(d.max_quantity).unwrap_or(1_000_000).min(1_000_000);
+        let max = p
+            .max_quantity
+            .or(d.max_quantity)
+            .unwrap_or(1_000_000)
+            .min(1_000_000);
         if min > max {
             return Err("min_quantity > max_quantity".into());
         }
@@ -127,7 +131,10 @@ impl Policy {
             .increase_modes
             .as_ref()
             .or(d.increase_modes.as_ref())
-            .map_or_else(|| Ok(vec![Alignment::Immediate, Alignment::Extend]), |m| modes(m))?;
+            .map_or_else(
+                || Ok(vec![Alignment::Immediate, Alignment::Extend]),
+                |m| modes(m),
+            )?;
         let dec = p
             .decrease_modes
             .as_ref()
@@ -139,9 +146,9 @@ impl Policy {
         };
         let offer = match &p.offer_unit_price {
             None => None,
-            Some(s) => Some(
-                parse_plain_decimal(s, 6).ok_or("offer_unit_price must be a decimal string")?,
-            ),
+            Some(s) => {
+                Some(parse_plain_decimal(s, 6).ok_or("offer_unit_price must be a decimal string")?)
+            }
         };
         Ok(Rules {
             min_quantity: min,

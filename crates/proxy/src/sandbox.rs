@@ -29,8 +29,8 @@ use seatquote_core::quote::{quote, AlignmentInput, IntervalInput, PriceInput, Qu
 use seatquote_core::tax::{split, TaxMode, TaxRate};
 use seatquote_core::wire::{
     normalize_subscription_id, GetSubscriptionResponse, Subscription, SubscriptionItem,
-    SubscriptionStatus, UpdateSubscriptionItemRequest, UpdateSubscriptionItemResponse,
-    WireDate, WireDecimal, WireUint,
+    SubscriptionStatus, UpdateSubscriptionItemRequest, UpdateSubscriptionItemResponse, WireDate,
+    WireDecimal, WireUint,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -119,7 +119,8 @@ impl Fixture {
             TaxRate::parse(&s.tax_rate).map_err(|e| format!("{}: {e}", s.id))?;
             seatquote_core::currency::Currency::from_code(&s.currency)
                 .map_err(|e| format!("{}: {e}", s.id))?;
-            Interval::new(s.interval.months, s.interval.days).map_err(|e| format!("{}: {e}", s.id))?;
+            Interval::new(s.interval.months, s.interval.days)
+                .map_err(|e| format!("{}: {e}", s.id))?;
             for i in &s.items {
                 i.unit_price
                     .parse::<Decimal>()
@@ -275,8 +276,10 @@ fn too_many() -> Response {
         "<!DOCTYPE html><html><head><title>429 Too Many Requests</title></head><body><h1>Too Many Requests</h1><p>Rate limit exceeded. Try again later.</p></body></html>",
     )
         .into_response();
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     r.headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
     r
@@ -315,7 +318,10 @@ impl Sandbox {
     /// The router, to be nested at the server root (paths start with `/sandbox`).
     pub fn router(&self) -> Router {
         Router::new()
-            .route("/sandbox/subscription/getsubscription", get(get_subscription))
+            .route(
+                "/sandbox/subscription/getsubscription",
+                get(get_subscription),
+            )
             .route(
                 "/sandbox/subscription/updatesubscriptionitem",
                 post(update_item),
@@ -339,7 +345,11 @@ impl Sandbox {
                 if w.blocked_until.is_some_and(|t| t > now) {
                     return Some(too_many());
                 }
-                while w.hits.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {
+                while w
+                    .hits
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+                {
                     w.hits.pop_front();
                 }
                 w.hits.push_back(now);
@@ -363,17 +373,28 @@ impl Sandbox {
         if let Some(f) = fault {
             match f.fault.as_str() {
                 "latency" => tokio::time::sleep(Duration::from_millis(f.ms.unwrap_or(500))).await,
-                "status500" => return Some(cb(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.")),
+                "status500" => {
+                    return Some(cb(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Internal server error.",
+                    ))
+                }
                 "status429" => return Some(too_many()),
                 "malformed" => {
-                    let mut r = (StatusCode::OK, "{\"Subscription\": {\"Id\": \"S688417").into_response();
-                    r.headers_mut()
-                        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                    let mut r =
+                        (StatusCode::OK, "{\"Subscription\": {\"Id\": \"S688417").into_response();
+                    r.headers_mut().insert(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    );
                     return Some(r);
                 }
                 "hang" => {
                     tokio::time::sleep(Duration::from_millis(f.ms.unwrap_or(3_600_000))).await;
-                    return Some(cb(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error."));
+                    return Some(cb(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Internal server error.",
+                    ));
                 }
                 _ => {}
             }
@@ -388,7 +409,10 @@ impl Sandbox {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v == want);
         if !ok {
-            let mut r = cb(StatusCode::UNAUTHORIZED, "Authorization has been denied for this request.");
+            let mut r = cb(
+                StatusCode::UNAUTHORIZED,
+                "Authorization has been denied for this request.",
+            );
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Basic realm=\"sandbox\""),
@@ -453,7 +477,10 @@ async fn get_subscription(
         return r;
     }
     let Some(id) = q.subscription_id else {
-        return cb(StatusCode::BAD_REQUEST, "The subscriptionId parameter is required.");
+        return cb(
+            StatusCode::BAD_REQUEST,
+            "The subscriptionId parameter is required.",
+        );
     };
     let id = normalize_subscription_id(&id);
     let g = sb.inner.lock();
@@ -467,7 +494,14 @@ async fn get_subscription(
     }
 }
 
-fn engine_input(s: &Sub, item: &Item, today: Date, new_unit: Decimal, qty: u64, flags: (bool, bool)) -> QuoteInput {
+fn engine_input(
+    s: &Sub,
+    item: &Item,
+    today: Date,
+    new_unit: Decimal,
+    qty: u64,
+    flags: (bool, bool),
+) -> QuoteInput {
     let period_start = s.next_billing.sub(s.interval).unwrap_or(s.next_billing);
     QuoteInput {
         currency: Scalar::from(s.currency.as_str()),
@@ -510,7 +544,12 @@ async fn update_item(
     }
     let req: UpdateSubscriptionItemRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
-        Err(e) => return cb(StatusCode::BAD_REQUEST, &format!("The request is invalid: {e}")),
+        Err(e) => {
+            return cb(
+                StatusCode::BAD_REQUEST,
+                &format!("The request is invalid: {e}"),
+            )
+        }
     };
     let today = sb.today();
     let mut g = sb.inner.lock();
@@ -526,10 +565,16 @@ async fn update_item(
         return cb(StatusCode::NOT_FOUND, "Item not found.");
     };
     if item.product_id != req.product_id {
-        return cb(StatusCode::PAYMENT_REQUIRED, "ProductId does not match the subscription item.");
+        return cb(
+            StatusCode::PAYMENT_REQUIRED,
+            "ProductId does not match the subscription item.",
+        );
     }
     if !s.status.is_active() {
-        return cb(StatusCode::BAD_REQUEST, "The subscription is not active. Only active subscriptions can be updated.");
+        return cb(
+            StatusCode::BAD_REQUEST,
+            "The subscription is not active. Only active subscriptions can be updated.",
+        );
     }
     if req.quantity.0 == 0 || req.quantity.0 > 1_000_000 {
         return cb(StatusCode::PAYMENT_REQUIRED, "Invalid parameter: Quantity.");
@@ -537,18 +582,36 @@ async fn update_item(
     let mut unit = item.unit_price;
     if let Some(cp) = &req.customer_price {
         if cp.currency != s.currency {
-            return cb(StatusCode::BAD_REQUEST, "'CustomerPrice' currency differs from subscription currency");
+            return cb(
+                StatusCode::BAD_REQUEST,
+                "'CustomerPrice' currency differs from subscription currency",
+            );
         }
         unit = cp.value.0;
     }
     let a = &req.alignment_settings;
-    let input = engine_input(s, item, today, unit, req.quantity.0, (a.align_to_current_interval, a.extend_interval));
+    let input = engine_input(
+        s,
+        item,
+        today,
+        unit,
+        req.quantity.0,
+        (a.align_to_current_interval, a.extend_interval),
+    );
     let q = match quote(&input) {
         Ok(q) => q,
         Err(e) if e.code == ErrorCode::NegativeAlignment => {
-            return cb(StatusCode::BAD_REQUEST, "The alignment amount is negative. The update was not processed.")
+            return cb(
+                StatusCode::BAD_REQUEST,
+                "The alignment amount is negative. The update was not processed.",
+            )
         }
-        Err(e) => return cb(StatusCode::PAYMENT_REQUIRED, &format!("Invalid parameters: {}", e.message)),
+        Err(e) => {
+            return cb(
+                StatusCode::PAYMENT_REQUIRED,
+                &format!("Invalid parameters: {}", e.message),
+            )
+        }
     };
     let dec = |s: &str| s.parse::<Decimal>().ok().map(WireDecimal);
     let extend = a.align_to_current_interval && a.extend_interval;
@@ -596,12 +659,18 @@ async fn update_item(
 
 async fn admin_fault(State(sb): State<Sandbox>, body: Bytes) -> Response {
     match serde_json::from_slice::<Fault>(&body) {
-        Ok(f) if ["latency", "status500", "status429", "malformed", "hang"].contains(&f.fault.as_str()) => {
+        Ok(f)
+            if ["latency", "status500", "status429", "malformed", "hang"]
+                .contains(&f.fault.as_str()) =>
+        {
             let out = json!({ "fault": f.fault, "count": f.count, "ms": f.ms });
             sb.inner.lock().fault = if f.count == 0 { None } else { Some(f) };
             Json(out).into_response()
         }
-        Ok(_) => cb(StatusCode::BAD_REQUEST, "fault must be latency, status500, status429, malformed or hang"),
+        Ok(_) => cb(
+            StatusCode::BAD_REQUEST,
+            "fault must be latency, status500, status429, malformed or hang",
+        ),
         Err(e) => cb(StatusCode::BAD_REQUEST, &e.to_string()),
     }
 }
@@ -621,10 +690,18 @@ async fn admin_price(State(sb): State<Sandbox>, body: Bytes) -> Response {
     let product = match &p.product_id {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Number(n) => n.to_string(),
-        _ => return cb(StatusCode::BAD_REQUEST, "productId must be a string or integer"),
+        _ => {
+            return cb(
+                StatusCode::BAD_REQUEST,
+                "productId must be a string or integer",
+            )
+        }
     };
     let Some(price) = seatquote_core::money::parse_plain_decimal(&p.unit_price, 6) else {
-        return cb(StatusCode::BAD_REQUEST, "unitPrice must be a decimal string");
+        return cb(
+            StatusCode::BAD_REQUEST,
+            "unitPrice must be a decimal string",
+        );
     };
     let mut g = sb.inner.lock();
     let mut n = 0;
@@ -634,7 +711,8 @@ async fn admin_price(State(sb): State<Sandbox>, body: Bytes) -> Response {
             n += 1;
         }
     }
-    Json(json!({ "productId": product, "unitPrice": p.unit_price, "itemsChanged": n })).into_response()
+    Json(json!({ "productId": product, "unitPrice": p.unit_price, "itemsChanged": n }))
+        .into_response()
 }
 
 async fn admin_counters(State(sb): State<Sandbox>) -> Response {
@@ -645,7 +723,10 @@ async fn admin_counters(State(sb): State<Sandbox>) -> Response {
         .map(|s| {
             (
                 s.id.clone(),
-                s.items.iter().map(|i| (i.running_no.to_string(), i.quantity)).collect(),
+                s.items
+                    .iter()
+                    .map(|i| (i.running_no.to_string(), i.quantity))
+                    .collect(),
             )
         })
         .collect();

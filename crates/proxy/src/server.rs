@@ -46,7 +46,8 @@ impl Config {
         let file = match std::env::var("SEATQUOTE_CONFIG") {
             Ok(path) if !path.is_empty() => {
                 let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-                text.parse::<toml::Table>().map_err(|e| format!("{path}: {e}"))?
+                text.parse::<toml::Table>()
+                    .map_err(|e| format!("{path}: {e}"))?
             }
             _ => toml::Table::new(),
         };
@@ -60,7 +61,10 @@ impl Config {
                 return Some(v);
             }
         }
-        let key = env.strip_prefix("SEATQUOTE_").unwrap_or(env).to_ascii_lowercase();
+        let key = env
+            .strip_prefix("SEATQUOTE_")
+            .unwrap_or(env)
+            .to_ascii_lowercase();
         match self.file.get(&key)? {
             toml::Value::String(s) => Some(s.clone()),
             toml::Value::Integer(i) => Some(i.to_string()),
@@ -84,7 +88,9 @@ impl Config {
 
     fn today(&self) -> Result<Option<Date>, String> {
         self.get("SEATQUOTE_SANDBOX_TODAY")
-            .map(|s| Date::parse(&s).map_err(|_| format!("SEATQUOTE_SANDBOX_TODAY: not YYYY-MM-DD: {s}")))
+            .map(|s| {
+                Date::parse(&s).map_err(|_| format!("SEATQUOTE_SANDBOX_TODAY: not YYYY-MM-DD: {s}"))
+            })
             .transpose()
     }
 }
@@ -140,7 +146,9 @@ pub fn run(cfg: Config, sandbox_only: bool) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     rt.block_on(async move {
-        let host = cfg.get("SEATQUOTE_LISTEN").unwrap_or_else(|| "127.0.0.1".into());
+        let host = cfg
+            .get("SEATQUOTE_LISTEN")
+            .unwrap_or_else(|| "127.0.0.1".into());
         let port: u16 = cfg.num("PORT", 8080)?;
         let listener = tokio::net::TcpListener::bind((host.as_str(), port))
             .await
@@ -149,11 +157,14 @@ pub fn run(cfg: Config, sandbox_only: bool) -> Result<(), String> {
         let router = if sandbox_only {
             let sb = sandbox_from(&cfg)?;
             tracing::info!(today = %sb.today().to_iso_string(), "sandbox only");
-            sb.router().route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok", "mode": "sandbox-only"})) }))
+            sb.router().route(
+                "/healthz",
+                get(|| async { Json(serde_json::json!({"status": "ok", "mode": "sandbox-only"})) }),
+            )
         } else {
             build(&cfg, addr)?
         };
-        let router = router.layer(security_headers());
+        let router = with_security_headers(router);
         println!("listening on http://{addr}");
         axum::serve(
             listener,
@@ -169,13 +180,14 @@ async fn shutdown() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {},
             _ = term.recv() => {},
@@ -185,16 +197,8 @@ async fn shutdown() {
     let _ = ctrl_c.await;
 }
 
-fn security_headers() -> tower::ServiceBuilder<
-    tower::layer::util::Stack<
-        SetResponseHeaderLayer<HeaderValue>,
-        tower::layer::util::Stack<
-            SetResponseHeaderLayer<HeaderValue>,
-            tower::layer::util::Stack<SetResponseHeaderLayer<HeaderValue>, tower::layer::util::Identity>,
-        >,
-    >,
-> {
-    tower::ServiceBuilder::new()
+fn with_security_headers(router: Router) -> Router {
+    router
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -217,13 +221,19 @@ fn build(cfg: &Config, addr: SocketAddr) -> Result<Router, String> {
         Some(s) if s.len() >= 16 => s.into_bytes(),
         Some(_) => return Err("SEATQUOTE_TOKEN_SECRET must be at least 16 characters".into()),
         None if live => {
-            return Err("SEATQUOTE_TOKEN_SECRET is required with CLEVERBRIDGE_BASE_URL (live mode)".into())
+            return Err(
+                "SEATQUOTE_TOKEN_SECRET is required with CLEVERBRIDGE_BASE_URL (live mode)".into(),
+            )
         }
         None => rand::random::<[u8; 32]>().to_vec(),
     };
     let (base_url, username, password) = match &base {
         Some(b) => (
-            if b.ends_with('/') { b.clone() } else { format!("{b}/") },
+            if b.ends_with('/') {
+                b.clone()
+            } else {
+                format!("{b}/")
+            },
             cfg.get("CLEVERBRIDGE_USERNAME").unwrap_or_default(),
             cfg.get("CLEVERBRIDGE_PASSWORD").unwrap_or_default(),
         ),
@@ -238,7 +248,10 @@ fn build(cfg: &Config, addr: SocketAddr) -> Result<Router, String> {
         None => DEMO_POLICY.to_owned(),
     };
     let policy = Policy::parse(&policy_text).map_err(|e| format!("policy: {e}"))?;
-    let data_dir = PathBuf::from(cfg.get("SEATQUOTE_DATA_DIR").unwrap_or_else(|| "./.seatquote".into()));
+    let data_dir = PathBuf::from(
+        cfg.get("SEATQUOTE_DATA_DIR")
+            .unwrap_or_else(|| "./.seatquote".into()),
+    );
     let store = SqliteStore::open(&data_dir)?;
     let metrics = Arc::new(Metrics::default());
     let upstream = Upstream::new(
@@ -247,7 +260,9 @@ fn build(cfg: &Config, addr: SocketAddr) -> Result<Router, String> {
             username,
             password,
             timeout: Duration::from_millis(cfg.num("SEATQUOTE_UPSTREAM_TIMEOUT_MS", 5000u64)?),
-            max_in_flight: cfg.num("SEATQUOTE_UPSTREAM_MAX_IN_FLIGHT", 4usize)?.clamp(1, 4),
+            max_in_flight: cfg
+                .num("SEATQUOTE_UPSTREAM_MAX_IN_FLIGHT", 4usize)?
+                .clamp(1, 4),
             max_per_second: cfg.num("SEATQUOTE_UPSTREAM_RPS", 25u32)?.min(30),
             cache_ttl: Duration::from_millis(cfg.num("SEATQUOTE_CACHE_MS", 2000u64)?),
         },
@@ -273,8 +288,14 @@ fn build(cfg: &Config, addr: SocketAddr) -> Result<Router, String> {
 
     let mut router = Router::new()
         .route("/api/subscriptions/{id}", get(api::summary))
-        .route("/api/subscriptions/{id}/items/{running_no}/preview", post(api::preview))
-        .route("/api/subscriptions/{id}/items/{running_no}/commit", post(api::commit))
+        .route(
+            "/api/subscriptions/{id}/items/{running_no}/preview",
+            post(api::preview),
+        )
+        .route(
+            "/api/subscriptions/{id}/items/{running_no}/commit",
+            post(api::commit),
+        )
         .route("/demo/login", post(api::demo_login))
         .route("/api/openapi.json", get(openapi))
         .route("/healthz", get(healthz))
@@ -285,7 +306,9 @@ fn build(cfg: &Config, addr: SocketAddr) -> Result<Router, String> {
     if let Some(sb) = &sandbox {
         router = router.merge(sb.router());
     }
-    let static_dir = cfg.get("SEATQUOTE_STATIC_DIR").unwrap_or_else(|| "www".into());
+    let static_dir = cfg
+        .get("SEATQUOTE_STATIC_DIR")
+        .unwrap_or_else(|| "www".into());
     let pkg_dir = cfg.get("SEATQUOTE_PKG_DIR").unwrap_or_else(|| "pkg".into());
     router = router
         .nest_service("/pkg", ServeDir::new(pkg_dir))
@@ -334,7 +357,10 @@ async fn healthz(State(app): State<AppState>) -> Response {
 
 async fn metrics_text(State(app): State<AppState>) -> Response {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         app.metrics.render(),
     )
         .into_response()

@@ -168,7 +168,11 @@ impl IdempotencyStore for SqliteStore {
         let mut c = self.conn.lock();
         let tx = c.transaction().map_err(e)?;
         let key_taken: bool = tx
-            .query_row("SELECT 1 FROM commits WHERE key = ?1", params![i.key], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM commits WHERE key = ?1",
+                params![i.key],
+                |_| Ok(()),
+            )
             .optional()
             .map_err(e)?
             .is_some();
@@ -176,7 +180,11 @@ impl IdempotencyStore for SqliteStore {
             return Ok(Begin::KeyExists);
         }
         let token_taken = tx
-            .query_row("SELECT 1 FROM commits WHERE jti = ?1", params![i.jti], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM commits WHERE jti = ?1",
+                params![i.jti],
+                |_| Ok(()),
+            )
             .optional()
             .map_err(e)?
             .is_some();
@@ -196,7 +204,9 @@ impl IdempotencyStore for SqliteStore {
     fn token_used(&self, jti: &str) -> Result<bool, String> {
         self.conn
             .lock()
-            .query_row("SELECT 1 FROM commits WHERE jti = ?1", params![jti], |_| Ok(()))
+            .query_row("SELECT 1 FROM commits WHERE jti = ?1", params![jti], |_| {
+                Ok(())
+            })
             .optional()
             .map(|r| r.is_some())
             .map_err(e)
@@ -217,7 +227,10 @@ impl IdempotencyStore for SqliteStore {
     fn abandon(&self, key: &str) -> Result<(), String> {
         self.conn
             .lock()
-            .execute("DELETE FROM commits WHERE key = ?1 AND state = 'pending'", params![key])
+            .execute(
+                "DELETE FROM commits WHERE key = ?1 AND state = 'pending'",
+                params![key],
+            )
             .map(|_| ())
             .map_err(e)
     }
@@ -243,13 +256,22 @@ mod tests {
         };
         assert_eq!(s.begin(&i).unwrap(), Begin::Started);
         assert_eq!(s.begin(&i).unwrap(), Begin::KeyExists);
-        let other = Intent { key: "k2".into(), ..i.clone() };
+        let other = Intent {
+            key: "k2".into(),
+            ..i.clone()
+        };
         assert_eq!(s.begin(&other).unwrap(), Begin::TokenUsed);
         assert_eq!(s.get("k").unwrap(), Some(Record::Pending(i.clone())));
         s.complete("k", 200, "{\"a\":1}").unwrap();
-        assert!(matches!(s.get("k").unwrap(), Some(Record::Done { status: 200, .. })));
+        assert!(matches!(
+            s.get("k").unwrap(),
+            Some(Record::Done { status: 200, .. })
+        ));
         s.abandon("k").unwrap();
-        assert!(s.get("k").unwrap().is_some(), "done records are never abandoned");
+        assert!(
+            s.get("k").unwrap().is_some(),
+            "done records are never abandoned"
+        );
         drop(s);
         let _ = std::fs::remove_dir_all(dir);
     }

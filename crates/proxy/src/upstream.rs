@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 use seatquote_core::wire::{
-    parse_get_subscription, GetSubscriptionResponse, ResultMessage,
-    UpdateSubscriptionItemRequest, UpdateSubscriptionItemResponse,
+    parse_get_subscription, GetSubscriptionResponse, ResultMessage, UpdateSubscriptionItemRequest,
+    UpdateSubscriptionItemResponse,
 };
 use tokio::sync::{OnceCell, Semaphore};
 
@@ -178,9 +178,12 @@ impl Upstream {
             .await
             .map_err(|_| UpstreamError::Timeout)?
             .map_err(|_| UpstreamError::Unavailable { retry_after: 1 })?;
-        tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), self.pace())
-            .await
-            .map_err(|_| UpstreamError::Timeout)?;
+        tokio::time::timeout(
+            deadline.saturating_duration_since(Instant::now()),
+            self.pace(),
+        )
+        .await
+        .map_err(|_| UpstreamError::Timeout)?;
         self.metrics.upstream_in_flight(1);
         let started = Instant::now();
         let res = async {
@@ -304,7 +307,8 @@ impl Upstream {
         req: &UpdateSubscriptionItemRequest,
         retry: bool,
     ) -> Result<UpdateSubscriptionItemResponse, UpstreamError> {
-        let body = serde_json::to_string(req).map_err(|e| UpstreamError::Malformed(e.to_string()))?;
+        let body =
+            serde_json::to_string(req).map_err(|e| UpstreamError::Malformed(e.to_string()))?;
         let make = || {
             self.http
                 .post(self.url("updatesubscriptionitem"))

@@ -1,0 +1,621 @@
+//! The proxy against a separately started sandbox process, over real loopback HTTP.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use seatquote_core::quote::quote_json;
+use serde_json::{json, Value};
+
+const S1: &str = "S68841753";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn summary_preview_commit_and_replay() {
+    let p = pair(&[]);
+    let t = c1001();
+    let s = p.get(&format!("/api/subscriptions/{S1}"), &t).await;
+    assert_eq!(s.status, 200, "{}", s.text);
+    let b = &s.body;
+    assert_eq!(b["id"], S1);
+    assert_eq!(b["status"], "active");
+    assert_eq!(b["currency"], "USD");
+    assert_eq!(b["taxMode"], "gross");
+    assert_eq!(b["taxRate"], "0.19");
+    assert_eq!(b["taxRateIsEstimate"], true);
+    assert_eq!(b["periodStart"], "2025-11-13");
+    assert_eq!(b["nextBillingDate"], "2026-11-13");
+    assert_eq!(b["today"], TODAY);
+    assert_eq!(b["interval"], json!({"months": 12, "days": 0}));
+    let it = &b["items"][0];
+    assert_eq!(it["runningNumber"], 1);
+    assert_eq!(it["productId"], "294835");
+    assert_eq!(it["quantity"], 1);
+    assert_eq!(it["unitPrice"], "1200.00");
+    assert_eq!(it["increaseModes"], json!(["immediate", "extend"]));
+    assert_eq!(it["decreaseModes"], json!(["nextBilling"]));
+
+    // Only current items are offered (S70000004 has a retired third item).
+    let s = p.get("/api/subscriptions/S70000004", &c2002()).await;
+    assert_eq!(
+        s.body["items"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        s.text
+    );
+
+    let pv = p.preview(&t, S1, 1, 2, "immediate").await;
+    assert_eq!(pv.status, 200, "{}", pv.text);
+    assert_eq!(
+        pv.body["alignment"],
+        json!({"net": "508.34", "vat": "96.59", "gross": "604.93"})
+    );
+    assert_eq!(pv.body["mode"], "immediate");
+    assert!(pv.body["expiresAt"].as_str().unwrap().ends_with('Z'));
+    let qt = pv.body["quoteToken"].as_str().unwrap().to_owned();
+
+    let c = p.commit(&t, S1, 1, &qt, "key-1").await;
+    assert_eq!(c.status, 200, "{}", c.text);
+    assert_eq!(c.body["status"], "committed");
+    assert_eq!(c.body["subscriptionId"], S1);
+    assert_eq!(c.body["runningNumber"], 1);
+    assert_eq!(c.body["quantity"], 2);
+    assert_eq!(c.body["mode"], "immediate");
+    assert_eq!(c.body["quote"]["alignment"]["gross"], "604.93");
+    assert!(c.body["committedAt"].is_string());
+    let again = p.commit(&t, S1, 1, &qt, "key-1").await;
+    assert_eq!(again.status, 200);
+    assert_eq!(again.text, c.text, "a replay returns the identical body");
+    assert_eq!(p.commits(S1).await, 1);
+    // The summary now shows two seats.
+    let s = p.get(&format!("/api/subscriptions/{S1}"), &t).await;
+    assert_eq!(s.body["items"][0]["quantity"], 2);
+}
+
+/// The proxy's preview numbers equal the engine's quote() for the same inputs, in every
+/// fixture currency and mode.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preview_equals_core_quote() {
+    let p = pair(&[]);
+    let cases = [
+        (c1001(), S1, 1, 2, "immediate"),
+        (c1001(), S1, 1, 3, "extend"),
+        (c1001(), "S70000001", 1, 3, "nextBilling"),
+        (c1001(), "S70000001", 1, 7, "immediate"),
+        (c1001(), "S70000002", 1, 4, "extend"),
+        (c1001(), "S70000006", 1, 3, "immediate"),
+        (c2002(), "S70000004", 2, 1, "nextBilling"),
+        (c2002(), "S70000005", 1, 9, "immediate"),
+    ];
+    for (t, sub, item, qty, mode) in cases {
+        let s = p.get(&format!("/api/subscriptions/{sub}"), &t).await;
+        assert_eq!(s.status, 200, "{}", s.text);
+        let it = s.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["runningNumber"] == item)
+            .unwrap()
+            .clone();
+        let input = json!({
+            "currency": s.body["currency"], "taxMode": s.body["taxMode"], "taxRate": s.body["taxRate"],
+            "periodStart": s.body["periodStart"], "nextBillingDate": s.body["nextBillingDate"],
+            "interval": s.body["interval"], "changeDate": s.body["today"],
+            "current": {"unitPrice": it["currentUnitPrice"], "quantity": it["quantity"]},
+            "next": {"unitPrice": it["unitPrice"], "quantity": qty},
+            "alignment": mode,
+        });
+        let expected: Value =
+            serde_json::from_str(&quote_json(&input.to_string()).unwrap()).unwrap();
+        let pv = p.preview(&t, sub, item, qty, mode).await;
+        assert_eq!(pv.status, 200, "{sub} {mode}: {}", pv.text);
+        let mut got = pv.body.clone();
+        for k in ["quoteToken", "expiresAt", "mode"] {
+            got.as_object_mut().unwrap().remove(k);
+        }
+        assert_eq!(got, expected, "{sub} {qty} {mode}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_errors_send_nothing_upstream() {
+    let p = pair(&[]);
+    let path = format!("/api/subscriptions/{S1}");
+    let body = r#"{"quantity":2,"alignment":"immediate"}"#;
+    let prev = format!("{path}/items/1/preview");
+    let r = send(p.http.get(p.url(&path))).await;
+    assert_eq!((r.status, r.code()), (401, "unauthorized"));
+    assert_eq!(r.headers["content-type"], "application/problem+json");
+    for (k, v) in [
+        ("type", "string"),
+        ("title", "string"),
+        ("detail", "string"),
+    ] {
+        assert!(r.body[k].is_string(), "{k} {v}");
+    }
+    assert_eq!(r.body["status"], 401);
+    let r = p.get(&path, "cust.garbage.sig").await;
+    assert_eq!((r.status, r.code()), (401, "unauthorized"));
+    // A token signed with another secret.
+    let other = {
+        let out = std::process::Command::new(BIN)
+            .env_clear()
+            .env("SEATQUOTE_TOKEN_SECRET", "another-secret-0123456789")
+            .args(["token", "--customer", "C-1001", "--subscription", S1])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    assert_eq!(p.get(&path, &other).await.status, 401);
+    // Expired.
+    let short = token("C-1001", &[S1], "1s");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let r = p.get(&path, &short).await;
+    assert_eq!((r.status, r.code()), (401, "unauthorized"));
+    // One customer's token on another's subscription.
+    let r = p.get(&path, &c2002()).await;
+    assert_eq!((r.status, r.code()), (403, "forbidden"));
+    let r = p.post(&prev, &c2002(), body, None).await;
+    assert_eq!((r.status, r.code()), (403, "forbidden"));
+    let r = p
+        .post(
+            &format!("{path}/items/1/commit"),
+            &c2002(),
+            r#"{"quoteToken":"x","consent":true}"#,
+            Some("k"),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (403, "forbidden"));
+    let r = p.post(&prev, "", body, None).await;
+    assert_eq!(r.status, 401);
+    assert_eq!(p.upstream_requests().await, 0, "nothing was sent upstream");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_errors() {
+    let p = pair(&[]);
+    let t = c1001();
+    let prev = format!("/api/subscriptions/{S1}/items/1/preview");
+    let cases: &[(&str, u16, &str)] = &[
+        (
+            r#"{"quantity":2,"alignment":"immediate","unitPrice":"0.01"}"#,
+            400,
+            "unknown_field",
+        ),
+        (
+            r#"{"quantity":2,"alignment":"immediate","price":{"gross":"1"}}"#,
+            400,
+            "unknown_field",
+        ),
+        (
+            r#"{"quantity":"2","alignment":"immediate"}"#,
+            400,
+            "invalid_body",
+        ),
+        (
+            r#"{"quantity":2.5,"alignment":"immediate"}"#,
+            400,
+            "invalid_body",
+        ),
+        (r#"not json"#, 400, "invalid_body"),
+        (r#"{"alignment":"immediate"}"#, 400, "invalid_body"),
+        (
+            r#"{"quantity":0,"alignment":"immediate"}"#,
+            422,
+            "quantity_out_of_range",
+        ),
+        (
+            r#"{"quantity":101,"alignment":"immediate"}"#,
+            422,
+            "quantity_out_of_range",
+        ),
+        (
+            r#"{"quantity":2,"alignment":"sideways"}"#,
+            422,
+            "invalid_alignment",
+        ),
+        (
+            r#"{"quantity":2,"alignment":"nextBilling"}"#,
+            422,
+            "mode_not_allowed",
+        ),
+    ];
+    for (body, status, code) in cases {
+        let r = p.post(&prev, &t, body, None).await;
+        assert_eq!((r.status, r.code()), (*status, *code), "{body}: {}", r.text);
+    }
+    let big = format!(r#"{{"quantity":2,"alignment":"{}"}}"#, "x".repeat(20_000));
+    let r = p.post(&prev, &t, &big, None).await;
+    assert_eq!((r.status, r.code()), (413, "payload_too_large"));
+    // Decrease with immediate: not offered by the policy.
+    let r = p.preview(&c1001(), "S70000001", 1, 3, "immediate").await;
+    assert_eq!((r.status, r.code()), (422, "mode_not_allowed"));
+    // Grace subscription.
+    let r = p.preview(&c2002(), "S70000003", 1, 3, "immediate").await;
+    assert_eq!(
+        (r.status, r.code()),
+        (409, "subscription_not_active"),
+        "{}",
+        r.text
+    );
+    // Unknown item, retired item, unknown subscription.
+    let r = p.preview(&t, S1, 9, 2, "immediate").await;
+    assert_eq!((r.status, r.code()), (404, "not_found"));
+    let r = p.preview(&c2002(), "S70000004", 3, 2, "immediate").await;
+    assert_eq!((r.status, r.code()), (404, "not_found"));
+    let ghost = token("C-1001", &["S99999999"], "1h");
+    let r = p.get("/api/subscriptions/S99999999", &ghost).await;
+    assert_eq!((r.status, r.code()), (404, "not_found"));
+
+    // Commit errors.
+    let commit = format!("/api/subscriptions/{S1}/items/1/commit");
+    let pv = p.preview(&t, S1, 1, 2, "immediate").await;
+    let qt = pv.body["quoteToken"].as_str().unwrap().to_owned();
+    let ok_body = format!(r#"{{"quoteToken":"{qt}","consent":true}}"#);
+    let r = p.post(&commit, &t, &ok_body, None).await;
+    assert_eq!((r.status, r.code()), (400, "idempotency_key_required"));
+    let r = p
+        .post(
+            &commit,
+            &t,
+            &format!(r#"{{"quoteToken":"{qt}"}}"#),
+            Some("a"),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (400, "consent_required"));
+    let r = p
+        .post(
+            &commit,
+            &t,
+            &format!(r#"{{"quoteToken":"{qt}","consent":false}}"#),
+            Some("a"),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (400, "consent_required"));
+    let r = p
+        .post(
+            &commit,
+            &t,
+            &format!(r#"{{"quoteToken":"{qt}","consent":true,"price":"1"}}"#),
+            Some("a"),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (400, "unknown_field"));
+    // Forged: a flipped signature character, a token for another item, a bearer token.
+    let mut forged = qt.clone();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'A' { 'B' } else { 'A' });
+    let r = p.commit(&t, S1, 1, &forged, "a").await;
+    assert_eq!((r.status, r.code()), (400, "invalid_quote_token"));
+    let r = p.commit(&t, "S70000001", 1, &qt, "a").await;
+    assert_eq!((r.status, r.code()), (400, "invalid_quote_token"));
+    let r = p.commit(&t, S1, 1, &t, "a").await;
+    assert_eq!((r.status, r.code()), (400, "invalid_quote_token"));
+    assert_eq!(p.commits(S1).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quote_tokens_expired_replayed_changed() {
+    let p = pair(&[("SEATQUOTE_QUOTE_TTL", "1".into())]);
+    let t = c1001();
+    let pv = p.preview(&t, S1, 1, 2, "immediate").await;
+    let qt = pv.body["quoteToken"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let r = p.commit(&t, S1, 1, &qt, "exp").await;
+    assert_eq!((r.status, r.code()), (409, "quote_expired"));
+
+    let p = pair(&[]);
+    let pv = p.preview(&t, S1, 1, 2, "immediate").await;
+    let qt = pv.body["quoteToken"].as_str().unwrap().to_owned();
+    // The price moves between preview and commit.
+    p.admin(
+        "price",
+        Some(r#"{"productId":294835,"unitPrice":"1300.00"}"#),
+    )
+    .await;
+    let r = p.commit(&t, S1, 1, &qt, "chg").await;
+    assert_eq!((r.status, r.code()), (409, "quote_changed"), "{}", r.text);
+    let fresh = &r.body["quote"];
+    assert_eq!(fresh["next"]["unitPrice"], "1300.00");
+    let qt2 = fresh["quoteToken"].as_str().unwrap().to_owned();
+    assert_eq!(p.commits(S1).await, 0);
+    // The new quote commits (a new key: the failed one was never used).
+    let r = p.commit(&t, S1, 1, &qt2, "chg2").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["quote"]["next"]["total"], "2600.00");
+    // Replaying the token with another key is refused; reusing the key for another
+    // request too.
+    let r = p.commit(&t, S1, 1, &qt2, "chg3").await;
+    assert_eq!((r.status, r.code()), (400, "invalid_quote_token"));
+    let pv = p.preview(&t, S1, 1, 3, "immediate").await;
+    let qt3 = pv.body["quoteToken"].as_str().unwrap().to_owned();
+    let r = p.commit(&t, S1, 1, &qt3, "chg2").await;
+    assert_eq!((r.status, r.code()), (422, "idempotency_key_reused"));
+    assert_eq!(p.commits(S1).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_commits_one_key() {
+    let p = pair(&[]);
+    let t = c1001();
+    let pv = p.preview(&t, S1, 1, 4, "immediate").await;
+    let qt = pv.body["quoteToken"].as_str().unwrap().to_owned();
+    let url = p.url(&format!("/api/subscriptions/{S1}/items/1/commit"));
+    let body = format!(r#"{{"quoteToken":"{qt}","consent":true}}"#);
+    let mut tasks = Vec::new();
+    for _ in 0..50 {
+        let rb = p
+            .http
+            .post(&url)
+            .bearer_auth(&t)
+            .header("Idempotency-Key", "same-key")
+            .header("content-type", "application/json")
+            .body(body.clone());
+        tasks.push(tokio::spawn(send(rb)));
+    }
+    let mut bodies = Vec::new();
+    for task in tasks {
+        let r = task.await.unwrap();
+        assert_eq!(r.status, 200, "{}", r.text);
+        bodies.push(r.text);
+    }
+    assert!(
+        bodies.windows(2).all(|w| w[0] == w[1]),
+        "every response is the same"
+    );
+    assert_eq!(p.commits(S1).await, 1, "exactly one upstream commit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_after_upstream_commit_then_retry_commits_once() {
+    let sb = sandbox(&[]);
+    let data = tmp_dir("crash");
+    let mut px = proxy(
+        &sb,
+        &data,
+        &[("SEATQUOTE_FAILPOINT", "after_upstream_commit".into())],
+    );
+    let mut p = Pair {
+        sandbox: sb,
+        proxy: spawn_placeholder(),
+        data: data.clone(),
+        http: client(),
+    };
+    std::mem::swap(&mut p.proxy, &mut px);
+    drop(px);
+    let t = c1001();
+    let pv = p.preview(&t, S1, 1, 3, "immediate").await;
+    assert_eq!(pv.status, 200, "{}", pv.text);
+    let qt = pv.body["quoteToken"].as_str().unwrap().to_owned();
+    let url = p.url(&format!("/api/subscriptions/{S1}/items/1/commit"));
+    let rb = p
+        .http
+        .post(&url)
+        .bearer_auth(&t)
+        .header("Idempotency-Key", "crash-key")
+        .body(format!(r#"{{"quoteToken":"{qt}","consent":true}}"#));
+    let pending = tokio::spawn(async move { rb.send().await.map(|r| r.status().as_u16()) });
+    assert!(
+        p.proxy
+            .wait_line("failpoint after_upstream_commit", Duration::from_secs(15)),
+        "the failpoint was reached"
+    );
+    p.proxy.kill(); // SIGKILL between the upstream commit and the local write
+    assert!(
+        pending.await.unwrap().is_err(),
+        "the client saw the connection die"
+    );
+    assert_eq!(p.commits(S1).await, 1);
+
+    // Restart on the same data dir, retry with the same key.
+    let restarted = proxy(&p.sandbox, &data, &[]);
+    p.proxy = restarted;
+    let r = p.commit(&t, S1, 1, &qt, "crash-key").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["status"], "committed");
+    assert_eq!(r.body["quantity"], 3);
+    let again = p.commit(&t, S1, 1, &qt, "crash-key").await;
+    assert_eq!(again.text, r.text);
+    assert_eq!(p.commits(S1).await, 1, "still exactly one upstream commit");
+}
+
+/// A started-and-killed placeholder so `Pair` can be assembled field by field.
+fn spawn_placeholder() -> Proc {
+    let mut p = sandbox(&[]);
+    p.kill();
+    p
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upstream_faults_become_problems_without_hanging() {
+    let p = pair(&[("SEATQUOTE_CACHE_MS", "60000".into())]);
+    let t = c1001();
+    // Warm the subscription cache so each fault hits the preview call.
+    assert_eq!(
+        p.get(&format!("/api/subscriptions/{S1}"), &t).await.status,
+        200
+    );
+    let mut qty = 1;
+    let mut next_qty = || {
+        qty += 1;
+        qty
+    };
+
+    p.fault("status500", 1, None).await;
+    let r = p.preview(&t, S1, 1, next_qty(), "immediate").await;
+    assert_eq!(r.status, 200, "one 500 is retried: {}", r.text);
+
+    p.fault("status500", 10, None).await;
+    let r = p.preview(&t, S1, 1, next_qty(), "immediate").await;
+    assert_eq!((r.status, r.code()), (502, "upstream_error"), "{}", r.text);
+    p.fault("status500", 0, None).await;
+
+    p.fault("status429", 1, None).await;
+    let r = p.preview(&t, S1, 1, next_qty(), "immediate").await;
+    assert_eq!(
+        (r.status, r.code()),
+        (503, "upstream_unavailable"),
+        "{}",
+        r.text
+    );
+    assert_eq!(r.headers["retry-after"], "60");
+
+    p.fault("malformed", 1, None).await;
+    let r = p.preview(&t, S1, 1, next_qty(), "immediate").await;
+    assert_eq!((r.status, r.code()), (502, "upstream_error"), "{}", r.text);
+
+    p.fault("latency", 1, Some(100)).await;
+    let r = p.preview(&t, S1, 1, next_qty(), "immediate").await;
+    assert_eq!(r.status, 200, "short latency is fine: {}", r.text);
+
+    p.fault("latency", 1, Some(3000)).await;
+    let started = Instant::now();
+    let r = p.preview(&t, S1, 1, next_qty(), "immediate").await;
+    assert_eq!(
+        (r.status, r.code()),
+        (504, "upstream_timeout"),
+        "{}",
+        r.text
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+
+    p.fault("hang", 1, None).await;
+    let started = Instant::now();
+    let r = p.preview(&t, S1, 1, next_qty(), "immediate").await;
+    assert_eq!(
+        (r.status, r.code()),
+        (504, "upstream_timeout"),
+        "{}",
+        r.text
+    );
+    assert!(started.elapsed() < Duration::from_secs(3), "no hang");
+
+    // After every fault the proxy works normally (no leaked in-flight slots).
+    let pv = p.preview(&t, S1, 1, 2, "immediate").await;
+    let qt = pv.body["quoteToken"].as_str().unwrap().to_owned();
+    let r = p.commit(&t, S1, 1, &qt, "after-faults").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(p.commits(S1).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_files_headers_health_metrics_openapi() {
+    let p = pair(&[]);
+    let r = send(p.http.get(p.url("/"))).await;
+    assert_eq!(r.status, 200);
+    assert!(r.text.contains("demo"));
+    assert_eq!(
+        r.headers["content-security-policy"],
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    );
+    assert_eq!(r.headers["x-content-type-options"], "nosniff");
+    assert_eq!(r.headers["referrer-policy"], "no-referrer");
+    let r = send(p.http.get(p.url("/pkg/seatquote_bg.wasm"))).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers["content-type"], "application/wasm");
+    let r = send(p.http.get(p.url("/healthz"))).await;
+    assert_eq!((r.status, r.body["status"].as_str()), (200, Some("ok")));
+    // Sandbox admin and demo login do not exist in live mode.
+    assert_eq!(
+        send(p.http.get(p.url("/sandbox/_admin/counters")))
+            .await
+            .status,
+        404
+    );
+    let r = send(
+        p.http
+            .post(p.url("/demo/login"))
+            .body(r#"{"customerId":"C-1001"}"#),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (404, "not_found"));
+    let _ = p.get(&format!("/api/subscriptions/{S1}"), &c1001()).await;
+    let m = send(p.http.get(p.url("/metrics"))).await;
+    assert!(
+        m.text.contains(
+            "seatquote_http_responses_total{route=\"/api/subscriptions/{id}\",status=\"200\"} 1"
+        ),
+        "{}",
+        m.text
+    );
+    assert!(m
+        .text
+        .contains("seatquote_upstream_requests_total{op=\"getsubscription\",outcome=\"ok\"}"));
+
+    // The OpenAPI document is served, and documents every route and status code.
+    let doc = send(p.http.get(p.url("/api/openapi.json"))).await.body;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let on_disk: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+    assert_eq!(doc, on_disk);
+    let expect: &[(&str, &str, &[&str])] = &[
+        (
+            "/api/subscriptions/{id}",
+            "get",
+            &["200", "401", "403", "404", "502", "503", "504"],
+        ),
+        (
+            "/api/subscriptions/{id}/items/{runningNumber}/preview",
+            "post",
+            &[
+                "200", "400", "401", "403", "404", "409", "413", "422", "502", "503", "504",
+            ],
+        ),
+        (
+            "/api/subscriptions/{id}/items/{runningNumber}/commit",
+            "post",
+            &[
+                "200", "400", "401", "403", "404", "409", "413", "422", "502", "503", "504",
+            ],
+        ),
+        ("/demo/login", "post", &["200", "400", "404"]),
+        ("/healthz", "get", &["200"]),
+        ("/metrics", "get", &["200"]),
+        ("/api/openapi.json", "get", &["200"]),
+    ];
+    for (path, method, codes) in expect {
+        let op = &doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} documented");
+        for c in *codes {
+            assert!(op["responses"][c].is_object(), "{method} {path} {c}");
+        }
+    }
+    let documented: Vec<String> = doc["components"]["schemas"]["Problem"]["properties"]["code"]
+        ["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    for code in [
+        "unauthorized",
+        "forbidden",
+        "not_found",
+        "unknown_field",
+        "invalid_body",
+        "payload_too_large",
+        "quantity_out_of_range",
+        "mode_not_allowed",
+        "subscription_not_active",
+        "consent_required",
+        "idempotency_key_required",
+        "idempotency_key_reused",
+        "idempotency_key_in_progress",
+        "invalid_quote_token",
+        "quote_expired",
+        "quote_changed",
+        "upstream_timeout",
+        "upstream_unavailable",
+        "upstream_error",
+        "negative_alignment",
+        "invalid_alignment",
+        "currency_mismatch",
+        "tax_mode_mismatch",
+        "outside_period",
+        "internal_error",
+    ] {
+        assert!(
+            documented.iter().any(|d| d == code),
+            "problem code {code} documented"
+        );
+    }
+}

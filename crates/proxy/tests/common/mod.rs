@@ -1,0 +1,309 @@
+//! Test harness: real `seatquote-proxy` processes on loopback, killed on drop.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_seatquote-proxy");
+pub const SECRET: &str = "test-secret-0123456789abcdef";
+pub const TODAY: &str = "2026-05-13";
+
+pub struct Proc {
+    child: Child,
+    pub base: String,
+    pub lines: Receiver<String>,
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Proc {
+    /// SIGKILL now.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Waits for a stdout line containing `needle`.
+    pub fn wait_line(&self, needle: &str, timeout: Duration) -> bool {
+        let end = std::time::Instant::now() + timeout;
+        while let Some(left) = end.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(l) if l.contains(needle) => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+        false
+    }
+}
+
+pub fn spawn(args: &[&str], envs: &[(&str, String)]) -> Proc {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PORT", "0")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn seatquote-proxy");
+    let out = child.stdout.take().expect("stdout");
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut base = None;
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(20)) {
+        if let Some(rest) = line.strip_prefix("listening on ") {
+            base = Some(rest.trim().to_owned());
+            break;
+        }
+    }
+    let base = match base {
+        Some(b) => b,
+        None => {
+            let _ = child.kill();
+            panic!("seatquote-proxy did not start");
+        }
+    };
+    Proc {
+        child,
+        base,
+        lines: rx,
+    }
+}
+
+pub fn tmp_dir(tag: &str) -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "seatquote-test-{}-{}-{}",
+        std::process::id(),
+        tag,
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+pub fn sandbox(extra: &[(&str, String)]) -> Proc {
+    let mut envs = vec![("SEATQUOTE_SANDBOX_TODAY", TODAY.to_owned())];
+    envs.extend(extra.iter().cloned());
+    spawn(&["sandbox"], &envs)
+}
+
+pub fn proxy_env(sandbox: &Proc, data: &std::path::Path) -> Vec<(&'static str, String)> {
+    let www = data.join("www");
+    let pkg = data.join("pkg");
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(www.join("index.html"), "<!doctype html><title>demo</title>").unwrap();
+    std::fs::write(pkg.join("seatquote_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    vec![
+        (
+            "CLEVERBRIDGE_BASE_URL",
+            format!("{}/sandbox/subscription/", sandbox.base),
+        ),
+        ("CLEVERBRIDGE_USERNAME", "sandbox".into()),
+        ("CLEVERBRIDGE_PASSWORD", "sandbox".into()),
+        ("SEATQUOTE_TOKEN_SECRET", SECRET.into()),
+        (
+            "SEATQUOTE_DATA_DIR",
+            data.join("data").display().to_string(),
+        ),
+        ("SEATQUOTE_STATIC_DIR", www.display().to_string()),
+        ("SEATQUOTE_PKG_DIR", pkg.display().to_string()),
+        ("SEATQUOTE_SANDBOX_TODAY", TODAY.into()),
+        ("SEATQUOTE_UPSTREAM_TIMEOUT_MS", "800".into()),
+    ]
+}
+
+pub fn proxy(sandbox: &Proc, data: &std::path::Path, extra: &[(&str, String)]) -> Proc {
+    let mut envs = proxy_env(sandbox, data);
+    envs.extend(extra.iter().cloned());
+    spawn(&["serve"], &envs)
+}
+
+/// A sandbox process and a live-mode proxy pointed at it.
+pub struct Pair {
+    pub sandbox: Proc,
+    pub proxy: Proc,
+    pub data: PathBuf,
+    pub http: reqwest::Client,
+}
+
+pub fn pair(extra: &[(&str, String)]) -> Pair {
+    let sandbox = sandbox(&[]);
+    let data = tmp_dir("pair");
+    let proxy = proxy(&sandbox, &data, extra);
+    Pair {
+        sandbox,
+        proxy,
+        data,
+        http: client(),
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+pub fn token(customer: &str, subs: &[&str], ttl: &str) -> String {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear().env("SEATQUOTE_TOKEN_SECRET", SECRET).args([
+        "token",
+        "--customer",
+        customer,
+        "--ttl",
+        ttl,
+    ]);
+    for s in subs {
+        cmd.args(["--subscription", s]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+pub fn c1001() -> String {
+    token(
+        "C-1001",
+        &["S68841753", "S70000001", "S70000002", "S70000006"],
+        "1h",
+    )
+}
+
+pub fn c2002() -> String {
+    token("C-2002", &["S70000003", "S70000004", "S70000005"], "1h")
+}
+
+pub struct Res {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Res {
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+}
+
+pub async fn send(rb: reqwest::RequestBuilder) -> Res {
+    let r = rb.send().await.expect("request");
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let text = r.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Res {
+        status,
+        headers,
+        body,
+        text,
+    }
+}
+
+impl Pair {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.proxy.base, path)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Res {
+        send(self.http.get(self.url(path)).bearer_auth(token)).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &str, key: Option<&str>) -> Res {
+        let mut rb = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body.to_owned());
+        if let Some(k) = key {
+            rb = rb.header("Idempotency-Key", k);
+        }
+        send(rb).await
+    }
+
+    pub async fn preview(&self, token: &str, sub: &str, item: u32, qty: u32, mode: &str) -> Res {
+        self.post(
+            &format!("/api/subscriptions/{sub}/items/{item}/preview"),
+            token,
+            &format!(r#"{{"quantity":{qty},"alignment":"{mode}"}}"#),
+            None,
+        )
+        .await
+    }
+
+    pub async fn commit(
+        &self,
+        token: &str,
+        sub: &str,
+        item: u32,
+        quote_token: &str,
+        key: &str,
+    ) -> Res {
+        self.post(
+            &format!("/api/subscriptions/{sub}/items/{item}/commit"),
+            token,
+            &format!(r#"{{"quoteToken":"{quote_token}","consent":true}}"#),
+            Some(key),
+        )
+        .await
+    }
+
+    pub async fn admin(&self, path: &str, body: Option<&str>) -> Value {
+        let url = format!("{}/sandbox/_admin/{path}", self.sandbox.base);
+        let rb = match body {
+            Some(b) => self
+                .http
+                .post(url)
+                .header("content-type", "application/json")
+                .body(b.to_owned()),
+            None => self.http.get(url),
+        };
+        send(rb).await.body
+    }
+
+    pub async fn commits(&self, sub: &str) -> u64 {
+        self.admin("counters", None).await["commits"][sub]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    pub async fn upstream_requests(&self) -> u64 {
+        self.admin("counters", None).await["totalRequests"]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    pub async fn fault(&self, kind: &str, count: u32, ms: Option<u64>) {
+        let body = match ms {
+            Some(ms) => format!(r#"{{"fault":"{kind}","count":{count},"ms":{ms}}}"#),
+            None => format!(r#"{{"fault":"{kind}","count":{count}}}"#),
+        };
+        self.admin("fault", Some(&body)).await;
+    }
+}
