@@ -9,5 +9,7 @@
 mod js_error;
 mod js_value;
 mod quote_js;
+#[cfg(feature = "widget")]
+pub mod widget;
 
 pub use quote_js::quote;

@@ -1,0 +1,231 @@
+//! The proxy client: JSON over `fetch` with a bearer token (from the merchant's option or
+//! `getToken()` callback, refreshed once on a 401), abortable through `AbortSignal`.
+//! Errors are the proxy's problem documents reduced to a code, a detail and the body.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Function, Promise, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Element, Headers, RequestInit, Response};
+
+use super::dom::{prop, prop_str};
+
+/// A failed call: HTTP status (0 without an answer), a machine code, the server's
+/// detail (never shown as markup) and the parsed body (a `quote_changed` problem
+/// carries a fresh quote there).
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// HTTP status, or 0 for a network failure or an abort.
+    pub status: u16,
+    /// The problem's `code` (or one derived from the status).
+    pub code: String,
+    /// The problem's `detail`.
+    pub detail: String,
+    /// The parsed JSON body (undefined when there was none).
+    pub body: JsValue,
+}
+
+impl ApiError {
+    /// An error without an HTTP answer.
+    pub fn local(code: &str, detail: &str) -> Self {
+        Self {
+            status: 0,
+            code: code.to_owned(),
+            detail: detail.to_owned(),
+            body: JsValue::UNDEFINED,
+        }
+    }
+
+    /// Whether the request was aborted on purpose (a newer one replaced it).
+    pub fn is_abort(&self) -> bool {
+        self.code == "aborted"
+    }
+}
+
+/// Where the customer token comes from.
+pub enum Auth {
+    /// A fixed token (option or attribute).
+    Token(String),
+    /// The merchant's `getToken(refresh)` (may return a promise).
+    Callback(Function),
+    /// A `<seat-quote>` element: its `getToken` property, else its `token` attribute,
+    /// read at call time.
+    Element(Element),
+}
+
+/// A proxy client for one widget (cheap to clone into async tasks).
+#[derive(Clone)]
+pub struct Client {
+    base: Rc<str>,
+    auth: Rc<Auth>,
+    token: Rc<RefCell<Option<String>>>,
+}
+
+async fn settle(v: JsValue) -> Result<JsValue, JsValue> {
+    if v.is_instance_of::<Promise>() {
+        JsFuture::from(Promise::from(v)).await
+    } else {
+        Ok(v)
+    }
+}
+
+impl Client {
+    /// A client for the proxy at `base` (`""` is the page's origin).
+    pub fn new(base: &str, auth: Auth) -> Self {
+        Self {
+            base: base.trim_end_matches('/').into(),
+            auth: Rc::new(auth),
+            token: Rc::new(RefCell::new(None)),
+        }
+    }
+
+    async fn token(&self, refresh: bool) -> Result<String, ApiError> {
+        if !refresh {
+            if let Some(t) = self.token.borrow().clone() {
+                return Ok(t);
+            }
+        }
+        let call = |f: &Function, this: &JsValue| {
+            f.call1(this, &JsValue::from_bool(refresh))
+                .map_err(|_| ApiError::local("unauthorized", "getToken() threw"))
+        };
+        let value = match &*self.auth {
+            Auth::Token(t) => JsValue::from_str(t),
+            Auth::Callback(f) => call(f, &JsValue::NULL)?,
+            Auth::Element(e) => {
+                let f = prop(e, "getToken");
+                if let Some(f) = f.dyn_ref::<Function>() {
+                    call(f, e)?
+                } else {
+                    e.get_attribute("token").map(JsValue::from).unwrap_or_default()
+                }
+            }
+        };
+        let token = settle(value)
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ApiError::local("unauthorized", "no customer token"))?;
+        *self.token.borrow_mut() = Some(token.clone());
+        Ok(token)
+    }
+
+    /// Sends a JSON request to `path` (under the API base). On a 401 the token is
+    /// refreshed through the merchant's callback and the request sent once more.
+    pub async fn json(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&JsValue>,
+        idempotency_key: Option<&str>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<JsValue, ApiError> {
+        let body = match body {
+            Some(b) => Some(
+                JSON::stringify(b)
+                    .ok()
+                    .and_then(|s| s.as_string())
+                    .ok_or_else(|| ApiError::local("invalid_input", "unserialisable body"))?,
+            ),
+            None => None,
+        };
+        let mut refreshed = false;
+        loop {
+            let token = self.token(refreshed).await?;
+            match self.once(method, path, body.as_deref(), &token, idempotency_key, signal).await {
+                Err(e) if e.status == 401 && !refreshed && !matches!(*self.auth, Auth::Token(_)) => {
+                    refreshed = true;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn once(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        token: &str,
+        idempotency_key: Option<&str>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<JsValue, ApiError> {
+        let network = |_| ApiError::local("network", "the request failed");
+        let headers = Headers::new().map_err(network)?;
+        let mut bearer = String::from("Bearer ");
+        bearer.push_str(token);
+        headers.set("Authorization", &bearer).map_err(network)?;
+        headers.set("Accept", "application/json").map_err(network)?;
+        if let Some(k) = idempotency_key {
+            headers.set("Idempotency-Key", k).map_err(network)?;
+        }
+        let init = RequestInit::new();
+        init.set_method(method);
+        if let Some(b) = body {
+            headers.set("Content-Type", "application/json").map_err(network)?;
+            init.set_body(&JsValue::from_str(b));
+        }
+        init.set_headers(&headers);
+        init.set_signal(signal);
+        let mut url = String::with_capacity(self.base.len() + path.len());
+        url.push_str(&self.base);
+        url.push_str(path);
+        let window = web_sys::window().ok_or_else(|| ApiError::local("network", "no window"))?;
+        let aborted = || signal.is_some_and(|s| s.aborted());
+        let resp = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+            .await
+            .map_err(|_| {
+                if aborted() {
+                    ApiError::local("aborted", "replaced by a newer request")
+                } else {
+                    ApiError::local("network", "the request failed")
+                }
+            })?;
+        let resp: Response = resp.unchecked_into();
+        let text = match resp.text() {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+            Err(_) => None,
+        };
+        if aborted() {
+            return Err(ApiError::local("aborted", "replaced by a newer request"));
+        }
+        let parsed = text
+            .as_deref()
+            .and_then(|t| JSON::parse(t).ok())
+            .unwrap_or(JsValue::UNDEFINED);
+        let status = resp.status();
+        if resp.ok() {
+            return if parsed.is_object() {
+                Ok(parsed)
+            } else {
+                Err(ApiError {
+                    status,
+                    code: "upstream_error".into(),
+                    detail: "the answer was not JSON".into(),
+                    body: JsValue::UNDEFINED,
+                })
+            };
+        }
+        let code = prop_str(&parsed, "code").unwrap_or_else(|| {
+            match status {
+                401 => "unauthorized",
+                403 => "forbidden",
+                404 => "not_found",
+                429 | 503 => "upstream_unavailable",
+                504 => "upstream_timeout",
+                500..=599 => "upstream_error",
+                _ => "error",
+            }
+            .to_owned()
+        });
+        Err(ApiError {
+            status,
+            code,
+            detail: prop_str(&parsed, "detail").unwrap_or_default(),
+            body: parsed,
+        })
+    }
+}
