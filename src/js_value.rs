@@ -6,10 +6,9 @@
 
 use js_sys::{Object, Reflect};
 use seatquote_core::alignment::AlignmentFlags;
-use seatquote_core::quote::{
-    AlignmentInput, AmountsOut, IntervalInput, LineOut, PriceInput, Quote, QuoteInput, Scalar,
-};
+use seatquote_core::quote::{AlignmentInput, IntervalInput, PriceInput, Quote, QuoteInput, Scalar};
 use seatquote_core::{ErrorCode, QuoteError};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Reads `quote()`'s input object (SPEC §5).
@@ -109,8 +108,17 @@ fn only_keys(o: &Object, allowed: &[&str]) -> Result<(), QuoteError> {
     Ok(())
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `Reflect.get` without wasm-bindgen's try/catch wrapper: `o` is always an object
+    /// here, and a throwing getter then surfaces as a JS exception, not a Rust panic.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
+    fn reflect_get(o: &Object, key: &JsValue) -> JsValue;
+}
+
 fn get(o: &Object, key: &str) -> JsValue {
-    Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    // Interned: the key strings are created in JS once, not decoded on every call.
+    reflect_get(o, &JsValue::from_str(wasm_bindgen::intern(key)))
 }
 
 /// A JS value as a [`Scalar`]. A number becomes an integer only when it is a safe
@@ -133,45 +141,11 @@ fn scalar(v: &JsValue) -> Scalar {
     Scalar::Other
 }
 
-/// Builds the SPEC §5 output object (amounts stay strings).
-pub fn write_quote(q: &Quote) -> JsValue {
-    let line = |l: &LineOut| {
-        obj(&[
-            ("unitPrice", l.unit_price.as_str().into()),
-            ("quantity", l.quantity.into()),
-            ("total", l.total.as_str().into()),
-        ])
-    };
-    let amounts = |a: &AmountsOut| {
-        obj(&[
-            ("net", a.net.as_str().into()),
-            ("vat", a.vat.as_str().into()),
-            ("gross", a.gross.as_str().into()),
-        ])
-    };
-    obj(&[
-        ("currency", q.currency.as_str().into()),
-        ("updateAction", q.update_action.as_str().into()),
-        (
-            "proration",
-            obj(&[
-                ("remainingDays", q.proration.remaining_days.into()),
-                ("periodDays", q.proration.period_days.into()),
-            ]),
-        ),
-        ("current", line(&q.current)),
-        ("next", line(&q.next)),
-        ("alignment", amounts(&q.alignment)),
-        (
-            "nextBilling",
-            obj(&[
-                ("date", q.next_billing.date.as_str().into()),
-                ("net", q.next_billing.net.as_str().into()),
-                ("vat", q.next_billing.vat.as_str().into()),
-                ("gross", q.next_billing.gross.as_str().into()),
-            ]),
-        ),
-    ])
+/// Builds the SPEC §5 output object: the core writes the JSON text and `JSON.parse`
+/// builds the object in one step (one string crossing instead of one per field).
+pub fn write_quote(q: &Quote) -> Result<JsValue, QuoteError> {
+    js_sys::JSON::parse(&q.to_json())
+        .map_err(|_| QuoteError::new(ErrorCode::InvalidInput, "could not encode the quote"))
 }
 
 /// `{ k: v, … }` in the given key order.

@@ -57,5 +57,5 @@ pub fn quote(
 /// The work of [`quote`], with Rust errors (the widget's local estimate uses it too).
 pub fn quote_value(input: &JsValue) -> Result<JsValue, QuoteError> {
     let parsed = read_quote_input(input)?;
-    Ok(write_quote(&core_quote(&parsed)?))
+    write_quote(&core_quote(&parsed)?)
 }

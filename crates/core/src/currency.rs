@@ -2,6 +2,12 @@
 
 use crate::error::{ErrorCode, QuoteError};
 
+thread_local! {
+    /// The last currency looked up on this thread: `iso_currency`'s lookup is a linear
+    /// scan over every code, and a page or a server quotes one currency over and over.
+    static LAST_LOOKUP: std::cell::Cell<Option<Currency>> = const { std::cell::Cell::new(None) };
+}
+
 /// A validated ISO 4217 currency with its minor units (0, 2 or 3 for active currencies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Currency {
@@ -28,12 +34,19 @@ impl Currency {
         if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_uppercase) {
             return Err(BAD);
         }
-        let iso = iso_currency::Currency::from_code(code).ok_or(BAD)?;
+        let code = [bytes[0], bytes[1], bytes[2]];
+        if let Some(hit) = LAST_LOOKUP.with(|last| last.get().filter(|c| c.code == code)) {
+            return Ok(hit);
+        }
+        let iso = iso_currency::Currency::from_code(std::str::from_utf8(&code).map_err(|_| BAD)?)
+            .ok_or(BAD)?;
         let minor_units = iso.exponent().ok_or(BAD)?;
-        Ok(Self {
-            code: [bytes[0], bytes[1], bytes[2]],
+        let found = Self {
+            code,
             minor_units: u32::from(minor_units),
-        })
+        };
+        LAST_LOOKUP.with(|last| last.set(Some(found)));
+        Ok(found)
     }
 
     /// The three-letter code.

@@ -3,6 +3,7 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::error::{ErrorCode, QuoteError};
+use crate::text::ShortStr;
 
 /// A UTC calendar date (no time, no zone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -68,15 +69,18 @@ impl Date {
         self.0.signed_duration_since(earlier.0).num_days()
     }
 
-    /// `YYYY-MM-DD`, without `std::fmt`.
+    /// `YYYY-MM-DD` as an owned `String`.
     pub fn to_iso_string(&self) -> String {
-        let mut s = String::with_capacity(10);
-        push_padded(&mut s, self.year() as u32, 4);
-        s.push('-');
-        push_padded(&mut s, self.month(), 2);
-        s.push('-');
-        push_padded(&mut s, self.day(), 2);
-        s
+        self.iso().as_str().to_owned()
+    }
+
+    /// `YYYY-MM-DD` without allocating or `std::fmt`.
+    pub fn iso(&self) -> ShortStr {
+        let mut b = [b'-'; 10];
+        put_padded(&mut b[0..4], self.year() as u32);
+        put_padded(&mut b[5..7], self.month());
+        put_padded(&mut b[8..10], self.day());
+        ShortStr::from_ascii(&b).unwrap_or_default()
     }
 
     /// `add(date, interval)` of SPEC §3: add the months keeping the day of month,
@@ -114,11 +118,11 @@ impl Date {
     }
 }
 
-fn push_padded(s: &mut String, v: u32, width: u32) {
-    let mut div = 10u32.pow(width - 1);
-    while div > 0 {
-        s.push(char::from(b'0' + ((v / div) % 10) as u8));
-        div /= 10;
+/// Writes `v` as zero-padded decimal digits filling `out`.
+fn put_padded(out: &mut [u8], mut v: u32) {
+    for b in out.iter_mut().rev() {
+        *b = b'0' + (v % 10) as u8;
+        v /= 10;
     }
 }
 

@@ -35,6 +35,7 @@ pub mod error;
 pub mod money;
 pub mod quote;
 pub mod tax;
+pub mod text;
 pub mod wire;
 
 pub use error::{ErrorCode, QuoteError};

@@ -4,6 +4,8 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use crate::text::ShortStr;
+
 /// Rounds `x` to `minor_units` decimals, half away from zero (SPEC §1 `round`),
 /// and fixes the scale so the amount prints with exactly that many digits.
 ///
@@ -66,34 +68,47 @@ fn pow10(exp: u32) -> Option<i128> {
 /// assert_eq!(format_amount("12.5".parse::<Decimal>().unwrap(), 3), "12.500");
 /// assert_eq!(format_amount("-0.5".parse::<Decimal>().unwrap(), 2), "-0.50");
 /// ```
-pub fn format_amount(amount: Decimal, minor_units: u32) -> String {
+pub fn format_amount(amount: Decimal, minor_units: u32) -> ShortStr {
     let mut a = amount;
-    a.rescale(minor_units);
+    if a.scale() != minor_units {
+        a.rescale(minor_units);
+    }
     let mantissa = a.mantissa();
-    let mut digits = Vec::with_capacity(40);
-    let mut m = mantissa.unsigned_abs();
-    loop {
-        digits.push(b'0' + (m % 10) as u8);
-        m /= 10;
-        if m == 0 {
-            break;
-        }
-    }
     let scale = a.scale() as usize;
-    while digits.len() <= scale {
-        digits.push(b'0');
+    // Digits, least significant first. A 96-bit mantissa has at most 29 digits and the
+    // scale is at most 28, so 32 is enough.
+    let mut digits = [0u8; 32];
+    let mut n = 0;
+    let mut big = mantissa.unsigned_abs();
+    while big > u128::from(u64::MAX) {
+        digits[n] = (big % 10) as u8;
+        big /= 10;
+        n += 1;
     }
-    let mut out = String::with_capacity(digits.len() + 2);
+    // 64-bit division is far cheaper than 128-bit; amounts almost always start here.
+    let mut small = big as u64;
+    while small > 0 {
+        digits[n] = (small % 10) as u8;
+        small /= 10;
+        n += 1;
+    }
+    let n = n.max(scale + 1);
+    let mut out = [0u8; 40];
+    let mut len = 0;
     if mantissa < 0 {
-        out.push('-');
+        out[0] = b'-';
+        len = 1;
     }
-    for (i, &b) in digits.iter().enumerate().rev() {
-        out.push(b as char);
+    for i in (0..n).rev() {
+        out[len] = b'0' + digits[i];
+        len += 1;
         if i == scale && scale > 0 {
-            out.push('.');
+            out[len] = b'.';
+            len += 1;
         }
     }
-    out
+    // At most 31 ASCII bytes were written, so this cannot fail.
+    ShortStr::from_ascii(&out[..len]).unwrap_or_default()
 }
 
 /// Parses a plain non-negative decimal string (`"1200"`, `"0.19"`, `"1200.000000"`)

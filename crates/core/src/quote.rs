@@ -14,6 +14,7 @@ use crate::date::{Date, Interval, Proration};
 use crate::error::{ErrorCode, QuoteError};
 use crate::money::{format_amount, parse_plain_decimal, round};
 use crate::tax::{split, TaxMode, TaxRate, TaxSplit};
+use crate::text::ShortStr;
 
 /// Largest unit price (SPEC §1).
 pub const MAX_UNIT_PRICE: u64 = 1_000_000_000;
@@ -273,35 +274,35 @@ pub struct ProrationOut {
 #[serde(rename_all = "camelCase")]
 pub struct LineOut {
     /// Unit price, at the currency's minor digits (or more, when the price has more).
-    pub unit_price: String,
+    pub unit_price: ShortStr,
     /// Seats.
     pub quantity: u32,
     /// `round(unitPrice × quantity)`.
-    pub total: String,
+    pub total: ShortStr,
 }
 
 /// Net, VAT and gross amounts as strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmountsOut {
     /// Before tax.
-    pub net: String,
+    pub net: ShortStr,
     /// The tax.
-    pub vat: String,
+    pub vat: ShortStr,
     /// Including tax.
-    pub gross: String,
+    pub gross: ShortStr,
 }
 
 /// What will be billed on the next billing date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NextBillingOut {
     /// The next billing date, `YYYY-MM-DD`.
-    pub date: String,
+    pub date: ShortStr,
     /// Before tax.
-    pub net: String,
+    pub net: ShortStr,
     /// The tax.
-    pub vat: String,
+    pub vat: ShortStr,
     /// Including tax.
-    pub gross: String,
+    pub gross: ShortStr,
 }
 
 /// The output of [`quote`] (SPEC §5), field for field.
@@ -309,9 +310,9 @@ pub struct NextBillingOut {
 #[serde(rename_all = "camelCase")]
 pub struct Quote {
     /// ISO 4217 code.
-    pub currency: String,
+    pub currency: ShortStr,
     /// `upgrade`, `downgrade` or `update`.
-    pub update_action: String,
+    pub update_action: ShortStr,
     /// Day counts.
     pub proration: ProrationOut,
     /// The item as it is.
@@ -480,10 +481,9 @@ pub fn quote(input: &QuoteInput) -> Result<Quote, QuoteError> {
     let price_digits = |p: Decimal| minor.max(p.normalize().scale());
 
     Ok(Quote {
-        currency: currency.code().to_owned(),
-        update_action: UpdateAction::classify(current_total, new_total)
-            .as_str()
-            .to_owned(),
+        currency: ShortStr::new(currency.code()).unwrap_or_default(),
+        update_action: ShortStr::new(UpdateAction::classify(current_total, new_total).as_str())
+            .unwrap_or_default(),
         proration: ProrationOut {
             remaining_days: proration.remaining_days,
             period_days: proration.period_days,
@@ -500,7 +500,7 @@ pub fn quote(input: &QuoteInput) -> Result<Quote, QuoteError> {
         },
         alignment: amounts(due_split, minor),
         next_billing: NextBillingOut {
-            date: next_date.to_iso_string(),
+            date: next_date.iso(),
             net: format_amount(next_split.net, minor),
             vat: format_amount(next_split.vat, minor),
             gross: format_amount(next_split.gross, minor),
@@ -508,12 +508,114 @@ pub fn quote(input: &QuoteInput) -> Result<Quote, QuoteError> {
     })
 }
 
+impl Quote {
+    /// The SPEC §5 JSON text, written directly (no serializer): every field is an ASCII
+    /// `ShortStr` or an integer, so nothing needs escaping. Byte-identical to
+    /// `serde_json::to_string(&quote)` (tested), and what `quote()` hands to JavaScript.
+    ///
+    /// ```
+    /// # use seatquote_core::quote::{quote, QuoteInput};
+    /// # let q = quote(&QuoteInput::from_json(r#"{"currency":"JPY","taxMode":"net","taxRate":"0",
+    /// #   "periodStart":"2026-05-01","nextBillingDate":"2026-06-01","interval":{"months":1,"days":0},
+    /// #   "changeDate":"2026-05-01","current":{"unitPrice":"100","quantity":1},
+    /// #   "next":{"unitPrice":"100","quantity":1},"alignment":"nextBilling"}"#).unwrap()).unwrap();
+    /// assert!(q.to_json().starts_with(r#"{"currency":"JPY","updateAction":"update","#));
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut w = JsonWriter(String::with_capacity(400));
+        w.raw("{\"currency\":");
+        w.string(&self.currency);
+        w.raw(",\"updateAction\":");
+        w.string(&self.update_action);
+        w.raw(",\"proration\":{\"remainingDays\":");
+        w.number(self.proration.remaining_days);
+        w.raw(",\"periodDays\":");
+        w.number(self.proration.period_days);
+        w.raw("},\"current\":");
+        w.line(&self.current);
+        w.raw(",\"next\":");
+        w.line(&self.next);
+        w.raw(",\"alignment\":{");
+        w.amounts(
+            &self.alignment.net,
+            &self.alignment.vat,
+            &self.alignment.gross,
+        );
+        w.raw("},\"nextBilling\":{\"date\":");
+        w.string(&self.next_billing.date);
+        w.raw(",");
+        w.amounts(
+            &self.next_billing.net,
+            &self.next_billing.vat,
+            &self.next_billing.gross,
+        );
+        w.raw("}}");
+        w.0
+    }
+}
+
+/// Appends JSON for [`Quote::to_json`]; strings are ASCII without quotes or backslashes.
+struct JsonWriter(String);
+
+impl JsonWriter {
+    fn raw(&mut self, s: &str) {
+        self.0.push_str(s);
+    }
+
+    fn string(&mut self, s: &ShortStr) {
+        self.0.push('"');
+        for c in s.chars() {
+            // ShortStr holds ASCII; escape the two characters JSON requires, should a
+            // code ever contain one.
+            if c == '"' || c == '\\' {
+                self.0.push('\\');
+            }
+            self.0.push(c);
+        }
+        self.0.push('"');
+    }
+
+    fn number(&mut self, n: u32) {
+        let mut digits = [0u8; 10];
+        let mut i = digits.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        for &d in &digits[i..] {
+            self.0.push(char::from(d));
+        }
+    }
+
+    fn line(&mut self, l: &LineOut) {
+        self.raw("{\"unitPrice\":");
+        self.string(&l.unit_price);
+        self.raw(",\"quantity\":");
+        self.number(l.quantity);
+        self.raw(",\"total\":");
+        self.string(&l.total);
+        self.raw("}");
+    }
+
+    fn amounts(&mut self, net: &ShortStr, vat: &ShortStr, gross: &ShortStr) {
+        self.raw("\"net\":");
+        self.string(net);
+        self.raw(",\"vat\":");
+        self.string(vat);
+        self.raw(",\"gross\":");
+        self.string(gross);
+    }
+}
+
 /// [`quote`] from JSON text to JSON text (the Rust face of the JS `quote()`).
 ///
 /// # Errors
 /// `invalid_input` for malformed JSON, else as [`quote`].
 pub fn quote_json(json: &str) -> Result<String, QuoteError> {
-    let q = quote(&QuoteInput::from_json(json)?)?;
-    serde_json::to_string(&q)
-        .map_err(|_| QuoteError::new(ErrorCode::InvalidInput, "could not encode the quote"))
+    Ok(quote(&QuoteInput::from_json(json)?)?.to_json())
 }

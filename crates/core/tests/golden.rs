@@ -20,6 +20,15 @@ fn golden_table() {
         let input = case["input"].to_string();
         match (quote_json(&input), case.get("output"), case.get("error")) {
             (Ok(out), Some(expected), None) => {
+                // The direct writer and serde agree byte for byte.
+                let q =
+                    seatquote_core::quote(&seatquote_core::QuoteInput::from_json(&input).unwrap())
+                        .unwrap();
+                assert_eq!(
+                    serde_json::to_string(&q).unwrap(),
+                    out,
+                    "{name}: to_json vs serde"
+                );
                 let got: Value = serde_json::from_str(&out).unwrap();
                 // Byte for byte too: the contract's field order and spelling.
                 let expected_text = expected.to_string();

@@ -235,7 +235,7 @@ fn estimate_rate(item: &SubscriptionItem, rules: &Rules) -> String {
 
 fn price_text(p: Decimal, minor: u32) -> String {
     let digits = minor.max(p.normalize().scale());
-    format_amount(round(p, digits), digits)
+    format_amount(round(p, digits), digits).to_string()
 }
 
 fn context(app: &App, sub: &Subscription, running_no: u64) -> Result<ItemContext, Problem> {
@@ -583,7 +583,7 @@ fn quote_from_upstream(
         "NextBillingCustomerGrossPrice",
     )?;
     if let Some(d) = up.next_billing_date {
-        q.next_billing.date = d.0.to_iso_string();
+        q.next_billing.date = d.0.iso();
     }
     Ok(q)
 }

@@ -1,0 +1,107 @@
+//! [`ShortStr`]: the quote's output strings (amounts, dates, codes) held inline.
+//!
+//! A quote has seventeen of them; keeping them off the heap is most of what makes a quote
+//! cheap. They serialize as plain JSON strings.
+
+use std::fmt;
+use std::ops::Deref;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Capacity in bytes: a 96-bit mantissa has 29 digits, plus sign, point and a leading 0.
+const CAP: usize = 40;
+
+/// An ASCII string of at most 40 bytes stored inline (no allocation).
+///
+/// ```
+/// use seatquote_core::text::ShortStr;
+/// let s = ShortStr::new("604.93").unwrap();
+/// assert_eq!(&*s, "604.93");
+/// assert_eq!(s, "604.93");
+/// assert!(ShortStr::new(&"9".repeat(41)).is_none());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ShortStr {
+    len: u8,
+    bytes: [u8; CAP],
+}
+
+impl ShortStr {
+    /// `None` when `s` is longer than 40 bytes or not ASCII.
+    pub fn new(s: &str) -> Option<Self> {
+        Self::from_ascii(s.as_bytes())
+    }
+
+    /// From ASCII bytes; `None` when longer than 40 bytes or not ASCII.
+    pub fn from_ascii(b: &[u8]) -> Option<Self> {
+        if b.len() > CAP || !b.is_ascii() {
+            return None;
+        }
+        let mut bytes = [0u8; CAP];
+        bytes[..b.len()].copy_from_slice(b);
+        Some(Self {
+            len: b.len() as u8,
+            bytes,
+        })
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII is ever stored (checked in `from_ascii`).
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl Default for ShortStr {
+    fn default() -> Self {
+        Self {
+            len: 0,
+            bytes: [0; CAP],
+        }
+    }
+}
+
+impl Deref for ShortStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<str> for ShortStr {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ShortStr {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Debug for ShortStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for ShortStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ShortStr {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ShortStr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Self::new(&s)
+            .ok_or_else(|| serde::de::Error::custom("expected an ASCII string of at most 40 bytes"))
+    }
+}
