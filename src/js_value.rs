@@ -149,6 +149,7 @@ pub fn write_quote(q: &Quote) -> Result<JsValue, QuoteError> {
 }
 
 /// `{ k: v, … }` in the given key order.
+#[cfg_attr(not(feature = "widget"), allow(dead_code))]
 pub fn obj(fields: &[(&str, JsValue)]) -> JsValue {
     let o = Object::new();
     for (k, v) in fields {
