@@ -15,8 +15,8 @@ pub struct Problem {
     pub code: &'static str,
     /// Human-readable detail (never internals).
     pub detail: String,
-    /// Extra members merged into the body.
-    pub extra: Option<(&'static str, Value)>,
+    /// Extra members merged into the body (boxed: keeps every `Result<_, Problem>` small).
+    pub extra: Option<Box<(&'static str, Value)>>,
     /// `Retry-After` seconds.
     pub retry_after: Option<u64>,
 }
@@ -74,7 +74,7 @@ impl Problem {
 
     /// Adds a member to the body.
     pub fn with(mut self, key: &'static str, value: Value) -> Self {
-        self.extra = Some((key, value));
+        self.extra = Some(Box::new((key, value)));
         self
     }
 
@@ -87,7 +87,8 @@ impl Problem {
             "detail": self.detail,
             "code": self.code,
         });
-        if let (Some((k, x)), Some(obj)) = (&self.extra, v.as_object_mut()) {
+        if let (Some(extra), Some(obj)) = (&self.extra, v.as_object_mut()) {
+            let (k, x) = &**extra;
             obj.insert((*k).to_owned(), x.clone());
         }
         v
