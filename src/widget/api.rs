@@ -99,7 +99,9 @@ impl Client {
                 if let Some(f) = f.dyn_ref::<Function>() {
                     call(f, e)?
                 } else {
-                    e.get_attribute("token").map(JsValue::from).unwrap_or_default()
+                    e.get_attribute("token")
+                        .map(JsValue::from)
+                        .unwrap_or_default()
                 }
             }
         };
@@ -135,8 +137,20 @@ impl Client {
         let mut refreshed = false;
         loop {
             let token = self.token(refreshed).await?;
-            match self.once(method, path, body.as_deref(), &token, idempotency_key, signal).await {
-                Err(e) if e.status == 401 && !refreshed && !matches!(*self.auth, Auth::Token(_)) => {
+            match self
+                .once(
+                    method,
+                    path,
+                    body.as_deref(),
+                    &token,
+                    idempotency_key,
+                    signal,
+                )
+                .await
+            {
+                Err(e)
+                    if e.status == 401 && !refreshed && !matches!(*self.auth, Auth::Token(_)) =>
+                {
                     refreshed = true;
                 }
                 other => return other,
@@ -165,7 +179,9 @@ impl Client {
         let init = RequestInit::new();
         init.set_method(method);
         if let Some(b) = body {
-            headers.set("Content-Type", "application/json").map_err(network)?;
+            headers
+                .set("Content-Type", "application/json")
+                .map_err(network)?;
             init.set_body(&JsValue::from_str(b));
         }
         init.set_headers(&headers);

@@ -8,7 +8,10 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{AbortController, Event, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, ShadowRoot};
+use web_sys::{
+    AbortController, Event, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent,
+    ShadowRoot,
+};
 
 use super::api::{ApiError, Client};
 use super::dom::{attr, clear, flag, prop, set_text, show};
@@ -113,7 +116,9 @@ fn console_error(text: &str) {
 fn with(w: &Weak<RefCell<Widget>>, f: impl FnOnce(&mut Widget, &Shared)) {
     let Some(rc) = w.upgrade() else { return };
     let (host, out) = {
-        let Ok(mut g) = rc.try_borrow_mut() else { return };
+        let Ok(mut g) = rc.try_borrow_mut() else {
+            return;
+        };
         if g.destroyed {
             return;
         }
@@ -130,7 +135,9 @@ impl Widget {
     pub fn mount(host: HtmlElement, src: &Source<'_>) -> Result<Shared, JsValue> {
         let shadow = match host.shadow_root() {
             Some(s) => s,
-            None => host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?,
+            None => {
+                host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?
+            }
         };
         clear(&shadow);
         style::adopt(&shadow)?;
@@ -152,7 +159,10 @@ impl Widget {
                 (None, None, String::from("en"))
             }
         };
-        let messages = opts.as_ref().map(|o| o.messages.clone()).unwrap_or_default();
+        let messages = opts
+            .as_ref()
+            .map(|o| o.messages.clone())
+            .unwrap_or_default();
         let w = Rc::new(RefCell::new(Widget {
             host,
             shadow,
@@ -288,7 +298,9 @@ impl Widget {
             if g.destroyed {
                 return;
             }
-            let Some(client) = g.client.clone() else { return };
+            let Some(client) = g.client.clone() else {
+                return;
+            };
             g.cancel_timers();
             if let Some(a) = g.abort.take() {
                 a.abort();
@@ -325,24 +337,35 @@ impl Widget {
 
     fn summary_loaded(&mut self, v: &JsValue) {
         let Some(summary) = Summary::from_js(v) else {
-            self.fail(&ApiError::local("upstream_error", "unexpected summary"), Retry::Summary);
+            self.fail(
+                &ApiError::local("upstream_error", "unexpected summary"),
+                Retry::Summary,
+            );
             return;
         };
-        let Some(opts) = self.opts.as_ref() else { return };
+        let Some(opts) = self.opts.as_ref() else {
+            return;
+        };
         let index = match opts.item {
             Some(n) => summary.items.iter().position(|i| i.running_number == n),
             None if summary.items.is_empty() => None,
             None => Some(0),
         };
         let Some(index) = index else {
-            self.fail(&ApiError::local("not_found", "no such item"), Retry::Summary);
+            self.fail(
+                &ApiError::local("not_found", "no such item"),
+                Retry::Summary,
+            );
             return;
         };
         match Formatter::new(&opts.locale, &summary.currency, &opts.currency_display) {
             Ok(f) => self.fmt = Some(f),
             Err(_) => {
                 console_error("seatquote: option `locale` is not a valid locale");
-                self.fail(&ApiError::local("invalid_options", "bad locale"), Retry::Summary);
+                self.fail(
+                    &ApiError::local("invalid_options", "bad locale"),
+                    Retry::Summary,
+                );
                 return;
             }
         }
@@ -376,7 +399,11 @@ impl Widget {
     }
 
     fn fail(&mut self, e: &ApiError, retry: Retry) {
-        self.panel = if retry == Retry::Summary { Panel::Error } else { self.panel };
+        self.panel = if retry == Retry::Summary {
+            Panel::Error
+        } else {
+            self.panel
+        };
         if retry == Retry::Summary {
             self.error = Some((e.code.clone(), retry));
         } else {
@@ -398,7 +425,9 @@ impl Widget {
             "mode_not_allowed" => "err_mode",
             "quantity_out_of_range" => "err_quantity",
             "subscription_not_active" => "err_not_active",
-            "upstream_timeout" | "upstream_unavailable" | "upstream_error" | "rate_limited" => "err_busy",
+            "upstream_timeout" | "upstream_unavailable" | "upstream_error" | "rate_limited" => {
+                "err_busy"
+            }
             "network" => "err_network",
             "config" | "invalid_options" => "err_config",
             "negative_alignment" => "negative_alignment",
@@ -418,11 +447,15 @@ impl Widget {
         self.verified = None;
         self.consent = false;
         self.notice = Notice::None;
-        let Some(s) = self.summary.as_ref() else { return };
-        let Some(item) = s.items.get(self.item) else { return };
+        let Some(s) = self.summary.as_ref() else {
+            return;
+        };
+        let Some(item) = s.items.get(self.item) else {
+            return;
+        };
         let dir = state::direction(item.quantity, self.qty);
         let modes = state::modes(item, self.qty);
-        if !modes.iter().any(|m| *m == self.mode) {
+        if !modes.contains(&self.mode) {
             self.mode = modes.first().cloned().unwrap_or_default();
         }
         let est = if dir == Direction::Unchanged {
@@ -464,16 +497,25 @@ impl Widget {
         if changeable {
             if let Some(cb) = &self.tick {
                 self.debounce = win
-                    .set_timeout_with_callback_and_timeout_and_arguments_0(cb.as_ref().unchecked_ref(), DEBOUNCE_MS)
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(
+                        cb.as_ref().unchecked_ref(),
+                        DEBOUNCE_MS,
+                    )
                     .ok();
             }
         }
     }
 
     fn start_preview(&mut self, rc: &Shared) {
-        let Some(client) = self.client.clone() else { return };
-        let Some(s) = self.summary.as_ref() else { return };
-        let Some(item) = s.items.get(self.item) else { return };
+        let Some(client) = self.client.clone() else {
+            return;
+        };
+        let Some(s) = self.summary.as_ref() else {
+            return;
+        };
+        let Some(item) = s.items.get(self.item) else {
+            return;
+        };
         if let Some(a) = self.abort.take() {
             a.abort();
         }
@@ -482,7 +524,10 @@ impl Widget {
         path.push_str("/items/");
         path.push_str(&item.running_number.to_string());
         path.push_str("/preview");
-        let body = obj(&[("quantity", self.qty.into()), ("alignment", self.mode.as_str().into())]);
+        let body = obj(&[
+            ("quantity", self.qty.into()),
+            ("alignment", self.mode.as_str().into()),
+        ]);
         let abort = AbortController::new().ok();
         let signal = abort.as_ref().map(|a| a.signal());
         self.abort = abort;
@@ -491,7 +536,9 @@ impl Widget {
         let seq = self.seq;
         let weak = Rc::downgrade(rc);
         spawn_local(async move {
-            let res = client.json("POST", &path, Some(&body), None, signal.as_ref()).await;
+            let res = client
+                .json("POST", &path, Some(&body), None, signal.as_ref())
+                .await;
             with(&weak, |w, _| {
                 if w.seq != seq {
                     return; // a newer request replaced this one
@@ -513,7 +560,10 @@ impl Widget {
 
     fn verified_arrived(&mut self, v: &JsValue) {
         let Some(q) = Verified::from_js(v) else {
-            self.fail(&ApiError::local("upstream_error", "unexpected preview"), Retry::Preview);
+            self.fail(
+                &ApiError::local("upstream_error", "unexpected preview"),
+                Retry::Preview,
+            );
             return;
         };
         if q.figures.quantity != self.qty {
@@ -547,13 +597,18 @@ impl Widget {
         let ms = ms.clamp(0.0, 2_000_000_000.0) as i32;
         if let Some(cb) = &self.expiry_tick {
             self.expiry = win
-                .set_timeout_with_callback_and_timeout_and_arguments_0(cb.as_ref().unchecked_ref(), ms)
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    cb.as_ref().unchecked_ref(),
+                    ms,
+                )
                 .ok();
         }
     }
 
     fn announce(&self) {
-        let (Some(f), Some(q)) = (self.fmt.as_ref(), self.verified.as_ref()) else { return };
+        let (Some(f), Some(q)) = (self.fmt.as_ref(), self.verified.as_ref()) else {
+            return;
+        };
         let text = self.msgs.fill(
             "announce",
             &[
@@ -580,7 +635,9 @@ impl Widget {
     }
 
     fn step(&mut self, step: state::Step) {
-        let Some(item) = self.current_item() else { return };
+        let Some(item) = self.current_item() else {
+            return;
+        };
         let q = state::apply_step(self.qty, step, item.min, item.max);
         self.set_qty(q, true);
     }
@@ -589,7 +646,9 @@ impl Widget {
         if self.committing || !self.consent {
             return;
         }
-        let Some(q) = self.verified.clone() else { return };
+        let Some(q) = self.verified.clone() else {
+            return;
+        };
         if q.expires_at <= js_sys::Date::now() {
             self.verified = None;
             self.consent = false;
@@ -598,7 +657,9 @@ impl Widget {
             self.paint();
             return;
         }
-        let (Some(s), Some(item)) = (self.summary.as_ref(), self.current_item()) else { return };
+        let (Some(s), Some(item)) = (self.summary.as_ref(), self.current_item()) else {
+            return;
+        };
         let detail = obj(&[
             ("subscriptionId", s.id.as_str().into()),
             ("runningNumber", item.running_number.into()),
@@ -625,20 +686,32 @@ impl Widget {
         }
         let key = self
             .idempotency_key
-            .get_or_insert_with(|| window().crypto().map(|c| c.random_uuid()).unwrap_or_default())
+            .get_or_insert_with(|| {
+                window()
+                    .crypto()
+                    .map(|c| c.random_uuid())
+                    .unwrap_or_default()
+            })
             .clone();
         self.commit(rc, path, q.token, key);
     }
 
     fn commit(&mut self, rc: &Shared, path: String, token: String, key: String) {
-        let Some(client) = self.client.clone() else { return };
+        let Some(client) = self.client.clone() else {
+            return;
+        };
         self.committing = true;
         self.notice = Notice::None;
         self.paint();
-        let body = obj(&[("quoteToken", token.as_str().into()), ("consent", true.into())]);
+        let body = obj(&[
+            ("quoteToken", token.as_str().into()),
+            ("consent", true.into()),
+        ]);
         let weak = Rc::downgrade(rc);
         spawn_local(async move {
-            let res = client.json("POST", &path, Some(&body), Some(&key), None).await;
+            let res = client
+                .json("POST", &path, Some(&body), Some(&key), None)
+                .await;
             with(&weak, |w, rc| {
                 w.committing = false;
                 match res {
@@ -653,7 +726,10 @@ impl Widget {
                                 w.notice = Notice::QuoteChanged;
                                 w.outbox.push(Outgoing {
                                     name: "seatquote:error",
-                                    detail: error_detail("quote_changed", w.msgs.get("quote_changed")),
+                                    detail: error_detail(
+                                        "quote_changed",
+                                        w.msgs.get("quote_changed"),
+                                    ),
                                 });
                                 w.announce();
                             }
@@ -722,7 +798,11 @@ impl Widget {
                 self.paint();
             }
             Retry::Commit => {
-                let (Some(q), Some(s), Some(item)) = (self.verified.clone(), self.summary.as_ref(), self.current_item()) else {
+                let (Some(q), Some(s), Some(item)) = (
+                    self.verified.clone(),
+                    self.summary.as_ref(),
+                    self.current_item(),
+                ) else {
                     return;
                 };
                 let mut path = String::from("/api/subscriptions/");
@@ -732,7 +812,12 @@ impl Widget {
                 path.push_str("/commit");
                 let key = self
                     .idempotency_key
-                    .get_or_insert_with(|| window().crypto().map(|c| c.random_uuid()).unwrap_or_default())
+                    .get_or_insert_with(|| {
+                        window()
+                            .crypto()
+                            .map(|c| c.random_uuid())
+                            .unwrap_or_default()
+                    })
                     .clone();
                 self.commit(rc, path, q.token, key);
             }
@@ -747,12 +832,18 @@ impl Widget {
         set_text(&v.error_retry, self.msgs.get("retry"));
         if let Some((code, _)) = &self.error {
             set_text(&v.error_text, self.error_text(code));
-            show(&v.error_retry, code != "config" && code != "invalid_options");
+            show(
+                &v.error_retry,
+                code != "config" && code != "invalid_options",
+            );
         }
         if self.panel == Panel::Success {
             if let Some(f) = &self.fmt {
                 let seats = self.msgs.seats(self.qty, &f.integer(self.qty));
-                set_text(&v.success_text, &self.msgs.fill("success", &[("seats", &seats)]));
+                set_text(
+                    &v.success_text,
+                    &self.msgs.fill("success", &[("seats", &seats)]),
+                );
             }
             attr(&v.success_text, "tabindex", "-1");
             set_text(&v.again, self.msgs.get("again"));
@@ -761,8 +852,12 @@ impl Widget {
         if self.panel != Panel::Main {
             return;
         }
-        let (Some(s), Some(f)) = (self.summary.as_ref(), self.fmt.as_ref()) else { return };
-        let Some(item) = s.items.get(self.item) else { return };
+        let (Some(s), Some(f)) = (self.summary.as_ref(), self.fmt.as_ref()) else {
+            return;
+        };
+        let Some(item) = s.items.get(self.item) else {
+            return;
+        };
         let m = &self.msgs;
         set_text(&v.product, &item.product_name);
         let seats = m.seats(item.quantity, &f.integer(item.quantity));
@@ -773,7 +868,10 @@ impl Widget {
         attr(&v.inc, "aria-label", m.get("increase"));
         let (min, max) = (f.integer(item.min), f.integer(item.max));
         set_text(&v.range, &m.fill("range", &[("min", &min), ("max", &max)]));
-        set_text(&v.invalid, &m.fill("invalid_quantity", &[("min", &min), ("max", &max)]));
+        set_text(
+            &v.invalid,
+            &m.fill("invalid_quantity", &[("min", &min), ("max", &max)]),
+        );
         attr(&v.qty, "aria-valuemin", &item.min.to_string());
         attr(&v.qty, "aria-valuemax", &item.max.to_string());
         attr(&v.qty, "aria-valuenow", &self.qty.to_string());
@@ -788,7 +886,14 @@ impl Widget {
             _ => None,
         };
         let rate = f.percent(&s.tax_rate);
-        let tax = m.fill(if s.tax_mode == "net" { "tax_net" } else { "tax_gross" }, &[("rate", &rate)]);
+        let tax = m.fill(
+            if s.tax_mode == "net" {
+                "tax_net"
+            } else {
+                "tax_gross"
+            },
+            &[("rate", &rate)],
+        );
         let per = match (s.months, s.days) {
             (1, 0) => m.get("per_month"),
             (12, 0) => m.get("per_year"),
@@ -819,12 +924,18 @@ impl Widget {
             let nb = f.date(&s.next_billing_date);
             for mode in &modes {
                 let (label, hint) = match mode.as_str() {
-                    "immediate" => ("mode_immediate", m.fill("mode_immediate_hint", &[("date", &nb)])),
+                    "immediate" => (
+                        "mode_immediate",
+                        m.fill("mode_immediate_hint", &[("date", &nb)]),
+                    ),
                     "extend" => {
                         let next = state::estimate(s, item, self.qty, "extend")
                             .map(|x| f.date(&x.next_date))
                             .unwrap_or_default();
-                        ("mode_extend", m.fill("mode_extend_hint", &[("date", &next)]))
+                        (
+                            "mode_extend",
+                            m.fill("mode_extend_hint", &[("date", &next)]),
+                        )
                     }
                     _ => ("mode_nextBilling", String::new()),
                 };
@@ -840,8 +951,14 @@ impl Widget {
             v.check_mode(&self.mode);
         }
         let next_billing_mode = self.mode == "nextBilling";
-        show(&v.decrease_note, dir == Direction::Decrease && next_billing_mode);
-        set_text(&v.decrease_note, &m.fill("decrease_note", &[("date", &f.date(&s.next_billing_date))]));
+        show(
+            &v.decrease_note,
+            dir == Direction::Decrease && next_billing_mode,
+        );
+        set_text(
+            &v.decrease_note,
+            &m.fill("decrease_note", &[("date", &f.date(&s.next_billing_date))]),
+        );
         show(&v.no_change, dir == Direction::Unchanged);
         set_text(&v.no_change, m.get("no_change"));
 
@@ -849,22 +966,41 @@ impl Widget {
         let changing = dir != Direction::Unchanged && figures.is_some();
         show(&v.summary, figures.is_some());
         show(&v.due, changing && !next_billing_mode);
+        show(&v.due_title, changing && !next_billing_mode);
         if let Some((fig, verified)) = figures {
             set_text(&v.due_title, m.get("due_today"));
-            set_text(&v.badge, m.get(if verified { "verified" } else { "estimate" }));
-            v.badge.set_class_name(if verified { "badge verified" } else { "badge" });
-            attr(&v.summary, "aria-busy", if self.pending { "true" } else { "false" });
+            set_text(
+                &v.badge,
+                m.get(if verified { "verified" } else { "estimate" }),
+            );
+            v.badge
+                .set_class_name(if verified { "badge verified" } else { "badge" });
+            attr(
+                &v.summary,
+                "aria-busy",
+                if self.pending { "true" } else { "false" },
+            );
             let start = f.date(&s.period_start);
             let end = f.date(&s.next_billing_date);
             set_text(&v.period_start, &start);
             set_text(&v.period_end, &end);
             let (n, total_days) = (f.integer(fig.remaining_days), f.integer(fig.period_days));
-            set_text(&v.days, &m.fill("days_remaining", &[("n", &n), ("m", &total_days)]));
+            set_text(
+                &v.days,
+                &m.fill("days_remaining", &[("n", &n), ("m", &total_days)]),
+            );
             let label = m.fill(
                 "timeline",
-                &[("start", &start), ("end", &end), ("today", &f.date(&s.today)), ("n", &n), ("m", &total_days)],
+                &[
+                    ("start", &start),
+                    ("end", &end),
+                    ("today", &f.date(&s.today)),
+                    ("n", &n),
+                    ("m", &total_days),
+                ],
             );
-            v.timeline.update(geometry(fig.remaining_days, fig.period_days), &label);
+            v.timeline
+                .update(geometry(fig.remaining_days, fig.period_days), &label);
             set_text(&v.net_label, m.get("net"));
             set_text(&v.net, &f.money(&fig.due_net));
             set_text(&v.vat_label, &m.fill("vat", &[("rate", &rate)]));
@@ -896,14 +1032,21 @@ impl Widget {
         set_text(&v.notice_text, notice.unwrap_or(""));
         show(&v.notice_action, action.is_some());
         set_text(&v.notice_action, action.unwrap_or(""));
-        v.notice.set_class_name(if matches!(self.notice, Notice::HandedOff) { "notice info" } else { "notice" });
+        v.notice
+            .set_class_name(if matches!(self.notice, Notice::HandedOff) {
+                "notice info"
+            } else {
+                "notice"
+            });
 
         // Consent and confirm.
         let verified = self.verified.as_ref();
         show(&v.consent_row, changing);
         show(&v.confirm, changing);
         if let Some((fig, _)) = figures {
-            let key = if dir == Direction::Decrease || fig.due_gross.trim_start_matches(['0', '.']).is_empty() {
+            let key = if dir == Direction::Decrease
+                || fig.due_gross.trim_start_matches(['0', '.']).is_empty()
+            {
                 "consent_decrease"
             } else {
                 "consent_increase"
@@ -918,16 +1061,32 @@ impl Widget {
             );
             set_text(&v.consent_text, &text);
         }
-        v.consent.set_disabled(verified.is_none() || self.committing);
+        v.consent
+            .set_disabled(verified.is_none() || self.committing);
         v.consent.set_checked(self.consent);
-        View::enable(&v.confirm, verified.is_some() && self.consent && !self.committing);
-        set_text(&v.confirm, m.get(if self.committing { "confirming" } else { "confirm" }));
+        View::enable(
+            &v.confirm,
+            verified.is_some() && self.consent && !self.committing,
+        );
+        set_text(
+            &v.confirm,
+            m.get(if self.committing {
+                "confirming"
+            } else {
+                "confirm"
+            }),
+        );
     }
 }
 
 /// The delegated handler for every listener on the shadow root.
 fn on_event(weak: &Weak<RefCell<Widget>>, ev: &Event) {
-    let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+    let Some(target) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
     let Some(action) = target
         .closest("[data-action]")
         .ok()
@@ -946,7 +1105,9 @@ fn on_event(weak: &Weak<RefCell<Widget>>, ev: &Event) {
             if w.notice == Notice::Negative {
                 w.mode = String::from("nextBilling");
                 w.estimate = None;
-                let (Some(s), Some(item)) = (w.summary.as_ref(), w.current_item()) else { return };
+                let (Some(s), Some(item)) = (w.summary.as_ref(), w.current_item()) else {
+                    return;
+                };
                 w.estimate = Some(state::estimate(s, item, w.qty, "nextBilling"));
                 w.notice = Notice::None;
                 w.schedule_preview();
@@ -960,7 +1121,9 @@ fn on_event(weak: &Weak<RefCell<Widget>>, ev: &Event) {
             spawn_local(async move { Widget::load(&rc) });
         }
         ("keydown", "qty") => {
-            let Some(k) = ev.dyn_ref::<KeyboardEvent>() else { return };
+            let Some(k) = ev.dyn_ref::<KeyboardEvent>() else {
+                return;
+            };
             if let Some(step) = state::key_step(&k.key()) {
                 ev.prevent_default();
                 if !w.committing {
@@ -982,7 +1145,9 @@ fn on_event(weak: &Weak<RefCell<Widget>>, ev: &Event) {
             w.set_qty(q, true);
         }
         ("change", "mode") => {
-            let Some(r) = target.dyn_ref::<HtmlInputElement>() else { return };
+            let Some(r) = target.dyn_ref::<HtmlInputElement>() else {
+                return;
+            };
             if r.checked() && r.value() != w.mode {
                 w.mode = r.value();
                 w.recompute();
@@ -991,12 +1156,16 @@ fn on_event(weak: &Weak<RefCell<Widget>>, ev: &Event) {
             }
         }
         ("change", "consent") => {
-            let Some(c) = target.dyn_ref::<HtmlInputElement>() else { return };
+            let Some(c) = target.dyn_ref::<HtmlInputElement>() else {
+                return;
+            };
             w.consent = c.checked() && w.verified.is_some();
             w.paint();
         }
         ("change", "item") => {
-            let Some(sel) = target.dyn_ref::<HtmlSelectElement>() else { return };
+            let Some(sel) = target.dyn_ref::<HtmlSelectElement>() else {
+                return;
+            };
             let i = sel.selected_index();
             if i >= 0 && (i as usize) != w.item {
                 w.item = i as usize;

@@ -192,7 +192,11 @@ pub const FR: Catalogue = &[
 
 /// The catalogue for a BCP 47 locale (by language), with English as the fallback.
 pub fn catalogue(locale: &str) -> Catalogue {
-    let lang = locale.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    let lang = locale
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match lang.as_str() {
         "de" => DE,
         "fr" => FR,
@@ -245,7 +249,10 @@ impl Messages {
 
     /// "1 seat" / "3 seats" with the count already formatted.
     pub fn seats(&self, n: u32, formatted: &str) -> String {
-        self.fill(if n == 1 { "seats_one" } else { "seats_other" }, &[("n", formatted)])
+        self.fill(
+            if n == 1 { "seats_one" } else { "seats_other" },
+            &[("n", formatted)],
+        )
     }
 }
 

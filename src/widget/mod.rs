@@ -110,7 +110,9 @@ pub fn auto_mount() -> Result<js_sys::Array, JsValue> {
     let handles = js_sys::Array::new();
     let list = dom::document().query_selector_all("[data-seatquote]")?;
     for i in 0..list.length() {
-        let Some(e) = list.get(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else { continue };
+        let Some(e) = list.get(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else {
+            continue;
+        };
         if e.has_attribute("data-seatquote-mounted") {
             continue;
         }
@@ -125,10 +127,17 @@ pub fn auto_mount() -> Result<js_sys::Array, JsValue> {
 /// The attributes `<seat-quote>` observes.
 #[wasm_bindgen(js_name = elementAttributes)]
 pub fn element_attributes() -> js_sys::Array {
-    ["api-base", "subscription", "item", "locale", "currency-display", "token"]
-        .iter()
-        .map(|s| JsValue::from_str(s))
-        .collect()
+    [
+        "api-base",
+        "subscription",
+        "item",
+        "locale",
+        "currency-display",
+        "token",
+    ]
+    .iter()
+    .map(|s| JsValue::from_str(s))
+    .collect()
 }
 
 /// The Rust side of one `<seat-quote>` element.

@@ -118,7 +118,9 @@ pub fn read(src: &Source<'_>, host: &Element) -> Result<(Options, Auth), OptionE
         if v.is_undefined() || v.is_null() {
             Ok(None)
         } else {
-            v.as_string().map(Some).ok_or_else(|| bad(camel, "must be a string"))
+            v.as_string()
+                .map(Some)
+                .ok_or_else(|| bad(camel, "must be a string"))
         }
     };
 
@@ -128,11 +130,17 @@ pub fn read(src: &Source<'_>, host: &Element) -> Result<(Options, Auth), OptionE
             subscription = e.get_attribute("data-seatquote").filter(|s| !s.is_empty());
         }
     }
-    let subscription = subscription
-        .map(|s| s.trim().to_owned())
-        .ok_or_else(|| bad("subscription", "is required (a subscription id such as S68841753)"))?;
+    let subscription = subscription.map(|s| s.trim().to_owned()).ok_or_else(|| {
+        bad(
+            "subscription",
+            "is required (a subscription id such as S68841753)",
+        )
+    })?;
     if !is_subscription_id(&subscription) {
-        return Err(bad("subscription", "must be a subscription id such as S68841753"));
+        return Err(bad(
+            "subscription",
+            "must be a subscription id such as S68841753",
+        ));
     }
 
     let api_base = string("apiBase")?.unwrap_or_default();
@@ -142,7 +150,10 @@ pub fn read(src: &Source<'_>, host: &Element) -> Result<(Options, Auth), OptionE
         || api_base.starts_with("http://"))
         || api_base.chars().any(char::is_whitespace)
     {
-        return Err(bad("apiBase", "must be an http(s) URL or a path starting with /"));
+        return Err(bad(
+            "apiBase",
+            "must be an http(s) URL or a path starting with /",
+        ));
     }
 
     let item_raw = src.raw("item");
@@ -151,18 +162,27 @@ pub fn read(src: &Source<'_>, host: &Element) -> Result<(Options, Auth), OptionE
     } else {
         let n = match item_raw.as_string() {
             Some(s) => s.trim().parse::<u32>().ok(),
-            None if js_sys::Number::is_safe_integer(&item_raw) => {
-                item_raw.as_f64().filter(|n| *n >= 1.0 && *n <= 1e9).map(|n| n as u32)
-            }
+            None if js_sys::Number::is_safe_integer(&item_raw) => item_raw
+                .as_f64()
+                .filter(|n| *n >= 1.0 && *n <= 1e9)
+                .map(|n| n as u32),
             None => None,
         };
-        Some(n.filter(|n| *n >= 1).ok_or_else(|| bad("item", "must be a running number (1, 2, …)"))?)
+        Some(
+            n.filter(|n| *n >= 1)
+                .ok_or_else(|| bad("item", "must be a running number (1, 2, …)"))?,
+        )
     };
 
-    let locale = string("locale")?.filter(|l| !l.is_empty()).unwrap_or_else(default_locale);
+    let locale = string("locale")?
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(default_locale);
     let currency_display = string("currencyDisplay")?.unwrap_or_else(|| "symbol".to_owned());
     if !DISPLAYS.contains(&currency_display.as_str()) {
-        return Err(bad("currencyDisplay", "must be symbol, narrowSymbol, code or name"));
+        return Err(bad(
+            "currencyDisplay",
+            "must be symbol, narrowSymbol, code or name",
+        ));
     }
 
     let messages = match src {

@@ -172,10 +172,13 @@ impl View {
         let total_label = el("dt", "total");
         let total = el("dd", "total");
         attr(&total, "part", "due");
-        append(&dl, &[&net_label, &net, &vat_label, &vat, &total_label, &total]);
-        append(&due, &[&head, &timeline.root, &period, &days, &dl]);
+        append(
+            &dl,
+            &[&net_label, &net, &vat_label, &vat, &total_label, &total],
+        );
+        append(&due, &[&timeline.root, &period, &days, &dl]);
         let next = part("p", "next");
-        append(&summary, &[&due, &next]);
+        append(&summary, &[&head, &due, &next]);
 
         let consent_row = part("div", "consent");
         let consent = input("checkbox", "consent");
@@ -193,8 +196,19 @@ impl View {
         append(
             &main,
             &[
-                &product, &current, &picker_row, &stepper_row, &invalid, &line, &modes,
-                &decrease_note, &no_change, &summary, &notice, &consent_row, &confirm,
+                &product,
+                &current,
+                &picker_row,
+                &stepper_row,
+                &invalid,
+                &line,
+                &modes,
+                &decrease_note,
+                &no_change,
+                &summary,
+                &notice,
+                &consent_row,
+                &confirm,
             ],
         );
 
@@ -205,7 +219,7 @@ impl View {
         append(&success, &[&success_text, &again]);
 
         append(&root, &[&loading, &error, &main, &success, &live]);
-        let v = Self {
+        Self {
             root,
             loading,
             error,
@@ -257,8 +271,7 @@ impl View {
             success_text,
             again,
             shown_modes: Vec::new(),
-        };
-        v
+        }
     }
 
     /// Rebuilds the mode radios for `modes`, with their labels and hints.
@@ -284,7 +297,10 @@ impl View {
         let list = self.modes_list.query_selector_all("input").ok();
         if let Some(list) = list {
             for i in 0..list.length() {
-                if let Some(r) = list.get(i).and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) {
+                if let Some(r) = list
+                    .get(i)
+                    .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
+                {
                     r.set_checked(r.value() == mode);
                 }
             }

@@ -194,7 +194,12 @@ impl Verified {
 
 /// The local estimate for `quantity` seats of `item` in `mode`, priced by the core
 /// engine from the summary's prices, tax rate and dates with today as the change date.
-pub fn estimate(s: &Summary, item: &Item, quantity: u32, mode: &str) -> Result<Figures, QuoteError> {
+pub fn estimate(
+    s: &Summary,
+    item: &Item,
+    quantity: u32,
+    mode: &str,
+) -> Result<Figures, QuoteError> {
     let input = QuoteInput {
         currency: s.currency.as_str().into(),
         tax_mode: s.tax_mode.as_str().into(),

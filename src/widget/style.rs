@@ -55,6 +55,7 @@ dt{color:var(--_muted)}dd{margin:0;text-align:right;font-variant-numeric:tabular
 .next{font-weight:600}
 .notice{border-left:4px solid var(--_error);padding:6px 10px;margin:10px 0;color:var(--_fg)}
 .notice.info{border-color:var(--_accent)}
+.consent label{font-weight:400}
 .consent{display:flex;gap:10px;align-items:flex-start;margin:14px 0;font-weight:400}
 .consent input{width:20px;height:20px;margin-top:2px;flex:none}
 button{font:inherit}

@@ -29,7 +29,8 @@ pub fn geometry(remaining_days: u32, period_days: u32) -> Geometry {
         };
     }
     let remaining = u64::from(remaining_days.min(period_days));
-    let share = (u64::from(WIDTH) * remaining + u64::from(period_days) / 2) / u64::from(period_days);
+    let share =
+        (u64::from(WIDTH) * remaining + u64::from(period_days) / 2) / u64::from(period_days);
     let share_width = share as u32;
     Geometry {
         today_x: WIDTH - share_width,
@@ -56,15 +57,33 @@ impl Timeline {
         attr(&root, "class", "timeline");
         attr(&root, "focusable", "false");
         let track = svg("rect");
-        for (k, v) in [("class", "track"), ("x", "0"), ("y", "12"), ("width", "1000"), ("height", "16"), ("rx", "8")] {
+        for (k, v) in [
+            ("class", "track"),
+            ("x", "0"),
+            ("y", "12"),
+            ("width", "1000"),
+            ("height", "16"),
+            ("rx", "8"),
+        ] {
             attr(&track, k, v);
         }
         let share = svg("rect");
-        for (k, v) in [("class", "share"), ("y", "12"), ("height", "16"), ("rx", "8")] {
+        for (k, v) in [
+            ("class", "share"),
+            ("y", "12"),
+            ("height", "16"),
+            ("rx", "8"),
+        ] {
             attr(&share, k, v);
         }
         let today = svg("rect");
-        for (k, v) in [("class", "today"), ("y", "4"), ("width", "6"), ("height", "32"), ("rx", "3")] {
+        for (k, v) in [
+            ("class", "today"),
+            ("y", "4"),
+            ("width", "6"),
+            ("height", "32"),
+            ("rx", "3"),
+        ] {
             attr(&today, k, v);
         }
         append(&root, &[&track, &share, &today]);
@@ -76,7 +95,11 @@ impl Timeline {
         let x = g.today_x.to_string();
         attr(&self.share, "x", &x);
         attr(&self.share, "width", &g.share_width.to_string());
-        attr(&self.today, "x", &g.today_x.saturating_sub(3).min(WIDTH - 6).to_string());
+        attr(
+            &self.today,
+            "x",
+            &g.today_x.saturating_sub(3).min(WIDTH - 6).to_string(),
+        );
         attr(&self.root, "aria-label", label);
     }
 }

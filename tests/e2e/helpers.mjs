@@ -76,7 +76,13 @@ export async function newPage(browser, opts = {}) {
 export async function openDemo(page, base) {
   await page.goto(base + '/');
   await page.click('#sign-in');
-  await page.locator('#seat-widget').getByRole('spinbutton').waitFor();
+  try {
+    await page.locator('#seat-widget').getByRole('spinbutton').waitFor({ timeout: 10000 });
+  } catch (e) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'failed-open-demo.png'), fullPage: true });
+    throw e;
+  }
   return page.locator('#seat-widget');
 }
 

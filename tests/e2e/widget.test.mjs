@@ -1,0 +1,295 @@
+// End to end: the demo pages in real Chromium against the real release proxy with its
+// in-process Cleverbridge sandbox (SEATQUOTE_SANDBOX_TODAY=2026-05-13, SPEC §4's check).
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { startProxy, launch, newPage, openDemo, admin, shot, part, ROOT } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let proxy, browser;
+before(async () => {
+  [proxy, browser] = await Promise.all([startProxy({ SEATQUOTE_CACHE_MS: '0' }), launch()]);
+});
+after(async () => {
+  await browser?.close();
+  await proxy?.stop();
+});
+beforeEach(async () => { await admin(proxy.base, 'reset', {}); });
+
+const badge = (w) => part(w, 'badge');
+async function waitVerified(w) {
+  await w.locator('[part~="badge"].verified').waitFor();
+}
+async function csp(page) {
+  return page.evaluate(() => window.__csp);
+}
+async function events(page, type) {
+  return page.evaluate((t) => window.__events.filter((e) => !t || e.type === t), type);
+}
+async function sandboxSeats(id) {
+  const res = await fetch(`${proxy.base}/sandbox/subscription/getsubscription?subscriptionId=${id}`, {
+    headers: { Authorization: 'Basic ' + Buffer.from('sandbox:sandbox').toString('base64'), Accept: 'application/json' },
+  });
+  const body = await res.json();
+  return body.Subscription.Items.map((i) => i.Quantity);
+}
+async function commits(id) {
+  return (await admin(proxy.base, 'counters')).commits[id] ?? 0;
+}
+async function axe(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+test('demo: 1 → 2 seats shows the estimate, then the verified SPEC §4 figures, and commits', async () => {
+  const { page, context, problems } = await newPage(browser);
+  try {
+    const w = await openDemo(page, proxy.base);
+    await shot(w, 'widget-initial');
+    assert.match(await part(w, 'header').textContent(), /Cloud Storage – Team seat/);
+    // The estimate renders in the same task as the click (before any network answer).
+    const sameFrame = await page.evaluate(() => {
+      const root = document.querySelector('#seat-widget').shadowRoot;
+      root.querySelector('[data-action="inc"]').click();
+      return { total: root.querySelector('[part~="due"]').textContent, badge: root.querySelector('[part~="badge"]').textContent };
+    });
+    assert.deepEqual(sameFrame, { total: '$604.93', badge: 'Estimate' });
+    await shot(w, 'widget-estimate');
+    await waitVerified(w);
+    const summary = await part(w, 'summary').innerText();
+    for (const s of ['$604.93', '$508.34', '$96.59', 'Nov 13, 2026: $2,400.00', '184 of 365 days']) {
+      assert.ok(summary.includes(s), `${s} in ${summary}`);
+    }
+    assert.equal(await part(w, 'line').textContent(), '2 × $1,200.00 = $2,400.00 per year · incl. 19% VAT');
+    assert.equal(await badge(w).textContent(), 'Confirmed price');
+    assert.match(await w.locator('[role="status"][aria-live="polite"]').textContent(), /Due today: \$604\.93/);
+    const svg = w.locator('svg[role="img"]');
+    assert.match(await svg.getAttribute('aria-label'), /184 of 365 days remain/);
+    assert.deepEqual(await axe(page), []);
+    await shot(w, 'widget-verified');
+
+    const confirm = w.getByRole('button', { name: 'Confirm change' });
+    assert.equal(await confirm.isDisabled(), true, 'confirm needs consent');
+    const consent = w.getByLabel('I agree to pay $604.93 today and $2,400.00 on Nov 13, 2026.');
+    await consent.check();
+    await shot(w, 'widget-consent');
+    // A double click commits once.
+    await confirm.dblclick();
+    await part(w, 'success').waitFor();
+    assert.match(await part(w, 'success').textContent(), /You now have 2 seats/);
+    await shot(w, 'widget-success');
+    await page.screenshot({ path: join(ROOT, 'tests', 'artifacts', 'demo-page.png'), fullPage: true });
+    const committed = await events(page, 'seatquote:committed');
+    assert.equal(committed.length, 1);
+    assert.equal(committed[0].detail.quantity, 2);
+    assert.equal(committed[0].detail.quote.alignment.gross, '604.93');
+    assert.equal((await events(page, 'seatquote:checkout')).length, 1);
+    assert.deepEqual(await sandboxSeats('S68841753'), [2]);
+    assert.equal(await commits('S68841753'), 1);
+    assert.deepEqual(await csp(page), []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('keyboard only: step with arrows, consent with Space, confirm with Enter', async () => {
+  const { page, context, problems } = await newPage(browser);
+  try {
+    await page.goto(proxy.base + '/');
+    await page.keyboard.press('Tab'); // skip links in the top bar
+    const focusIs = (sel) => page.evaluate((s) => {
+      let a = document.activeElement;
+      while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+      return !!a && a.matches(s);
+    }, sel);
+    for (let i = 0; i < 10 && !(await focusIs('#sign-in')); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const w = page.locator('#seat-widget');
+    await w.getByRole('spinbutton').waitFor();
+    for (let i = 0; i < 20 && !(await focusIs('#qty')); i++) await page.keyboard.press('Tab');
+    assert.ok(await focusIs('#qty'), 'the stepper is reachable by Tab');
+    await page.keyboard.press('PageUp'); // +10
+    await page.keyboard.press('ArrowDown'); // -1 → 10
+    await page.keyboard.press('Home'); // min 1
+    await page.keyboard.press('ArrowUp'); // 2
+    assert.equal(await w.getByRole('spinbutton').inputValue(), '2');
+    await waitVerified(w);
+    for (let i = 0; i < 10 && !(await focusIs('#consent')); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    assert.ok(await focusIs('.confirm'), 'Confirm follows the consent');
+    await page.keyboard.press('Enter');
+    await part(w, 'success').waitFor();
+    assert.deepEqual(await sandboxSeats('S68841753'), [2]);
+    assert.deepEqual(await csp(page), []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('upstream 500 and 429 show an error state and recover on Retry', async () => {
+  const { page, context } = await newPage(browser);
+  try {
+    const w = await openDemo(page, proxy.base);
+    for (const [fault, count, name] of [['status500', 3, 'error-500'], ['status429', 1, 'error-429']]) {
+      await admin(proxy.base, 'fault', { fault, count });
+      await w.getByRole('button', { name: 'Add one seat' }).click();
+      const notice = part(w, 'notice');
+      await notice.getByText('The billing service is busy').waitFor();
+      await shot(w, 'widget-' + name);
+      assert.equal(await w.getByRole('button', { name: 'Confirm change' }).isDisabled(), true);
+      await notice.getByRole('button', { name: 'Try again' }).click();
+      await waitVerified(w);
+      assert.equal(await notice.isVisible(), false);
+    }
+    const errors = await events(page, 'seatquote:error');
+    assert.deepEqual(errors.map((e) => e.detail.code), ['upstream_error', 'upstream_unavailable']);
+    assert.ok(errors.every((e) => typeof e.detail.message === 'string' && e.detail.message.length > 0));
+  } finally {
+    await context.close();
+  }
+});
+
+test('a price change between preview and confirm shows quote_changed and asks again', async () => {
+  const { page, context } = await newPage(browser);
+  try {
+    const w = await openDemo(page, proxy.base);
+    await w.getByRole('button', { name: 'Add one seat' }).click();
+    await waitVerified(w);
+    await w.getByRole('checkbox').check();
+    await admin(proxy.base, 'price', { productId: 294835, unitPrice: '1500.00' });
+    await w.getByRole('button', { name: 'Confirm change' }).click();
+    await part(w, 'notice').getByText('The price changed').waitFor();
+    await shot(w, 'widget-quote-changed');
+    // The sandbox reprices the current seat too: round((3000 − 1500) × 184 / 365) = 756.16
+    assert.equal(await part(w, 'due').textContent(), '$756.16');
+    assert.equal(await w.getByRole('checkbox').isChecked(), false);
+    assert.equal(await commits('S68841753'), 0);
+    await w.getByLabel('I agree to pay $756.16 today and $3,000.00 on Nov 13, 2026.').check();
+    await w.getByRole('button', { name: 'Confirm change' }).click();
+    await part(w, 'success').waitFor();
+    assert.equal(await commits('S68841753'), 1);
+  } finally {
+    await context.close();
+  }
+});
+
+test('de-DE custom element: decrease goes to nextBilling; attribute changes re-render; destroy() leaves no listeners', async () => {
+  const { page, context, problems } = await newPage(browser);
+  await context.addInitScript(() => {
+    const live = new Map();
+    const add = EventTarget.prototype.addEventListener;
+    const remove = EventTarget.prototype.removeEventListener;
+    EventTarget.prototype.addEventListener = function (type, fn, o) {
+      if (!live.has(this)) live.set(this, new Set());
+      live.get(this).add(type + ':' + (fn.__id ??= Math.random()));
+      return add.call(this, type, fn, o);
+    };
+    EventTarget.prototype.removeEventListener = function (type, fn, o) {
+      live.get(this)?.delete(type + ':' + fn?.__id);
+      return remove.call(this, type, fn, o);
+    };
+    window.__listeners = (t) => live.get(t)?.size ?? 0;
+  });
+  try {
+    const previews = [];
+    page.on('request', (r) => { if (r.url().endsWith('/preview')) previews.push(JSON.parse(r.postData())); });
+    await page.goto(proxy.base + '/embed.html');
+    const eur = page.locator('#eur');
+    await eur.getByRole('spinbutton').waitFor();
+    const plain = (s) => s.replace(/[\u00a0\u202f]/g, ' ');
+    assert.equal(plain(await part(eur, 'line').textContent()), '5 × 29,90 € = 149,50 € pro Monat · zzgl. 19 % MwSt.');
+    await eur.getByRole('spinbutton').press('ArrowDown');
+    await waitVerified(eur);
+    assert.deepEqual(previews.at(-1), { quantity: 4, alignment: 'nextBilling' });
+    assert.match(await eur.locator('.notice.info').first().textContent(), /Weniger Plätze gelten ab der Verlängerung/);
+    assert.match(plain(await part(eur, 'next').textContent()), /142,32 €/, '4 × 29,90 € net + 19 % VAT');
+    assert.match(await eur.locator('label[for="consent"]').textContent(), /Heute wird nichts berechnet/);
+    await shot(eur, 'widget-de-DE-decrease');
+
+    const jpy = page.locator('#jpy');
+    await jpy.getByRole('spinbutton').waitFor();
+    assert.match(await part(jpy, 'line').textContent(), /^3 × ￥12,000 = ￥36,000/);
+    await jpy.getByRole('button', { name: 'Add one seat' }).click();
+    await waitVerified(jpy);
+    assert.match(await part(jpy, 'due').textContent(), /^￥[\d,]+$/);
+    assert.equal(await jpy.getByRole('button', { name: 'Confirm seats' }).count(), 1, 'merchant override');
+    await shot(jpy, 'widget-ja-JP');
+
+    // Attribute change → re-render in French.
+    await page.evaluate(() => document.getElementById('eur').setAttribute('locale', 'fr-FR'));
+    await eur.getByText('Offre actuelle : 5 postes').waitFor();
+
+    // destroy(): no listener left on the shadow root, nothing rendered.
+    const before = await page.evaluate(() => window.__listeners(document.getElementById('jpy').shadowRoot));
+    assert.equal(before, 4);
+    await page.evaluate(() => window.seatquoteHandles.jpy.destroy());
+    const left = await page.evaluate(() => ({
+      listeners: window.__listeners(document.getElementById('jpy').shadowRoot),
+      children: document.getElementById('jpy').shadowRoot.childNodes.length,
+    }));
+    assert.deepEqual(left, { listeners: 0, children: 0 });
+    // Removing the custom element destroys it too.
+    await page.evaluate(() => { window.__eurRoot = document.getElementById('eur').shadowRoot; document.getElementById('eur').remove(); });
+    assert.equal(await page.evaluate(() => window.__listeners(window.__eurRoot)), 0);
+    assert.deepEqual(await csp(page), []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('bad options: one console error naming the option and an error state', async () => {
+  const { page, context, problems } = await newPage(browser);
+  try {
+    await page.goto(proxy.base + '/embed.html');
+    await page.locator('#jpy').getByRole('spinbutton').waitFor();
+    await page.evaluate(async () => {
+      const { mount } = await import('/pkg/seatquote.js');
+      const el = document.createElement('div');
+      el.id = 'bad';
+      document.body.append(el);
+      mount(el, { subscription: 'S70000002', currencyDisplay: 'emoji', token: 't' });
+    });
+    const bad = page.locator('#bad');
+    await part(bad, 'error').getByText('not set up correctly').waitFor();
+    assert.deepEqual(problems, ['console: seatquote: option `currencyDisplay` must be symbol, narrowSymbol, code or name']);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a hostile product name renders as text', async () => {
+  const fixture = JSON.parse(readFileSync(join(ROOT, 'crates/proxy/fixtures/sandbox.json'), 'utf8'));
+  const evil = '<img src=x onerror=alert(1)>';
+  fixture.subscriptions[0].items[0].productName = evil;
+  const dir = mkdtempSync(join(tmpdir(), 'seatquote-fixture-'));
+  writeFileSync(join(dir, 'sandbox.json'), JSON.stringify(fixture));
+  const p2 = await startProxy({ SEATQUOTE_SANDBOX_FIXTURE: join(dir, 'sandbox.json') });
+  const { page, context, problems } = await newPage(browser);
+  let dialogs = 0;
+  page.on('dialog', (d) => { dialogs++; d.dismiss(); });
+  try {
+    const w = await openDemo(page, p2.base);
+    assert.equal(await part(w, 'header').textContent(), evil);
+    assert.equal(await page.evaluate(() => document.querySelector('#seat-widget').shadowRoot.querySelectorAll('img').length), 0);
+    await w.getByRole('button', { name: 'Add one seat' }).click();
+    await waitVerified(w);
+    assert.equal(dialogs, 0);
+    assert.deepEqual(await csp(page), []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await p2.stop();
+  }
+});
