@@ -65,6 +65,7 @@ button{font:inherit}
 .error{color:var(--_fg);border-left:4px solid var(--_error);padding:6px 10px}
 .success{border-left:4px solid var(--_success);padding:6px 10px}
 :focus-visible{outline:3px solid var(--_accent);outline-offset:2px}
+.stepper :focus-visible{outline-offset:-3px}
 .sr-only{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 @media (prefers-reduced-motion:no-preference){.share,.today{transition:x .2s ease,width .2s ease}.confirm{transition:opacity .15s}}
 "#;
