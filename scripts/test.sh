@@ -20,6 +20,8 @@ CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" wasm-pack test --headless 
 step "node --test tests/node (the packed package in plain Node)"
 node --test --test-reporter=dot tests/node/
 if compgen -G "tests/e2e/*.test.mjs" >/dev/null; then
+  step "cargo build --release -p seatquote-proxy (the e2e tests start the real binary)"
+  cargo build --quiet --release -p seatquote-proxy
   step "node --test tests/e2e (Playwright + Chromium against the real proxy and sandbox)"
   node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
 fi
