@@ -20,9 +20,8 @@ CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" wasm-pack test --headless 
 step "node --test tests/node (the packed package in plain Node)"
 node --test --test-reporter=dot tests/node/
 if compgen -G "tests/e2e/*.test.mjs" >/dev/null; then
-  step "cargo build --release -p seatquote-proxy (the e2e tests start the real binary)"
-  cargo build --quiet --release -p seatquote-proxy
   step "node --test tests/e2e (Playwright + Chromium against the real proxy and sandbox)"
-  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
+  # The proxy binary `cargo test` built above (a release build would add minutes on a cold machine).
+  SEATQUOTE_PROXY_BIN="$ROOT/target/debug/seatquote-proxy" node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
 fi
 log "all tests passed"

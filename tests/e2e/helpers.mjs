@@ -1,4 +1,4 @@
-// Shared e2e plumbing: the real release proxy (sandbox mode, fixed clock) on port 0 and
+// Shared e2e plumbing: the real proxy binary (sandbox mode, fixed clock) on port 0 and
 // Debian's Chromium through playwright-core. Everything started here is stopped by stop().
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync, existsSync } from 'node:fs';
@@ -9,14 +9,15 @@ import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
-const PROXY = join(ROOT, 'target', 'release', 'seatquote-proxy');
+// `npm test` points this at the binary `cargo test` has just built; by hand the release build.
+const PROXY = process.env.SEATQUOTE_PROXY_BIN || join(ROOT, 'target', 'release', 'seatquote-proxy');
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
 
 /** Starts the proxy in sandbox mode; resolves with { base, stop }. */
 export async function startProxy(extraEnv = {}) {
-  if (!existsSync(PROXY)) throw new Error(`${PROXY} is missing: cargo build --release -p seatquote-proxy`);
+  if (!existsSync(PROXY)) throw new Error(`${PROXY} is missing: cargo build --release -p seatquote-proxy (or set SEATQUOTE_PROXY_BIN)`);
   if (!existsSync(join(ROOT, 'pkg', 'widget_bg.wasm'))) throw new Error('pkg/ is missing: bash scripts/build.sh');
   const dataDir = mkdtempSync(join(tmpdir(), 'seatquote-e2e-'));
   const env = { ...process.env, PORT: '0', SEATQUOTE_SANDBOX_TODAY: '2026-05-13', SEATQUOTE_DATA_DIR: dataDir,
