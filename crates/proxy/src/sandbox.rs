@@ -166,22 +166,80 @@ struct Sub {
     items: Vec<Item>,
 }
 
-/// An injected fault for the next `count` Cleverbridge requests.
+/// The fault kinds `POST /sandbox/_admin/fault` accepts.
+pub const FAULTS: [&str; 6] = [
+    "latency",
+    "status500",
+    "status429",
+    "malformed",
+    "hang",
+    "applyThenHang",
+];
+
+/// The kinds of Cleverbridge request a fault can target (`any` matches all three).
+pub const FAULT_TARGETS: [&str; 4] = ["any", "getsubscription", "preview", "commit"];
+
+/// An injected fault for the next `count` Cleverbridge requests of the targeted kind.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
-    /// `latency`, `status500`, `status429`, `malformed` or `hang`.
+    /// One of [`FAULTS`]: `latency` (sleep, then answer normally), `status500` (500, nothing
+    /// applied), `status429` (HTML 429, nothing applied), `malformed` (a truncated 200
+    /// body, nothing applied), `hang` (sleep, then 500, nothing applied) or
+    /// `applyThenHang` (process the request — a commit is applied — then sleep before
+    /// answering).
     pub fault: String,
-    /// How many requests it applies to (default 1).
+    /// How many matching requests it applies to (default 1).
     #[serde(default = "one")]
     pub count: u32,
-    /// Delay for `latency` (default 500) and `hang` (default one hour).
+    /// Delay for `latency` (default 500) and `hang` / `applyThenHang` (default one hour).
     #[serde(default)]
     pub ms: Option<u64>,
+    /// Which requests it applies to, one of [`FAULT_TARGETS`] (default `any`); other
+    /// requests pass untouched and do not use up `count`.
+    #[serde(default = "any")]
+    pub target: String,
 }
 
 fn one() -> u32 {
     1
+}
+
+fn any() -> String {
+    "any".to_owned()
+}
+
+/// What kind of Cleverbridge request the sandbox is answering (for fault targets and
+/// the `attempts` counters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    GetSubscription,
+    Preview,
+    Commit,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::GetSubscription => "getsubscription",
+            Self::Preview => "preview",
+            Self::Commit => "commit",
+        }
+    }
+}
+
+impl Fault {
+    fn matches(&self, kind: Kind) -> bool {
+        self.target == "any" || self.target == kind.as_str()
+    }
+}
+
+/// What the gate decided.
+enum Gate {
+    /// Answer with this now.
+    Stop(Response),
+    /// Process the request; then, if set, sleep that long before answering.
+    Go(Option<Duration>),
 }
 
 #[derive(Default)]
@@ -194,6 +252,7 @@ struct Inner {
     subs: BTreeMap<String, Sub>,
     commits: BTreeMap<String, u64>,
     requests: BTreeMap<&'static str, u64>,
+    attempts: BTreeMap<&'static str, u64>,
     fault: Option<Fault>,
     rate: HashMap<IpAddr, RateWindow>,
 }
@@ -296,6 +355,7 @@ impl Sandbox {
                 subs,
                 commits: BTreeMap::new(),
                 requests: BTreeMap::new(),
+                attempts: BTreeMap::new(),
                 fault: None,
                 rate: HashMap::new(),
             })),
@@ -333,17 +393,18 @@ impl Sandbox {
             .with_state(self.clone())
     }
 
-    /// Rate limit, request counting, fault injection and Basic auth, in that order (as
-    /// Cleverbridge counts every request). `Some(response)` ends the request.
-    async fn gate(&self, peer: IpAddr, headers: &HeaderMap, op: &'static str) -> Option<Response> {
+    /// Request counting, rate limit, fault injection and Basic auth, in that order (as
+    /// Cleverbridge counts every request). [`Gate::Stop`] ends the request.
+    async fn gate(&self, peer: IpAddr, headers: &HeaderMap, op: &'static str, kind: Kind) -> Gate {
         let fault = {
             let mut g = self.inner.lock();
             *g.requests.entry(op).or_default() += 1;
+            *g.attempts.entry(kind.as_str()).or_default() += 1;
             if self.rate_limit > 0 {
                 let now = Instant::now();
                 let w = g.rate.entry(peer).or_default();
                 if w.blocked_until.is_some_and(|t| t > now) {
-                    return Some(too_many());
+                    return Gate::Stop(too_many());
                 }
                 while w
                     .hits
@@ -355,11 +416,11 @@ impl Sandbox {
                 w.hits.push_back(now);
                 if w.hits.len() > self.rate_limit as usize {
                     w.blocked_until = Some(now + Duration::from_secs(60));
-                    return Some(too_many());
+                    return Gate::Stop(too_many());
                 }
             }
             match &mut g.fault {
-                Some(f) if f.count > 0 => {
+                Some(f) if f.count > 0 && f.matches(kind) => {
                     f.count -= 1;
                     let out = f.clone();
                     if f.count == 0 {
@@ -370,16 +431,17 @@ impl Sandbox {
                 _ => None,
             }
         };
+        let mut hang_after = None;
         if let Some(f) = fault {
             match f.fault.as_str() {
                 "latency" => tokio::time::sleep(Duration::from_millis(f.ms.unwrap_or(500))).await,
                 "status500" => {
-                    return Some(cb(
+                    return Gate::Stop(cb(
                         StatusCode::INTERNAL_SERVER_ERROR,
                         "Internal server error.",
                     ))
                 }
-                "status429" => return Some(too_many()),
+                "status429" => return Gate::Stop(too_many()),
                 "malformed" => {
                     let mut r =
                         (StatusCode::OK, "{\"Subscription\": {\"Id\": \"S688417").into_response();
@@ -387,14 +449,17 @@ impl Sandbox {
                         header::CONTENT_TYPE,
                         HeaderValue::from_static("application/json"),
                     );
-                    return Some(r);
+                    return Gate::Stop(r);
                 }
                 "hang" => {
                     tokio::time::sleep(Duration::from_millis(f.ms.unwrap_or(3_600_000))).await;
-                    return Some(cb(
+                    return Gate::Stop(cb(
                         StatusCode::INTERNAL_SERVER_ERROR,
                         "Internal server error.",
                     ));
+                }
+                "applyThenHang" => {
+                    hang_after = Some(Duration::from_millis(f.ms.unwrap_or(3_600_000)));
                 }
                 _ => {}
             }
@@ -417,10 +482,19 @@ impl Sandbox {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Basic realm=\"sandbox\""),
             );
-            return Some(r);
+            return Gate::Stop(r);
         }
-        None
+        Gate::Go(hang_after)
     }
+}
+
+/// Answers after the `applyThenHang` delay, if any (the work is already done: a client
+/// that gives up meanwhile has still changed the subscription).
+async fn answer(hang_after: Option<Duration>, r: Response) -> Response {
+    if let Some(d) = hang_after {
+        tokio::time::sleep(d).await;
+    }
+    r
 }
 
 fn wire_subscription(s: &Sub) -> Subscription {
@@ -473,9 +547,23 @@ async fn get_subscription(
     headers: HeaderMap,
     Query(q): Query<GetQuery>,
 ) -> Response {
-    if let Some(r) = sb.gate(peer.ip(), &headers, "getsubscription").await {
-        return r;
-    }
+    let hang_after = match sb
+        .gate(
+            peer.ip(),
+            &headers,
+            "getsubscription",
+            Kind::GetSubscription,
+        )
+        .await
+    {
+        Gate::Stop(r) => return r,
+        Gate::Go(h) => h,
+    };
+    let r = read_subscription(&sb, q);
+    answer(hang_after, r).await
+}
+
+fn read_subscription(sb: &Sandbox, q: GetQuery) -> Response {
     let Some(id) = q.subscription_id else {
         return cb(
             StatusCode::BAD_REQUEST,
@@ -539,18 +627,31 @@ async fn update_item(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(r) = sb.gate(peer.ip(), &headers, "updatesubscriptionitem").await {
-        return r;
-    }
-    let req: UpdateSubscriptionItemRequest = match serde_json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => {
-            return cb(
-                StatusCode::BAD_REQUEST,
-                &format!("The request is invalid: {e}"),
-            )
-        }
+    let parsed = serde_json::from_slice::<UpdateSubscriptionItemRequest>(&body);
+    // An unreadable body is not a preview: it counts (and is faulted) as a commit.
+    let kind = match &parsed {
+        Ok(r) if r.alignment_settings.get_customer_price_preview_only => Kind::Preview,
+        _ => Kind::Commit,
     };
+    let hang_after = match sb
+        .gate(peer.ip(), &headers, "updatesubscriptionitem", kind)
+        .await
+    {
+        Gate::Stop(r) => return r,
+        Gate::Go(h) => h,
+    };
+    let r = match parsed {
+        Ok(req) => apply_update(&sb, &req),
+        Err(e) => cb(
+            StatusCode::BAD_REQUEST,
+            &format!("The request is invalid: {e}"),
+        ),
+    };
+    answer(hang_after, r).await
+}
+
+/// Prices a preview or applies a commit.
+fn apply_update(sb: &Sandbox, req: &UpdateSubscriptionItemRequest) -> Response {
     let today = sb.today();
     let mut g = sb.inner.lock();
     let id = req.normalized_subscription_id();
@@ -659,18 +760,19 @@ async fn update_item(
 
 async fn admin_fault(State(sb): State<Sandbox>, body: Bytes) -> Response {
     match serde_json::from_slice::<Fault>(&body) {
-        Ok(f)
-            if ["latency", "status500", "status429", "malformed", "hang"]
-                .contains(&f.fault.as_str()) =>
-        {
-            let out = json!({ "fault": f.fault, "count": f.count, "ms": f.ms });
+        Ok(f) if !FAULTS.contains(&f.fault.as_str()) => cb(
+            StatusCode::BAD_REQUEST,
+            &format!("fault must be one of {}", FAULTS.join(", ")),
+        ),
+        Ok(f) if !FAULT_TARGETS.contains(&f.target.as_str()) => cb(
+            StatusCode::BAD_REQUEST,
+            &format!("target must be one of {}", FAULT_TARGETS.join(", ")),
+        ),
+        Ok(f) => {
+            let out = json!({ "fault": f.fault, "count": f.count, "ms": f.ms, "target": f.target });
             sb.inner.lock().fault = if f.count == 0 { None } else { Some(f) };
             Json(out).into_response()
         }
-        Ok(_) => cb(
-            StatusCode::BAD_REQUEST,
-            "fault must be latency, status500, status429, malformed or hang",
-        ),
         Err(e) => cb(StatusCode::BAD_REQUEST, &e.to_string()),
     }
 }
@@ -734,9 +836,14 @@ async fn admin_counters(State(sb): State<Sandbox>) -> Response {
         "today": sb.today().to_iso_string(),
         "commits": g.commits,
         "requests": g.requests,
+        "attempts": {
+            "getsubscription": g.attempts.get("getsubscription").copied().unwrap_or(0),
+            "preview": g.attempts.get("preview").copied().unwrap_or(0),
+            "commit": g.attempts.get("commit").copied().unwrap_or(0),
+        },
         "totalRequests": g.requests.iter().filter(|(k, _)| **k != "previews").map(|(_, v)| v).sum::<u64>(),
         "quantities": quantities,
-        "fault": g.fault.as_ref().map(|f| json!({"fault": f.fault, "count": f.count})),
+        "fault": g.fault.as_ref().map(|f| json!({"fault": f.fault, "count": f.count, "target": f.target})),
     }))
     .into_response()
 }
@@ -746,6 +853,7 @@ async fn admin_reset(State(sb): State<Sandbox>) -> Response {
     g.subs = load(&sb.fixture, sb.today());
     g.commits.clear();
     g.requests.clear();
+    g.attempts.clear();
     g.fault = None;
     g.rate.clear();
     Json(json!({ "reset": true })).into_response()

@@ -306,4 +306,60 @@ impl Pair {
         };
         self.admin("fault", Some(&body)).await;
     }
+
+    /// A fault for the next `count` Cleverbridge requests of one kind (`target`).
+    pub async fn fault_on(&self, kind: &str, target: &str, count: u32, ms: Option<u64>) -> Value {
+        let mut body = serde_json::json!({"fault": kind, "count": count, "target": target});
+        if let Some(ms) = ms {
+            body["ms"] = ms.into();
+        }
+        self.admin("fault", Some(&body.to_string())).await
+    }
+
+    /// Requests of one kind (`getsubscription`, `preview`, `commit`) the sandbox received,
+    /// faulted or not.
+    pub async fn attempts(&self, kind: &str) -> u64 {
+        self.admin("counters", None).await["attempts"][kind]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    /// Seats of a sandbox subscription item.
+    pub async fn quantity(&self, sub: &str, item: u32) -> u64 {
+        self.admin("counters", None).await["quantities"][sub][item.to_string()]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    /// The proxy's `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        send(self.http.get(self.url("/metrics"))).await.text
+    }
+
+    /// The state (`pending` / `done`) of the proxy's record for a customer's
+    /// Idempotency-Key, read from its SQLite store; `None` when there is no record.
+    pub fn intent_state(&self, customer: &str, idempotency_key: &str) -> Option<String> {
+        let db = self.data.join("data").join("seatquote.sqlite3");
+        let c = rusqlite::Connection::open(db).expect("open the proxy's store");
+        c.busy_timeout(Duration::from_secs(5)).unwrap();
+        c.query_row(
+            "SELECT state FROM commits WHERE key = ?1",
+            [format!("{customer}\u{1f}{idempotency_key}")],
+            |r| r.get(0),
+        )
+        .ok()
+    }
+}
+
+/// The value of one Prometheus series (`name{labels}`) in a text exposition, 0 if absent.
+pub fn metric(text: &str, series: &str) -> u64 {
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix(series)?
+                .strip_prefix(' ')?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0)
 }
