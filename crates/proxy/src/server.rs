@@ -330,6 +330,9 @@ fn build(cfg: &Config, addr: SocketAddr) -> Result<Router, String> {
                         header::CONTENT_TYPE,
                         HeaderName::from_static("idempotency-key"),
                     ])
+                    // Not CORS-safelisted: without this a cross-origin widget cannot
+                    // read when to retry after a 503.
+                    .expose_headers([header::RETRY_AFTER])
                     .max_age(Duration::from_secs(600)),
             );
         }

@@ -619,3 +619,106 @@ async fn static_files_headers_health_metrics_openapi() {
         );
     }
 }
+
+fn cors_headers(r: &Res) -> Vec<String> {
+    r.headers
+        .keys()
+        .map(|k| k.as_str().to_owned())
+        .filter(|k| k.starts_with("access-control-"))
+        .collect()
+}
+
+async fn preflight(p: &Pair, origin: &str) -> Res {
+    send(
+        p.http
+            .request(
+                reqwest::Method::OPTIONS,
+                p.url(&format!("/api/subscriptions/{S1}/items/1/commit")),
+            )
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization,content-type,idempotency-key",
+            ),
+    )
+    .await
+}
+
+async fn from_origin(p: &Pair, origin: &str, token: Option<&str>) -> Res {
+    let mut rb = p
+        .http
+        .get(p.url(&format!("/api/subscriptions/{S1}")))
+        .header("Origin", origin);
+    if let Some(t) = token {
+        rb = rb.bearer_auth(t);
+    }
+    send(rb).await
+}
+
+/// CORS headers only for the allowed origins, on preflights, answers and problems; none
+/// at all without SEATQUOTE_ALLOWED_ORIGINS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_only_for_allowed_origins() {
+    const SHOP: &str = "https://shop.example";
+    let p = pair(&[("SEATQUOTE_ALLOWED_ORIGINS", SHOP.into())]);
+    let t = c1001();
+
+    let r = preflight(&p, SHOP).await;
+    assert!((200..300).contains(&r.status), "preflight {}", r.status);
+    assert_eq!(r.headers["access-control-allow-origin"], SHOP);
+    let methods = r.headers["access-control-allow-methods"].to_str().unwrap();
+    assert!(methods.contains("POST"), "{methods}");
+    let allowed = r.headers["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    for h in ["authorization", "content-type", "idempotency-key"] {
+        assert!(allowed.contains(h), "{h} in {allowed}");
+    }
+    assert_eq!(r.headers["access-control-max-age"], "600");
+
+    let r = from_origin(&p, SHOP, Some(&t)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.headers["access-control-allow-origin"], SHOP);
+    assert!(r.headers["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase()
+        .contains("retry-after"));
+    assert!(r.headers["vary"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase()
+        .contains("origin"));
+    // Problems carry them too, so the widget can read the code.
+    let r = from_origin(&p, SHOP, None).await;
+    assert_eq!((r.status, r.code()), (401, "unauthorized"));
+    assert_eq!(r.headers["access-control-allow-origin"], SHOP);
+
+    // Another origin: no allow-origin anywhere, so a browser blocks it.
+    for origin in ["https://evil.example", "https://shop.example.evil.example"] {
+        let r = preflight(&p, origin).await;
+        assert!(
+            r.headers.get("access-control-allow-origin").is_none(),
+            "{origin}: {:?}",
+            r.headers
+        );
+        let r = from_origin(&p, origin, Some(&t)).await;
+        assert!(
+            r.headers.get("access-control-allow-origin").is_none(),
+            "{origin}: {:?}",
+            r.headers
+        );
+    }
+
+    // No allowed origins: no CORS headers at all.
+    let q = pair(&[]);
+    for origin in [SHOP, "https://evil.example"] {
+        let r = preflight(&q, origin).await;
+        assert_eq!(cors_headers(&r), Vec::<String>::new(), "preflight {origin}");
+        let r = from_origin(&q, origin, Some(&t)).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!(cors_headers(&r), Vec::<String>::new(), "GET {origin}");
+    }
+}
