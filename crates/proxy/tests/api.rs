@@ -531,6 +531,23 @@ async fn static_files_headers_health_metrics_openapi() {
     assert_eq!((r.status, r.code()), (404, "not_found"));
     let _ = p.get(&format!("/api/subscriptions/{S1}"), &c1001()).await;
     let m = send(p.http.get(p.url("/metrics"))).await;
+    assert_eq!(m.status, 200);
+    assert!(m.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain; version=0.0.4"));
+    for family in [
+        "seatquote_http_responses_total",
+        "seatquote_upstream_requests_total",
+        "seatquote_upstream_retries_total",
+        "seatquote_commits_total",
+    ] {
+        assert!(
+            m.text.contains(&format!("# TYPE {family} counter")),
+            "{family}: {}",
+            m.text
+        );
+    }
     assert!(
         m.text.contains(
             "seatquote_http_responses_total{route=\"/api/subscriptions/{id}\",status=\"200\"} 1"
@@ -721,4 +738,66 @@ async fn cors_only_for_allowed_origins() {
         assert_eq!(r.status, 200, "{}", r.text);
         assert_eq!(cors_headers(&r), Vec::<String>::new(), "GET {origin}");
     }
+}
+
+/// Every problem `code` the proxy can emit — each `Problem::new(StatusCode::…, "code", …)`
+/// in its source, plus the engine's codes that pass through — is listed in the OpenAPI
+/// document's `Problem.code` enum, and the enum lists nothing else.
+#[test]
+fn openapi_lists_every_problem_code() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut emitted = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        // The sandbox answers in Cleverbridge's shapes, not with problems.
+        if path.extension().is_none_or(|e| e != "rs") || path.ends_with("sandbox.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (at, _) in text.match_indices("::new(") {
+            let args = text[at + "::new(".len()..].trim_start();
+            let Some(rest) = args.strip_prefix("StatusCode::") else {
+                continue;
+            };
+            let Some((_, rest)) = rest.split_once(',') else {
+                continue;
+            };
+            let Some(lit) = rest.trim_start().strip_prefix('"') else {
+                continue;
+            };
+            let code = &lit[..lit.find('"').unwrap()];
+            assert!(
+                !code.is_empty() && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{}: odd problem code {code:?}",
+                path.display()
+            );
+            emitted.insert(code.to_owned());
+        }
+    }
+    // The scan found the codes it should (so it cannot pass by finding nothing).
+    for code in [
+        "unauthorized",
+        "invalid_body",
+        "internal_error",
+        "quote_changed",
+        "upstream_timeout",
+        "idempotency_key_in_progress",
+    ] {
+        assert!(emitted.contains(code), "scan missed {code}: {emitted:?}");
+    }
+    for code in seatquote_core::error::ErrorCode::ALL {
+        emitted.insert(code.as_str().to_owned());
+    }
+    let doc: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+    let documented: std::collections::BTreeSet<String> = doc["components"]["schemas"]["Problem"]
+        ["properties"]["code"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    let missing: Vec<_> = emitted.difference(&documented).collect();
+    assert!(missing.is_empty(), "not in openapi.json: {missing:?}");
+    let stale: Vec<_> = documented.difference(&emitted).collect();
+    assert!(stale.is_empty(), "documented but never emitted: {stale:?}");
 }
