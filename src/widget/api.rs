@@ -2,7 +2,7 @@
 //! `getToken()` callback, refreshed once on a 401), abortable through `AbortSignal`.
 //! Errors are the proxy's problem documents reduced to a code, a detail and the body.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Function, Promise, JSON};
@@ -61,6 +61,9 @@ pub struct Client {
     base: Rc<str>,
     auth: Rc<Auth>,
     token: Rc<RefCell<Option<String>>>,
+    /// The server's clock minus ours in ms, from the last answer's `Date` header (NaN
+    /// when unknown, e.g. a cross-origin proxy that does not expose it).
+    skew: Rc<Cell<f64>>,
 }
 
 async fn settle(v: JsValue) -> Result<JsValue, JsValue> {
@@ -78,6 +81,19 @@ impl Client {
             base: base.trim_end_matches('/').into(),
             auth: Rc::new(auth),
             token: Rc::new(RefCell::new(None)),
+            skew: Rc::new(Cell::new(f64::NAN)),
+        }
+    }
+
+    /// How far the server's clock runs ahead of ours in ms, for converting the proxy's
+    /// `expiresAt` into a local deadline. `Date` has whole-second precision, so a
+    /// difference within 2 s counts as none; unknown also counts as none.
+    pub fn skew(&self) -> f64 {
+        let s = self.skew.get();
+        if s.is_finite() && s.abs() > 2000.0 {
+            s
+        } else {
+            0.0
         }
     }
 
@@ -201,6 +217,12 @@ impl Client {
                 }
             })?;
         let resp: Response = resp.unchecked_into();
+        if let Ok(Some(date)) = resp.headers().get("Date") {
+            let server = js_sys::Date::parse(&date);
+            if server.is_finite() {
+                self.skew.set(server - js_sys::Date::now());
+            }
+        }
         let text = match resp.text() {
             Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
             Err(_) => None,

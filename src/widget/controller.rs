@@ -243,6 +243,11 @@ impl Widget {
             with(&weak, |w, rc| {
                 w.expiry = None;
                 if w.verified.is_some() && !w.committing {
+                    // An expired quote is never confirmed: fetch a fresh one, and if the
+                    // customer had agreed, say why the agreement has to be given again.
+                    if w.consent {
+                        w.notice = Notice::QuoteExpired;
+                    }
                     w.verified = None;
                     w.consent = false;
                     w.pending = true;
@@ -558,8 +563,20 @@ impl Widget {
         });
     }
 
+    /// Turns the proxy's `expiresAt` (server clock) into a deadline on this browser's
+    /// clock. A quote that looks expired on arrival means the clocks disagree beyond what
+    /// the `Date` header tells: then no local timer, and the proxy decides at commit
+    /// (it answers `quote_expired`, which re-previews).
+    fn localize(&self, q: &mut Verified) {
+        let skew = self.client.as_ref().map_or(0.0, Client::skew);
+        q.expires_at -= skew;
+        if !q.expires_at.is_finite() || q.expires_at <= js_sys::Date::now() {
+            q.expires_at = f64::INFINITY;
+        }
+    }
+
     fn verified_arrived(&mut self, v: &JsValue) {
-        let Some(q) = Verified::from_js(v) else {
+        let Some(mut q) = Verified::from_js(v) else {
             self.fail(
                 &ApiError::local("upstream_error", "unexpected preview"),
                 Retry::Preview,
@@ -572,6 +589,7 @@ impl Widget {
         if !q.mode.is_empty() {
             self.mode = q.mode.clone();
         }
+        self.localize(&mut q);
         self.arm_expiry(q.expires_at);
         self.verified = Some(q);
         if matches!(self.notice, Notice::Error(_, Retry::Preview)) {
@@ -592,7 +610,7 @@ impl Widget {
         }
         let ms = expires_at - js_sys::Date::now();
         if !ms.is_finite() {
-            return;
+            return; // no local deadline (see `localize`)
         }
         let ms = ms.clamp(0.0, 2_000_000_000.0) as i32;
         if let Some(cb) = &self.expiry_tick {
@@ -720,7 +738,8 @@ impl Widget {
                         w.idempotency_key = None;
                         w.consent = false;
                         match Verified::from_js(&prop(&e.body, "quote")) {
-                            Some(q) => {
+                            Some(mut q) => {
+                                w.localize(&mut q);
                                 w.arm_expiry(q.expires_at);
                                 w.verified = Some(q);
                                 w.notice = Notice::QuoteChanged;
@@ -1160,6 +1179,10 @@ fn on_event(weak: &Weak<RefCell<Widget>>, ev: &Event) {
                 return;
             };
             w.consent = c.checked() && w.verified.is_some();
+            // Agreeing again answers "the price changed / expired, agree again".
+            if w.consent && matches!(w.notice, Notice::QuoteChanged | Notice::QuoteExpired) {
+                w.notice = Notice::None;
+            }
             w.paint();
         }
         ("change", "item") => {
