@@ -3,7 +3,7 @@
 #![cfg(all(target_arch = "wasm32", feature = "widget"))]
 
 use seatquote::widget::format::Formatter;
-use seatquote::widget::i18n::{fill, Messages};
+use seatquote::widget::i18n::{fill, Messages, DE, EN, FR};
 use seatquote::widget::state::{apply_step, key_step, parse_quantity, Step};
 use seatquote::widget::timeline::{geometry, Geometry, WIDTH};
 use wasm_bindgen::JsValue;
@@ -124,11 +124,7 @@ fn catalogues_and_overrides() {
     assert_eq!(en.seats(1, "1"), "1 seat");
     let de = Messages::new("de-DE", &JsValue::UNDEFINED);
     assert_eq!(de.get("confirm"), "Änderung bestätigen");
-    assert_eq!(
-        de.get("line"),
-        "{qty} × {unit} = {total}",
-        "falls back to English"
-    );
+    assert_eq!(de.get("line"), "{qty} × {unit} = {total}");
     let fr = Messages::new("fr-CA", &JsValue::UNDEFINED);
     assert_eq!(fr.seats(3, "3"), "3 postes");
     let o = js_sys::Object::new();
@@ -137,4 +133,37 @@ fn catalogues_and_overrides() {
     let m = Messages::new("en", &o);
     assert_eq!(m.get("confirm"), "Buy seats");
     assert_eq!(m.get("retry"), "Try again", "non-strings are ignored");
+}
+
+/// The placeholders of a template, sorted (`"{a} x {b}"` → `["a", "b"]`).
+fn placeholders(t: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = t
+        .split('{')
+        .skip(1)
+        .filter_map(|p| p.split_once('}').map(|(name, _)| name))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+#[wasm_bindgen_test]
+fn german_and_french_catalogues_are_complete() {
+    for (lang, table) in [("de", DE), ("fr", FR)] {
+        for (key, en) in EN {
+            let Some((_, t)) = table.iter().find(|(k, _)| k == key) else {
+                panic!("{lang} lacks `{key}` (it would fall back to English)");
+            };
+            assert_eq!(
+                placeholders(t),
+                placeholders(en),
+                "{lang} `{key}` has other placeholders than English"
+            );
+        }
+        for (key, _) in table {
+            assert!(
+                EN.iter().any(|(k, _)| k == key),
+                "{lang} has `{key}`, which English does not define"
+            );
+        }
+    }
 }

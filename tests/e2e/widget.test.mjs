@@ -41,6 +41,50 @@ async function sandboxSeats(id) {
 async function commits(id) {
   return (await admin(proxy.base, 'counters')).commits[id] ?? 0;
 }
+// The text catalogues, read from src/widget/i18n.rs: { EN: {key: template}, DE: …, FR: … }.
+const CATALOGUES = (() => {
+  const src = readFileSync(join(ROOT, 'src', 'widget', 'i18n.rs'), 'utf8');
+  const out = {};
+  for (const [, name, body] of src.matchAll(/pub const (\w+): Catalogue = &\[([\s\S]*?)\n\];/g)) {
+    out[name] = Object.fromEntries([...body.matchAll(/\("(\w+)", "((?:[^"\\]|\\.)*)"\)/g)].map(([, k, v]) => [k, JSON.parse(`"${v}"`)]));
+  }
+  return out;
+})();
+/** The strings of `lang`'s rendering that match an English template `lang` words otherwise. */
+function englishLeaks(strings, lang) {
+  const esc = (t) => t.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+  const leaks = [];
+  for (const [key, en] of Object.entries(CATALOGUES.EN)) {
+    if (CATALOGUES[lang][key] === en) continue; // the same in both (e.g. the "line" template)
+    const pattern = en.split(/\{\w+\}/).map(esc).join('[\\s\\S]+?');
+    const re = new RegExp(`(?<!\\p{L})${pattern}(?!\\p{L})`, 'u');
+    for (const s of strings) if (re.test(s)) leaks.push(`${key}: ${s}`);
+  }
+  return leaks;
+}
+/** Visible texts and accessible-name attributes in a widget (the merchant's product name excluded). */
+function visibleStrings(widget) {
+  return widget.evaluate((host) => {
+    const out = [];
+    const walk = (node) => {
+      for (const c of node.childNodes) {
+        if (c.nodeType === Node.TEXT_NODE) {
+          const t = c.textContent.trim();
+          if (t && c.parentElement.checkVisibility() && !c.parentElement.closest('[part~="header"], option')) out.push(t);
+        } else if (c.nodeType === Node.ELEMENT_NODE) {
+          if (c.checkVisibility?.() ?? true) {
+            for (const a of ['aria-label', 'title', 'placeholder', 'aria-valuetext']) {
+              if (c.getAttribute(a)) out.push(c.getAttribute(a));
+            }
+          }
+          walk(c);
+        }
+      }
+    };
+    walk(host.shadowRoot);
+    return out;
+  });
+}
 async function axe(page) {
   await page.evaluate(AXE);
   return page.evaluate(async () => {
@@ -216,6 +260,12 @@ test('de-DE custom element: decrease goes to nextBilling; attribute changes re-r
     assert.match(plain(await part(eur, 'next').textContent()), /142,32 €/, '4 × 29,90 € net + 19 % VAT');
     assert.match(await eur.locator('label[for="consent"]').textContent(), /Heute wird nichts berechnet/);
     await shot(eur, 'widget-de-DE-decrease');
+    // Every visible string (text, labels, aria-*) is German: none matches an English
+    // catalogue template that German words differently (or lacks).
+    assert.deepEqual(englishLeaks(['Confirm change', '3 seats', 'Netto'], 'DE'), ['seats_other: 3 seats', 'confirm: Confirm change']);
+    const seen = await visibleStrings(eur);
+    assert.ok(seen.length >= 12, seen.join(' | '));
+    assert.deepEqual(englishLeaks(seen, 'DE'), [], 'English text in the de-DE widget');
 
     const jpy = page.locator('#jpy');
     await jpy.getByRole('spinbutton').waitFor();
