@@ -16,11 +16,11 @@ pub const CSS: &str = r#"
 --_bg:var(--seatquote-bg,#fff);--_fg:var(--seatquote-fg,#111827);--_muted:var(--seatquote-muted,#4b5563);
 --_border:var(--seatquote-border,#d1d5db);--_error:var(--seatquote-error,#b91c1c);--_success:var(--seatquote-success,#166534);
 --_radius:var(--seatquote-radius,10px);--_track:var(--seatquote-track,#e5e7eb);
-font-family:var(--seatquote-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);font-size:16px;line-height:1.45;color:var(--_fg)}
+font-family:var(--seatquote-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);font-size:16px;line-height:1.45;color:var(--_fg);color-scheme:light;accent-color:var(--_accent)}
 @media (prefers-color-scheme:dark){:host{
 --_accent:var(--seatquote-dark-accent,#93c5fd);--_accent-text:var(--seatquote-dark-accent-text,#0b1220);
 --_bg:var(--seatquote-dark-bg,#111827);--_fg:var(--seatquote-dark-fg,#f3f4f6);--_muted:var(--seatquote-dark-muted,#d1d5db);
---_border:var(--seatquote-dark-border,#4b5563);--_error:var(--seatquote-dark-error,#fca5a5);--_success:var(--seatquote-dark-success,#86efac);--_track:var(--seatquote-dark-track,#374151)}}
+--_border:var(--seatquote-dark-border,#4b5563);--_error:var(--seatquote-dark-error,#fca5a5);--_success:var(--seatquote-dark-success,#86efac);--_track:var(--seatquote-dark-track,#374151);color-scheme:dark}}
 :host([hidden]){display:none}
 [hidden]{display:none!important}
 *{box-sizing:border-box}
