@@ -158,7 +158,18 @@ test('keyboard only: step with arrows, consent with Space, confirm with Enter', 
     for (let i = 0; i < 10 && !(await focusIs('#sign-in')); i++) await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     const w = page.locator('#seat-widget');
-    await w.getByRole('spinbutton').waitFor();
+    try {
+      await w.getByRole('spinbutton').waitFor({ timeout: 10000 });
+    } catch (e) {
+      const state = await page.evaluate(() => ({
+        who: document.getElementById('who').textContent,
+        accountHidden: document.getElementById('account').hidden,
+        active: document.activeElement?.outerHTML.slice(0, 80),
+        widget: document.querySelector('#seat-widget').shadowRoot?.textContent.slice(0, 300),
+      }));
+      await shot(page, 'failed-keyboard');
+      throw new Error(`widget not ready: ${JSON.stringify(state)} ${JSON.stringify(problems)}\n${proxy.logs().slice(-3000)}`);
+    }
     for (let i = 0; i < 20 && !(await focusIs('#qty')); i++) await page.keyboard.press('Tab');
     assert.ok(await focusIs('#qty'), 'the stepper is reachable by Tab');
     await page.keyboard.press('PageUp'); // +10
