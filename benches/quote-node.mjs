@@ -1,7 +1,11 @@
 // quote() calls per second in Node, through the built package (pkg/node.js).
 // Run with: node benches/quote-node.mjs   (after `npm run build`)
+// SEATQUOTE_PKG=/path/to/node.js compares another build of the package.
 import { readFileSync } from 'node:fs';
-import { quote } from '../pkg/node.js';
+import { pathToFileURL } from 'node:url';
+
+const pkg = process.env.SEATQUOTE_PKG ? pathToFileURL(process.env.SEATQUOTE_PKG).href : '../pkg/node.js';
+const { quote } = await import(pkg);
 
 const golden = JSON.parse(readFileSync(new URL('../tests/golden.json', import.meta.url), 'utf8'));
 const input = golden.cases[0].input; // SPEC §5

@@ -13,9 +13,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// Reads `quote()`'s input object (SPEC §5).
 pub fn read_quote_input(v: &JsValue) -> Result<QuoteInput, QuoteError> {
-    let o = object(v, "quote() takes an object")?;
-    only_keys(
-        o,
+    let mut f = Fields::of(
+        v,
         &[
             "currency",
             "taxMode",
@@ -28,63 +27,127 @@ pub fn read_quote_input(v: &JsValue) -> Result<QuoteInput, QuoteError> {
             "next",
             "alignment",
         ],
+        "quote() takes an object",
     )?;
-    Ok(QuoteInput {
-        currency: scalar(&get(o, "currency")),
-        tax_mode: scalar(&get(o, "taxMode")),
-        tax_rate: scalar(&get(o, "taxRate")),
-        period_start: scalar(&get(o, "periodStart")),
-        next_billing_date: scalar(&get(o, "nextBillingDate")),
-        interval: Some(read_interval(&get(o, "interval"))?),
-        change_date: scalar(&get(o, "changeDate")),
-        current: Some(read_price(&get(o, "current"), "current must be an object")?),
-        next: Some(read_price(&get(o, "next"), "next must be an object")?),
-        alignment: read_alignment(&get(o, "alignment"))?,
-    })
+    let input = QuoteInput {
+        currency: scalar(&f.get("currency")),
+        tax_mode: scalar(&f.get("taxMode")),
+        tax_rate: scalar(&f.get("taxRate")),
+        period_start: scalar(&f.get("periodStart")),
+        next_billing_date: scalar(&f.get("nextBillingDate")),
+        interval: Some(read_interval(&f.get("interval"))?),
+        change_date: scalar(&f.get("changeDate")),
+        current: Some(read_price(&f.get("current"), "current must be an object")?),
+        next: Some(read_price(&f.get("next"), "next must be an object")?),
+        alignment: read_alignment(&f.get("alignment"))?,
+    };
+    f.no_other_fields()?;
+    Ok(input)
 }
 
 fn read_interval(v: &JsValue) -> Result<IntervalInput, QuoteError> {
-    let o = object(v, "interval must be an object { months, days }")?;
-    only_keys(o, &["months", "days"])?;
-    Ok(IntervalInput {
-        months: scalar(&get(o, "months")),
-        days: scalar(&get(o, "days")),
-    })
+    let mut f = Fields::of(
+        v,
+        &["months", "days"],
+        "interval must be an object { months, days }",
+    )?;
+    let interval = IntervalInput {
+        months: scalar(&f.get("months")),
+        days: scalar(&f.get("days")),
+    };
+    f.no_other_fields()?;
+    Ok(interval)
 }
 
 fn read_price(v: &JsValue, not_object: &'static str) -> Result<PriceInput, QuoteError> {
-    let o = object(v, not_object)?;
-    only_keys(o, &["unitPrice", "quantity", "currency", "isGross"])?;
-    let optional = |k: &str| {
-        let v = get(o, k);
+    let mut f = Fields::of(
+        v,
+        &["unitPrice", "quantity", "currency", "isGross"],
+        not_object,
+    )?;
+    let mut optional = |k: &'static str| {
+        let v = f.get(k);
         (!v.is_undefined()).then(|| scalar(&v))
     };
-    Ok(PriceInput {
-        unit_price: scalar(&get(o, "unitPrice")),
-        quantity: scalar(&get(o, "quantity")),
-        currency: optional("currency"),
-        is_gross: optional("isGross"),
-    })
+    let (currency, is_gross) = (optional("currency"), optional("isGross"));
+    let price = PriceInput {
+        unit_price: scalar(&f.get("unitPrice")),
+        quantity: scalar(&f.get("quantity")),
+        currency,
+        is_gross,
+    };
+    f.no_other_fields()?;
+    Ok(price)
 }
 
 fn read_alignment(v: &JsValue) -> Result<AlignmentInput, QuoteError> {
     if !v.is_object() {
         return Ok(AlignmentInput::Mode(scalar(v)));
     }
-    let o = object(v, "alignment must be a mode or an object")?;
-    only_keys(o, &["alignToCurrentInterval", "extendInterval"])?;
-    let flag = |k: &str, default: Option<bool>| match (scalar(&get(o, k)), default) {
-        (Scalar::Bool(b), _) => Ok(b),
-        (Scalar::Other, Some(d)) if get(o, k).is_undefined() => Ok(d),
-        _ => Err(QuoteError::new(
-            ErrorCode::InvalidAlignment,
-            "alignment flags must be true or false",
-        )),
+    let mut f = Fields::of(
+        v,
+        &["alignToCurrentInterval", "extendInterval"],
+        "alignment must be a mode or an object",
+    )?;
+    let mut flag = |k: &'static str, default: Option<bool>| {
+        let v = f.get(k);
+        match (scalar(&v), default) {
+            (Scalar::Bool(b), _) => Ok(b),
+            (_, Some(d)) if v.is_undefined() => Ok(d),
+            _ => Err(QuoteError::new(
+                ErrorCode::InvalidAlignment,
+                "alignment flags must be true or false",
+            )),
+        }
     };
-    Ok(AlignmentInput::Flags(AlignmentFlags {
+    let flags = AlignmentFlags {
         align_to_current_interval: flag("alignToCurrentInterval", None)?,
         extend_interval: flag("extendInterval", Some(false))?,
-    }))
+    };
+    f.no_other_fields()?;
+    Ok(AlignmentInput::Flags(flags))
+}
+
+/// Reads the known fields of one plain object and then refuses any other field.
+///
+/// The check is cheap in the normal case: it counts the known fields that are present and
+/// compares with `Object.keys(o).length`; only when they differ are the keys read (as
+/// strings, which costs a conversion each) to name the unknown one.
+struct Fields<'a> {
+    o: &'a Object,
+    known: &'static [&'static str],
+    present: u32,
+}
+
+impl<'a> Fields<'a> {
+    fn of(
+        v: &'a JsValue,
+        known: &'static [&'static str],
+        not_object: &'static str,
+    ) -> Result<Self, QuoteError> {
+        Ok(Self {
+            o: object(v, not_object)?,
+            known,
+            present: 0,
+        })
+    }
+
+    /// A known field's value (`undefined` when absent).
+    fn get(&mut self, key: &'static str) -> JsValue {
+        debug_assert!(self.known.contains(&key));
+        let v = get(self.o, key);
+        if !v.is_undefined() {
+            self.present += 1;
+        }
+        v
+    }
+
+    fn no_other_fields(&self) -> Result<(), QuoteError> {
+        if Object::keys(self.o).length() == self.present {
+            return Ok(());
+        }
+        only_keys(self.o, self.known)
+    }
 }
 
 fn object<'a>(v: &'a JsValue, message: &'static str) -> Result<&'a Object, QuoteError> {
