@@ -8,12 +8,13 @@ use std::time::{Duration, Instant};
 
 use seatquote_core::quote::{quote, quote_json, QuoteInput};
 
-const SPEC_INPUT: &str = r#"{ "currency": "USD", "taxMode": "gross", "taxRate": "0.19",
-  "periodStart": "2025-11-13", "nextBillingDate": "2026-11-13",
-  "interval": { "months": 12, "days": 0 }, "changeDate": "2026-05-13",
-  "current": { "unitPrice": "1200.00", "quantity": 1 },
-  "next": { "unitPrice": "1200.00", "quantity": 2, "currency": "USD", "isGross": true },
-  "alignment": "immediate" }"#;
+/// SPEC §5's input: the golden table's first case.
+fn spec_input() -> String {
+    let golden: serde_json::Value =
+        serde_json::from_str(include_str!("../../../tests/golden.json"))
+            .expect("golden.json is JSON");
+    golden["cases"][0]["input"].to_string()
+}
 
 /// Calls `f` in batches until at least `min` has passed; returns calls per second.
 fn rate(min: Duration, mut f: impl FnMut()) -> f64 {
@@ -32,13 +33,14 @@ fn rate(min: Duration, mut f: impl FnMut()) -> f64 {
 }
 
 fn main() {
-    let input = QuoteInput::from_json(SPEC_INPUT).expect("the SPEC §5 input parses");
+    let spec = spec_input();
+    let input = QuoteInput::from_json(&spec).expect("the SPEC §5 input parses");
     let secs = Duration::from_secs(2);
     let engine = rate(secs, || {
         black_box(quote(black_box(&input)).expect("quotes"));
     });
     let json = rate(secs, || {
-        black_box(quote_json(black_box(SPEC_INPUT)).expect("quotes"));
+        black_box(quote_json(black_box(&spec)).expect("quotes"));
     });
     println!(
         "native quote() (validated input → Quote):  {:>12.0} quotes/s",

@@ -185,7 +185,7 @@ proptest! {
 
     #[test]
     fn mutated_valid_input_never_panics(field in 0usize..10, v in arb_json()) {
-        let mut doc: serde_json::Value = serde_json::from_str(SPEC_INPUT).unwrap();
+        let mut doc = spec_input();
         let keys = ["currency","taxMode","taxRate","periodStart","nextBillingDate","interval","changeDate","current","next","alignment"];
         doc[keys[field]] = v;
         if let Err(e) = quote_json(&doc.to_string()) {
@@ -194,12 +194,12 @@ proptest! {
     }
 }
 
-const SPEC_INPUT: &str = r#"{ "currency": "USD", "taxMode": "gross", "taxRate": "0.19",
-  "periodStart": "2025-11-13", "nextBillingDate": "2026-11-13",
-  "interval": { "months": 12, "days": 0 }, "changeDate": "2026-05-13",
-  "current": { "unitPrice": "1200.00", "quantity": 1 },
-  "next": { "unitPrice": "1200.00", "quantity": 2, "currency": "USD", "isGross": true },
-  "alignment": "immediate" }"#;
+/// SPEC §5's input: the golden table's first case.
+fn spec_input() -> serde_json::Value {
+    let golden: serde_json::Value =
+        serde_json::from_str(include_str!("../../../tests/golden.json")).unwrap();
+    golden["cases"][0]["input"].clone()
+}
 
 fn arb_json() -> impl Strategy<Value = serde_json::Value> {
     use serde_json::Value;
