@@ -2,6 +2,10 @@
 //!
 //! Run with: `cargo run --release -p seatquote-core --example bench_quote`
 //! (or `npm run bench`, which also measures Node and the wasm size).
+//!
+//! Wall-clock rates drift on a shared VM. For a repeatable figure, count instructions:
+//! `SEATQUOTE_BENCH_ITERATIONS=100000 valgrind --tool=callgrind target/release/examples/bench_quote`
+//! runs exactly that many quotes and exits; divide the instruction count by it.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -35,6 +39,15 @@ fn rate(min: Duration, mut f: impl FnMut()) -> f64 {
 fn main() {
     let spec = spec_input();
     let input = QuoteInput::from_json(&spec).expect("the SPEC §5 input parses");
+    if let Some(n) = std::env::var("SEATQUOTE_BENCH_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        for _ in 0..n {
+            black_box(quote(black_box(&input)).expect("quotes"));
+        }
+        return;
+    }
     let secs = Duration::from_secs(2);
     let engine = rate(secs, || {
         black_box(quote(black_box(&input)).expect("quotes"));

@@ -17,7 +17,12 @@ use crate::text::ShortStr;
 /// assert_eq!(round(d("1200"), 2).to_string(), "1200.00");
 /// ```
 pub fn round(x: Decimal, minor_units: u32) -> Decimal {
-    let mut r = x.round_dp_with_strategy(minor_units, RoundingStrategy::MidpointAwayFromZero);
+    // With no more digits than the currency has, there is nothing to round: only pad.
+    let mut r = if x.scale() <= minor_units {
+        x
+    } else {
+        x.round_dp_with_strategy(minor_units, RoundingStrategy::MidpointAwayFromZero)
+    };
     r.rescale(minor_units);
     r
 }
@@ -75,40 +80,60 @@ pub fn format_amount(amount: Decimal, minor_units: u32) -> ShortStr {
     }
     let mantissa = a.mantissa();
     let scale = a.scale() as usize;
-    // Digits, least significant first. A 96-bit mantissa has at most 29 digits and the
-    // scale is at most 28, so 32 is enough.
-    let mut digits = [0u8; 32];
-    let mut n = 0;
-    let mut big = mantissa.unsigned_abs();
-    while big > u128::from(u64::MAX) {
-        digits[n] = (big % 10) as u8;
-        big /= 10;
-        n += 1;
-    }
-    // 64-bit division is far cheaper than 128-bit; amounts almost always start here.
-    let mut small = big as u64;
-    while small > 0 {
-        digits[n] = (small % 10) as u8;
-        small /= 10;
-        n += 1;
-    }
-    let n = n.max(scale + 1);
-    let mut out = [0u8; 40];
-    let mut len = 0;
-    if mantissa < 0 {
-        out[0] = b'-';
-        len = 1;
-    }
-    for i in (0..n).rev() {
-        out[len] = b'0' + digits[i];
-        len += 1;
-        if i == scale && scale > 0 {
-            out[len] = b'.';
-            len += 1;
+    let magnitude = mantissa.unsigned_abs();
+    // Digits to print: all of the mantissa's, and at least one before the point.
+    let digits = match u64::try_from(magnitude) {
+        Ok(small) => small.checked_ilog10().unwrap_or(0),
+        Err(_) => magnitude.ilog10(),
+    } as usize
+        + 1;
+    let digits = digits.max(scale + 1);
+    let len = usize::from(mantissa < 0) + digits + usize::from(scale > 0);
+    // Written right to left, straight into the result: a 96-bit mantissa has at most 29
+    // digits and the scale is at most 28, so sign, digits and point fit in 40 bytes.
+    ShortStr::from_fn(len, |out| {
+        let mut w = DigitWriter {
+            out,
+            pos: len,
+            written: 0,
+            scale,
+        };
+        let mut big = magnitude;
+        while big > u128::from(u64::MAX) {
+            w.digit((big % 10) as u8);
+            big /= 10;
         }
+        // 64-bit division is far cheaper than 128-bit; amounts almost always start here.
+        let mut small = big as u64;
+        while w.written < digits {
+            w.digit((small % 10) as u8);
+            small /= 10;
+        }
+        if mantissa < 0 {
+            w.pos -= 1;
+            w.out[w.pos] = b'-';
+        }
+    })
+}
+
+/// Writes digits right to left, inserting the decimal point after `scale` of them.
+struct DigitWriter<'a> {
+    out: &'a mut [u8],
+    pos: usize,
+    written: usize,
+    scale: usize,
+}
+
+impl DigitWriter<'_> {
+    fn digit(&mut self, d: u8) {
+        if self.written == self.scale && self.scale > 0 {
+            self.pos -= 1;
+            self.out[self.pos] = b'.';
+        }
+        self.pos -= 1;
+        self.out[self.pos] = b'0' + d;
+        self.written += 1;
     }
-    // At most 31 ASCII bytes were written, so this cannot fail.
-    ShortStr::from_ascii(&out[..len]).unwrap_or_default()
 }
 
 /// Parses a plain non-negative decimal string (`"1200"`, `"0.19"`, `"1200.000000"`)

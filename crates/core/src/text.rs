@@ -45,6 +45,18 @@ impl ShortStr {
         })
     }
 
+    /// A string of `len` ASCII bytes written by `fill` into a zeroed buffer (crate-internal:
+    /// `fill` must write ASCII only; `len` is clamped to the capacity).
+    pub(crate) fn from_fn(len: usize, fill: impl FnOnce(&mut [u8])) -> Self {
+        let len = len.min(CAP);
+        let mut bytes = [0u8; CAP];
+        fill(&mut bytes[..len]);
+        Self {
+            len: len as u8,
+            bytes,
+        }
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         // Only ASCII is ever stored (checked in `from_ascii`).
