@@ -447,6 +447,18 @@ impl Widget {
         self.summary.as_ref().and_then(|s| s.items.get(self.item))
     }
 
+    /// The `Idempotency-Key` of the current confirmation: made once, reused on Retry.
+    fn confirmation_key(&mut self) -> String {
+        self.idempotency_key
+            .get_or_insert_with(|| {
+                window()
+                    .crypto()
+                    .map(|c| c.random_uuid())
+                    .unwrap_or_default()
+            })
+            .clone()
+    }
+
     /// Recomputes the local estimate for the current quantity and mode.
     fn recompute(&mut self) {
         self.verified = None;
@@ -524,11 +536,7 @@ impl Widget {
         if let Some(a) = self.abort.take() {
             a.abort();
         }
-        let mut path = String::from("/api/subscriptions/");
-        path.push_str(&s.id);
-        path.push_str("/items/");
-        path.push_str(&item.running_number.to_string());
-        path.push_str("/preview");
+        let path = item_path(&s.id, item.running_number, "preview");
         let body = obj(&[
             ("quantity", self.qty.into()),
             ("alignment", self.mode.as_str().into()),
@@ -686,11 +694,7 @@ impl Widget {
             ("quoteToken", q.token.as_str().into()),
             ("quote", q.raw.clone()),
         ]);
-        let mut path = String::from("/api/subscriptions/");
-        path.push_str(&s.id);
-        path.push_str("/items/");
-        path.push_str(&item.running_number.to_string());
-        path.push_str("/commit");
+        let path = item_path(&s.id, item.running_number, "commit");
         // The checkout event is cancelable: dispatch it now (the widget's state is
         // borrowed, so a listener calling back into this widget is ignored).
         self.committing = true;
@@ -702,15 +706,7 @@ impl Widget {
             self.paint();
             return;
         }
-        let key = self
-            .idempotency_key
-            .get_or_insert_with(|| {
-                window()
-                    .crypto()
-                    .map(|c| c.random_uuid())
-                    .unwrap_or_default()
-            })
-            .clone();
+        let key = self.confirmation_key();
         self.commit(rc, path, q.token, key);
     }
 
@@ -824,20 +820,8 @@ impl Widget {
                 ) else {
                     return;
                 };
-                let mut path = String::from("/api/subscriptions/");
-                path.push_str(&s.id);
-                path.push_str("/items/");
-                path.push_str(&item.running_number.to_string());
-                path.push_str("/commit");
-                let key = self
-                    .idempotency_key
-                    .get_or_insert_with(|| {
-                        window()
-                            .crypto()
-                            .map(|c| c.random_uuid())
-                            .unwrap_or_default()
-                    })
-                    .clone();
+                let path = item_path(&s.id, item.running_number, "commit");
+                let key = self.confirmation_key();
                 self.commit(rc, path, q.token, key);
             }
         }
@@ -1204,4 +1188,15 @@ fn on_event(weak: &Weak<RefCell<Widget>>, ev: &Event) {
         }
         _ => {}
     });
+}
+
+/// `/api/subscriptions/{id}/items/{runningNumber}/{action}` (SPEC §7).
+fn item_path(subscription: &str, running_number: u32, action: &str) -> String {
+    let mut path = String::from("/api/subscriptions/");
+    path.push_str(subscription);
+    path.push_str("/items/");
+    path.push_str(&running_number.to_string());
+    path.push('/');
+    path.push_str(action);
+    path
 }
