@@ -31,7 +31,7 @@ use crate::metrics::Metrics;
 use crate::policy::{Policy, Rules};
 use crate::problem::Problem;
 use crate::sandbox::Fixture;
-use crate::store::{Begin, IdempotencyStore, Intent, Record};
+use crate::store::{Begin, IdempotencyStore, Intent, Record, TokenUse};
 use crate::token::{sha256_hex, CustomerClaims, QuoteClaims, Signer, TokenError};
 use crate::upstream::{Upstream, UpstreamError};
 
@@ -734,12 +734,25 @@ pub async fn commit(
         None => {
             let store = app.store.clone();
             let jti = qc.jti.clone();
-            let used = tokio::task::spawn_blocking(move || store.token_used(&jti))
+            let used = tokio::task::spawn_blocking(move || store.token_use(&jti))
                 .await
                 .map_err(Problem::internal)?
                 .map_err(Problem::internal)?;
-            if used {
-                return Err(invalid("this quote was already committed; preview again"));
+            match used {
+                Some(TokenUse::Done) => {
+                    return Err(invalid("this quote was already committed; preview again"))
+                }
+                // Another key's commit of this quote has an unknown outcome (e.g. an
+                // upstream timeout): saying "committed" could be false, and committing
+                // again could change the subscription twice.
+                Some(TokenUse::Pending) => {
+                    return Err(Problem::new(
+                        StatusCode::CONFLICT,
+                        "quote_commit_pending",
+                        "a commit of this quote under another Idempotency-Key has not finished; retry with that key",
+                    ))
+                }
+                None => {}
             }
             None
         }

@@ -59,6 +59,15 @@ pub enum Begin {
     TokenUsed,
 }
 
+/// How the commit that used a quote token stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenUse {
+    /// Committed: the quote is spent.
+    Done,
+    /// Recorded but unfinished: the upstream outcome is not known yet.
+    Pending,
+}
+
 /// Storage for idempotency keys and commit intents.
 pub trait IdempotencyStore: Send + Sync + 'static {
     /// The record for a key.
@@ -71,11 +80,11 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn begin(&self, intent: &Intent) -> Result<Begin, String>;
-    /// Whether a quote token id was already used with some key.
+    /// Whether a quote token id was already used with some key, and how that commit stands.
     ///
     /// # Errors
     /// Storage failures.
-    fn token_used(&self, jti: &str) -> Result<bool, String>;
+    fn token_use(&self, jti: &str) -> Result<Option<TokenUse>, String>;
     /// Marks a key done with its response.
     ///
     /// # Errors
@@ -201,15 +210,24 @@ impl IdempotencyStore for SqliteStore {
         Ok(Begin::Started)
     }
 
-    fn token_used(&self, jti: &str) -> Result<bool, String> {
-        self.conn
+    fn token_use(&self, jti: &str) -> Result<Option<TokenUse>, String> {
+        let state: Option<String> = self
+            .conn
             .lock()
-            .query_row("SELECT 1 FROM commits WHERE jti = ?1", params![jti], |_| {
-                Ok(())
-            })
+            .query_row(
+                "SELECT state FROM commits WHERE jti = ?1",
+                params![jti],
+                |r| r.get(0),
+            )
             .optional()
-            .map(|r| r.is_some())
-            .map_err(e)
+            .map_err(e)?;
+        Ok(state.map(|s| {
+            if s == "done" {
+                TokenUse::Done
+            } else {
+                TokenUse::Pending
+            }
+        }))
     }
 
     fn complete(&self, key: &str, status: u16, body: &str) -> Result<(), String> {

@@ -129,6 +129,21 @@ async fn commit_500_is_not_retried_and_a_retry_commits_once() {
         "{m}"
     );
 
+    // The same quote under another key while that outcome is unknown: refused as
+    // pending (not "already committed", which might be false), and nothing goes upstream.
+    let r = p.commit(&t, S1, 1, &qt, "k-other").await;
+    assert_eq!(
+        (r.status, r.code()),
+        (409, "quote_commit_pending"),
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        p.attempts("commit").await,
+        1,
+        "no commit attempt for the other key"
+    );
+
     // The same key again: reconcile (unchanged upstream), re-preview, commit once.
     let r = p.commit(&t, S1, 1, &qt, "k-500").await;
     assert_eq!(r.status, 200, "{}", r.text);
