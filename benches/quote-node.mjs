@@ -8,7 +8,7 @@ const pkg = process.env.SEATQUOTE_PKG ? pathToFileURL(process.env.SEATQUOTE_PKG)
 const { quote } = await import(pkg);
 
 const golden = JSON.parse(readFileSync(new URL('../tests/golden.json', import.meta.url), 'utf8'));
-const input = golden.cases[0].input; // SPEC §5
+const input = golden.cases[0].input; // the worked check of docs/pricing.md
 
 for (let i = 0; i < 20_000; i++) quote(input); // warm up
 let n = 0;

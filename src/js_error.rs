@@ -3,7 +3,7 @@
 use seatquote_core::QuoteError;
 use wasm_bindgen::JsValue;
 
-/// Builds `new Error(message)` with `code` set to the SPEC §5 machine code.
+/// Builds `new Error(message)` with `code` set to the machine code (`docs/pricing.md`).
 pub fn to_js_error(err: &QuoteError) -> JsValue {
     let e = js_sys::Error::new(&err.message);
     // Setting a property on a fresh Error object cannot fail.

@@ -11,7 +11,7 @@ use seatquote_core::{ErrorCode, QuoteError};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Reads `quote()`'s input object (SPEC §5).
+/// Reads `quote()`'s input object (`docs/pricing.md` §5).
 pub fn read_quote_input(v: &JsValue) -> Result<QuoteInput, QuoteError> {
     let mut f = Fields::of(
         v,
@@ -204,7 +204,7 @@ fn scalar(v: &JsValue) -> Scalar {
     Scalar::Other
 }
 
-/// Builds the SPEC §5 output object: the core writes the JSON text and `JSON.parse`
+/// Builds the output object: the core writes the JSON text and `JSON.parse`
 /// builds the object in one step (one string crossing instead of one per field).
 pub fn write_quote(q: &Quote) -> Result<JsValue, QuoteError> {
     js_sys::JSON::parse(&q.to_json())

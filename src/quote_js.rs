@@ -1,4 +1,4 @@
-//! `quote(input)` for JavaScript: a plain object in, a plain object out (SPEC §5).
+//! `quote(input)` for JavaScript: a plain object in, a plain object out (the contract of `docs/pricing.md` §5).
 
 use seatquote_core::quote::quote as core_quote;
 use seatquote_core::QuoteError;
@@ -9,7 +9,7 @@ use crate::js_value::{read_quote_input, write_quote};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
-/** Input of `quote()` (SPEC §5). Money and rates are decimal strings. */
+/** Input of `quote()`. Money and rates are decimal strings. */
 export interface QuoteInput {
   currency: string;
   taxMode: "gross" | "net";
@@ -24,7 +24,7 @@ export interface QuoteInput {
 }
 /** Net, VAT and gross as strings with the currency's minor digits. */
 export interface Amounts { net: string; vat: string; gross: string }
-/** Output of `quote()` (SPEC §5). */
+/** Output of `quote()`. */
 export interface Quote {
   currency: string;
   updateAction: "upgrade" | "downgrade" | "update";
@@ -41,11 +41,12 @@ export type QuoteErrorCode = "invalid_currency" | "invalid_price" | "invalid_qua
   "invalid_input";
 "#;
 
-/// Prices a seat change. Throws an `Error` whose `code` is one of SPEC §5's.
+/// Prices a seat change. Throws an `Error` whose `code` is one of the codes in
+/// `docs/pricing.md`.
 ///
 /// ```js
 /// import { quote } from 'seatquote';
-/// quote(specInput).alignment.gross; // "604.93" for SPEC §5's input
+/// quote(specInput).alignment.gross; // "604.93" for the worked check of docs/pricing.md
 /// ```
 #[wasm_bindgen(js_name = quote, unchecked_return_type = "Quote")]
 pub fn quote(

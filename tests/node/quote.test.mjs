@@ -25,7 +25,7 @@ async function load() {
   return seatquote;
 }
 
-test('bare specifier resolves through the exports map (node condition) and prints SPEC §5', () => {
+test('bare specifier resolves through the exports map (node condition) and prints the worked check', () => {
   const script = `import { quote } from 'seatquote'; const input = ${JSON.stringify(golden.cases[0].input)}; console.log(JSON.stringify(quote(input)));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' });
   assert.equal(out.trim(), JSON.stringify(golden.cases[0].output));

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use seatquote_core::quote::{quote, quote_json, QuoteInput};
 
-/// SPEC §5's input: the golden table's first case.
+/// The worked check of `docs/pricing.md`: the golden table's first case.
 fn spec_input() -> String {
     let golden: serde_json::Value =
         serde_json::from_str(include_str!("../../../tests/golden.json"))
@@ -38,7 +38,7 @@ fn rate(min: Duration, mut f: impl FnMut()) -> f64 {
 
 fn main() {
     let spec = spec_input();
-    let input = QuoteInput::from_json(&spec).expect("the SPEC §5 input parses");
+    let input = QuoteInput::from_json(&spec).expect("the worked check parses");
     if let Some(n) = std::env::var("SEATQUOTE_BENCH_ITERATIONS")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())

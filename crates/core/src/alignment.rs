@@ -1,6 +1,7 @@
-//! Cleverbridge's alignment modes and the amount due today (SPEC §4).
+//! Cleverbridge's alignment modes and the amount due today (`docs/pricing.md` §4).
 
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 use crate::date::Proration;
 use crate::error::{ErrorCode, QuoteError};
@@ -28,6 +29,9 @@ pub struct AlignmentFlags {
 
 impl Alignment {
     /// Parses `"immediate"`, `"nextBilling"` or `"extend"`, else `invalid_alignment`.
+    ///
+    /// # Errors
+    /// `invalid_alignment` for any other text.
     pub fn parse(s: &str) -> Result<Self, QuoteError> {
         match s {
             "immediate" => Ok(Self::Immediate),
@@ -50,7 +54,11 @@ impl Alignment {
     }
 
     /// The mode for Cleverbridge's flags; ExtendInterval without AlignToCurrentInterval
-    /// is `invalid_alignment` [CB].
+    /// is `invalid_alignment` (Cleverbridge refuses that combination).
+    ///
+    ///
+    /// # Errors
+    /// `invalid_alignment` for ExtendInterval without AlignToCurrentInterval.
     ///
     /// ```
     /// use seatquote_core::alignment::{Alignment, AlignmentFlags};
@@ -85,6 +93,12 @@ impl Alignment {
     /// The amount due today `A` in the price's tax mode, evaluated exactly and rounded
     /// once to `minor_units`; `negative_alignment` when it is below zero.
     ///
+    ///
+    /// # Errors
+    /// `negative_alignment` when the amount is below zero; `invalid_input` should the
+    /// arithmetic overflow, which the engine's input bounds rule out.
+    ///
+    /// # Example
     /// ```
     /// use seatquote_core::{alignment::Alignment, date::Proration, Decimal};
     /// let p = Proration { remaining_days: 184, period_days: 365 };
@@ -130,7 +144,9 @@ impl Alignment {
 }
 
 /// Cleverbridge's `UpdateAction` (tracking only): `update` 0, `upgrade` 1, `downgrade` 2.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// In the JSON contract it is written as its name (`"upgrade"`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum UpdateAction {
     /// Neither more nor less (wire 0).
     Update,
@@ -169,12 +185,44 @@ impl UpdateAction {
     }
 
     /// From Cleverbridge's integer or name (`0`/`"Update"`, …), case-insensitively.
-    pub fn from_wire_name(s: &str) -> Option<Self> {
-        match s.to_ascii_lowercase().as_str() {
+    /// Takes anything that reads as text (`&str`, `String`, an `UpdateAction`).
+    ///
+    /// ```
+    /// use seatquote_core::alignment::UpdateAction;
+    /// assert_eq!(UpdateAction::from_wire_name("Upgrade"), Some(UpdateAction::Upgrade));
+    /// assert_eq!(UpdateAction::from_wire_name("2"), Some(UpdateAction::Downgrade));
+    /// assert_eq!(UpdateAction::from_wire_name(&UpdateAction::Update), Some(UpdateAction::Update));
+    /// ```
+    pub fn from_wire_name<S: AsRef<str> + ?Sized>(s: &S) -> Option<Self> {
+        match s.as_ref().to_ascii_lowercase().as_str() {
             "0" | "update" => Some(Self::Update),
             "1" | "upgrade" => Some(Self::Upgrade),
             "2" | "downgrade" => Some(Self::Downgrade),
             _ => None,
         }
+    }
+}
+
+impl AsRef<str> for UpdateAction {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<str> for UpdateAction {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for UpdateAction {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for UpdateAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }

@@ -19,6 +19,10 @@ impl Currency {
     /// Looks a code up in ISO 4217. Codes without minor units (gold, SDR, …) and
     /// anything not exactly three upper-case letters are `invalid_currency`.
     ///
+    ///
+    /// # Errors
+    /// `invalid_currency` for anything that is not an ISO 4217 code with minor units.
+    ///
     /// ```
     /// use seatquote_core::currency::Currency;
     /// assert_eq!(Currency::from_code("JPY").unwrap().minor_units(), 0);

@@ -1,4 +1,4 @@
-//! UTC calendar dates, billing intervals and the day counts of proration (SPEC §3).
+//! UTC calendar dates, billing intervals and the day counts of proration (`docs/pricing.md` §3).
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
@@ -16,6 +16,11 @@ const BAD_DATE: QuoteError = QuoteError::new(
 
 impl Date {
     /// Parses exactly `YYYY-MM-DD` (years 1900 … 9999), or `invalid_date`.
+    ///
+    ///
+    /// # Errors
+    /// `invalid_date` for any other text, a day that does not exist, or a year outside
+    /// 1900 … 9999.
     ///
     /// ```
     /// use seatquote_core::date::Date;
@@ -83,7 +88,7 @@ impl Date {
         ShortStr::from_ascii(&b).unwrap_or_default()
     }
 
-    /// `add(date, interval)` of SPEC §3: add the months keeping the day of month,
+    /// `add(date, interval)` (`docs/pricing.md` §3): add the months keeping the day of month,
     /// clamped to the month's length, then add the days. `None` past year 9999.
     ///
     /// ```
@@ -138,6 +143,9 @@ pub struct Interval {
 impl Interval {
     /// A validated interval (months 0 … 120, days 0 … 3650, not both zero), or
     /// `invalid_interval`.
+    ///
+    /// # Errors
+    /// `invalid_interval` outside those bounds or when both are zero.
     pub fn new(months: u32, days: u32) -> Result<Self, QuoteError> {
         if months > 120 || days > 3650 || (months == 0 && days == 0) {
             return Err(QuoteError::new(
@@ -149,7 +157,7 @@ impl Interval {
     }
 }
 
-/// The day counts of proration for a change on `change_date` (SPEC §3).
+/// The day counts of proration for a change on `change_date` (`docs/pricing.md` §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Proration {
     /// `nextBillingDate − changeDate`, in days (≥ 1).
@@ -161,6 +169,11 @@ pub struct Proration {
 impl Proration {
     /// Checks `periodStart < nextBillingDate` (`invalid_date`) and that the change date
     /// lies in `[periodStart, nextBillingDate)` (`outside_period`).
+    ///
+    ///
+    /// # Errors
+    /// `invalid_date` when the period is empty or reversed; `outside_period` when the
+    /// change date is not in it.
     ///
     /// ```
     /// use seatquote_core::date::{Date, Proration};

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-/// The stable machine codes of SPEC §5. Their `as_str()` spelling is part of the contract.
+/// The stable machine codes of `quote()` (the table in `docs/pricing.md`). Their `as_str()` spelling is part of the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     /// Not an ISO 4217 code with minor units.
@@ -32,7 +32,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    /// Every code, in SPEC order.
+    /// Every code, in the order of `docs/pricing.md`'s table.
     pub const ALL: [ErrorCode; 12] = [
         Self::InvalidCurrency,
         Self::InvalidPrice,

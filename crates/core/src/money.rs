@@ -6,7 +6,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::text::ShortStr;
 
-/// Rounds `x` to `minor_units` decimals, half away from zero (SPEC §1 `round`),
+/// Rounds `x` to `minor_units` decimals, half away from zero (`round` of `docs/pricing.md` §1),
 /// and fixes the scale so the amount prints with exactly that many digits.
 ///
 /// ```

@@ -1,4 +1,4 @@
-//! The gross/net tax split of SPEC §2 (Cleverbridge's `CustomerPrice.IsGross`).
+//! The gross/net tax split of `docs/pricing.md` §2 (Cleverbridge's `CustomerPrice.IsGross`).
 
 use rust_decimal::Decimal;
 
@@ -44,6 +44,11 @@ pub struct TaxRate(Decimal);
 
 impl TaxRate {
     /// Parses a rate string, or `invalid_tax_rate`.
+    ///
+    ///
+    /// # Errors
+    /// `invalid_tax_rate` for a rate outside 0 ≤ r < 1, with more than 6 decimals, or not
+    /// written as a plain decimal.
     ///
     /// ```
     /// use seatquote_core::tax::TaxRate;
@@ -91,7 +96,7 @@ impl TaxSplit {
 }
 
 /// Splits an amount that is already rounded to the currency and expressed in `mode`
-/// (SPEC §2): gross mode `net = round(a / (1 + r))`; net mode `vat = round(a × r)`.
+/// (`docs/pricing.md` §2): gross mode `net = round(a / (1 + r))`; net mode `vat = round(a × r)`.
 ///
 /// ```
 /// use seatquote_core::{tax::{split, TaxMode, TaxRate}, Decimal};

@@ -1,4 +1,4 @@
-//! Cleverbridge Subscription API wire types (SPEC §6): `getsubscription` and
+//! Cleverbridge Subscription API wire types (see "Cleverbridge's wire" in `DESIGN.md`): `getsubscription` and
 //! `updatesubscriptionitem`, in PascalCase JSON.
 //!
 //! Strict in what we send, liberal in what we accept:
@@ -259,7 +259,7 @@ impl Serialize for WireDate {
 /// `SubscriptionStatus`, sent by Cleverbridge as an integer or a name.
 ///
 /// Cleverbridge's pages disagree on the integers; seatquote uses **one** numbering, the
-/// order of the names in SPEC §6 counted from 1: 1 Active, 2 Deactivated, 3 Finished,
+/// order of Cleverbridge's status names counted from 1: 1 Active, 2 Deactivated, 3 Finished,
 /// 4 Grace, 5 Hold, 6 New, 7 Handled by client, 8 Awaiting new order. Any other value is
 /// [`SubscriptionStatus::Unknown`], which is not Active (so updates are refused, the
 /// safe side).

@@ -194,15 +194,16 @@ proptest! {
     }
 }
 
-/// SPEC §5's input: the golden table's first case (parsed once).
+/// The worked check of `docs/pricing.md`: the golden table's first case (parsed once).
 fn spec_input() -> serde_json::Value {
-    static SPEC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
-    SPEC.get_or_init(|| {
-        let golden: serde_json::Value =
-            serde_json::from_str(include_str!("../../../tests/golden.json")).unwrap();
-        golden["cases"][0]["input"].clone()
-    })
-    .clone()
+    static WORKED: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    WORKED
+        .get_or_init(|| {
+            let golden: serde_json::Value =
+                serde_json::from_str(include_str!("../../../tests/golden.json")).unwrap();
+            golden["cases"][0]["input"].clone()
+        })
+        .clone()
 }
 
 fn arb_json() -> impl Strategy<Value = serde_json::Value> {

@@ -1,4 +1,4 @@
-//! Cleverbridge wire types against the seed's JSON and SPEC §6's shapes.
+//! Cleverbridge wire types against the seed's JSON and the shapes Cleverbridge documents.
 
 use seatquote_core::alignment::{Alignment, UpdateAction};
 use seatquote_core::wire::*;

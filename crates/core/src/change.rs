@@ -1,0 +1,261 @@
+//! The typed request of [`quote`](crate::quote::quote): a seat change whose every part is
+//! already validated ([`Change`]), so pricing it can only fail on the amounts themselves.
+//!
+//! The rules each part enforces are in `docs/pricing.md` ("The `quote()` contract").
+
+use rust_decimal::Decimal;
+
+use crate::alignment::Alignment;
+use crate::currency::Currency;
+use crate::date::{Date, Interval, Proration};
+use crate::error::{ErrorCode, QuoteError};
+use crate::tax::{TaxMode, TaxRate};
+
+/// Largest unit price.
+pub const MAX_UNIT_PRICE: u64 = 1_000_000_000;
+/// Largest quantity.
+pub const MAX_QUANTITY: u32 = 1_000_000;
+/// Most decimals a unit price may have.
+pub const MAX_PRICE_DECIMALS: u32 = 6;
+
+pub(crate) const BAD_PRICE: QuoteError = QuoteError::new(
+    ErrorCode::InvalidPrice,
+    "unitPrice must be a decimal string from 0 to 1000000000 with at most 6 decimals",
+);
+pub(crate) const BAD_QUANTITY: QuoteError = QuoteError::new(
+    ErrorCode::InvalidQuantity,
+    "quantity must be a whole number from 1 to 1000000",
+);
+
+/// Checks a unit price: 0 ≤ p ≤ 1 000 000 000 with at most 6 decimals, else `invalid_price`.
+pub(crate) fn check_unit_price(p: Decimal) -> Result<Decimal, QuoteError> {
+    if (p.is_sign_negative() && !p.is_zero())
+        || p > Decimal::from(MAX_UNIT_PRICE)
+        || p.normalize().scale() > MAX_PRICE_DECIMALS
+    {
+        return Err(BAD_PRICE);
+    }
+    Ok(p)
+}
+
+/// Checks a quantity: 1 … 1 000 000, else `invalid_quantity`.
+pub(crate) fn check_quantity(q: u32) -> Result<u32, QuoteError> {
+    if (1..=MAX_QUANTITY).contains(&q) {
+        Ok(q)
+    } else {
+        Err(BAD_QUANTITY)
+    }
+}
+
+/// One subscription line: a unit price and a seat count, both within bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    unit_price: Decimal,
+    quantity: u32,
+}
+
+impl Line {
+    /// A validated line.
+    ///
+    /// # Errors
+    /// `invalid_price` for a unit price below 0, above 1 000 000 000 or with more than 6
+    /// decimals; `invalid_quantity` for a quantity outside 1 … 1 000 000. The price is
+    /// checked first.
+    ///
+    /// ```
+    /// use seatquote_core::{change::Line, Decimal};
+    /// assert!(Line::new(Decimal::new(120000, 2), 2).is_ok());
+    /// assert_eq!(Line::new(Decimal::ONE, 0).unwrap_err().code.as_str(), "invalid_quantity");
+    /// ```
+    pub fn new(unit_price: Decimal, quantity: u32) -> Result<Self, QuoteError> {
+        Ok(Self {
+            unit_price: check_unit_price(unit_price)?,
+            quantity: check_quantity(quantity)?,
+        })
+    }
+
+    /// Built from parts the caller has already checked.
+    pub(crate) const fn checked(unit_price: Decimal, quantity: u32) -> Self {
+        Self {
+            unit_price,
+            quantity,
+        }
+    }
+
+    /// The unit price.
+    pub const fn unit_price(&self) -> Decimal {
+        self.unit_price
+    }
+
+    /// The seat count.
+    pub const fn quantity(&self) -> u32 {
+        self.quantity
+    }
+}
+
+/// The product's tax: its mode and rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tax {
+    /// Whether prices include VAT.
+    pub mode: TaxMode,
+    /// The VAT rate.
+    pub rate: TaxRate,
+}
+
+/// The current billing period `[start, next_billing)` and the subscription's interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    start: Date,
+    next_billing: Date,
+    interval: Interval,
+}
+
+impl Period {
+    /// A validated period.
+    ///
+    /// # Errors
+    /// `invalid_date` when `start` is not before `next_billing`.
+    ///
+    /// ```
+    /// use seatquote_core::change::Period;
+    /// use seatquote_core::date::{Date, Interval};
+    /// let d = |s| Date::parse(s).unwrap();
+    /// let month = Interval::new(1, 0).unwrap();
+    /// assert!(Period::new(d("2026-05-01"), d("2026-06-01"), month).is_ok());
+    /// assert!(Period::new(d("2026-06-01"), d("2026-06-01"), month).is_err());
+    /// ```
+    pub fn new(start: Date, next_billing: Date, interval: Interval) -> Result<Self, QuoteError> {
+        if start >= next_billing {
+            return Err(QuoteError::new(
+                ErrorCode::InvalidDate,
+                "periodStart must be before nextBillingDate",
+            ));
+        }
+        Ok(Self {
+            start,
+            next_billing,
+            interval,
+        })
+    }
+
+    /// First day of the period.
+    pub const fn start(&self) -> Date {
+        self.start
+    }
+
+    /// The next billing date (first day after the period).
+    pub const fn next_billing(&self) -> Date {
+        self.next_billing
+    }
+
+    /// The billing interval.
+    pub const fn interval(&self) -> Interval {
+        self.interval
+    }
+}
+
+/// A validated seat change: everything [`quote`](crate::quote::quote) needs, each part
+/// already checked, and the change date known to lie inside the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    currency: Currency,
+    tax: Tax,
+    period: Period,
+    change_date: Date,
+    proration: Proration,
+    current: Line,
+    next: Line,
+    alignment: Alignment,
+}
+
+impl Change {
+    /// A change on `change_date` from the `current` line to the `next` one.
+    ///
+    /// # Errors
+    /// `outside_period` when `change_date` is not in `[period.start, period.next_billing)`.
+    ///
+    /// # Example
+    /// ```
+    /// use seatquote_core::alignment::Alignment;
+    /// use seatquote_core::change::{Change, Line, Period, Tax};
+    /// use seatquote_core::currency::Currency;
+    /// use seatquote_core::date::{Date, Interval};
+    /// use seatquote_core::tax::{TaxMode, TaxRate};
+    /// use seatquote_core::{quote, Decimal};
+    ///
+    /// let d = |s| Date::parse(s).unwrap();
+    /// let change = Change::new(
+    ///     Currency::from_code("USD")?,
+    ///     Tax { mode: TaxMode::Gross, rate: TaxRate::parse("0.19")? },
+    ///     Period::new(d("2025-11-13"), d("2026-11-13"), Interval::new(12, 0)?)?,
+    ///     d("2026-05-13"),
+    ///     Line::new(Decimal::new(120000, 2), 1)?,
+    ///     Line::new(Decimal::new(120000, 2), 2)?,
+    ///     Alignment::Immediate,
+    /// )?;
+    /// let q = quote(&change)?;
+    /// assert_eq!(q.alignment.gross, "604.93");
+    /// # Ok::<(), seatquote_core::QuoteError>(())
+    /// ```
+    pub fn new(
+        currency: Currency,
+        tax: Tax,
+        period: Period,
+        change_date: Date,
+        current: Line,
+        next: Line,
+        alignment: Alignment,
+    ) -> Result<Self, QuoteError> {
+        let proration = Proration::new(period.start, period.next_billing, change_date)?;
+        Ok(Self {
+            currency,
+            tax,
+            period,
+            change_date,
+            proration,
+            current,
+            next,
+            alignment,
+        })
+    }
+
+    /// The subscription's currency.
+    pub const fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The product's tax mode and rate.
+    pub const fn tax(&self) -> Tax {
+        self.tax
+    }
+
+    /// The current billing period.
+    pub const fn period(&self) -> Period {
+        self.period
+    }
+
+    /// The day of the change.
+    pub const fn change_date(&self) -> Date {
+        self.change_date
+    }
+
+    /// The day counts of the change date in the period.
+    pub const fn proration(&self) -> Proration {
+        self.proration
+    }
+
+    /// The item as it is.
+    pub const fn current(&self) -> Line {
+        self.current
+    }
+
+    /// The item as it would be.
+    pub const fn next(&self) -> Line {
+        self.next
+    }
+
+    /// How the change lines up with the period.
+    pub const fn alignment(&self) -> Alignment {
+        self.alignment
+    }
+}
