@@ -2,4 +2,5 @@
 //   import init, { quote } from 'seatquote';
 //   await init();
 //   quote({ currency: 'USD', ... });
-export { default, initSync, quote } from './quote.js';
+export { default, initSync } from './quote.js';
+export { quote, quoteMany, QuoteError } from './quote-fast.js';

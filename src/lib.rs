@@ -8,6 +8,8 @@
 
 mod js_error;
 mod js_value;
+#[cfg(not(feature = "widget"))]
+mod packed;
 mod quote_js;
 #[cfg(feature = "widget")]
 pub mod widget;

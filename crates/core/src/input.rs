@@ -5,20 +5,13 @@
 //! than a generic parse failure. The rules and the validation order are in
 //! `docs/pricing.md`.
 
-use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use crate::alignment::{Alignment, AlignmentFlags};
-use crate::change::{
-    check_unit_price, Change, Line, Period, Tax, BAD_PRICE, BAD_QUANTITY, MAX_PRICE_DECIMALS,
-    MAX_QUANTITY,
-};
-use crate::currency::Currency;
-use crate::date::{Date, Interval};
+use crate::alignment::AlignmentFlags;
+use crate::change::Change;
 use crate::error::{ErrorCode, QuoteError};
-use crate::money::parse_plain_decimal;
-use crate::tax::{TaxMode, TaxRate};
+use crate::validate::{AlignmentRef, InputRef, PriceRef, ScalarRef};
 
 /// One JSON scalar as received, before validation. Numbers keep only what validation
 /// needs: an integer value, or the fact that it was not an integer (no float is kept).
@@ -38,10 +31,14 @@ pub enum Scalar {
 }
 
 impl Scalar {
-    fn as_str(&self) -> Option<&str> {
+    /// The borrowed form validation reads.
+    pub fn as_ref(&self) -> ScalarRef<'_> {
         match self {
-            Self::Str(s) => Some(s),
-            _ => None,
+            Self::Str(s) => ScalarRef::Str(s),
+            Self::Int(n) => ScalarRef::Int(*n),
+            Self::NonInteger => ScalarRef::NonInteger,
+            Self::Bool(b) => ScalarRef::Bool(*b),
+            Self::Other => ScalarRef::Other,
         }
     }
 }
@@ -264,40 +261,6 @@ impl QuoteInput {
     }
 }
 
-fn text(v: &Scalar, err: QuoteError) -> Result<&str, QuoteError> {
-    v.as_str().ok_or(err)
-}
-
-fn unit_price(v: &Scalar) -> Result<Decimal, QuoteError> {
-    let p = parse_plain_decimal(text(v, BAD_PRICE)?, MAX_PRICE_DECIMALS).ok_or(BAD_PRICE)?;
-    check_unit_price(p)
-}
-
-fn quantity(v: &Scalar) -> Result<u32, QuoteError> {
-    match v {
-        Scalar::Int(n) if (1..=i128::from(MAX_QUANTITY)).contains(n) => Ok(*n as u32),
-        _ => Err(BAD_QUANTITY),
-    }
-}
-
-fn interval_part(v: &Scalar) -> Result<u32, QuoteError> {
-    match v {
-        Scalar::Int(n) if (0..=3650).contains(n) => Ok(*n as u32),
-        _ => Err(QuoteError::new(
-            ErrorCode::InvalidInterval,
-            "interval months and days must be whole numbers (months 0–120, days 0–3650)",
-        )),
-    }
-}
-
-fn date(v: &Scalar) -> Result<Date, QuoteError> {
-    Date::parse(v.as_str().unwrap_or(""))
-}
-
-fn missing(field: &'static str) -> QuoteError {
-    QuoteError::with_message(ErrorCode::InvalidInput, format!("missing field `{field}`"))
-}
-
 impl QuoteInput {
     /// Validates the input into a typed [`Change`], in a fixed order: currency, tax mode,
     /// tax rate, the three dates, interval, both unit prices, both quantities, the
@@ -322,80 +285,36 @@ impl QuoteInput {
     /// # Ok::<(), seatquote_core::QuoteError>(())
     /// ```
     pub fn to_change(&self) -> Result<Change, QuoteError> {
-        let currency = Currency::from_code(self.currency.as_str().unwrap_or(""))?;
-        let tax_mode = self
-            .tax_mode
-            .as_str()
-            .and_then(TaxMode::parse)
-            .ok_or(QuoteError::new(
-                ErrorCode::InvalidInput,
-                "taxMode must be \"gross\" or \"net\"",
-            ))?;
-        let tax_rate = TaxRate::parse(self.tax_rate.as_str().unwrap_or(""))?;
+        self.as_ref().to_change()
+    }
 
-        let period_start = date(&self.period_start)?;
-        let next_billing = date(&self.next_billing_date)?;
-        let change_date = date(&self.change_date)?;
-        let interval = self.interval.as_ref().ok_or_else(|| missing("interval"))?;
-        let months = interval_part(&interval.months)?;
-        let interval = Interval::new(months, interval_part(&interval.days)?)?;
-
-        let current = self.current.as_ref().ok_or_else(|| missing("current"))?;
-        let next = self.next.as_ref().ok_or_else(|| missing("next"))?;
-        if current.currency.is_some() || current.is_gross.is_some() {
-            return Err(QuoteError::new(
-                ErrorCode::InvalidInput,
-                "current takes only unitPrice and quantity",
-            ));
-        }
-        let current_unit = unit_price(&current.unit_price)?;
-        let next_unit = unit_price(&next.unit_price)?;
-        let current_qty = quantity(&current.quantity)?;
-        let next_qty = quantity(&next.quantity)?;
-
-        if let Some(c) = &next.currency {
-            let c = Currency::from_code(c.as_str().unwrap_or(""))?;
-            if c != currency {
-                return Err(QuoteError::new(
-                    ErrorCode::CurrencyMismatch,
-                    "'CustomerPrice' currency differs from subscription currency",
-                ));
+    /// A borrowed view of the input, for [`InputRef::to_change`].
+    pub fn as_ref(&self) -> InputRef<'_> {
+        fn price(p: &PriceInput) -> PriceRef<'_> {
+            PriceRef {
+                unit_price: p.unit_price.as_ref(),
+                quantity: p.quantity.as_ref(),
+                currency: p.currency.as_ref().map(Scalar::as_ref),
+                is_gross: p.is_gross.as_ref().map(Scalar::as_ref),
             }
         }
-        if let Some(g) = &next.is_gross {
-            match g {
-                Scalar::Bool(g) if *g == tax_mode.is_gross() => {}
-                Scalar::Bool(_) => {
-                    return Err(QuoteError::new(
-                        ErrorCode::TaxModeMismatch,
-                        "CustomerPrice IsGross contradicts the product's tax mode",
-                    ))
-                }
-                _ => {
-                    return Err(QuoteError::new(
-                        ErrorCode::InvalidInput,
-                        "next.isGross must be true or false",
-                    ))
-                }
-            }
-        }
-
-        let alignment = match &self.alignment {
-            AlignmentInput::Mode(m) => Alignment::parse(m.as_str().unwrap_or(""))?,
-            AlignmentInput::Flags(f) => Alignment::from_flags(*f)?,
-        };
-        let period = Period::new(period_start, next_billing, interval)?;
-        Change::new(
-            currency,
-            Tax {
-                mode: tax_mode,
-                rate: tax_rate,
+        InputRef {
+            currency: self.currency.as_ref(),
+            tax_mode: self.tax_mode.as_ref(),
+            tax_rate: self.tax_rate.as_ref(),
+            period_start: self.period_start.as_ref(),
+            next_billing_date: self.next_billing_date.as_ref(),
+            interval: self
+                .interval
+                .as_ref()
+                .map(|i| (i.months.as_ref(), i.days.as_ref())),
+            change_date: self.change_date.as_ref(),
+            current: self.current.as_ref().map(price),
+            next: self.next.as_ref().map(price),
+            alignment: match &self.alignment {
+                AlignmentInput::Mode(m) => AlignmentRef::Mode(m.as_ref()),
+                AlignmentInput::Flags(f) => AlignmentRef::Flags(*f),
             },
-            period,
-            change_date,
-            Line::checked(current_unit, current_qty),
-            Line::checked(next_unit, next_qty),
-            alignment,
-        )
+        }
     }
 }

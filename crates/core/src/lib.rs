@@ -44,6 +44,7 @@ pub mod money;
 pub mod quote;
 pub mod tax;
 pub mod text;
+pub mod validate;
 pub mod wire;
 
 pub use alignment::{Alignment, UpdateAction};

@@ -53,12 +53,19 @@ pub fn div_round(num: Decimal, den: Decimal, minor_units: u32) -> Option<Decimal
         n = n.checked_neg()?;
         d = d.checked_neg()?;
     }
-    let mut q = n / d;
-    let r = n % d;
-    if r.checked_abs()?.checked_mul(2)? >= d {
-        q += if n < 0 { -1 } else { 1 };
+    // Magnitudes: 64-bit division when both fit (nearly always), which is far cheaper
+    // than 128-bit division natively and in WebAssembly.
+    let (un, ud) = (n.unsigned_abs(), d.unsigned_abs());
+    let (mut q, r) = match (u64::try_from(un), u64::try_from(ud)) {
+        (Ok(a), Ok(b)) => (u128::from(a / b), u128::from(a % b)),
+        _ => (un / ud, un % ud),
+    };
+    // Half away from zero: round the magnitude up when the remainder is at least half.
+    if r >= ud - r {
+        q += 1;
     }
-    Decimal::try_from_i128_with_scale(q, minor_units).ok()
+    let q = i128::try_from(q).ok()?;
+    Decimal::try_from_i128_with_scale(if n < 0 { -q } else { q }, minor_units).ok()
 }
 
 fn pow10(exp: u32) -> Option<i128> {
@@ -103,11 +110,18 @@ pub fn format_amount(amount: Decimal, minor_units: u32) -> ShortStr {
             w.digit((big % 10) as u8);
             big /= 10;
         }
-        // 64-bit division is far cheaper than 128-bit; amounts almost always start here.
+        // 64-bit division is far cheaper than 128-bit; amounts almost always start here,
+        // and are written two digits at a time.
         let mut small = big as u64;
         while w.written < digits {
-            w.digit((small % 10) as u8);
-            small /= 10;
+            // A pair must not straddle the point nor run past the digits.
+            if w.written + 2 <= digits && w.written + 1 != scale {
+                w.pair((small % 100) as usize);
+                small /= 100;
+            } else {
+                w.digit((small % 10) as u8);
+                small /= 10;
+            }
         }
         if mantissa < 0 {
             w.pos -= 1;
@@ -115,6 +129,13 @@ pub fn format_amount(amount: Decimal, minor_units: u32) -> ShortStr {
         }
     })
 }
+
+/// `"00"` … `"99"`.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
 
 /// Writes digits right to left, inserting the decimal point after `scale` of them.
 struct DigitWriter<'a> {
@@ -125,6 +146,17 @@ struct DigitWriter<'a> {
 }
 
 impl DigitWriter<'_> {
+    /// Two digits (`n` < 100) that lie on the same side of the point.
+    fn pair(&mut self, n: usize) {
+        if self.written == self.scale && self.scale > 0 {
+            self.pos -= 1;
+            self.out[self.pos] = b'.';
+        }
+        self.pos -= 2;
+        self.out[self.pos..self.pos + 2].copy_from_slice(&PAIRS[2 * n..2 * n + 2]);
+        self.written += 2;
+    }
+
     fn digit(&mut self, d: u8) {
         if self.written == self.scale && self.scale > 0 {
             self.pos -= 1;

@@ -215,7 +215,14 @@ impl Quote {
     /// assert!(q.to_json().starts_with(r#"{"currency":"JPY","updateAction":"update","#));
     /// ```
     pub fn to_json(&self) -> String {
-        let mut w = JsonWriter(String::with_capacity(400));
+        let mut out = String::with_capacity(400);
+        self.write_json(&mut out);
+        out
+    }
+
+    /// Appends [`Quote::to_json`]'s text to `out` (a batch writes many into one buffer).
+    pub fn write_json(&self, out: &mut String) {
+        let mut w = JsonWriter(out);
         w.raw("{\"currency\":");
         w.string(&self.currency);
         w.raw(",\"updateAction\":\"");
@@ -244,14 +251,13 @@ impl Quote {
             &self.next_billing.gross,
         );
         w.raw("}}");
-        w.0
     }
 }
 
 /// Appends JSON for [`Quote::to_json`]; strings are ASCII without quotes or backslashes.
-struct JsonWriter(String);
+struct JsonWriter<'a>(&'a mut String);
 
-impl JsonWriter {
+impl JsonWriter<'_> {
     fn raw(&mut self, s: &str) {
         self.0.push_str(s);
     }
