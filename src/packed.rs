@@ -32,8 +32,37 @@ use seatquote_core::validate::{AlignmentRef, InputRef, PriceRef, ScalarRef};
 use seatquote_core::{ErrorCode, Quote, QuoteError};
 use wasm_bindgen::prelude::*;
 
-const FIELD: char = '\u{1f}';
-const RECORD: char = '\u{1e}';
+const FIELD: u8 = 0x1f;
+const RECORD: u8 = 0x1e;
+
+/// Splits on one ASCII byte (never part of a multi-byte UTF-8 character), without the
+/// per-character decoding of `str::split`.
+struct SplitByte<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let r = self.rest?;
+        match r.as_bytes().iter().position(|&b| b == self.sep) {
+            Some(i) => {
+                self.rest = r.get(i + 1..);
+                r.get(..i)
+            }
+            None => {
+                self.rest = None;
+                Some(r)
+            }
+        }
+    }
+}
+
+fn split_byte(s: &str, sep: u8) -> SplitByte<'_> {
+    SplitByte { rest: Some(s), sep }
+}
 
 const MALFORMED: QuoteError = QuoteError::new(ErrorCode::InvalidInput, "malformed packed input");
 
@@ -70,7 +99,7 @@ fn alignment(field: &str) -> Result<AlignmentRef<'_>, QuoteError> {
 
 /// Unpacks one input (no copy: every string borrows from `packed`).
 fn unpack(packed: &str) -> Result<InputRef<'_>, QuoteError> {
-    let mut f = packed.split(FIELD);
+    let mut f = split_byte(packed, FIELD);
     let mut next = || f.next().ok_or(MALFORMED);
     let currency = scalar(next()?)?;
     let tax_mode = scalar(next()?)?;
@@ -114,7 +143,7 @@ fn price_one(packed: &str) -> Result<Quote, QuoteError> {
 }
 
 /// `n` in decimal, written into `buf` (no `std::fmt`).
-fn digits(buf: &mut [u8; 10], mut n: u32) -> &str {
+fn digits(buf: &mut [u8; 10], mut n: u32) -> &[u8] {
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -124,67 +153,77 @@ fn digits(buf: &mut [u8; 10], mut n: u32) -> &str {
             break;
         }
     }
-    std::str::from_utf8(&buf[i..]).unwrap_or("0")
+    &buf[i..]
 }
 
-fn write_quote(out: &mut String, q: &Quote) {
+fn write_quote(out: &mut Vec<u8>, q: &Quote) {
     let mut first = true;
-    let mut put = |s: &str| {
+    let mut put = |s: &[u8]| {
         if !first {
             out.push(FIELD);
         }
         first = false;
-        out.push_str(s);
+        out.extend_from_slice(s);
     };
     let mut n = [0u8; 10];
-    put(&q.currency);
-    put(q.update_action.as_str());
+    put(q.currency.as_bytes());
+    put(q.update_action.as_str().as_bytes());
     put(digits(&mut n, q.proration.remaining_days));
     put(digits(&mut n, q.proration.period_days));
     for line in [&q.current, &q.next] {
-        put(&line.unit_price);
+        put(line.unit_price.as_bytes());
         put(digits(&mut n, line.quantity));
-        put(&line.total);
+        put(line.total.as_bytes());
     }
-    put(&q.alignment.net);
-    put(&q.alignment.vat);
-    put(&q.alignment.gross);
-    put(&q.next_billing.date);
-    put(&q.next_billing.net);
-    put(&q.next_billing.vat);
-    put(&q.next_billing.gross);
+    for s in [
+        &q.alignment.net,
+        &q.alignment.vat,
+        &q.alignment.gross,
+        &q.next_billing.date,
+        &q.next_billing.net,
+        &q.next_billing.vat,
+        &q.next_billing.gross,
+    ] {
+        put(s.as_bytes());
+    }
 }
 
-fn write_one(out: &mut String, packed: &str) {
+fn write_one(out: &mut Vec<u8>, packed: &str) {
     match price_one(packed) {
         Ok(q) => write_quote(out, &q),
         Err(e) => {
-            out.push('!');
-            out.push_str(e.code.as_str());
+            out.push(b'!');
+            out.extend_from_slice(e.code.as_str().as_bytes());
             out.push(FIELD);
-            out.push_str(&e.message);
+            out.extend_from_slice(e.message.as_bytes());
         }
     }
+}
+
+/// The written answer as a string (everything written is UTF-8: ASCII figures, codes and
+/// the engine's messages).
+fn text(out: Vec<u8>) -> String {
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// One packed input in, its packed answer out (used by `js/quote-fast.js`).
 #[wasm_bindgen(js_name = quotePacked)]
 pub fn quote_packed(packed: &str) -> String {
-    let mut out = String::with_capacity(400);
+    let mut out = Vec::with_capacity(256);
     write_one(&mut out, packed);
-    out
+    text(out)
 }
 
 /// Several packed inputs (separated by U+001E) in, their answers (separated the same way)
 /// out: one crossing for a whole batch (`quoteMany()`).
 #[wasm_bindgen(js_name = quoteManyPacked)]
 pub fn quote_many_packed(packed: &str) -> String {
-    let mut out = String::with_capacity(400 * (1 + packed.len() / 200));
-    for (i, one) in packed.split(RECORD).enumerate() {
+    let mut out = Vec::with_capacity(256 * (1 + packed.len() / 150));
+    for (i, one) in split_byte(packed, RECORD).enumerate() {
         if i > 0 {
             out.push(RECORD);
         }
         write_one(&mut out, one);
     }
-    out
+    text(out)
 }

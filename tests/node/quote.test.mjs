@@ -68,3 +68,65 @@ test('hostile inputs throw invalid_input-style errors and never break the module
   // Still alive and exact afterwards.
   assert.equal(quote(spec).alignment.gross, '604.93');
 });
+
+test('the packed fast path and the exact object reader agree on answers and errors', async () => {
+  const { quote, QuoteError } = await load();
+  const exact = (await import(join(project, 'node_modules/seatquote/quote.js'))).quote;
+  const spec = golden.cases[0].input;
+  const inputs = [
+    ...golden.cases.map((c) => c.input),
+    // Inputs the packer hands to the exact reader, and near misses it handles itself.
+    { ...spec, extra: 1 },
+    { ...spec, extra: undefined },
+    { ...spec, interval: undefined },
+    { ...spec, interval: [12, 0] },
+    { ...spec, current: { ...spec.current, currency: 'USD' } },
+    { ...spec, next: { ...spec.next, currency: undefined } },
+    { ...spec, next: { ...spec.next, isGross: 'yes' } },
+    { ...spec, alignment: ['immediate'] },
+    { ...spec, alignment: { alignToCurrentInterval: 'yes' } },
+    { ...spec, alignment: { alignToCurrentInterval: true, extendInterval: true, more: 1 } },
+    { ...spec, alignment: null },
+    { ...spec, alignment: 7 },
+    { ...spec, currency: 'US\x1fD' },
+    { ...spec, taxRate: '0.19\x1e' },
+    { ...spec, taxMode: 'undefined' },
+    { ...spec, current: { unitPrice: 1200, quantity: 1 } },
+    { ...spec, current: { unitPrice: '1200.00', quantity: 1.5 } },
+    { ...spec, current: { unitPrice: '1200.00', quantity: -0 } },
+    { ...spec, next: { unitPrice: '1200.00', quantity: 2n } },
+    Object.assign(Object.create({ inherited: 1 }), spec),
+    new (class Input { constructor() { Object.assign(this, spec); } })(),
+  ];
+  for (const input of inputs) {
+    let want;
+    try {
+      want = { ok: exact(input) };
+    } catch (e) {
+      want = { code: e.code, message: e.message };
+    }
+    let got;
+    try {
+      got = { ok: quote(input) };
+    } catch (e) {
+      assert.ok(e instanceof QuoteError && e instanceof Error, 'a QuoteError');
+      got = { code: e.code, message: e.message };
+    }
+    assert.deepEqual(got, want, JSON.stringify(input, (k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
+  }
+});
+
+test('quoteMany(): the same answers as quote(), in order; the first error with its index', async () => {
+  const { quote, quoteMany, QuoteError } = await load();
+  const valid = golden.cases.filter((c) => c.output).map((c) => c.input);
+  assert.deepEqual(quoteMany(valid), valid.map((i) => quote(i)));
+  assert.deepEqual(quoteMany([]), []);
+  const bad = golden.cases.find((c) => c.error === 'invalid_price').input;
+  assert.throws(() => quoteMany([valid[0], { ...valid[1], extra: 1 }, bad]), (e) => {
+    assert.ok(e instanceof QuoteError);
+    assert.equal(e.code, 'invalid_input');
+    assert.equal(e.index, 1);
+    return true;
+  });
+  assert.throws(() => quoteMany([valid[0], bad, valid[2]]), (e) => e.code === 'invalid_price' && e.index === 1);
+});

@@ -45,10 +45,8 @@ pub fn div_round(num: Decimal, den: Decimal, minor_units: u32) -> Option<Decimal
     }
     // num = m1 / 10^s1, den = m2 / 10^s2, so
     // num / den × 10^dp = m1 × 10^(s2 + dp) / (m2 × 10^s1).
-    let mut n = num
-        .mantissa()
-        .checked_mul(pow10(den.scale() + minor_units)?)?;
-    let mut d = den.mantissa().checked_mul(pow10(num.scale())?)?;
+    let mut n = scaled(num.mantissa(), den.scale() + minor_units)?;
+    let mut d = scaled(den.mantissa(), num.scale())?;
     if d < 0 {
         n = n.checked_neg()?;
         d = d.checked_neg()?;
@@ -70,6 +68,18 @@ pub fn div_round(num: Decimal, den: Decimal, minor_units: u32) -> Option<Decimal
 
 fn pow10(exp: u32) -> Option<i128> {
     10i128.checked_pow(exp)
+}
+
+/// `m × 10^exp`, in 64-bit arithmetic when it fits (128-bit multiplication with an
+/// overflow check is a library call in WebAssembly).
+fn scaled(m: i128, exp: u32) -> Option<i128> {
+    if let (Ok(small), Some(p)) = (u64::try_from(m.unsigned_abs()), 10u64.checked_pow(exp)) {
+        if let Some(v) = small.checked_mul(p) {
+            let v = i128::from(v);
+            return Some(if m < 0 { -v } else { v });
+        }
+    }
+    m.checked_mul(pow10(exp)?)
 }
 
 /// Formats an amount with exactly `minor_units` decimals (`"2016.81"`, JPY `"1200"`,
@@ -183,11 +193,12 @@ pub fn parse_plain_decimal(s: &str, max_decimals: u32) -> Option<Decimal> {
     if bytes.is_empty() || bytes.len() > 40 {
         return None;
     }
-    let (int_part, frac_part) = match s.find('.') {
-        Some(i) => (&bytes[..i], &bytes[i + 1..]),
+    let (int_part, frac_part) = match bytes.iter().position(|&b| b == b'.') {
+        Some(i) if i + 1 < bytes.len() => (&bytes[..i], &bytes[i + 1..]),
+        Some(_) => return None,
         None => (bytes, &bytes[..0]),
     };
-    if int_part.is_empty() || (s.contains('.') && frac_part.is_empty()) {
+    if int_part.is_empty() {
         return None;
     }
     if frac_part.len() > max_decimals as usize {
@@ -196,11 +207,16 @@ pub fn parse_plain_decimal(s: &str, max_decimals: u32) -> Option<Decimal> {
     if !int_part.iter().chain(frac_part).all(u8::is_ascii_digit) {
         return None;
     }
-    let mut mantissa: i128 = 0;
-    for &b in int_part.iter().chain(frac_part) {
-        mantissa = mantissa
-            .checked_mul(10)?
-            .checked_add(i128::from(b - b'0'))?;
-    }
+    let digits = int_part.iter().chain(frac_part);
+    let mantissa: i128 = if int_part.len() + frac_part.len() <= 19 {
+        // Up to 19 digits fit in a u64: no 128-bit arithmetic.
+        i128::from(digits.fold(0u64, |m, &b| m * 10 + u64::from(b - b'0')))
+    } else {
+        let mut m: i128 = 0;
+        for &b in digits {
+            m = m.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+        }
+        m
+    };
     Decimal::try_from_i128_with_scale(mantissa, frac_part.len() as u32).ok()
 }

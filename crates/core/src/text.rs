@@ -57,6 +57,11 @@ impl ShortStr {
         }
     }
 
+    /// The text's bytes (ASCII).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         // Only ASCII is ever stored (checked in `from_ascii`).
