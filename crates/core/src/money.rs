@@ -98,6 +98,9 @@ pub fn format_amount(amount: Decimal, minor_units: u32) -> ShortStr {
     let mantissa = a.mantissa();
     let scale = a.scale() as usize;
     let magnitude = mantissa.unsigned_abs();
+    if let (Ok(small), true) = (u64::try_from(magnitude), scale <= 16) {
+        return format_small(small, scale, mantissa < 0);
+    }
     // Digits to print: all of the mantissa's, and at least one before the point.
     let digits = match u64::try_from(magnitude) {
         Ok(small) => small.checked_ilog10().unwrap_or(0),
@@ -138,6 +141,49 @@ pub fn format_amount(amount: Decimal, minor_units: u32) -> ShortStr {
             w.out[w.pos] = b'-';
         }
     })
+}
+
+/// [`format_amount`] for a mantissa that fits in 64 bits (nearly every amount): written
+/// right to left into a stack buffer, two digits at a time.
+fn format_small(mut v: u64, scale: usize, negative: bool) -> ShortStr {
+    // 20 digits, 16 decimals at most, the point and the sign fit in 40 bytes.
+    let mut buf = [0u8; 40];
+    let mut pos = buf.len();
+    let pair = |buf: &mut [u8; 40], pos: &mut usize, n: u64| {
+        let i = 2 * n as usize;
+        *pos -= 2;
+        buf[*pos..*pos + 2].copy_from_slice(&PAIRS[i..i + 2]);
+    };
+    let mut frac = scale;
+    while frac >= 2 {
+        pair(&mut buf, &mut pos, v % 100);
+        v /= 100;
+        frac -= 2;
+    }
+    if frac == 1 {
+        pos -= 1;
+        buf[pos] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    if scale > 0 {
+        pos -= 1;
+        buf[pos] = b'.';
+    }
+    while v >= 100 {
+        pair(&mut buf, &mut pos, v % 100);
+        v /= 100;
+    }
+    if v >= 10 {
+        pair(&mut buf, &mut pos, v);
+    } else {
+        pos -= 1;
+        buf[pos] = b'0' + v as u8;
+    }
+    if negative {
+        pos -= 1;
+        buf[pos] = b'-';
+    }
+    ShortStr::from_fn(buf.len() - pos, |out| out.copy_from_slice(&buf[pos..]))
 }
 
 /// `"00"` … `"99"`.

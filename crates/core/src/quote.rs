@@ -172,7 +172,7 @@ fn price(c: &Change) -> Result<Quote, QuoteError> {
         split(due, tax_mode, tax_rate, minor)
     };
     let next_split = split(new_total, tax_mode, tax_rate, minor);
-    let price_digits = |p: Decimal| minor.max(p.normalize().scale());
+    let price_digits = |p: Decimal| minor.max(significant_decimals(p));
 
     Ok(Quote {
         currency: ShortStr::new(currency.code()).unwrap_or_default(),
@@ -199,6 +199,16 @@ fn price(c: &Change) -> Result<Quote, QuoteError> {
             gross: format_amount(next_split.gross, minor),
         },
     })
+}
+
+/// The decimals of `p` without trailing zeros (`p.normalize().scale()`, cheaper).
+fn significant_decimals(p: Decimal) -> u32 {
+    let (mut m, mut scale) = (p.mantissa().unsigned_abs(), p.scale());
+    while scale > 0 && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
+    }
+    scale
 }
 
 impl Quote {
