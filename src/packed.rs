@@ -70,7 +70,7 @@ fn scalar(field: &str) -> Result<ScalarRef<'_>, QuoteError> {
     let (tag, payload) = field.split_at_checked(1).ok_or(MALFORMED)?;
     Ok(match tag {
         "s" => ScalarRef::Str(payload),
-        "i" => ScalarRef::Int(payload.parse().map_err(|_| MALFORMED)?),
+        "i" => ScalarRef::Int(i128::from(payload.parse::<i64>().map_err(|_| MALFORMED)?)),
         "n" => ScalarRef::NonInteger,
         "t" => ScalarRef::Bool(true),
         "f" => ScalarRef::Bool(false),
