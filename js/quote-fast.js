@@ -22,14 +22,11 @@ function isObject(v) {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-// Set when a string holds a separator: the packer then leaves the input to the reader.
-let unpackable = false;
-
-// One scalar: a tag and a payload.
+// One scalar: a tag and a payload. A string holding a separator shifts the packed fields;
+// the engine notices (the field count) and answers `?`, and the exact reader takes over.
 function scalar(v) {
   switch (typeof v) {
     case 'string':
-      if (v.indexOf(US) !== -1 || v.indexOf(RS) !== -1) unpackable = true;
       return 's' + v;
     case 'number':
       return Number.isSafeInteger(v) ? 'i' + v : 'n';
@@ -77,15 +74,14 @@ function pack(input) {
     scalar(current.unitPrice) + US + scalar(current.quantity) + US +
     scalar(next.unitPrice) + US + scalar(next.quantity) + US +
     (nc === undefined ? 'u' : scalar(nc)) + US + (ng === undefined ? 'u' : scalar(ng)) + US + a;
-  if (unpackable) {
-    unpackable = false;
-    return undefined;
-  }
   return p;
 }
 
+// The object for one packed answer; undefined for `?` (not unpackable: use the reader).
 function answer(text) {
-  if (text.charCodeAt(0) === 33 /* ! */) {
+  const first = text.charCodeAt(0);
+  if (first === 63 /* ? */) return undefined;
+  if (first === 33 /* ! */) {
     const sep = text.indexOf(US);
     throw new QuoteError(text.slice(1, sep), text.slice(sep + 1));
   }
@@ -116,7 +112,8 @@ function exact(input) {
  */
 export function quote(input) {
   const packed = pack(input);
-  return packed === undefined ? exact(input) : answer(quotePacked(packed));
+  const q = packed === undefined ? undefined : answer(quotePacked(packed));
+  return q === undefined ? exact(input) : q;
 }
 
 /**
@@ -130,15 +127,17 @@ export function quoteMany(inputs) {
   const slow = [];
   for (let i = 0; i < n; i++) {
     const p = pack(inputs[i]);
-    if (p === undefined) slow.push(i);
-    packed[i] = p === undefined ? 'o' : p;
+    // A record separator inside a string would split the batch: such inputs go to the reader.
+    const ok = p !== undefined && p.indexOf(RS) === -1;
+    if (!ok) slow.push(i);
+    packed[i] = ok ? p : 'o';
   }
   const texts = n === 0 ? [] : quoteManyPacked(packed.join(RS)).split(RS);
   const out = new Array(n);
   let s = 0;
   for (let i = 0; i < n; i++) {
     try {
-      out[i] = slow[s] === i ? (s++, exact(inputs[i])) : answer(texts[i]);
+      out[i] = slow[s] === i ? (s++, exact(inputs[i])) : (answer(texts[i]) ?? exact(inputs[i]));
     } catch (e) {
       if (e instanceof QuoteError) e.index = i;
       throw e;

@@ -7,8 +7,7 @@
 //! same code as every other boundary, and returns one string. Anything the packer does
 //! not handle (an unknown field, a non-object where an object belongs, a separator inside a
 //! string) goes through the exact reader in `js_value.rs` instead, so both paths give the
-//! same answers and the same errors (the golden table and the Node tests run through this
-//! one). The reasons and figures are in `DESIGN.md` ("Size and speed").
+//! same answers and the same errors (a Node test compares both). The reasons and figures are in `DESIGN.md` ("Size and speed").
 //!
 //! Packed input: fifteen fields separated by U+001F, in this order: currency, taxMode,
 //! taxRate, periodStart, nextBillingDate, changeDate, interval.months, interval.days,
@@ -18,6 +17,9 @@
 //! undefined or anything else), `u` (an absent optional guard); the alignment may also be
 //! `F` + two digits (`alignToCurrentInterval`, `extendInterval`, `1` or `0`).
 //! Several inputs are separated by U+001E.
+//!
+//! A packed input that does not unpack (wrong tags or field count, as when a string held a
+//! separator) is answered `?`: the JS side then uses the exact reader for it.
 //!
 //! Packed output: the quote's seventeen values separated by U+001F, in the order of the
 //! JSON contract (currency, updateAction, remainingDays, periodDays, current.unitPrice,
@@ -138,10 +140,6 @@ fn unpack(packed: &str) -> Result<InputRef<'_>, QuoteError> {
     })
 }
 
-fn price_one(packed: &str) -> Result<Quote, QuoteError> {
-    quote(&unpack(packed)?.to_change()?)
-}
-
 /// `n` in decimal, written into `buf` (no `std::fmt`).
 fn digits(buf: &mut [u8; 10], mut n: u32) -> &[u8] {
     let mut i = buf.len();
@@ -189,7 +187,13 @@ fn write_quote(out: &mut Vec<u8>, q: &Quote) {
 }
 
 fn write_one(out: &mut Vec<u8>, packed: &str) {
-    match price_one(packed) {
+    // A packing the engine cannot read (a separator inside a string shifts the fields):
+    // `?` tells the JS side to use the exact object reader for this input instead.
+    let Ok(input) = unpack(packed) else {
+        out.push(b'?');
+        return;
+    };
+    match input.to_change().and_then(|c| quote(&c)) {
         Ok(q) => write_quote(out, &q),
         Err(e) => {
             out.push(b'!');
