@@ -23,7 +23,9 @@ pub fn round(x: Decimal, minor_units: u32) -> Decimal {
     } else {
         x.round_dp_with_strategy(minor_units, RoundingStrategy::MidpointAwayFromZero)
     };
-    r.rescale(minor_units);
+    if r.scale() != minor_units {
+        r.rescale(minor_units);
+    }
     r
 }
 
