@@ -32,7 +32,8 @@ pub use error::{AuthError, ConfigError};
 pub use header::{bearer_token, MAX_TOKEN_LEN};
 pub use keys::KeySet;
 pub use operator::{
-    add_to_jwks, generate_keypair, mint, mint_hs256, GeneratedKey, KeyKind, MintError,
+    add_to_jwks, generate_keypair, jwk_thumbprint, mint, mint_hs256, GeneratedKey, KeyKind,
+    MintError,
 };
 pub use quote::{Expiring, QuoteKeys, QuoteTokenError};
 pub use verifier::Verifier;

@@ -80,14 +80,13 @@ impl GeneratedKey {
 pub fn generate_keypair(kind: KeyKind) -> Result<GeneratedKey, MintError> {
     use ed25519_dalek::pkcs8::{spki::der::pem::LineEnding, EncodePrivateKey};
     let pem_err = |e: &dyn std::fmt::Display| MintError::Key(e.to_string());
-    let (alg, pem, mut jwk, thumbprint_input) = match kind {
+    let (alg, pem, mut jwk) = match kind {
         KeyKind::Ed25519 => {
             let key = ed25519_dalek::SigningKey::generate(&mut OsRng);
             let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| pem_err(&e))?;
             let x = B64.encode(key.verifying_key().to_bytes());
-            let input = format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{x}"}}"#);
             let jwk = json!({ "kty": "OKP", "crv": "Ed25519", "x": x });
-            ("EdDSA", pem.to_string(), jwk, input)
+            ("EdDSA", pem.to_string(), jwk)
         }
         KeyKind::P256 => {
             use p256::elliptic_curve::sec1::ToEncodedPoint;
@@ -100,12 +99,11 @@ pub fn generate_keypair(kind: KeyKind) -> Result<GeneratedKey, MintError> {
                 ));
             };
             let (x, y) = (B64.encode(x), B64.encode(y));
-            let input = format!(r#"{{"crv":"P-256","kty":"EC","x":"{x}","y":"{y}"}}"#);
             let jwk = json!({ "kty": "EC", "crv": "P-256", "x": x, "y": y });
-            ("ES256", pem.to_string(), jwk, input)
+            ("ES256", pem.to_string(), jwk)
         }
     };
-    let kid = B64.encode(Sha256::digest(thumbprint_input.as_bytes()));
+    let kid = jwk_thumbprint(&jwk)?;
     if let Value::Object(m) = &mut jwk {
         m.insert("kid".into(), json!(kid));
         m.insert("alg".into(), json!(alg));
@@ -117,6 +115,42 @@ pub fn generate_keypair(kind: KeyKind) -> Result<GeneratedKey, MintError> {
         private_key_pem: pem,
         public_jwk: jwk,
     })
+}
+
+/// The RFC 7638 thumbprint (SHA-256, base64url) of an `OKP` or `EC` public JWK: a key id
+/// that anyone holding the public key can recompute.
+///
+/// # Errors
+/// [`MintError::Key`] for another key type or a JWK missing a member.
+///
+/// # Example
+/// ```
+/// // The Ed25519 example of RFC 8037, appendix A.3.
+/// let jwk = serde_json::json!({"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"});
+/// assert_eq!(seatquote_auth::jwk_thumbprint(&jwk).unwrap(), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+/// ```
+pub fn jwk_thumbprint(jwk: &Value) -> Result<String, MintError> {
+    let member = |name: &str| {
+        jwk.get(name)
+            .and_then(Value::as_str)
+            .ok_or_else(|| MintError::Key(format!("the JWK has no {name}")))
+    };
+    // The required members in lexicographic order, no whitespace (RFC 7638 §3.2).
+    let input = match member("kty")? {
+        "OKP" => format!(
+            r#"{{"crv":"{}","kty":"OKP","x":"{}"}}"#,
+            member("crv")?,
+            member("x")?
+        ),
+        "EC" => format!(
+            r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#,
+            member("crv")?,
+            member("x")?,
+            member("y")?
+        ),
+        other => return Err(MintError::Key(format!("no thumbprint for kty {other}"))),
+    };
+    Ok(B64.encode(Sha256::digest(input.as_bytes())))
 }
 
 /// Mints a customer token signed with a PKCS#8 PEM private key (Ed25519 → `EdDSA`,

@@ -162,10 +162,11 @@ impl Verifier {
         // Times are checked below against the caller's `now`; presence by the typed claims.
         validation.validate_exp = false;
         validation.validate_nbf = false;
-        validation.required_spec_claims.clear();
+        validation.set_required_spec_claims(&["aud"]);
         validation.set_audience(&[&self.audience]);
         if let Some(iss) = &self.issuer {
             validation.set_issuer(&[iss]);
+            validation.required_spec_claims.insert("iss".into());
         }
         let data =
             decode::<Claims>(token, &key.decoding, &validation).map_err(|e| match e.kind() {
