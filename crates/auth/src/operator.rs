@@ -83,7 +83,13 @@ pub fn generate_keypair(kind: KeyKind) -> Result<GeneratedKey, MintError> {
     let (alg, pem, mut jwk) = match kind {
         KeyKind::Ed25519 => {
             let key = ed25519_dalek::SigningKey::generate(&mut OsRng);
-            let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| pem_err(&e))?;
+            // PKCS#8 v1 (the seed only), as OpenSSL writes it: the v2 form with the public
+            // key that ed25519-dalek writes is refused by OpenSSL (Node) and by `cryptography`.
+            let v1 = ed25519_dalek::pkcs8::KeypairBytes {
+                secret_key: key.to_bytes(),
+                public_key: None,
+            };
+            let pem = v1.to_pkcs8_pem(LineEnding::LF).map_err(|e| pem_err(&e))?;
             let x = B64.encode(key.verifying_key().to_bytes());
             let jwk = json!({ "kty": "OKP", "crv": "Ed25519", "x": x });
             ("EdDSA", pem.to_string(), jwk)

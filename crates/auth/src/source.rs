@@ -21,8 +21,8 @@ const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 pub(crate) enum Source {
     /// Keys that never change while the proxy runs.
     Fixed(Arc<KeySet>),
-    /// Keys reloaded from a file or URL.
-    Reloaded(Reloaded),
+    /// Keys reloaded from a file or URL (boxed: the cache is much larger than an `Arc`).
+    Reloaded(Box<Reloaded>),
 }
 
 /// Where a reloaded set is read from.

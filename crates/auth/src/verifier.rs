@@ -68,12 +68,12 @@ impl Verifier {
             return Err(ConfigError::Audience);
         }
         let reloaded = |origin, initial| {
-            Source::Reloaded(Reloaded::new(
+            Source::Reloaded(Box::new(Reloaded::new(
                 origin,
                 initial,
                 config.jwks_max_age,
                 config.jwks_min_refresh,
-            ))
+            )))
         };
         let source = match &config.keys {
             KeySource::Secret { secret, kid } => {

@@ -128,7 +128,11 @@ async fn cached_and_reloaded_on_unknown_kid_at_a_bounded_rate() {
 async fn a_removed_key_stops_working_when_the_cached_set_expires() {
     let (k1, k2) = (ed(), ed());
     let (server, addr) = serve(&[&k1, &k2]).await;
-    let v = url_verifier(addr, Duration::from_millis(2000), Duration::from_millis(100));
+    let v = url_verifier(
+        addr,
+        Duration::from_millis(2000),
+        Duration::from_millis(100),
+    );
     v.verify(&token(&k1), at(now())).await.unwrap();
     server.set(&[&k2]); // k1 retired
     v.verify(&token(&k1), at(now())).await.unwrap(); // still cached
