@@ -130,10 +130,16 @@ fn cases(t: i64, ed_kid: &str) -> Vec<Case> {
     ]
 }
 
-/// Runs a minting script with the spec on stdin; its stdout is `{name: token}`.
-fn run(program: &Path, script: &Path, spec: &Value) -> serde_json::Map<String, Value> {
+/// Runs a minting script with the spec on stdin; its stdout is a JSON object.
+fn run(
+    program: &Path,
+    script: &Path,
+    args: &[&Path],
+    spec: &Value,
+) -> serde_json::Map<String, Value> {
     let mut child = Command::new(program)
         .arg(script)
+        .args(args)
         .current_dir(repo_root())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -187,6 +193,7 @@ async fn check_library(program: PathBuf, script: &str) {
     let tokens = run(
         &program,
         &repo_root().join("crates/auth/tests/mint").join(script),
+        &[],
         &spec,
     );
 
@@ -247,4 +254,35 @@ async fn tokens_minted_with_python_pyjwt() {
         python.display()
     );
     check_library(python, "mint.py").await;
+}
+
+/// The documented demo-merchant flow: jose makes the key pair and mints; the proxy gets only
+/// the JWKS file.
+#[tokio::test]
+async fn key_pair_and_token_made_with_jose_as_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = repo_root().join("crates/auth/tests/mint/keys.mjs");
+    let out = run(Path::new("node"), &script, &[dir.path()], &json!({}));
+    let token = out["token"].as_str().unwrap();
+    let jwks_file = dir.path().join("jwks.json");
+    assert!(
+        !std::fs::read_to_string(&jwks_file)
+            .unwrap()
+            .contains("\"d\""),
+        "public only"
+    );
+    let v = Verifier::from_config(&Config::new(
+        KeySource::Jwks(jwks_file.display().to_string()),
+        AUD,
+    ))
+    .unwrap();
+    let c = v
+        .verify(&format!("Bearer {token}"), at(now()))
+        .await
+        .unwrap();
+    assert_eq!(
+        (c.id.as_str(), c.subscriptions.as_slice()),
+        ("C-1001", ["S-1".to_owned()].as_slice())
+    );
+    assert!(c.expires_at - now() <= 900);
 }
