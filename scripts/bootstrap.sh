@@ -39,3 +39,26 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   log "installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# ── Python + PyJWT for the cross-language customer-token test ────────────────────────────
+# crates/auth/tests/cross_language.rs mints tokens with PyJWT (and with jose from npm) and
+# checks the Rust verifier accepts and refuses them. Own venv, pinned requirements,
+# reinstalled only when the requirements file changes.
+TOKENS_VENV="$ROOT/.tools/venv-tokens"
+TOKENS_REQS="$ROOT/crates/auth/tests/mint/requirements.txt"
+if [ ! -x "$TOKENS_VENV/bin/python" ] || ! cmp -s "$TOKENS_REQS" "$TOKENS_VENV/.installed-requirements.txt"; then
+  log "installing PyJWT + cryptography into .tools/venv-tokens"
+  if ! python3 -m venv "$TOKENS_VENV" 2>/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv "$TOKENS_VENV"
+    else
+      log "python3 -m venv is not usable here: the cross-language token test will fail"
+    fi
+  fi
+  if [ -x "$TOKENS_VENV/bin/pip" ]; then
+    "$TOKENS_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$TOKENS_REQS"
+    cp "$TOKENS_REQS" "$TOKENS_VENV/.installed-requirements.txt"
+  fi
+fi
