@@ -40,7 +40,7 @@ pub const SANDBOX_USER: &str = "sandbox";
 /// The sandbox's fixed Basic-auth password.
 pub const SANDBOX_PASSWORD: &str = "sandbox";
 /// The built-in fixture.
-pub const DEFAULT_FIXTURE: &str = include_str!("../fixtures/sandbox.json");
+pub const DEFAULT_FIXTURE: &str = include_str!("../../sandbox/fixtures/sandbox.json");
 
 /// The fixture file.
 #[derive(Debug, Clone, Deserialize)]
