@@ -29,6 +29,7 @@
 #![warn(missing_docs)]
 
 pub mod alignment;
+pub mod contract;
 pub mod currency;
 pub mod date;
 pub mod error;

@@ -11,7 +11,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::fault::{Fault, RequestKind};
+use crate::fault::{Fault, FaultKind, FaultTarget, RequestKind};
 use crate::state::{cb, Sandbox};
 
 /// `POST /sandbox/_admin/fault`: `{"fault", "count"?, "ms"?, "target"?}` (see [`Fault`]).
@@ -22,7 +22,26 @@ pub(crate) async fn admin_fault(State(sb): State<Sandbox>, body: Bytes) -> Respo
             sb.inner.lock().fault = if f.count == 0 { None } else { Some(f) };
             Json(out).into_response()
         }
-        Err(e) => cb(StatusCode::BAD_REQUEST, &e.to_string()),
+        Err(e) => cb(StatusCode::BAD_REQUEST, &fault_error(&body, &e)),
+    }
+}
+
+/// Names the field at fault: `fault must be one of …` / `target must be one of …`.
+fn fault_error(body: &[u8], e: &serde_json::Error) -> String {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let bad = |field: &str, ok: bool| !ok && v.get(field).is_some();
+    if bad(
+        "fault",
+        serde_json::from_value::<FaultKind>(v["fault"].clone()).is_ok(),
+    ) {
+        "fault must be one of latency, status500, status429, malformed, hang, applyThenHang".into()
+    } else if bad(
+        "target",
+        serde_json::from_value::<FaultTarget>(v["target"].clone()).is_ok(),
+    ) {
+        "target must be one of any, getsubscription, preview, commit".into()
+    } else {
+        e.to_string()
     }
 }
 #[derive(Deserialize)]

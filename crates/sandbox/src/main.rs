@@ -27,19 +27,33 @@ use seatquote_sandbox::{router, Fixture, Sandbox, DEFAULT_FIXTURE};
 )]
 struct Config {
     /// Bind address.
-    #[arg(long, env = "SEATQUOTE_LISTEN", default_value = "127.0.0.1")]
+    #[arg(
+        long,
+        env = "SEATQUOTE_LISTEN",
+        value_name = "SEATQUOTE_LISTEN",
+        default_value = "127.0.0.1"
+    )]
     listen: String,
     /// Port (0: any free port; the address is printed as `listening on http://…`).
-    #[arg(long, env = "PORT", default_value_t = 8081)]
+    #[arg(long, env = "PORT", value_name = "PORT", default_value_t = 8081)]
     port: u16,
     /// Pins the sandbox's today (`YYYY-MM-DD`); fixture dates are relative to it.
-    #[arg(long, env = "SEATQUOTE_SANDBOX_TODAY", value_parser = parse_date)]
+    #[arg(long, env = "SEATQUOTE_SANDBOX_TODAY", value_name = "SEATQUOTE_SANDBOX_TODAY", value_parser = parse_date)]
     today: Option<Date>,
     /// A fixture file instead of the built-in one.
-    #[arg(long, env = "SEATQUOTE_SANDBOX_FIXTURE")]
+    #[arg(
+        long,
+        env = "SEATQUOTE_SANDBOX_FIXTURE",
+        value_name = "SEATQUOTE_SANDBOX_FIXTURE"
+    )]
     fixture: Option<PathBuf>,
     /// Requests per second per client IP before a 60 s block, as Cleverbridge does (0: off).
-    #[arg(long, env = "SEATQUOTE_SANDBOX_RATE_LIMIT", default_value_t = 30)]
+    #[arg(
+        long,
+        env = "SEATQUOTE_SANDBOX_RATE_LIMIT",
+        value_name = "SEATQUOTE_SANDBOX_RATE_LIMIT",
+        default_value_t = 30
+    )]
     rate_limit: u32,
 }
 

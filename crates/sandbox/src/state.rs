@@ -157,6 +157,9 @@ pub(crate) fn too_many() -> Response {
     r
 }
 
+/// The client is over the rate limit.
+pub(crate) struct RateLimited;
+
 /// What the gate decided.
 pub(crate) enum Gate {
     /// Answer with this now.
@@ -214,7 +217,7 @@ impl Sandbox {
         peer: IpAddr,
         op: &'static str,
         kind: RequestKind,
-    ) -> Result<Option<Fault>, Response> {
+    ) -> Result<Option<Fault>, RateLimited> {
         let mut g = self.inner.lock();
         *g.requests.entry(op).or_default() += 1;
         *g.attempts.entry(kind).or_default() += 1;
@@ -222,7 +225,7 @@ impl Sandbox {
             let now = Instant::now();
             let w = g.rate.entry(peer).or_default();
             if w.blocked_until.is_some_and(|t| t > now) {
-                return Err(too_many());
+                return Err(RateLimited);
             }
             while w
                 .hits
@@ -234,7 +237,7 @@ impl Sandbox {
             w.hits.push_back(now);
             if w.hits.len() > self.rate_limit as usize {
                 w.blocked_until = Some(now + Duration::from_secs(60));
-                return Err(too_many());
+                return Err(RateLimited);
             }
         }
         Ok(match &mut g.fault {
@@ -261,7 +264,7 @@ impl Sandbox {
     ) -> Gate {
         let fault = match self.admit(peer, op, kind) {
             Ok(f) => f,
-            Err(r) => return Gate::Stop(r),
+            Err(RateLimited) => return Gate::Stop(too_many()),
         };
         let mut hang_after = None;
         if let Some(f) = fault {
