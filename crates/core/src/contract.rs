@@ -81,10 +81,31 @@ pub struct Summary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewRequest {
-    /// The new number of seats.
+    /// The new number of seats: a JSON integer (`2`, or `2.0`, which JSON Schema also
+    /// calls an integer; not `2.5` or `"2"`).
+    #[serde(deserialize_with = "whole_number")]
     pub quantity: i64,
     /// `immediate`, `nextBilling` or `extend`.
     pub alignment: String,
+}
+
+/// A JSON number with no fractional part, as `i64`.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    if let Some(i) = n.as_i64() {
+        return Ok(i);
+    }
+    if n.as_u64().is_some() {
+        return Ok(i64::MAX);
+    }
+    // Quantities are counts, not money: a float is only inspected to accept `2.0`.
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+        Some(f) if f.fract() == 0.0 => Ok(if f < 0.0 { i64::MIN } else { i64::MAX }),
+        _ => Err(serde::de::Error::custom(format!(
+            "invalid value: {n}, expected a whole number of seats"
+        ))),
+    }
 }
 
 /// A verified quote (priced by Cleverbridge) and the token that commits exactly it.
