@@ -422,3 +422,67 @@ async fn no_sandbox_admin_or_demo_routes() {
     assert!(tree.contains("seatquote-core"), "{tree}");
     assert!(!tree.contains("seatquote-sandbox"), "{tree}");
 }
+
+/// Upstream answers the proxy must not trust: a redirect (never followed: it would carry
+/// the Basic credentials elsewhere) and an endless body (read up to 1 MiB).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirects_are_not_followed_and_bodies_are_bounded() {
+    use axum::routing::get;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+    let followed = Arc::new(AtomicU32::new(0));
+    let f = followed.clone();
+    let fake = axum::Router::new()
+        .route(
+            "/redirect/getsubscription",
+            get(|| async {
+                (
+                    axum::http::StatusCode::FOUND,
+                    [("location", "/elsewhere/getsubscription")],
+                )
+            }),
+        )
+        .route(
+            "/elsewhere/getsubscription",
+            get(move || {
+                f.fetch_add(1, Ordering::SeqCst);
+                async { "{}" }
+            }),
+        )
+        .route(
+            "/huge/getsubscription",
+            get(|| async { "x".repeat(2 * 1024 * 1024) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, fake).await });
+    let t = c1001();
+    let auth = format!("Bearer {t}");
+    for (path, detail) in [("redirect", "HTTP 302"), ("huge", "cannot read")] {
+        let data = tmp_dir(path);
+        let router = in_process_at(&format!("http://{addr}/{path}/"), &data, &[]);
+        let res = router
+            .oneshot(
+                Request::get(format!("/api/subscriptions/{S1}"))
+                    .header("authorization", &auth)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 502, "{path}");
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&body);
+        assert!(
+            text.contains("upstream_error") && text.contains(detail),
+            "{path}: {text}"
+        );
+    }
+    assert_eq!(
+        followed.load(Ordering::SeqCst),
+        0,
+        "the redirect was not followed"
+    );
+}

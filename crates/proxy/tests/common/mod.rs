@@ -148,7 +148,16 @@ pub fn proxy_env(sandbox: &Proc, data: &std::path::Path) -> Vec<(&'static str, S
 /// The proxy's router in this process, configured as [`proxy`] configures the process
 /// (`extra`: more `--flag value` pairs).
 pub fn in_process(sandbox: &Proc, data: &std::path::Path, extra: &[&str]) -> axum::Router {
-    let base = format!("{}/sandbox/subscription/", sandbox.base);
+    in_process_at(
+        &format!("{}/sandbox/subscription/", sandbox.base),
+        data,
+        extra,
+    )
+}
+
+/// [`in_process`] against any Cleverbridge base URL.
+pub fn in_process_at(base: &str, data: &std::path::Path, extra: &[&str]) -> axum::Router {
+    let base = base.to_owned();
     let dir = data.join("data").display().to_string();
     let mut args = vec![
         "seatquote-proxy",
