@@ -26,7 +26,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Item {
     }
 }
 
-/// The `Idempotency-Key` header: 1–255 characters after trimming.
+/// The `Idempotency-Key` header: 1–255 visible ASCII characters (`!`–`~`, no spaces),
+/// as the OpenAPI document says; a UUID is typical.
 #[derive(Debug, Clone)]
 pub struct IdempotencyKey(pub String);
 
@@ -39,13 +40,15 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
             .get("idempotency-key")
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
-            .filter(|k| !k.is_empty() && k.len() <= 255)
+            .filter(|k| {
+                (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic())
+            })
             .map(|k| Self(k.to_owned()))
             .ok_or_else(|| {
                 Problem::new(
                     StatusCode::BAD_REQUEST,
                     "idempotency_key_required",
-                    "an Idempotency-Key header (1–255 characters) is required",
+                    "an Idempotency-Key header of 1–255 visible ASCII characters (no spaces) is required",
                 )
             })
     }

@@ -277,6 +277,14 @@ async fn request_errors() {
     let ok_body = format!(r#"{{"quoteToken":"{qt}","consent":true}}"#);
     let r = p.post(&commit, &t, &ok_body, None).await;
     assert_eq!((r.status, r.code()), (400, "idempotency_key_required"));
+    for bad in ["two words", "é-key", &"k".repeat(256)] {
+        let r = p.post(&commit, &t, &ok_body, Some(bad)).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (400, "idempotency_key_required"),
+            "{bad}"
+        );
+    }
     let r = p
         .post(
             &commit,
