@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-16}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-cargo build --release -p seatquote-proxy >&2
+cargo build --release -p seatquote-proxy -p seatquote-sandbox >&2
 BIN=target/release/seatquote-proxy
+SANDBOX_BIN=target/release/cleverbridge-sandbox
 TMP="$(mktemp -d)"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
@@ -21,13 +22,13 @@ wait_url() { # file -> prints base url
   echo "server did not start" >&2; exit 1
 }
 
-SECRET="bench-secret-0123456789abcdef"
+SECRET="bench-secret-0123456789abcdef-0123456789"
 PORT=0 SEATQUOTE_SANDBOX_TODAY=2026-05-13 SEATQUOTE_SANDBOX_RATE_LIMIT=0 RUST_LOG=warn \
-  "$BIN" sandbox >"$TMP/sandbox.out" 2>/dev/null &
+  "$SANDBOX_BIN" >"$TMP/sandbox.out" 2>/dev/null &
 PIDS+=($!)
 SB="$(wait_url "$TMP/sandbox.out")"
 PORT=0 CLEVERBRIDGE_BASE_URL="$SB/sandbox/subscription/" CLEVERBRIDGE_USERNAME=sandbox CLEVERBRIDGE_PASSWORD=sandbox \
-  SEATQUOTE_TOKEN_SECRET="$SECRET" SEATQUOTE_DATA_DIR="$TMP/data" SEATQUOTE_SANDBOX_TODAY=2026-05-13 RUST_LOG=warn \
+  SEATQUOTE_TOKEN_SECRET="$SECRET" SEATQUOTE_DATA_DIR="$TMP/data" SEATQUOTE_TODAY=2026-05-13 RUST_LOG=warn \
   "$BIN" serve >"$TMP/proxy.out" 2>/dev/null &
 PROXY_PID=$!
 PIDS+=($PROXY_PID)

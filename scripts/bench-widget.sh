@@ -2,12 +2,12 @@
 # `npm run bench:widget`: builds the package and the proxy, then prints the gzipped sizes
 # (quote-only module; full widget = wasm + JS glue after wasm-opt), navigation → first
 # rendered figures, and p50/p99 stepper click → updated estimate over 200 clicks, measured
-# in the page with performance.now() (real Chromium, real proxy in sandbox mode).
+# in the page with performance.now() (real Chromium, real sandbox, proxy and demo merchant).
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 if [ "${SKIP_BUILD:-}" != 1 ]; then
   bash scripts/bootstrap.sh
   bash scripts/build.sh
-  cargo build --quiet --release -p seatquote-proxy
+  cargo build --quiet --release -p seatquote-proxy -p seatquote-sandbox
 fi
 node scripts/bench-widget.mjs

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, idempotently: fast when all is present.
 #   rust wasm32 target, wasm-bindgen-cli (= the Cargo.toml pin), wasm-pack,
-#   Debian chromium + chromium-driver + wrk (when missing and apt is usable), npm deps.
+#   Debian chromium + chromium-driver + wrk (when missing and apt is usable), npm deps,
+#   schemathesis (= SCHEMATHESIS_VERSION, from PyPI into .venv/).
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
@@ -25,6 +26,7 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v wrk >/dev/null || missing+=(wrk)
+python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing ${missing[*]} from Debian"
@@ -61,4 +63,11 @@ if [ ! -x "$TOKENS_VENV/bin/python" ] || ! cmp -s "$TOKENS_REQS" "$TOKENS_VENV/.
     "$TOKENS_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$TOKENS_REQS"
     cp "$TOKENS_REQS" "$TOKENS_VENV/.installed-requirements.txt"
   fi
+fi
+
+SCHEMATHESIS_VERSION=4.32.5
+if [ "$(.venv/bin/schemathesis --version 2>/dev/null | awk '{print $NF}')" != "$SCHEMATHESIS_VERSION" ]; then
+  log "installing schemathesis $SCHEMATHESIS_VERSION into .venv/"
+  [ -x .venv/bin/pip ] || python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi

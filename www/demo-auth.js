@@ -1,5 +1,6 @@
-// Demo sign-in: the merchant's own session gives the customer a proxy token. Here the
-// proxy's sandbox-only POST /demo/login stands in for the merchant's backend.
+// Demo sign-in: the merchant's own session gives the customer a proxy token. Here the demo
+// merchant's POST /demo/login (demo/merchant.mjs) mints it with the secret it shares with
+// the proxy.
 let pending = null;
 let signedIn;
 export const whenSignedIn = new Promise((resolve) => { signedIn = resolve; });

@@ -1,51 +1,29 @@
-// Shared e2e plumbing: the real proxy binary (sandbox mode, fixed clock) on port 0 and
-// Debian's Chromium through playwright-core. Everything started here is stopped by stop().
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Shared e2e plumbing: the whole demo — the Cleverbridge sandbox, the proxy pointed at it
+// (fixed clock) and the demo merchant serving the pages and forwarding /api/* — on port 0
+// (demo/launch.mjs), and Debian's Chromium through playwright-core. Everything started here
+// is stopped by stop().
+import { mkdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startDemo, binaries } from '../../demo/launch.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
-// `npm test` points this at the binary `cargo test` has just built; by hand the release build.
-const PROXY = process.env.SEATQUOTE_PROXY_BIN || join(ROOT, 'target', 'release', 'seatquote-proxy');
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
 
-/** Starts the proxy in sandbox mode; resolves with { base, stop }. */
+/**
+ * Starts the sandbox, the proxy and the demo merchant; resolves with { base, stop, logs }
+ * where `base` is the merchant's origin (pages, /pkg/, /api/* forwarded to the proxy, and
+ * /sandbox/* forwarded to the sandbox). `extraEnv` goes to the sandbox and the proxy.
+ * `npm test` points SEATQUOTE_PROXY_BIN at the binaries `cargo test` has just built
+ * (SEATQUOTE_SANDBOX_BIN defaults to its sibling); by hand the release builds.
+ */
 export async function startProxy(extraEnv = {}) {
-  if (!existsSync(PROXY)) throw new Error(`${PROXY} is missing: cargo build --release -p seatquote-proxy (or set SEATQUOTE_PROXY_BIN)`);
   if (!existsSync(join(ROOT, 'pkg', 'widget_bg.wasm'))) throw new Error('pkg/ is missing: bash scripts/build.sh');
-  const dataDir = mkdtempSync(join(tmpdir(), 'seatquote-e2e-'));
-  const env = { ...process.env, PORT: '0', SEATQUOTE_SANDBOX_TODAY: '2026-05-13', SEATQUOTE_DATA_DIR: dataDir,
-    SEATQUOTE_STATIC_DIR: join(ROOT, 'www'), SEATQUOTE_PKG_DIR: join(ROOT, 'pkg'), ...extraEnv };
-  delete env.CLEVERBRIDGE_BASE_URL;
-  const child = spawn(PROXY, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; if (stderr.length > 20000) stderr = stderr.slice(-10000); });
-  const base = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('proxy did not start: ' + stderr)), 15000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`proxy exited ${code}: ${stderr}`)); });
-  });
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  return { base, stop, logs: () => stderr };
+  return startDemo({ ...binaries(), env: { SEATQUOTE_SANDBOX_TODAY: '2026-05-13', ...extraEnv } });
 }
 
 /** Launches Chromium. */
@@ -87,7 +65,7 @@ export async function openDemo(page, base) {
   return page.locator('#seat-widget');
 }
 
-/** Sandbox admin calls (same origin, sandbox mode only). */
+/** Sandbox admin calls (through the demo merchant's /sandbox/* pass-through). */
 export async function admin(base, path, body) {
   const res = await fetch(base + '/sandbox/_admin/' + path, body === undefined ? {} : {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),

@@ -331,7 +331,7 @@ test('bad options: one console error naming the option and an error state', asyn
 });
 
 test('a hostile product name renders as text', async () => {
-  const fixture = JSON.parse(readFileSync(join(ROOT, 'crates/proxy/fixtures/sandbox.json'), 'utf8'));
+  const fixture = JSON.parse(readFileSync(join(ROOT, 'crates/sandbox/fixtures/sandbox.json'), 'utf8'));
   const evil = '<img src=x onerror=alert(1)>';
   fixture.subscriptions[0].items[0].productName = evil;
   const dir = mkdtempSync(join(tmpdir(), 'seatquote-fixture-'));

@@ -36,6 +36,7 @@
 
 pub mod alignment;
 pub mod change;
+pub mod contract;
 pub mod currency;
 pub mod date;
 pub mod error;

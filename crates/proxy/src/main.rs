@@ -1,80 +1,104 @@
-//! `seatquote-proxy`: the merchant proxy and the Cleverbridge sandbox.
-//!
-//! Run with `cargo run -p seatquote-proxy` (sandbox mode: the sandbox is mounted at
-//! `/sandbox/…` and the proxy talks to it over loopback HTTP), or
-//! `seatquote-proxy sandbox` (the sandbox alone), or
-//! `seatquote-proxy token --customer C-1001 --subscription S68841753 --ttl 1h`.
-//! Configuration: environment variables (see docs/proxy.md) and an optional TOML file
-//! (`SEATQUOTE_CONFIG`).
+//! `seatquote-proxy`: serves [`seatquote_proxy::app`] with a checked configuration, or
+//! prints a customer token. See docs/proxy.md for the settings.
 
 #![forbid(unsafe_code)]
 
-mod api;
-mod metrics;
-mod policy;
-mod problem;
-mod sandbox;
-mod server;
-mod store;
-mod token;
-mod upstream;
+use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
+use seatquote_proxy::config::{token_secret, Cli, Command, Config, TokenArgs};
+use seatquote_proxy::token::{parse_ttl, CustomerClaims, Signer};
+use seatquote_proxy::{app, App};
 
-#[derive(Parser)]
-#[command(
-    name = "seatquote-proxy",
-    version,
-    about = "seatquote merchant proxy and Cleverbridge sandbox"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Serve the proxy API, the static files and (without CLEVERBRIDGE_BASE_URL) the sandbox.
-    Serve,
-    /// Serve only the Cleverbridge sandbox (base URL http://127.0.0.1:PORT/sandbox/subscription/).
-    Sandbox,
-    /// Print a customer bearer token (needs SEATQUOTE_TOKEN_SECRET).
-    Token {
-        /// The merchant's customer id.
-        #[arg(long)]
-        customer: String,
-        /// A subscription the token may touch (repeatable).
-        #[arg(long = "subscription", required = true)]
-        subscriptions: Vec<String>,
-        /// Lifetime: 30s, 15m, 1h, 2d.
-        #[arg(long, default_value = "1h")]
-        ttl: String,
-    },
-}
-
-fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
-    let cfg = match server::Config::load() {
+fn main() -> ExitCode {
+    let parsed = Cli::try_parse().and_then(|cli| match cli.command {
+        Some(c) => Ok(c),
+        None => Config::try_parse_from(["seatquote-proxy"]).map(Command::Serve),
+    });
+    let command = match parsed {
         Ok(c) => c,
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            eprintln!("seatquote-proxy: {e}");
-            return std::process::ExitCode::from(2);
+            let text = e.to_string();
+            let line = text.lines().next().unwrap_or("bad arguments");
+            eprintln!("seatquote-proxy: {}", line.trim_start_matches("error: "));
+            return ExitCode::from(2);
         }
     };
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Token {
-            customer,
-            subscriptions,
-            ttl,
-        } => server::print_token(&cfg, &customer, &subscriptions, &ttl),
-        Command::Serve => server::run(cfg, false),
-        Command::Sandbox => server::run(cfg, true),
+    let result = match command {
+        Command::Token(t) => print_token(&t),
+        Command::Serve(cfg) => serve(&cfg),
     };
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("seatquote-proxy: {e}");
-            std::process::ExitCode::from(1)
+            ExitCode::from(2)
         }
     }
+}
+
+fn print_token(t: &TokenArgs) -> Result<(), String> {
+    let secret = token_secret(t.secret.as_deref()).map_err(|e| e.to_string())?;
+    let ttl = parse_ttl(&t.ttl).ok_or("--ttl: use e.g. 30s, 15m, 1h or 2d")?;
+    let claims = CustomerClaims {
+        cus: t.customer.clone(),
+        subs: t
+            .subscriptions
+            .iter()
+            .map(|s| seatquote_core::wire::normalize_subscription_id(s))
+            .collect(),
+        exp: chrono::Utc::now().timestamp() + ttl,
+    };
+    println!("{}", Signer::new(&secret).sign("cust", &claims));
+    Ok(())
+}
+
+fn serve(cfg: &Config) -> Result<(), String> {
+    let state = App::from_config(cfg).map_err(|e| e.to_string())?;
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind((cfg.listen.as_str(), cfg.port))
+            .await
+            .map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.listen, cfg.port))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        tracing::info!(upstream = %state.upstream.base_url(), data_dir = %cfg.data_dir.display(), "proxy configured");
+        println!("listening on http://{addr}");
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(shutdown())
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+async fn shutdown() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        else {
+            let _ = ctrl_c.await;
+            return;
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
 }

@@ -1,5 +1,5 @@
 //! Prometheus text-format metrics (`GET /metrics`), kept by hand: a few counters do not
-//! need a metrics framework.
+//! need a metrics framework. A leaf: callers hand in plain labels.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -7,8 +7,6 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use parking_lot::Mutex;
-
-use crate::upstream::UpstreamError;
 
 type UpstreamKey = (&'static str, &'static str);
 
@@ -33,15 +31,8 @@ impl Metrics {
             .or_default() += 1;
     }
 
-    /// Counts an upstream call by operation and outcome.
-    pub fn upstream<T>(&self, op: &'static str, r: &Result<T, UpstreamError>, took: Duration) {
-        let outcome = match r {
-            Ok(_) => "ok",
-            Err(UpstreamError::Timeout) => "timeout",
-            Err(UpstreamError::Unavailable { .. }) => "unavailable",
-            Err(UpstreamError::Status { .. }) => "status",
-            Err(UpstreamError::Malformed(_)) => "malformed",
-        };
+    /// Counts an upstream call by operation and outcome (`ok` or the error's label).
+    pub fn upstream(&self, op: &'static str, outcome: &'static str, took: Duration) {
         let mut m = self.upstream.lock();
         let e = m.entry((op, outcome)).or_default();
         e.0 += 1;

@@ -38,6 +38,16 @@ pub enum UpstreamError {
 }
 
 impl UpstreamError {
+    /// The metrics label of this outcome.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Self::Timeout => "timeout",
+            Self::Unavailable { .. } => "unavailable",
+            Self::Status { .. } => "status",
+            Self::Malformed(_) => "malformed",
+        }
+    }
+
     /// Whether the request certainly did not change anything upstream.
     pub fn certainly_not_applied(&self) -> bool {
         match self {
@@ -65,6 +75,34 @@ pub struct UpstreamConfig {
     pub max_per_second: u32,
     /// How long identical reads and previews are shared.
     pub cache_ttl: Duration,
+}
+
+/// Largest upstream body read; a longer one is refused as malformed.
+pub const MAX_UPSTREAM_BODY: usize = 1024 * 1024;
+
+/// Reads a body up to [`MAX_UPSTREAM_BODY`] bytes.
+async fn read_limited(mut resp: reqwest::Response) -> Result<String, UpstreamError> {
+    let read_error = |e: reqwest::Error| {
+        if e.is_timeout() {
+            UpstreamError::Timeout
+        } else {
+            UpstreamError::Malformed(e.to_string())
+        }
+    };
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_UPSTREAM_BODY as u64)
+    {
+        return Err(UpstreamError::Malformed("the body is too large".into()));
+    }
+    let mut buf = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(read_error)? {
+        if buf.len() + chunk.len() > MAX_UPSTREAM_BODY {
+            return Err(UpstreamError::Malformed("the body is too large".into()));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    String::from_utf8(buf).map_err(|e| UpstreamError::Malformed(e.to_string()))
 }
 
 type Cell<T> = Arc<OnceCell<Result<T, UpstreamError>>>;
@@ -130,6 +168,8 @@ impl Upstream {
             .timeout(cfg.timeout)
             .pool_max_idle_per_host(cfg.max_in_flight)
             .user_agent(concat!("seatquote-proxy/", env!("CARGO_PKG_VERSION")))
+            // A redirect would resend the Basic credentials elsewhere: a 3xx is an error.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| e.to_string())?;
         Ok(Self {
@@ -205,13 +245,7 @@ impl Upstream {
                 .get(reqwest::header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok());
-            let body = resp.text().await.map_err(|e| {
-                if e.is_timeout() {
-                    UpstreamError::Timeout
-                } else {
-                    UpstreamError::Malformed(e.to_string())
-                }
-            })?;
+            let body = read_limited(resp).await?;
             match status {
                 200..=299 => Ok(body),
                 429 => Err(UpstreamError::Unavailable {
@@ -229,7 +263,8 @@ impl Upstream {
         .await;
         self.metrics.upstream_in_flight(-1);
         drop(permit);
-        self.metrics.upstream(op, &res, started.elapsed());
+        let outcome = res.as_ref().map_or_else(UpstreamError::outcome, |_| "ok");
+        self.metrics.upstream(op, outcome, started.elapsed());
         res
     }
 
@@ -260,6 +295,11 @@ impl Upstream {
             tokio::time::sleep(wait).await;
             backoff *= 2;
         }
+    }
+
+    /// The configured base URL.
+    pub fn base_url(&self) -> &str {
+        &self.cfg.base_url
     }
 
     fn url(&self, path: &str) -> String {

@@ -1,4 +1,5 @@
-//! Test harness: real `seatquote-proxy` processes on loopback, killed on drop.
+//! Test harness: real `seatquote-proxy` and `cleverbridge-sandbox` processes on
+//! loopback, killed on drop, and the proxy's router in-process ([`in_process`]).
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
@@ -11,7 +12,19 @@ use std::time::Duration;
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_seatquote-proxy");
-pub const SECRET: &str = "test-secret-0123456789abcdef";
+pub const SECRET: &str = "test-secret-0123456789abcdef-0123456789";
+
+/// The sandbox binary: built next to the proxy's by `cargo test --workspace` (`npm
+/// test`), or by `cargo build -p seatquote-sandbox`. The proxy does not depend on it.
+pub fn sandbox_bin() -> PathBuf {
+    let p = std::path::Path::new(BIN).with_file_name("cleverbridge-sandbox");
+    assert!(
+        p.exists(),
+        "{} is missing: run `cargo build -p seatquote-sandbox` (or `cargo test --workspace`)",
+        p.display()
+    );
+    p
+}
 pub const TODAY: &str = "2026-05-13";
 
 pub struct Proc {
@@ -49,7 +62,11 @@ impl Proc {
 }
 
 pub fn spawn(args: &[&str], envs: &[(&str, String)]) -> Proc {
-    let mut cmd = Command::new(BIN);
+    spawn_bin(std::path::Path::new(BIN), args, envs)
+}
+
+pub fn spawn_bin(bin: &std::path::Path, args: &[&str], envs: &[(&str, String)]) -> Proc {
+    let mut cmd = Command::new(bin);
     cmd.args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -60,7 +77,7 @@ pub fn spawn(args: &[&str], envs: &[(&str, String)]) -> Proc {
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().expect("spawn seatquote-proxy");
+    let mut child = cmd.spawn().expect("spawn");
     let out = child.stdout.take().expect("stdout");
     let (tx, rx) = channel();
     std::thread::spawn(move || {
@@ -81,7 +98,7 @@ pub fn spawn(args: &[&str], envs: &[(&str, String)]) -> Proc {
         Some(b) => b,
         None => {
             let _ = child.kill();
-            panic!("seatquote-proxy did not start");
+            panic!("{} did not start", bin.display());
         }
     };
     Proc {
@@ -107,16 +124,10 @@ pub fn tmp_dir(tag: &str) -> PathBuf {
 pub fn sandbox(extra: &[(&str, String)]) -> Proc {
     let mut envs = vec![("SEATQUOTE_SANDBOX_TODAY", TODAY.to_owned())];
     envs.extend(extra.iter().cloned());
-    spawn(&["sandbox"], &envs)
+    spawn_bin(&sandbox_bin(), &[], &envs)
 }
 
 pub fn proxy_env(sandbox: &Proc, data: &std::path::Path) -> Vec<(&'static str, String)> {
-    let www = data.join("www");
-    let pkg = data.join("pkg");
-    std::fs::create_dir_all(&www).unwrap();
-    std::fs::create_dir_all(&pkg).unwrap();
-    std::fs::write(www.join("index.html"), "<!doctype html><title>demo</title>").unwrap();
-    std::fs::write(pkg.join("seatquote_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     vec![
         (
             "CLEVERBRIDGE_BASE_URL",
@@ -129,11 +140,45 @@ pub fn proxy_env(sandbox: &Proc, data: &std::path::Path) -> Vec<(&'static str, S
             "SEATQUOTE_DATA_DIR",
             data.join("data").display().to_string(),
         ),
-        ("SEATQUOTE_STATIC_DIR", www.display().to_string()),
-        ("SEATQUOTE_PKG_DIR", pkg.display().to_string()),
-        ("SEATQUOTE_SANDBOX_TODAY", TODAY.into()),
+        ("SEATQUOTE_TODAY", TODAY.into()),
         ("SEATQUOTE_UPSTREAM_TIMEOUT_MS", "800".into()),
     ]
+}
+
+/// The proxy's router in this process, configured as [`proxy`] configures the process
+/// (`extra`: more `--flag value` pairs).
+pub fn in_process(sandbox: &Proc, data: &std::path::Path, extra: &[&str]) -> axum::Router {
+    in_process_at(
+        &format!("{}/sandbox/subscription/", sandbox.base),
+        data,
+        extra,
+    )
+}
+
+/// [`in_process`] against any Cleverbridge base URL.
+pub fn in_process_at(base: &str, data: &std::path::Path, extra: &[&str]) -> axum::Router {
+    let base = base.to_owned();
+    let dir = data.join("data").display().to_string();
+    let mut args = vec![
+        "seatquote-proxy",
+        "--cleverbridge-base-url",
+        &base,
+        "--cleverbridge-username",
+        "sandbox",
+        "--cleverbridge-password",
+        "sandbox",
+        "--token-secret",
+        SECRET,
+        "--data-dir",
+        &dir,
+        "--today",
+        TODAY,
+        "--upstream-timeout-ms",
+        "800",
+    ];
+    args.extend_from_slice(extra);
+    let cfg = <seatquote_proxy::Config as clap::Parser>::try_parse_from(args).unwrap();
+    seatquote_proxy::app(seatquote_proxy::App::from_config(&cfg).unwrap())
 }
 
 pub fn proxy(sandbox: &Proc, data: &std::path::Path, extra: &[(&str, String)]) -> Proc {

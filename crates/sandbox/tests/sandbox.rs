@@ -1,10 +1,76 @@
-//! The sandbox alone (Cleverbridge's shapes and errors) and sandbox mode of `serve`.
+//! The sandbox alone, as a real process over loopback: Cleverbridge's shapes, errors,
+//! rate limit and the admin controls.
 
-mod common;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
-use common::*;
 use seatquote_core::wire::{parse_get_subscription, UpdateSubscriptionItemResponse};
-use serde_json::json;
+use serde_json::{json, Value};
+
+struct Proc {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sandbox(envs: &[(&str, &str)]) -> Proc {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cleverbridge-sandbox"));
+    cmd.env_clear()
+        .env("PORT", "0")
+        .env("RUST_LOG", "warn")
+        .env("SEATQUOTE_SANDBOX_TODAY", "2026-05-13")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn cleverbridge-sandbox");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("listening line")
+        .to_owned();
+    Proc { child, base }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+struct Res {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: Value,
+    text: String,
+}
+
+async fn send(rb: reqwest::RequestBuilder) -> Res {
+    let r = rb.send().await.expect("request");
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let text = r.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Res {
+        status,
+        headers,
+        body,
+        text,
+    }
+}
 
 fn cb(http: &reqwest::Client, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
     let _ = http;
@@ -14,7 +80,7 @@ fn cb(http: &reqwest::Client, rb: reqwest::RequestBuilder) -> reqwest::RequestBu
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_speaks_cleverbridge() {
-    let sb = sandbox(&[("SEATQUOTE_SANDBOX_RATE_LIMIT", "0".into())]);
+    let sb = sandbox(&[("SEATQUOTE_SANDBOX_RATE_LIMIT", "0")]);
     let http = client();
     let base = format!("{}/sandbox/subscription", sb.base);
     let get = |id: &str| http.get(format!("{base}/getsubscription?subscriptionId={id}"));
@@ -137,76 +203,79 @@ async fn sandbox_rate_limit_is_html_429() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn serve_in_sandbox_mode_with_demo_login() {
-    let data = tmp_dir("sbmode");
-    std::fs::create_dir_all(data.join("www")).unwrap();
-    std::fs::write(data.join("www/index.html"), "<!doctype html>").unwrap();
-    let px = spawn(
-        &[],
-        &[
-            ("SEATQUOTE_DATA_DIR", data.join("d").display().to_string()),
-            (
-                "SEATQUOTE_STATIC_DIR",
-                data.join("www").display().to_string(),
-            ),
-            ("SEATQUOTE_SANDBOX_TODAY", TODAY.into()),
-        ],
-    );
+async fn admin_faults_price_and_reset() {
+    let sb = sandbox(&[("SEATQUOTE_SANDBOX_RATE_LIMIT", "0")]);
     let http = client();
-    let r = send(
-        http.post(format!("{}/demo/login", px.base))
-            .body(r#"{"customerId":"C-1001"}"#),
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    let t = r.body["token"].as_str().unwrap().to_owned();
-    let r = send(
-        http.post(format!("{}/demo/login", px.base))
-            .body(r#"{"customerId":"C-9"}"#),
-    )
-    .await;
-    assert_eq!(r.status, 404);
-    let r = send(
-        http.get(format!("{}/api/subscriptions/S68841753", px.base))
-            .bearer_auth(&t),
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.body["periodStart"], "2025-11-13");
-    let r = send(
-        http.post(format!(
-            "{}/api/subscriptions/S68841753/items/1/preview",
-            px.base
-        ))
-        .bearer_auth(&t)
-        .body(r#"{"quantity":2,"alignment":"immediate"}"#),
-    )
-    .await;
-    assert_eq!(r.body["alignment"]["gross"], "604.93", "{}", r.text);
-    assert_eq!(r.body["nextBilling"]["net"], "2016.81");
-    let r = send(http.get(format!("{}/sandbox/_admin/counters", px.base))).await;
-    assert_eq!(r.body["requests"]["previews"], 1);
-}
-
-#[test]
-fn live_mode_needs_a_token_secret() {
-    let out = std::process::Command::new(BIN)
-        .env_clear()
-        .env("PORT", "0")
-        .env("CLEVERBRIDGE_BASE_URL", "http://127.0.0.1:9/subscription/")
-        .env(
-            "SEATQUOTE_DATA_DIR",
-            tmp_dir("nosecret").display().to_string(),
+    let admin = |path: &str, body: Value| {
+        http.post(format!("{}/sandbox/_admin/{path}", sb.base))
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+    };
+    let get = || {
+        cb(
+            &http,
+            http.get(format!(
+                "{}/sandbox/subscription/getsubscription?subscriptionId=S68841753",
+                sb.base
+            )),
         )
-        .arg("serve")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("SEATQUOTE_TOKEN_SECRET"));
-    let out = std::process::Command::new(BIN)
-        .env_clear()
-        .args(["token", "--customer", "C", "--subscription", "S1"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
+    };
+    // Fault kinds and targets are closed sets with their JSON spelling.
+    let r = send(admin("fault", json!({"fault": "boom"}))).await;
+    assert_eq!(r.status, 400);
+    assert!(r.body["ResultMessage"]
+        .as_str()
+        .unwrap()
+        .contains("applyThenHang"));
+    let r = send(admin("fault", json!({"fault": "status500", "target": "x"}))).await;
+    assert_eq!(r.status, 400);
+    let r = send(admin(
+        "fault",
+        json!({"fault": "status500", "count": 1, "target": "preview"}),
+    ))
+    .await;
+    assert_eq!(
+        r.body,
+        json!({"fault": "status500", "count": 1, "ms": null, "target": "preview"})
+    );
+    // A preview-only fault leaves reads alone.
+    assert_eq!(send(get()).await.status, 200);
+    let r = send(admin("fault", json!({"fault": "status500"}))).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(send(get()).await.status, 500);
+    assert_eq!(send(get()).await.status, 200);
+    let r = send(admin("fault", json!({"fault": "status429", "count": 1}))).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(send(get()).await.status, 429);
+    let r = send(admin("fault", json!({"fault": "malformed"}))).await;
+    assert_eq!(r.status, 200);
+    let r = send(get()).await;
+    assert_eq!((r.status, r.body.clone()), (200, Value::Null));
+    // A price change shows in the next read.
+    let r = send(admin(
+        "price",
+        json!({"productId": 294835, "unitPrice": "1500.00"}),
+    ))
+    .await;
+    assert_eq!(r.body["itemsChanged"], 2, "{}", r.text);
+    assert!(send(get())
+        .await
+        .text
+        .contains(r#""NextBillingCustomerGrossPrice":1500.00"#));
+    let c = send(http.get(format!("{}/sandbox/_admin/counters", sb.base)))
+        .await
+        .body;
+    assert_eq!(c["today"], "2026-05-13");
+    assert_eq!(c["attempts"]["getsubscription"], 6);
+    assert_eq!(c["quantities"]["S68841753"]["1"], 1);
+    // Reset: back to the fixture, counters cleared.
+    send(admin("reset", json!({}))).await;
+    assert!(send(get())
+        .await
+        .text
+        .contains(r#""NextBillingCustomerGrossPrice":1200.00"#));
+    let c = send(http.get(format!("{}/sandbox/_admin/counters", sb.base)))
+        .await
+        .body;
+    assert_eq!(c["attempts"]["getsubscription"], 1);
 }

@@ -1,0 +1,174 @@
+//! The browser ↔ proxy contract: the JSON bodies of the merchant proxy's API, defined
+//! once as serde types. The proxy serializes them; `crates/proxy/openapi.json` documents
+//! them (a test keeps the two equal); the widget reads them. Field names are camelCase on
+//! the wire; money is always a decimal string, never a JSON number.
+//!
+//! | route | request | answer |
+//! |---|---|---|
+//! | `GET /api/subscriptions/{id}` | — | [`Summary`] |
+//! | `POST …/items/{runningNumber}/preview` | [`PreviewRequest`] | [`Preview`] |
+//! | `POST …/items/{runningNumber}/commit` | [`CommitRequest`] | [`Commit`] |
+//! | any failure | — | [`Problem`] (`application/problem+json`) |
+
+use serde::{Deserialize, Serialize};
+
+use crate::quote::Quote;
+
+/// A billing interval: months and days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interval {
+    /// Whole months.
+    pub months: u32,
+    /// Days on top.
+    pub days: u32,
+}
+
+/// One current item of a subscription, with what the customer may do with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryItem {
+    /// Cleverbridge's running number of the item.
+    pub running_number: u64,
+    /// Product id.
+    pub product_id: String,
+    /// Product name.
+    pub product_name: String,
+    /// Seats now.
+    pub quantity: u64,
+    /// Unit price a new seat costs (the policy's offer price, else the current one).
+    pub unit_price: String,
+    /// Unit price the current seats are billed at.
+    pub current_unit_price: String,
+    /// Fewest seats the merchant allows.
+    pub min_quantity: u32,
+    /// Most seats the merchant allows.
+    pub max_quantity: u32,
+    /// Alignment modes offered for more seats (`immediate`, `nextBilling`, `extend`).
+    pub increase_modes: Vec<String>,
+    /// Alignment modes offered for fewer seats.
+    pub decrease_modes: Vec<String>,
+}
+
+/// `GET /api/subscriptions/{id}`: the subscription as the widget shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// `S…`.
+    pub id: String,
+    /// Status name in lower case (`active`, `grace`, …).
+    pub status: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// `gross` or `net`.
+    pub tax_mode: String,
+    /// Decimal string; an estimate until a preview.
+    pub tax_rate: String,
+    /// Always `true`: the rate is derived from the subscription's prices.
+    pub tax_rate_is_estimate: bool,
+    /// First day of the current period, `YYYY-MM-DD`.
+    pub period_start: String,
+    /// Next billing date, `YYYY-MM-DD`.
+    pub next_billing_date: String,
+    /// Billing interval.
+    pub interval: Interval,
+    /// The proxy's today, `YYYY-MM-DD`.
+    pub today: String,
+    /// Current items.
+    pub items: Vec<SummaryItem>,
+}
+
+/// The body of a preview request. Prices are never accepted from the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    /// The new number of seats: a JSON integer (`2`, or `2.0`, which JSON Schema also
+    /// calls an integer; not `2.5` or `"2"`).
+    #[serde(deserialize_with = "whole_number")]
+    pub quantity: i64,
+    /// `immediate`, `nextBilling` or `extend`.
+    pub alignment: String,
+}
+
+/// A JSON number with no fractional part, as `i64`.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    if let Some(i) = n.as_i64() {
+        return Ok(i);
+    }
+    if n.as_u64().is_some() {
+        return Ok(i64::MAX);
+    }
+    // Quantities are counts, not money: a float is only inspected to accept `2.0`.
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+        Some(f) if f.fract() == 0.0 => Ok(if f < 0.0 { i64::MIN } else { i64::MAX }),
+        _ => Err(serde::de::Error::custom(format!(
+            "invalid value: {n}, expected a whole number of seats"
+        ))),
+    }
+}
+
+/// A verified quote (priced by Cleverbridge) and the token that commits exactly it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    /// The quote, field for field as `quote()` returns it.
+    #[serde(flatten)]
+    pub quote: Quote,
+    /// Signed token binding the customer, item, quantity, mode, date and amounts.
+    pub quote_token: String,
+    /// When the token expires (RFC 3339, UTC).
+    pub expires_at: String,
+    /// The alignment mode.
+    pub mode: String,
+}
+
+/// The body of a commit request (with an `Idempotency-Key` header).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CommitRequest {
+    /// The token of the preview the customer agreed to.
+    pub quote_token: String,
+    /// Must be `true`: the customer agreed to be charged.
+    #[serde(default)]
+    pub consent: Option<bool>,
+}
+
+/// A committed change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Commit {
+    /// Always `committed`.
+    pub status: String,
+    /// `S…`.
+    pub subscription_id: String,
+    /// The item.
+    pub running_number: u64,
+    /// Seats after the change.
+    pub quantity: u32,
+    /// The alignment mode.
+    pub mode: String,
+    /// The quote that was committed.
+    pub quote: Quote,
+    /// When (RFC 3339, UTC, milliseconds).
+    pub committed_at: String,
+}
+
+/// An RFC 9457 problem document: every failure of the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// `https://seatquote.dev/problems/{code}`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The HTTP status's reason phrase.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong, for a person.
+    pub detail: String,
+    /// Stable machine code (`quantity_out_of_range`, `quote_changed`, …).
+    pub code: String,
+    /// With `quote_changed`: the new quote, to show instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Box<Preview>>,
+}

@@ -1,0 +1,405 @@
+//! The proxy's configuration: flags or environment variables, parsed once by clap and
+//! then checked. A setting that would make the proxy unsafe (no upstream, plain HTTP to a
+//! remote host, no credentials, a short token secret, no upstream rate) stops it at
+//! start with one line naming the variable and what is wrong. docs/proxy.md lists them.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use seatquote_core::date::Date;
+
+/// Shortest accepted `SEATQUOTE_TOKEN_SECRET`, in bytes (an HMAC-SHA256 key of 256 bits).
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "seatquote-proxy",
+    version,
+    about = "The seatquote merchant proxy: customer auth, pricing policy and Cleverbridge forwarding"
+)]
+pub struct Cli {
+    /// What to do (default: `serve`).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the proxy API.
+    Serve(Config),
+    /// Print a customer bearer token (what a merchant's backend mints; for operators and
+    /// tests).
+    Token(TokenArgs),
+}
+
+/// `seatquote-proxy token …`.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The merchant's customer id.
+    #[arg(long)]
+    pub customer: String,
+    /// A subscription the token may touch (repeatable).
+    #[arg(long = "subscription", required = true)]
+    pub subscriptions: Vec<String>,
+    /// Lifetime: 30s, 15m, 1h, 2d.
+    #[arg(long, default_value = "1h")]
+    pub ttl: String,
+    /// The shared HMAC secret (at least 32 bytes).
+    #[arg(
+        long,
+        env = "SEATQUOTE_TOKEN_SECRET",
+        value_name = "SEATQUOTE_TOKEN_SECRET",
+        hide_env_values = true
+    )]
+    pub secret: Option<String>,
+}
+
+/// `seatquote-proxy serve`: every setting, from a flag or its environment variable.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "seatquote-proxy")]
+pub struct Config {
+    /// Bind address.
+    #[arg(
+        long,
+        env = "SEATQUOTE_LISTEN",
+        value_name = "SEATQUOTE_LISTEN",
+        default_value = "127.0.0.1"
+    )]
+    pub listen: String,
+    /// Port (0: any free port; the address is printed as `listening on http://…`).
+    #[arg(long, env = "PORT", value_name = "PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Cleverbridge's subscription API base URL (`https://…/subscription/`).
+    #[arg(
+        long,
+        env = "CLEVERBRIDGE_BASE_URL",
+        value_name = "CLEVERBRIDGE_BASE_URL"
+    )]
+    pub cleverbridge_base_url: Option<String>,
+    /// The Cleverbridge API user.
+    #[arg(
+        long,
+        env = "CLEVERBRIDGE_USERNAME",
+        value_name = "CLEVERBRIDGE_USERNAME"
+    )]
+    pub cleverbridge_username: Option<String>,
+    /// The Cleverbridge API password.
+    #[arg(
+        long,
+        env = "CLEVERBRIDGE_PASSWORD",
+        value_name = "CLEVERBRIDGE_PASSWORD",
+        hide_env_values = true
+    )]
+    pub cleverbridge_password: Option<String>,
+    /// HMAC secret shared with the merchant's backend, which mints customer tokens.
+    #[arg(
+        long,
+        env = "SEATQUOTE_TOKEN_SECRET",
+        value_name = "SEATQUOTE_TOKEN_SECRET",
+        hide_env_values = true
+    )]
+    pub token_secret: Option<String>,
+    /// Directory of the SQLite idempotency store.
+    #[arg(
+        long,
+        env = "SEATQUOTE_DATA_DIR",
+        value_name = "SEATQUOTE_DATA_DIR",
+        default_value = "./.seatquote"
+    )]
+    pub data_dir: PathBuf,
+    /// Pricing policy file (default: the built-in demo policy).
+    #[arg(long, env = "SEATQUOTE_POLICY", value_name = "SEATQUOTE_POLICY")]
+    pub policy: Option<PathBuf>,
+    /// Comma list of exact origins allowed to call the API cross-origin.
+    #[arg(
+        long,
+        env = "SEATQUOTE_ALLOWED_ORIGINS",
+        value_name = "SEATQUOTE_ALLOWED_ORIGINS"
+    )]
+    pub allowed_origins: Option<String>,
+    /// Pins today (`YYYY-MM-DD`), for tests and demos against a sandbox with a pinned clock.
+    #[arg(long, env = "SEATQUOTE_TODAY", value_name = "SEATQUOTE_TODAY")]
+    pub today: Option<String>,
+    /// Per-attempt timeout of an upstream call, milliseconds.
+    #[arg(
+        long,
+        env = "SEATQUOTE_UPSTREAM_TIMEOUT_MS",
+        value_name = "SEATQUOTE_UPSTREAM_TIMEOUT_MS",
+        default_value_t = 5000
+    )]
+    pub upstream_timeout_ms: u64,
+    /// Upstream requests per second (1–30; Cleverbridge blocks above 30).
+    #[arg(
+        long,
+        env = "SEATQUOTE_UPSTREAM_RPS",
+        value_name = "SEATQUOTE_UPSTREAM_RPS",
+        default_value_t = 25
+    )]
+    pub upstream_rps: u32,
+    /// Upstream requests in flight (1–4, as Cleverbridge advises).
+    #[arg(
+        long,
+        env = "SEATQUOTE_UPSTREAM_MAX_IN_FLIGHT",
+        value_name = "SEATQUOTE_UPSTREAM_MAX_IN_FLIGHT",
+        default_value_t = 4
+    )]
+    pub upstream_max_in_flight: usize,
+    /// How long identical reads and previews are shared, milliseconds (0: not shared).
+    #[arg(
+        long,
+        env = "SEATQUOTE_CACHE_MS",
+        value_name = "SEATQUOTE_CACHE_MS",
+        default_value_t = 2000
+    )]
+    pub cache_ms: u64,
+    /// Quote token lifetime, seconds.
+    #[arg(
+        long,
+        env = "SEATQUOTE_QUOTE_TTL",
+        value_name = "SEATQUOTE_QUOTE_TTL",
+        default_value_t = 900
+    )]
+    pub quote_ttl: i64,
+    /// Test-only pause point (`after_upstream_commit`); exists only with the `failpoints`
+    /// cargo feature.
+    #[cfg(feature = "failpoints")]
+    #[arg(long, env = "SEATQUOTE_FAILPOINT", value_name = "SEATQUOTE_FAILPOINT")]
+    pub failpoint: Option<String>,
+}
+
+/// A refused setting: which variable and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The environment variable.
+    pub var: &'static str,
+    /// What is wrong, for a person.
+    pub reason: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.var, self.reason)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn refuse(var: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        reason: reason.into(),
+    }
+}
+
+/// The upstream settings after checking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upstream {
+    /// Base URL, ending in `/`.
+    pub base_url: String,
+    /// Basic-auth user.
+    pub username: String,
+    /// Basic-auth password.
+    pub password: String,
+}
+
+fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        url::Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+    }
+}
+
+fn required(var: &'static str, v: &Option<String>, what: &str) -> Result<String, ConfigError> {
+    match v.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => Ok(s.to_owned()),
+        Some(_) => Err(refuse(var, format!("is empty; it must be {what}"))),
+        None => Err(refuse(var, format!("is not set; it must be {what}"))),
+    }
+}
+
+impl Config {
+    /// The Cleverbridge base URL and credentials.
+    ///
+    /// # Errors
+    /// A missing or empty URL or credential; a URL that is not `https://` (plain
+    /// `http://` only to a loopback address, i.e. a local sandbox).
+    pub fn upstream(&self) -> Result<Upstream, ConfigError> {
+        const VAR: &str = "CLEVERBRIDGE_BASE_URL";
+        let raw = required(
+            VAR,
+            &self.cleverbridge_base_url,
+            "Cleverbridge's subscription API URL, e.g. https://rest.cleverbridge.com/subscription/",
+        )?;
+        let url =
+            url::Url::parse(&raw).map_err(|e| refuse(VAR, format!("is not a URL ({e}): {raw}")))?;
+        let host = url
+            .host()
+            .ok_or_else(|| refuse(VAR, format!("has no host: {raw}")))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&host) => {}
+            "http" => {
+                return Err(refuse(
+                    VAR,
+                    format!("uses plain http:// to a remote host ({host}); use https:// (http:// is only for a sandbox on loopback)"),
+                ))
+            }
+            s => return Err(refuse(VAR, format!("has scheme {s}:; use https://"))),
+        }
+        if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
+            return Err(refuse(
+                VAR,
+                "must not carry credentials or a query; use CLEVERBRIDGE_USERNAME and CLEVERBRIDGE_PASSWORD",
+            ));
+        }
+        let base_url = if raw.ends_with('/') {
+            raw
+        } else {
+            format!("{raw}/")
+        };
+        Ok(Upstream {
+            base_url,
+            username: required(
+                "CLEVERBRIDGE_USERNAME",
+                &self.cleverbridge_username,
+                "the Cleverbridge API user",
+            )?,
+            password: required(
+                "CLEVERBRIDGE_PASSWORD",
+                &self.cleverbridge_password,
+                "the Cleverbridge API password",
+            )?,
+        })
+    }
+
+    /// The token secret's bytes.
+    ///
+    /// # Errors
+    /// Missing, or shorter than [`MIN_SECRET_BYTES`].
+    pub fn secret(&self) -> Result<Vec<u8>, ConfigError> {
+        token_secret(self.token_secret.as_deref())
+    }
+
+    /// The pinned today, if any.
+    ///
+    /// # Errors
+    /// Not a `YYYY-MM-DD` date.
+    pub fn fixed_today(&self) -> Result<Option<Date>, ConfigError> {
+        self.today
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                Date::parse(s).map_err(|_| {
+                    refuse("SEATQUOTE_TODAY", format!("is not a YYYY-MM-DD date: {s}"))
+                })
+            })
+            .transpose()
+    }
+
+    /// Checks the numeric limits.
+    ///
+    /// # Errors
+    /// A rate, concurrency, timeout or lifetime outside its range.
+    pub fn limits(&self) -> Result<(), ConfigError> {
+        if !(1..=30).contains(&self.upstream_rps) {
+            return Err(refuse(
+                "SEATQUOTE_UPSTREAM_RPS",
+                format!("is {}; it must be from 1 to 30 requests per second (Cleverbridge blocks above 30)", self.upstream_rps),
+            ));
+        }
+        if !(1..=4).contains(&self.upstream_max_in_flight) {
+            return Err(refuse(
+                "SEATQUOTE_UPSTREAM_MAX_IN_FLIGHT",
+                format!("is {}; it must be from 1 to 4", self.upstream_max_in_flight),
+            ));
+        }
+        if self.upstream_timeout_ms == 0 {
+            return Err(refuse(
+                "SEATQUOTE_UPSTREAM_TIMEOUT_MS",
+                "must be at least 1",
+            ));
+        }
+        if self.quote_ttl < 1 {
+            return Err(refuse("SEATQUOTE_QUOTE_TTL", "must be at least 1 second"));
+        }
+        Ok(())
+    }
+
+    /// Every check at once (what `serve` runs before binding).
+    ///
+    /// # Errors
+    /// The first refused setting.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        self.upstream()?;
+        self.secret()?;
+        self.limits()?;
+        self.fixed_today()?;
+        Ok(())
+    }
+}
+
+/// Checks a token secret.
+///
+/// # Errors
+/// Missing, or shorter than [`MIN_SECRET_BYTES`].
+pub fn token_secret(s: Option<&str>) -> Result<Vec<u8>, ConfigError> {
+    const VAR: &str = "SEATQUOTE_TOKEN_SECRET";
+    match s {
+        None | Some("") => Err(refuse(
+            VAR,
+            format!("is not set; it must be a secret of at least {MIN_SECRET_BYTES} bytes shared with the merchant's backend (e.g. openssl rand -hex 32)"),
+        )),
+        Some(s) if s.len() < MIN_SECRET_BYTES => Err(refuse(
+            VAR,
+            format!("is {} bytes; it must be at least {MIN_SECRET_BYTES} (e.g. openssl rand -hex 32)", s.len()),
+        )),
+        Some(s) => Ok(s.as_bytes().to_vec()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(args: &[&str]) -> Config {
+        let mut all = vec!["seatquote-proxy"];
+        all.extend_from_slice(args);
+        Config::try_parse_from(all).unwrap()
+    }
+
+    #[test]
+    fn loopback_http_is_the_only_plain_http() {
+        let ok = |u: &str| {
+            cfg(&[
+                "--cleverbridge-base-url",
+                u,
+                "--cleverbridge-username",
+                "u",
+                "--cleverbridge-password",
+                "p",
+            ])
+            .upstream()
+        };
+        assert_eq!(
+            ok("http://127.0.0.1:9/sandbox/subscription")
+                .unwrap()
+                .base_url,
+            "http://127.0.0.1:9/sandbox/subscription/"
+        );
+        assert!(ok("http://[::1]:9/x/").is_ok());
+        assert!(ok("http://localhost:9/x/").is_ok());
+        assert!(ok("https://rest.cleverbridge.com/subscription/").is_ok());
+        assert_eq!(
+            ok("http://10.0.0.1/x/").unwrap_err().var,
+            "CLEVERBRIDGE_BASE_URL"
+        );
+        assert!(ok("http://127.0.0.1.example.com/x/").is_err());
+        assert!(ok("ftp://127.0.0.1/x/").is_err());
+        assert!(ok("https://u:p@rest.cleverbridge.com/").is_err());
+        assert!(ok("not a url").is_err());
+    }
+}

@@ -1,0 +1,137 @@
+//! What the handlers share ([`App`]), built once from a checked [`Config`].
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::HeaderValue;
+use parking_lot::Mutex;
+use seatquote_core::date::Date;
+
+use crate::config::{Config, ConfigError};
+use crate::metrics::Metrics;
+use crate::policy::{Policy, DEMO_POLICY};
+use crate::store::{IdempotencyStore, SqliteStore};
+use crate::token::Signer;
+use crate::upstream::{Upstream, UpstreamConfig};
+
+/// Everything the handlers share.
+pub struct App {
+    /// The Cleverbridge client.
+    pub upstream: Upstream,
+    /// Pricing policy.
+    pub policy: Policy,
+    /// Token signer.
+    pub signer: Signer,
+    /// Idempotency store.
+    pub store: Arc<dyn IdempotencyStore>,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// Pinned today (`SEATQUOTE_TODAY`).
+    pub fixed_today: Option<Date>,
+    /// Quote token lifetime, seconds.
+    pub quote_ttl: i64,
+    /// Origins allowed cross-origin (empty: same-origin only).
+    pub allowed_origins: Vec<HeaderValue>,
+    /// `SEATQUOTE_FAILPOINT` (test builds only).
+    #[cfg(feature = "failpoints")]
+    pub failpoint: Option<String>,
+    /// Per-key locks: one commit attempt per idempotency key at a time.
+    key_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// Shared state type.
+pub type AppState = Arc<App>;
+
+/// Today's UTC date.
+pub fn utc_today() -> Date {
+    use chrono::Datelike;
+    let now = chrono::Utc::now().date_naive();
+    Date::from_ymd(now.year(), now.month(), now.day())
+        .unwrap_or_else(|| unreachable!("the clock is between 1900 and 9999"))
+}
+
+impl App {
+    /// Checks the configuration and builds the state: policy read, store opened, client
+    /// built.
+    ///
+    /// # Errors
+    /// A refused setting, an unreadable policy or store.
+    pub fn from_config(cfg: &Config) -> Result<AppState, ConfigError> {
+        cfg.check()?;
+        let up = cfg.upstream()?;
+        let policy_text = match &cfg.policy {
+            Some(path) => std::fs::read_to_string(path).map_err(|e| ConfigError {
+                var: "SEATQUOTE_POLICY",
+                reason: format!("cannot be read: {}: {e}", path.display()),
+            })?,
+            None => DEMO_POLICY.to_owned(),
+        };
+        let policy = Policy::parse(&policy_text).map_err(|e| ConfigError {
+            var: "SEATQUOTE_POLICY",
+            reason: format!("is not a valid policy: {e}"),
+        })?;
+        let store = SqliteStore::open(&cfg.data_dir).map_err(|e| ConfigError {
+            var: "SEATQUOTE_DATA_DIR",
+            reason: format!("cannot hold the store: {e}"),
+        })?;
+        let metrics = Arc::new(Metrics::default());
+        let upstream = Upstream::new(
+            UpstreamConfig {
+                base_url: up.base_url,
+                username: up.username,
+                password: up.password,
+                timeout: Duration::from_millis(cfg.upstream_timeout_ms),
+                max_in_flight: cfg.upstream_max_in_flight,
+                max_per_second: cfg.upstream_rps,
+                cache_ttl: Duration::from_millis(cfg.cache_ms),
+            },
+            metrics.clone(),
+        )
+        .map_err(|e| ConfigError {
+            var: "CLEVERBRIDGE_BASE_URL",
+            reason: format!("cannot be used: {e}"),
+        })?;
+        let allowed_origins = cfg
+            .allowed_origins
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(|o| {
+                HeaderValue::from_str(o).map_err(|_| ConfigError {
+                    var: "SEATQUOTE_ALLOWED_ORIGINS",
+                    reason: format!("has an invalid origin: {o}"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Arc::new(App {
+            upstream,
+            policy,
+            signer: Signer::new(&cfg.secret()?),
+            store: Arc::new(store),
+            metrics,
+            fixed_today: cfg.fixed_today()?,
+            quote_ttl: cfg.quote_ttl,
+            allowed_origins,
+            #[cfg(feature = "failpoints")]
+            failpoint: cfg.failpoint.clone(),
+            key_locks: Mutex::default(),
+        }))
+    }
+
+    /// Today: pinned, else the UTC date.
+    pub fn today(&self) -> Date {
+        self.fixed_today.unwrap_or_else(utc_today)
+    }
+
+    /// The lock of one idempotency key.
+    pub fn key_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut m = self.key_locks.lock();
+        if m.len() > 10_000 {
+            m.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        m.entry(key.to_owned()).or_default().clone()
+    }
+}

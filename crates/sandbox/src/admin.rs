@@ -1,0 +1,123 @@
+//! The unauthenticated test and demo controls under `/sandbox/_admin/`: inject a fault,
+//! change a product's price, read the counters, reset to the fixture.
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::fault::{Fault, FaultKind, FaultTarget, RequestKind};
+use crate::state::{cb, Sandbox};
+
+/// `POST /sandbox/_admin/fault`: `{"fault", "count"?, "ms"?, "target"?}` (see [`Fault`]).
+pub(crate) async fn admin_fault(State(sb): State<Sandbox>, body: Bytes) -> Response {
+    match serde_json::from_slice::<Fault>(&body) {
+        Ok(f) => {
+            let out = json!({ "fault": f.fault, "count": f.count, "ms": f.ms, "target": f.target });
+            sb.inner.lock().fault = if f.count == 0 { None } else { Some(f) };
+            Json(out).into_response()
+        }
+        Err(e) => cb(StatusCode::BAD_REQUEST, &fault_error(&body, &e)),
+    }
+}
+
+/// Names the field at fault: `fault must be one of …` / `target must be one of …`.
+fn fault_error(body: &[u8], e: &serde_json::Error) -> String {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let bad = |field: &str, ok: bool| !ok && v.get(field).is_some();
+    if bad(
+        "fault",
+        serde_json::from_value::<FaultKind>(v["fault"].clone()).is_ok(),
+    ) {
+        "fault must be one of latency, status500, status429, malformed, hang, applyThenHang".into()
+    } else if bad(
+        "target",
+        serde_json::from_value::<FaultTarget>(v["target"].clone()).is_ok(),
+    ) {
+        "target must be one of any, getsubscription, preview, commit".into()
+    } else {
+        e.to_string()
+    }
+}
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PriceChange {
+    product_id: serde_json::Value,
+    unit_price: String,
+}
+
+/// `POST /sandbox/_admin/price`: `{"productId", "unitPrice"}` for every item of that product.
+pub(crate) async fn admin_price(State(sb): State<Sandbox>, body: Bytes) -> Response {
+    let p: PriceChange = match serde_json::from_slice(&body) {
+        Ok(p) => p,
+        Err(e) => return cb(StatusCode::BAD_REQUEST, &e.to_string()),
+    };
+    let product = match &p.product_id {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => {
+            return cb(
+                StatusCode::BAD_REQUEST,
+                "productId must be a string or integer",
+            )
+        }
+    };
+    let Some(price) = seatquote_core::money::parse_plain_decimal(&p.unit_price, 6) else {
+        return cb(
+            StatusCode::BAD_REQUEST,
+            "unitPrice must be a decimal string",
+        );
+    };
+    let mut g = sb.inner.lock();
+    let mut n = 0;
+    for s in g.subs.values_mut() {
+        for i in s.items.iter_mut().filter(|i| i.product_id == product) {
+            i.unit_price = price;
+            n += 1;
+        }
+    }
+    Json(json!({ "productId": product, "unitPrice": p.unit_price, "itemsChanged": n }))
+        .into_response()
+}
+
+/// `GET /sandbox/_admin/counters`: requests, attempts, commits and quantities.
+pub(crate) async fn admin_counters(State(sb): State<Sandbox>) -> Response {
+    let g = sb.inner.lock();
+    let quantities: BTreeMap<String, BTreeMap<String, u32>> = g
+        .subs
+        .values()
+        .map(|s| {
+            (
+                s.id.clone(),
+                s.items
+                    .iter()
+                    .map(|i| (i.running_no.to_string(), i.quantity))
+                    .collect(),
+            )
+        })
+        .collect();
+    Json(json!({
+        "today": sb.today().to_iso_string(),
+        "commits": g.commits,
+        "requests": g.requests,
+        "attempts": RequestKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), g.attempts.get(k).copied().unwrap_or(0)))
+            .collect::<BTreeMap<_, _>>(),
+        "totalRequests": g.requests.iter().filter(|(k, _)| **k != "previews").map(|(_, v)| v).sum::<u64>(),
+        "quantities": quantities,
+        "fault": g.fault.as_ref().map(|f| json!({"fault": f.fault, "count": f.count, "target": f.target})),
+    }))
+    .into_response()
+}
+
+/// `POST /sandbox/_admin/reset`.
+pub(crate) async fn admin_reset(State(sb): State<Sandbox>) -> Response {
+    sb.reset();
+    Json(json!({ "reset": true })).into_response()
+}

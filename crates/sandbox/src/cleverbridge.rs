@@ -1,0 +1,296 @@
+//! Cleverbridge's two subscription calls as Cleverbridge answers them: `getsubscription`
+//! and `updatesubscriptionitem` (preview or commit), with its shapes and untidiness
+//! (see docs/proxy.md, "The sandbox"), priced by the core engine.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rust_decimal::Decimal;
+use seatquote_core::date::Date;
+use seatquote_core::error::ErrorCode;
+use seatquote_core::money::round;
+use seatquote_core::quote::{quote, AlignmentInput, IntervalInput, PriceInput, QuoteInput, Scalar};
+use seatquote_core::tax::split;
+use seatquote_core::wire::{
+    normalize_subscription_id, GetSubscriptionResponse, Subscription, SubscriptionItem,
+    UpdateSubscriptionItemRequest, UpdateSubscriptionItemResponse, WireDate, WireDecimal, WireUint,
+};
+use serde::Deserialize;
+
+use crate::fault::RequestKind;
+use crate::state::{cb, Gate, Item, Sandbox, Sub};
+
+/// Answers after the `applyThenHang` delay, if any (the work is already done: a client
+/// that gives up meanwhile has still changed the subscription).
+async fn answer(hang_after: Option<Duration>, r: Response) -> Response {
+    if let Some(d) = hang_after {
+        tokio::time::sleep(d).await;
+    }
+    r
+}
+
+fn wire_subscription(s: &Sub) -> Subscription {
+    Subscription {
+        id: s.id.clone(),
+        customer_id: Some(s.customer_id.clone()),
+        customer_reference_id: Some(s.customer_reference_id.clone()),
+        customer_currency_id: Some(s.currency.clone()),
+        interval_month_count: WireUint(u64::from(s.interval.months)),
+        interval_day_count: WireUint(u64::from(s.interval.days)),
+        next_billing_date: Some(WireDate(s.next_billing)),
+        subscription_status: s.status.clone(),
+        end_date: None,
+        grace_period_days: s.grace_period_days.map(WireUint),
+        items: s
+            .items
+            .iter()
+            .map(|i| {
+                let total = round(i.unit_price * Decimal::from(i.quantity), s.minor);
+                let t = split(total, s.tax_mode, s.tax_rate, s.minor);
+                SubscriptionItem {
+                    running_no: WireUint(i.running_no),
+                    product_id: i.product_id.clone(),
+                    product_name: Some(i.product_name.clone()),
+                    quantity: WireUint(u64::from(i.quantity)),
+                    is_current: i.is_current.or(Some(true)),
+                    deactivation_date: None,
+                    next_billing_customer_gross_price: Some(WireDecimal(t.gross)),
+                    next_billing_customer_net_price: Some(WireDecimal(t.net)),
+                    next_billing_customer_vat_price: Some(WireDecimal(t.vat)),
+                    next_renewal_customer_gross_price: None,
+                    next_renewal_customer_net_price: None,
+                    next_renewal_customer_vat_price: None,
+                    next_billing_currency_id: Some(s.currency.clone()),
+                }
+            })
+            .collect(),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct GetQuery {
+    #[serde(rename = "subscriptionId")]
+    subscription_id: Option<String>,
+}
+
+pub(crate) async fn get_subscription(
+    State(sb): State<Sandbox>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(q): Query<GetQuery>,
+) -> Response {
+    let hang_after = match sb
+        .gate(
+            peer.ip(),
+            &headers,
+            "getsubscription",
+            RequestKind::GetSubscription,
+        )
+        .await
+    {
+        Gate::Stop(r) => return r,
+        Gate::Go(h) => h,
+    };
+    let r = read_subscription(&sb, q);
+    answer(hang_after, r).await
+}
+
+fn read_subscription(sb: &Sandbox, q: GetQuery) -> Response {
+    let Some(id) = q.subscription_id else {
+        return cb(
+            StatusCode::BAD_REQUEST,
+            "The subscriptionId parameter is required.",
+        );
+    };
+    let id = normalize_subscription_id(&id);
+    let g = sb.inner.lock();
+    match g.subs.get(&id) {
+        None => cb(StatusCode::NOT_FOUND, "Subscription not found."),
+        Some(s) => Json(GetSubscriptionResponse {
+            subscription: wire_subscription(s),
+            result_message: Some("OK".into()),
+        })
+        .into_response(),
+    }
+}
+
+fn engine_input(
+    s: &Sub,
+    item: &Item,
+    today: Date,
+    new_unit: Decimal,
+    qty: u64,
+    flags: (bool, bool),
+) -> QuoteInput {
+    let period_start = s.next_billing.sub(s.interval).unwrap_or(s.next_billing);
+    QuoteInput {
+        currency: Scalar::from(s.currency.as_str()),
+        tax_mode: Scalar::from(s.tax_mode.as_str()),
+        tax_rate: Scalar::Str(s.tax_rate.value().to_string()),
+        period_start: Scalar::Str(period_start.to_iso_string()),
+        next_billing_date: Scalar::Str(s.next_billing.to_iso_string()),
+        interval: Some(IntervalInput {
+            months: Scalar::from(s.interval.months),
+            days: Scalar::from(s.interval.days),
+        }),
+        change_date: Scalar::Str(today.to_iso_string()),
+        current: Some(PriceInput {
+            unit_price: Scalar::Str(item.unit_price.to_string()),
+            quantity: Scalar::from(item.quantity),
+            currency: None,
+            is_gross: None,
+        }),
+        next: Some(PriceInput {
+            unit_price: Scalar::Str(new_unit.to_string()),
+            quantity: Scalar::Int(i128::from(qty)),
+            currency: None,
+            is_gross: None,
+        }),
+        alignment: AlignmentInput::Flags(seatquote_core::alignment::AlignmentFlags {
+            align_to_current_interval: flags.0,
+            extend_interval: flags.1,
+        }),
+    }
+}
+
+pub(crate) async fn update_item(
+    State(sb): State<Sandbox>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let parsed = serde_json::from_slice::<UpdateSubscriptionItemRequest>(&body);
+    // An unreadable body is not a preview: it counts (and is faulted) as a commit.
+    let kind = match &parsed {
+        Ok(r) if r.alignment_settings.get_customer_price_preview_only => RequestKind::Preview,
+        _ => RequestKind::Commit,
+    };
+    let hang_after = match sb
+        .gate(peer.ip(), &headers, "updatesubscriptionitem", kind)
+        .await
+    {
+        Gate::Stop(r) => return r,
+        Gate::Go(h) => h,
+    };
+    let r = match parsed {
+        Ok(req) => apply_update(&sb, &req),
+        Err(e) => cb(
+            StatusCode::BAD_REQUEST,
+            &format!("The request is invalid: {e}"),
+        ),
+    };
+    answer(hang_after, r).await
+}
+
+/// Prices a preview or applies a commit.
+fn apply_update(sb: &Sandbox, req: &UpdateSubscriptionItemRequest) -> Response {
+    let today = sb.today();
+    let mut g = sb.inner.lock();
+    let id = req.normalized_subscription_id();
+    let Some(s) = g.subs.get(&id) else {
+        return cb(StatusCode::NOT_FOUND, "Subscription not found.");
+    };
+    let Some(item) = s
+        .items
+        .iter()
+        .find(|i| i.running_no == req.running_number.0 && i.is_current != Some(false))
+    else {
+        return cb(StatusCode::NOT_FOUND, "Item not found.");
+    };
+    if item.product_id != req.product_id {
+        return cb(
+            StatusCode::PAYMENT_REQUIRED,
+            "ProductId does not match the subscription item.",
+        );
+    }
+    if !s.status.is_active() {
+        return cb(
+            StatusCode::BAD_REQUEST,
+            "The subscription is not active. Only active subscriptions can be updated.",
+        );
+    }
+    if req.quantity.0 == 0 || req.quantity.0 > 1_000_000 {
+        return cb(StatusCode::PAYMENT_REQUIRED, "Invalid parameter: Quantity.");
+    }
+    let mut unit = item.unit_price;
+    if let Some(cp) = &req.customer_price {
+        if cp.currency != s.currency {
+            return cb(
+                StatusCode::BAD_REQUEST,
+                "'CustomerPrice' currency differs from subscription currency",
+            );
+        }
+        unit = cp.value.0;
+    }
+    let a = &req.alignment_settings;
+    let input = engine_input(
+        s,
+        item,
+        today,
+        unit,
+        req.quantity.0,
+        (a.align_to_current_interval, a.extend_interval),
+    );
+    let q = match quote(&input) {
+        Ok(q) => q,
+        Err(e) if e.code == ErrorCode::NegativeAlignment => {
+            return cb(
+                StatusCode::BAD_REQUEST,
+                "The alignment amount is negative. The update was not processed.",
+            )
+        }
+        Err(e) => {
+            return cb(
+                StatusCode::PAYMENT_REQUIRED,
+                &format!("Invalid parameters: {}", e.message),
+            )
+        }
+    };
+    let dec = |s: &str| s.parse::<Decimal>().ok().map(WireDecimal);
+    let extend = a.align_to_current_interval && a.extend_interval;
+    if a.get_customer_price_preview_only {
+        let r = UpdateSubscriptionItemResponse {
+            alignment_customer_gross_price: dec(&q.alignment.gross),
+            alignment_customer_net_price: dec(&q.alignment.net),
+            alignment_customer_vat_price: dec(&q.alignment.vat),
+            next_billing_customer_gross_price: dec(&q.next_billing.gross),
+            next_billing_customer_net_price: dec(&q.next_billing.net),
+            next_billing_customer_vat_price: dec(&q.next_billing.vat),
+            next_renewal_customer_gross_price: dec(&q.next_billing.gross),
+            next_renewal_customer_net_price: dec(&q.next_billing.net),
+            next_renewal_customer_vat_price: dec(&q.next_billing.vat),
+            price_currency_id: Some(s.currency.clone()),
+            next_billing_date: if extend {
+                Date::parse(&q.next_billing.date).ok().map(WireDate)
+            } else {
+                None
+            },
+            result_message: Some("OK".into()),
+        };
+        *g.requests.entry("previews").or_default() += 1;
+        return Json(r).into_response();
+    }
+    // Commit.
+    let new_next = Date::parse(&q.next_billing.date).ok();
+    let running_no = item.running_no;
+    if let Some(s) = g.subs.get_mut(&id) {
+        if let Some(it) = s.items.iter_mut().find(|i| i.running_no == running_no) {
+            it.quantity = u32::try_from(req.quantity.0).unwrap_or(it.quantity);
+            it.unit_price = unit;
+        }
+        if let Some(d) = new_next {
+            s.next_billing = d;
+        }
+    }
+    *g.commits.entry(id).or_default() += 1;
+    Json(UpdateSubscriptionItemResponse {
+        result_message: Some("OK".into()),
+        ..Default::default()
+    })
+    .into_response()
+}

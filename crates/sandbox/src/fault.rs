@@ -1,0 +1,119 @@
+//! Fault injection: what `POST /sandbox/_admin/fault` accepts and which requests a fault
+//! hits.
+
+use serde::{Deserialize, Serialize};
+
+/// What an injected fault does to a Cleverbridge request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FaultKind {
+    /// Sleep `ms` (default 500), then answer normally.
+    Latency,
+    /// Answer 500; nothing applied.
+    Status500,
+    /// Answer Cleverbridge's HTML 429; nothing applied.
+    Status429,
+    /// Answer a truncated 200 body; nothing applied.
+    Malformed,
+    /// Sleep `ms` (default one hour), then answer 500; nothing applied.
+    Hang,
+    /// Process the request (a commit is applied), then sleep `ms` (default one hour)
+    /// before answering.
+    ApplyThenHang,
+}
+
+/// The kind of Cleverbridge request the sandbox is answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequestKind {
+    /// `getsubscription`.
+    GetSubscription,
+    /// `updatesubscriptionitem` with `GetCustomerPricePreviewOnly: true`.
+    Preview,
+    /// `updatesubscriptionitem` that changes the subscription (or cannot be read).
+    Commit,
+}
+
+impl RequestKind {
+    /// All kinds, in counter order.
+    pub const ALL: [Self; 3] = [Self::GetSubscription, Self::Preview, Self::Commit];
+
+    /// The name used in counters and fault targets.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::GetSubscription => "getsubscription",
+            Self::Preview => "preview",
+            Self::Commit => "commit",
+        }
+    }
+}
+
+/// Which requests a fault applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FaultTarget {
+    /// Every Cleverbridge request.
+    #[default]
+    Any,
+    /// `getsubscription` only.
+    GetSubscription,
+    /// Previews only.
+    Preview,
+    /// Commits only.
+    Commit,
+}
+
+/// An injected fault for the next `count` Cleverbridge requests of the targeted kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// What it does.
+    pub fault: FaultKind,
+    /// How many matching requests it applies to (default 1).
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Delay for `latency` (default 500) and `hang` / `applyThenHang` (default one hour).
+    #[serde(default)]
+    pub ms: Option<u64>,
+    /// Which requests it applies to (default `any`); other requests pass untouched and
+    /// do not use up `count`.
+    #[serde(default)]
+    pub target: FaultTarget,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Fault {
+    /// Whether this fault hits a request of `kind`.
+    pub fn matches(&self, kind: RequestKind) -> bool {
+        match self.target {
+            FaultTarget::Any => true,
+            FaultTarget::GetSubscription => kind == RequestKind::GetSubscription,
+            FaultTarget::Preview => kind == RequestKind::Preview,
+            FaultTarget::Commit => kind == RequestKind::Commit,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_spelling() {
+        let f: Fault =
+            serde_json::from_str(r#"{"fault":"applyThenHang","target":"commit","ms":5}"#).unwrap();
+        assert_eq!(f.fault, FaultKind::ApplyThenHang);
+        assert_eq!(f.count, 1);
+        assert!(f.matches(RequestKind::Commit) && !f.matches(RequestKind::Preview));
+        let f: Fault = serde_json::from_str(r#"{"fault":"status429","count":2}"#).unwrap();
+        assert_eq!(f.target, FaultTarget::Any);
+        let f: Fault =
+            serde_json::from_str(r#"{"fault":"status500","target":"getsubscription"}"#).unwrap();
+        assert!(f.matches(RequestKind::GetSubscription));
+        assert!(serde_json::from_str::<Fault>(r#"{"fault":"boom"}"#).is_err());
+        assert!(serde_json::from_str::<Fault>(r#"{"fault":"hang","target":"x"}"#).is_err());
+    }
+}

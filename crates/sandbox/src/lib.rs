@@ -1,0 +1,56 @@
+//! # seatquote-sandbox
+//!
+//! A fake Cleverbridge subscription API for demos and tests (binary
+//! `cleverbridge-sandbox`): `getsubscription` and `updatesubscriptionitem` with
+//! Cleverbridge's shapes and untidiness, prices from the core engine, state in memory
+//! seeded from a fixture (`fixtures/sandbox.json`), a clock that can be pinned, a
+//! per-client rate limit, and fault injection for tests.
+//!
+//! Routes (all under `/sandbox`):
+//! - `GET  /sandbox/subscription/getsubscription?subscriptionId=S…` (Basic auth)
+//! - `POST /sandbox/subscription/updatesubscriptionitem` (Basic auth)
+//! - `POST /sandbox/_admin/fault`, `POST /sandbox/_admin/price`,
+//!   `GET /sandbox/_admin/counters`, `POST /sandbox/_admin/reset` (no auth: never expose
+//!   the sandbox beyond a test machine)
+//!
+//! The merchant proxy knows nothing of this crate: it is pointed at the sandbox's base
+//! URL (`http://127.0.0.1:PORT/sandbox/subscription/`) like at Cleverbridge's.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod admin;
+mod cleverbridge;
+pub mod fault;
+pub mod fixture;
+mod state;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+pub use fault::{Fault, FaultKind, FaultTarget, RequestKind};
+pub use fixture::{Fixture, DEFAULT_FIXTURE};
+pub use state::{utc_today, Sandbox};
+
+/// The sandbox's fixed Basic-auth user.
+pub const SANDBOX_USER: &str = "sandbox";
+/// The sandbox's fixed Basic-auth password.
+pub const SANDBOX_PASSWORD: &str = "sandbox";
+
+/// The sandbox's routes (paths start with `/sandbox`). Serve with
+/// `into_make_service_with_connect_info::<SocketAddr>()`: the rate limit is per client IP.
+pub fn router(sandbox: &Sandbox) -> Router {
+    Router::new()
+        .route(
+            "/sandbox/subscription/getsubscription",
+            get(cleverbridge::get_subscription),
+        )
+        .route(
+            "/sandbox/subscription/updatesubscriptionitem",
+            post(cleverbridge::update_item),
+        )
+        .route("/sandbox/_admin/fault", post(admin::admin_fault))
+        .route("/sandbox/_admin/price", post(admin::admin_price))
+        .route("/sandbox/_admin/counters", get(admin::admin_counters))
+        .route("/sandbox/_admin/reset", post(admin::admin_reset))
+        .with_state(sandbox.clone())
+}

@@ -1,0 +1,125 @@
+//! `cleverbridge-sandbox`: the fake Cleverbridge on loopback, for demos and tests.
+//!
+//! ```text
+//! PORT=0 SEATQUOTE_SANDBOX_TODAY=2026-05-13 cleverbridge-sandbox
+//! listening on http://127.0.0.1:40123
+//! ```
+//! The proxy's `CLEVERBRIDGE_BASE_URL` is then `http://127.0.0.1:40123/sandbox/subscription/`
+//! with user and password `sandbox`.
+
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use axum::routing::get;
+use axum::Json;
+use clap::Parser;
+use seatquote_core::date::Date;
+use seatquote_sandbox::{router, Fixture, Sandbox, DEFAULT_FIXTURE};
+
+/// Settings (flags or environment variables).
+#[derive(Parser)]
+#[command(
+    name = "cleverbridge-sandbox",
+    version,
+    about = "A fake Cleverbridge subscription API for demos and tests"
+)]
+struct Config {
+    /// Bind address.
+    #[arg(
+        long,
+        env = "SEATQUOTE_LISTEN",
+        value_name = "SEATQUOTE_LISTEN",
+        default_value = "127.0.0.1"
+    )]
+    listen: String,
+    /// Port (0: any free port; the address is printed as `listening on http://…`).
+    #[arg(long, env = "PORT", value_name = "PORT", default_value_t = 8081)]
+    port: u16,
+    /// Pins the sandbox's today (`YYYY-MM-DD`); fixture dates are relative to it.
+    #[arg(long, env = "SEATQUOTE_SANDBOX_TODAY", value_name = "SEATQUOTE_SANDBOX_TODAY", value_parser = parse_date)]
+    today: Option<Date>,
+    /// A fixture file instead of the built-in one.
+    #[arg(
+        long,
+        env = "SEATQUOTE_SANDBOX_FIXTURE",
+        value_name = "SEATQUOTE_SANDBOX_FIXTURE"
+    )]
+    fixture: Option<PathBuf>,
+    /// Requests per second per client IP before a 60 s block, as Cleverbridge does (0: off).
+    #[arg(
+        long,
+        env = "SEATQUOTE_SANDBOX_RATE_LIMIT",
+        value_name = "SEATQUOTE_SANDBOX_RATE_LIMIT",
+        default_value_t = 30
+    )]
+    rate_limit: u32,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).map_err(|_| format!("not a YYYY-MM-DD date: {s}"))
+}
+
+fn main() -> std::process::ExitCode {
+    let cfg = match Config::try_parse() {
+        Ok(c) => c,
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return std::process::ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let first = e.to_string();
+            eprintln!("{}", first.lines().next().unwrap_or("bad configuration"));
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match run(cfg) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cleverbridge-sandbox: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cfg: Config) -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let text = match &cfg.fixture {
+        Some(p) => std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?,
+        None => DEFAULT_FIXTURE.to_owned(),
+    };
+    let fixture = Fixture::parse(&text).map_err(|e| format!("SEATQUOTE_SANDBOX_FIXTURE: {e}"))?;
+    let sandbox = Sandbox::new(fixture, cfg.today, cfg.rate_limit);
+    let app = router(&sandbox).route(
+        "/healthz",
+        get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind((cfg.listen.as_str(), cfg.port))
+            .await
+            .map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.listen, cfg.port))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        tracing::info!(today = %sandbox.today().to_iso_string(), "cleverbridge sandbox");
+        println!("listening on http://{addr}");
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+    })
+}

@@ -1,0 +1,322 @@
+//! The sandbox's state: subscriptions in memory seeded from the fixture, counters, the
+//! injected fault and the per-client rate windows; and the gate every Cleverbridge
+//! request passes (counting, rate limit, fault, Basic auth).
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::Engine;
+use parking_lot::Mutex;
+use rust_decimal::Decimal;
+use seatquote_core::currency::Currency;
+use seatquote_core::date::{Date, Interval};
+use seatquote_core::tax::{TaxMode, TaxRate};
+use seatquote_core::wire::SubscriptionStatus;
+use serde_json::json;
+
+use crate::fault::{Fault, FaultKind, RequestKind};
+use crate::fixture::Fixture;
+use crate::{SANDBOX_PASSWORD, SANDBOX_USER};
+
+/// One item in memory.
+#[derive(Debug, Clone)]
+pub(crate) struct Item {
+    pub running_no: u64,
+    pub product_id: String,
+    pub product_name: String,
+    pub quantity: u32,
+    pub unit_price: Decimal,
+    pub is_current: Option<bool>,
+}
+
+/// One subscription in memory.
+#[derive(Debug, Clone)]
+pub(crate) struct Sub {
+    pub id: String,
+    pub customer_id: String,
+    pub customer_reference_id: String,
+    pub currency: String,
+    pub minor: u32,
+    pub tax_mode: TaxMode,
+    pub tax_rate: TaxRate,
+    pub interval: Interval,
+    pub next_billing: Date,
+    pub status: SubscriptionStatus,
+    pub grace_period_days: Option<u64>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Default)]
+struct RateWindow {
+    hits: VecDeque<Instant>,
+    blocked_until: Option<Instant>,
+}
+
+/// Everything behind the sandbox's lock.
+pub(crate) struct Inner {
+    pub subs: BTreeMap<String, Sub>,
+    pub commits: BTreeMap<String, u64>,
+    pub requests: BTreeMap<&'static str, u64>,
+    pub attempts: BTreeMap<RequestKind, u64>,
+    pub fault: Option<Fault>,
+    rate: HashMap<IpAddr, RateWindow>,
+}
+
+/// The sandbox's shared state (cheap to clone).
+#[derive(Clone)]
+pub struct Sandbox {
+    pub(crate) inner: Arc<Mutex<Inner>>,
+    fixture: Arc<Fixture>,
+    fixed_today: Option<Date>,
+    rate_limit: u32,
+}
+
+/// Today's UTC date.
+pub fn utc_today() -> Date {
+    use chrono::Datelike;
+    let now = chrono::Utc::now().date_naive();
+    Date::from_ymd(now.year(), now.month(), now.day())
+        .unwrap_or_else(|| unreachable!("the clock is between 1900 and 9999"))
+}
+
+pub(crate) fn load(fixture: &Fixture, today: Date) -> BTreeMap<String, Sub> {
+    let mut subs = BTreeMap::new();
+    for s in &fixture.subscriptions {
+        let Ok(currency) = Currency::from_code(&s.currency) else {
+            continue;
+        };
+        let (Some(tax_mode), Ok(tax_rate), Ok(interval)) = (
+            TaxMode::parse(&s.tax_mode),
+            TaxRate::parse(&s.tax_rate),
+            Interval::new(s.interval.months, s.interval.days),
+        ) else {
+            continue;
+        };
+        let Some(next_billing) = today.add(Interval {
+            months: 0,
+            days: s.next_billing_in_days,
+        }) else {
+            continue;
+        };
+        let items = s
+            .items
+            .iter()
+            .map(|i| Item {
+                running_no: i.running_no,
+                product_id: i.product_id.clone(),
+                product_name: i.product_name.clone(),
+                quantity: i.quantity,
+                unit_price: i.unit_price.parse().unwrap_or_default(),
+                is_current: i.is_current,
+            })
+            .collect();
+        subs.insert(
+            s.id.clone(),
+            Sub {
+                id: s.id.clone(),
+                customer_id: s.customer_id.clone(),
+                customer_reference_id: s.customer_reference_id.clone(),
+                currency: s.currency.clone(),
+                minor: currency.minor_units(),
+                tax_mode,
+                tax_rate,
+                interval,
+                next_billing,
+                status: SubscriptionStatus::from_name(&s.status),
+                grace_period_days: s.grace_period_days,
+                items,
+            },
+        );
+    }
+    subs
+}
+
+/// A Cleverbridge-style error: `{"ResultMessage": …}`.
+pub(crate) fn cb(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "ResultMessage": message }))).into_response()
+}
+
+/// Cleverbridge's rate-limit answer: HTML, not JSON, with `Retry-After: 60`.
+pub(crate) fn too_many() -> Response {
+    let mut r = (
+        StatusCode::TOO_MANY_REQUESTS,
+        "<!DOCTYPE html><html><head><title>429 Too Many Requests</title></head><body><h1>Too Many Requests</h1><p>Rate limit exceeded. Try again later.</p></body></html>",
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    r
+}
+
+/// The client is over the rate limit.
+pub(crate) struct RateLimited;
+
+/// What the gate decided.
+pub(crate) enum Gate {
+    /// Answer with this now.
+    Stop(Response),
+    /// Process the request; then, if set, sleep that long before answering.
+    Go(Option<Duration>),
+}
+
+impl Sandbox {
+    /// A sandbox seeded from a fixture; `fixed_today` pins the clock; `rate_limit` is
+    /// requests per second per client IP (0: off).
+    pub fn new(fixture: Fixture, fixed_today: Option<Date>, rate_limit: u32) -> Self {
+        let today = fixed_today.unwrap_or_else(utc_today);
+        let subs = load(&fixture, today);
+        Self {
+            inner: Arc::new(Mutex::new(Inner {
+                subs,
+                commits: BTreeMap::new(),
+                requests: BTreeMap::new(),
+                attempts: BTreeMap::new(),
+                fault: None,
+                rate: HashMap::new(),
+            })),
+            fixture: Arc::new(fixture),
+            fixed_today,
+            rate_limit,
+        }
+    }
+
+    /// The sandbox's today.
+    pub fn today(&self) -> Date {
+        self.fixed_today.unwrap_or_else(utc_today)
+    }
+
+    /// The fixture it was seeded from.
+    pub fn fixture(&self) -> &Fixture {
+        &self.fixture
+    }
+
+    /// Back to the fixture: subscriptions reseeded, counters, fault and rate windows
+    /// cleared.
+    pub fn reset(&self) {
+        let mut g = self.inner.lock();
+        g.subs = load(&self.fixture, self.today());
+        g.commits.clear();
+        g.requests.clear();
+        g.attempts.clear();
+        g.fault = None;
+        g.rate.clear();
+    }
+
+    /// Counts the request, applies the rate limit, takes the fault if one matches.
+    fn admit(
+        &self,
+        peer: IpAddr,
+        op: &'static str,
+        kind: RequestKind,
+    ) -> Result<Option<Fault>, RateLimited> {
+        let mut g = self.inner.lock();
+        *g.requests.entry(op).or_default() += 1;
+        *g.attempts.entry(kind).or_default() += 1;
+        if self.rate_limit > 0 {
+            let now = Instant::now();
+            let w = g.rate.entry(peer).or_default();
+            if w.blocked_until.is_some_and(|t| t > now) {
+                return Err(RateLimited);
+            }
+            while w
+                .hits
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+            {
+                w.hits.pop_front();
+            }
+            w.hits.push_back(now);
+            if w.hits.len() > self.rate_limit as usize {
+                w.blocked_until = Some(now + Duration::from_secs(60));
+                return Err(RateLimited);
+            }
+        }
+        Ok(match &mut g.fault {
+            Some(f) if f.count > 0 && f.matches(kind) => {
+                f.count -= 1;
+                let out = f.clone();
+                if f.count == 0 {
+                    g.fault = None;
+                }
+                Some(out)
+            }
+            _ => None,
+        })
+    }
+
+    /// Request counting, rate limit, fault injection and Basic auth, in that order (as
+    /// Cleverbridge counts every request). [`Gate::Stop`] ends the request.
+    pub(crate) async fn gate(
+        &self,
+        peer: IpAddr,
+        headers: &HeaderMap,
+        op: &'static str,
+        kind: RequestKind,
+    ) -> Gate {
+        let fault = match self.admit(peer, op, kind) {
+            Ok(f) => f,
+            Err(RateLimited) => return Gate::Stop(too_many()),
+        };
+        let mut hang_after = None;
+        if let Some(f) = fault {
+            let wait = |default: u64| Duration::from_millis(f.ms.unwrap_or(default));
+            match f.fault {
+                FaultKind::Latency => tokio::time::sleep(wait(500)).await,
+                FaultKind::Status500 => {
+                    return Gate::Stop(cb(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Internal server error.",
+                    ))
+                }
+                FaultKind::Status429 => return Gate::Stop(too_many()),
+                FaultKind::Malformed => {
+                    let mut r =
+                        (StatusCode::OK, "{\"Subscription\": {\"Id\": \"S688417").into_response();
+                    r.headers_mut().insert(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    );
+                    return Gate::Stop(r);
+                }
+                FaultKind::Hang => {
+                    tokio::time::sleep(wait(3_600_000)).await;
+                    return Gate::Stop(cb(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Internal server error.",
+                    ));
+                }
+                FaultKind::ApplyThenHang => hang_after = Some(wait(3_600_000)),
+            }
+        }
+        let want = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD
+                .encode(format!("{SANDBOX_USER}:{SANDBOX_PASSWORD}"))
+        );
+        let ok = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == want);
+        if !ok {
+            let mut r = cb(
+                StatusCode::UNAUTHORIZED,
+                "Authorization has been denied for this request.",
+            );
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"sandbox\""),
+            );
+            return Gate::Stop(r);
+        }
+        Gate::Go(hang_after)
+    }
+}

@@ -1,0 +1,102 @@
+// Starts the whole demo: the Cleverbridge sandbox, the proxy pointed at it with real
+// configuration (base URL, credentials, a fresh 32-byte token secret), and the demo
+// merchant in this Node process, which serves the one URL the browser uses. `npm start`
+// runs this file; the e2e tests use startDemo().
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMerchant, customersFromFixture, listen, DEFAULT_FIXTURE, ROOT } from './merchant.mjs';
+
+function startProcess(bin, env, name) {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing (cargo build -p seatquote-proxy -p seatquote-sandbox)`);
+  const child = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let logs = '';
+  child.stderr.on('data', (d) => { logs += d; if (logs.length > 20000) logs = logs.slice(-10000); });
+  const base = new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${logs}`)), 15000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited ${code}: ${logs}`)); });
+  });
+  return { child, base, logs: () => logs };
+}
+
+async function stopProcess(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/**
+ * Starts sandbox, proxy and merchant. `env` goes to the sandbox and the proxy (e.g.
+ * SEATQUOTE_SANDBOX_TODAY, SEATQUOTE_CACHE_MS, SEATQUOTE_QUOTE_TTL, SEATQUOTE_SANDBOX_FIXTURE).
+ * Resolves with { base, proxy, sandbox, stop, logs }; stop() stops all three.
+ */
+export async function startDemo({ proxyBin, sandboxBin, env = {}, port = 0, host = '127.0.0.1' }) {
+  const dataDir = env.SEATQUOTE_DATA_DIR ? null : mkdtempSync(join(tmpdir(), 'seatquote-demo-'));
+  const secret = randomBytes(32).toString('hex');
+  const base = { PATH: process.env.PATH, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env, PORT: '0' };
+  const started = [];
+  const stop = async () => {
+    await Promise.all(started.map((s) => s.stop()));
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const sb = startProcess(sandboxBin, base, 'cleverbridge-sandbox');
+    started.push({ stop: () => stopProcess(sb.child) });
+    const sandbox = await sb.base;
+    const px = startProcess(proxyBin, {
+      ...base,
+      CLEVERBRIDGE_BASE_URL: `${sandbox}/sandbox/subscription/`,
+      CLEVERBRIDGE_USERNAME: 'sandbox', CLEVERBRIDGE_PASSWORD: 'sandbox',
+      SEATQUOTE_TOKEN_SECRET: secret,
+      SEATQUOTE_DATA_DIR: env.SEATQUOTE_DATA_DIR ?? dataDir,
+      ...(env.SEATQUOTE_SANDBOX_TODAY && !env.SEATQUOTE_TODAY ? { SEATQUOTE_TODAY: env.SEATQUOTE_SANDBOX_TODAY } : {}),
+    }, 'seatquote-proxy');
+    started.push({ stop: () => stopProcess(px.child) });
+    const proxy = await px.base;
+    const server = createMerchant({
+      secret, proxyUrl: proxy, sandboxUrl: sandbox,
+      customers: customersFromFixture(env.SEATQUOTE_SANDBOX_FIXTURE || DEFAULT_FIXTURE),
+    });
+    started.push({ stop: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }) });
+    const url = await listen(server, port, host);
+    return { base: url, proxy, sandbox, stop, logs: () => `--- sandbox\n${sb.logs()}\n--- proxy\n${px.logs()}` };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** The binaries: SEATQUOTE_PROXY_BIN / SEATQUOTE_SANDBOX_BIN, else target/<profile>/. */
+export function binaries(profile = 'release') {
+  const proxyBin = process.env.SEATQUOTE_PROXY_BIN || join(ROOT, 'target', profile, 'seatquote-proxy');
+  const sandboxBin = process.env.SEATQUOTE_SANDBOX_BIN || join(dirname(proxyBin), 'cleverbridge-sandbox');
+  return { proxyBin, sandboxBin };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv[1])) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) if (k.startsWith('SEATQUOTE_') || k === 'RUST_LOG') env[k] = v;
+  env.SEATQUOTE_DATA_DIR ??= join(ROOT, '.seatquote');
+  const demo = await startDemo({ ...binaries(), env, port: Number(process.env.PORT ?? 8080) });
+  console.log(`\n  seatquote demo: ${demo.base}/\n`);
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, async () => {
+      if (stopping) return;
+      stopping = true;
+      await demo.stop();
+      process.exit(0);
+    });
+  }
+}
