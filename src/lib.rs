@@ -9,7 +9,6 @@
 mod js_error;
 mod js_value;
 mod quote_js;
-#[cfg(feature = "widget")]
 pub mod widget;
 
 pub use quote_js::quote;
