@@ -32,6 +32,8 @@ mod paint;
 #[cfg(feature = "widget")]
 pub mod render;
 #[cfg(feature = "widget")]
+mod requests;
+#[cfg(feature = "widget")]
 mod runtime;
 #[cfg(feature = "widget")]
 pub mod style;

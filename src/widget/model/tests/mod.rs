@@ -4,7 +4,9 @@
 
 use super::*;
 
-fn summary() -> Summary {
+mod commit;
+
+pub(super) fn summary() -> Summary {
     Summary {
         id: "S68841753".into(),
         currency: "USD".into(),
@@ -30,7 +32,7 @@ fn summary() -> Summary {
 }
 
 /// A loaded model (getToken-style auth, so 401s refresh).
-fn ready() -> Model {
+pub(super) fn ready() -> Model {
     let mut m = Model::new(None, true);
     let fx = m.update(Msg::Load);
     let id = sent(&fx).expect("summary request").0;
@@ -38,12 +40,12 @@ fn ready() -> Model {
     m
 }
 
-fn calc(m: &Model) -> &Calc {
+pub(super) fn calc(m: &Model) -> &Calc {
     m.calc().expect("the calculator shows")
 }
 
 /// The request a batch of effects sends.
-fn sent(fx: &[Effect]) -> Option<(ReqId, Request, bool)> {
+pub(super) fn sent(fx: &[Effect]) -> Option<(ReqId, Request, bool)> {
     fx.iter().find_map(|e| match e {
         Effect::Send {
             id,
@@ -55,7 +57,7 @@ fn sent(fx: &[Effect]) -> Option<(ReqId, Request, bool)> {
 }
 
 /// The proxy's verified quote for `qty` seats in `mode` (figures from the engine).
-fn quote(qty: u32, mode: Mode, key: &str) -> Confirmable {
+pub(super) fn quote(qty: u32, mode: Mode, key: &str) -> Confirmable {
     let s = summary();
     Confirmable {
         figures: estimate(&s, &s.items[0], qty, mode).expect("priced"),
@@ -69,7 +71,7 @@ fn quote(qty: u32, mode: Mode, key: &str) -> Confirmable {
 }
 
 /// Steps by `n`, lets the debounce fire and answers the preview with `key`.
-fn step_and_verify(m: &mut Model, n: i64, key: &str) {
+pub(super) fn step_and_verify(m: &mut Model, n: i64, key: &str) {
     m.update(Msg::Step(Step::By(n)));
     let fx = m.update(Msg::Fired(Timer::Debounce));
     let (id, req, _) = sent(&fx).expect("preview sent");
@@ -83,7 +85,7 @@ fn step_and_verify(m: &mut Model, n: i64, key: &str) {
 }
 
 /// Agrees and confirms; returns the commit request's id and quote.
-fn confirm(m: &mut Model) -> (ReqId, Confirmable) {
+pub(super) fn confirm(m: &mut Model) -> (ReqId, Confirmable) {
     m.update(Msg::Consent(true));
     let fx = m.update(Msg::Confirm);
     assert!(matches!(fx.last(), Some(Effect::Checkout(_))), "{fx:?}");
@@ -94,7 +96,7 @@ fn confirm(m: &mut Model) -> (ReqId, Confirmable) {
     }
 }
 
-fn fail(status: u16, code: &str) -> Result<Answer, Failure> {
+pub(super) fn fail(status: u16, code: &str) -> Result<Answer, Failure> {
     Err(Failure::new(status, ErrorCode::parse(code)))
 }
 
@@ -197,215 +199,6 @@ fn expiry_drops_the_quote_and_previews_again_asking_consent_again() {
 }
 
 #[test]
-fn a_401_refreshes_the_token_once_and_resends_the_same_request() {
-    let mut m = ready();
-    step_and_verify(&mut m, 1, "k1");
-    let (id, q) = confirm(&mut m);
-    let fx = m.update(Msg::Answered(id, fail(401, "unauthorized")));
-    let (id2, req, refresh) = sent(&fx).expect("sent again");
-    assert_eq!(
-        (req, refresh),
-        (Request::Commit(Box::new(q)), true),
-        "same quote, same key, fresh token"
-    );
-    m.update(Msg::Answered(id2, fail(401, "unauthorized")));
-    assert_eq!(
-        calc(&m).notice,
-        Notice::CommitRefused(ErrorCode::Unauthorized),
-        "only once"
-    );
-    // A fixed token cannot be refreshed: the load fails at once.
-    let mut m = Model::new(None, false);
-    let (id, _, _) = sent(&m.update(Msg::Load)).unwrap();
-    let fx = m.update(Msg::Answered(id, fail(401, "unauthorized")));
-    assert_eq!(m.phase, Phase::LoadFailed(ErrorCode::Unauthorized));
-    assert_eq!(
-        fx,
-        vec![Effect::Emit(Event::Error(ErrorCode::Unauthorized))]
-    );
-}
-
-#[test]
-fn quote_changed_shows_the_fresh_quote_with_a_new_key_and_asks_again() {
-    let mut m = ready();
-    step_and_verify(&mut m, 1, "k1");
-    let (id, _) = confirm(&mut m);
-    let mut fresh = quote(2, Mode::Immediate, "k2");
-    fresh.figures.due_gross = "756.16".into();
-    let mut f = Failure::new(409, ErrorCode::QuoteChanged);
-    f.fresh = Some(Box::new(fresh.clone()));
-    let fx = m.update(Msg::Answered(id, Err(f)));
-    assert!(fx.contains(&Effect::Emit(Event::Error(ErrorCode::QuoteChanged))));
-    let c = calc(&m);
-    assert_eq!(c.quote.as_ref(), Some(&fresh));
-    assert_eq!(
-        (c.consent, c.commit.clone(), c.notice.clone()),
-        (false, CommitState::Idle, Notice::QuoteChanged)
-    );
-    let (_, q) = confirm(&mut m);
-    assert_eq!(
-        (q.key.as_str(), q.figures.due_gross.as_str()),
-        ("k2", "756.16")
-    );
-    assert_eq!(
-        calc(&m).notice,
-        Notice::None,
-        "agreeing again clears the notice"
-    );
-}
-
-#[test]
-fn a_429_with_retry_after_previews_again_after_that_wait() {
-    let mut m = ready();
-    m.update(Msg::Step(Step::By(1)));
-    let (id, _, _) = sent(&m.update(Msg::Fired(Timer::Debounce))).unwrap();
-    let mut f = Failure::new(503, ErrorCode::UpstreamUnavailable);
-    f.retry_after = Some(7);
-    let fx = m.update(Msg::Answered(id, Err(f)));
-    assert!(
-        fx.contains(&Effect::SetTimer(Timer::RetryAfter, 7000)),
-        "{fx:?}"
-    );
-    assert_eq!(
-        calc(&m).notice,
-        Notice::PreviewFailed(ErrorCode::UpstreamUnavailable)
-    );
-    let fx = m.update(Msg::Fired(Timer::RetryAfter));
-    assert!(matches!(
-        sent(&fx),
-        Some((_, Request::Preview { quantity: 2, .. }, _))
-    ));
-    assert_eq!(calc(&m).notice, Notice::None);
-    // A wait longer than the widget keeps is left to the customer's Try again.
-    let (id, _, _) = sent(&fx).unwrap();
-    let mut f = Failure::new(503, ErrorCode::UpstreamUnavailable);
-    f.retry_after = Some(3600);
-    let fx = m.update(Msg::Answered(id, Err(f)));
-    assert!(!fx
-        .iter()
-        .any(|e| matches!(e, Effect::SetTimer(Timer::RetryAfter, _))));
-    let fx = m.update(Msg::Action);
-    assert!(matches!(sent(&fx), Some((_, Request::Preview { .. }, _))));
-}
-
-#[test]
-fn an_unknown_outcome_offers_only_check_again_with_the_same_key() {
-    // Bug 3: the commit was applied but its answer lost (504).
-    let mut m = ready();
-    step_and_verify(&mut m, 1, "k1");
-    let (id, q) = confirm(&mut m);
-    let fx = m.update(Msg::Answered(id, fail(504, "upstream_timeout")));
-    assert_eq!(
-        fx,
-        vec![Effect::Emit(Event::Error(ErrorCode::UpstreamTimeout))]
-    );
-    assert_eq!(
-        calc(&m).commit,
-        CommitState::Unknown(ErrorCode::UpstreamTimeout)
-    );
-    // No new quote until the outcome is known: every input is ignored.
-    for msg in [
-        Msg::Step(Step::By(1)),
-        Msg::Typed("3".into()),
-        Msg::ChooseMode(Mode::Extend),
-        Msg::Consent(false),
-        Msg::Confirm,
-        Msg::Load,
-    ] {
-        assert!(m.update(msg.clone()).is_empty(), "{msg:?} while unknown");
-    }
-    assert_eq!(calc(&m).shown().unwrap().0.due_gross, "604.93");
-    let fx = m.update(Msg::Action);
-    let (id, req, _) = sent(&fx).expect("check again");
-    assert_eq!(
-        req,
-        Request::Commit(Box::new(q.clone())),
-        "the same quote with the same key"
-    );
-    assert_eq!(calc(&m).commit, CommitState::Confirming);
-    let fx = m.update(Msg::Answered(id, Ok(Answer::Committed("{}".into()))));
-    assert!(fx.contains(&Effect::Focus(Focus::Success)));
-    match &m.phase {
-        Phase::Done(r) => assert_eq!(r.quote, q),
-        other => panic!("{other:?}"),
-    }
-    // A lost connection is unknown too.
-    let mut m = ready();
-    step_and_verify(&mut m, 1, "k1");
-    let (id, _) = confirm(&mut m);
-    m.update(Msg::Answered(id, fail(0, "network")));
-    assert_eq!(calc(&m).commit, CommitState::Unknown(ErrorCode::Network));
-}
-
-#[test]
-fn bug1_the_mode_is_locked_while_confirming_and_the_commit_takes_the_shown_quote() {
-    let mut m = ready();
-    step_and_verify(&mut m, 1, "k1");
-    let (id, q) = confirm(&mut m);
-    assert_eq!(
-        (q.mode, q.figures.due_gross.as_str()),
-        (Mode::Immediate, "604.93")
-    );
-    for msg in [
-        Msg::ChooseMode(Mode::Extend),
-        Msg::Step(Step::By(1)),
-        Msg::ChooseItem(0),
-        Msg::Typed("5".into()),
-    ] {
-        assert!(m.update(msg).is_empty());
-    }
-    let c = calc(&m);
-    assert_eq!(
-        (c.mode, c.qty, c.quote.as_ref()),
-        (Some(Mode::Immediate), 2, Some(&q))
-    );
-    assert_eq!(c.shown(), Some((&q.figures, true)));
-    m.update(Msg::Answered(id, Ok(Answer::Committed("{}".into()))));
-    assert!(matches!(&m.phase, Phase::Done(r) if r.quote.mode == Mode::Immediate));
-}
-
-#[test]
-fn bug2_a_new_quote_after_a_refused_commit_is_confirmed_with_its_own_key() {
-    let mut m = ready();
-    step_and_verify(&mut m, 1, "k1");
-    let (id, first) = confirm(&mut m);
-    m.update(Msg::Answered(id, fail(503, "upstream_unavailable")));
-    let c = calc(&m);
-    assert_eq!(
-        (c.commit.clone(), c.notice.clone()),
-        (
-            CommitState::Idle,
-            Notice::CommitRefused(ErrorCode::UpstreamUnavailable)
-        )
-    );
-    step_and_verify(&mut m, 1, "k2");
-    let (_, second) = confirm(&mut m);
-    assert_eq!(second.figures.quantity, 3);
-    assert_ne!(second.key, first.key, "a new quote, a new key");
-    assert_eq!(second.key, "k2");
-    // Retrying the refused one (Try again) reuses its key.
-    let mut m = ready();
-    step_and_verify(&mut m, 1, "k1");
-    let (id, q) = confirm(&mut m);
-    m.update(Msg::Answered(id, fail(503, "upstream_unavailable")));
-    assert!(matches!(sent(&m.update(Msg::Action)), Some((_, Request::Commit(r), _)) if *r == q));
-}
-
-#[test]
-fn bug3_a_commit_error_5xx_is_an_unknown_outcome_never_a_retry_with_a_new_quote() {
-    let mut m = ready();
-    step_and_verify(&mut m, 1, "k1");
-    let (id, _) = confirm(&mut m);
-    m.update(Msg::Answered(id, fail(502, "upstream_error")));
-    assert_eq!(
-        calc(&m).commit,
-        CommitState::Unknown(ErrorCode::UpstreamError)
-    );
-    assert!(m.update(Msg::Step(Step::By(1))).is_empty());
-    assert_eq!(calc(&m).qty, 2, "the box keeps the confirmed count");
-}
-
-#[test]
 fn bug4_no_input_error_on_first_load_or_after_a_failed_load() {
     let m = ready();
     let c = calc(&m);
@@ -450,21 +243,6 @@ fn bug5_invalid_text_shows_no_price_and_full_width_digits_count() {
     m.update(Msg::Typed("abc".into()));
     m.update(Msg::Step(Step::By(1)));
     assert_eq!((calc(&m).text.as_str(), calc(&m).valid), ("13", true));
-}
-
-#[test]
-fn the_checkout_event_can_take_over() {
-    let mut m = ready();
-    step_and_verify(&mut m, 1, "k1");
-    m.update(Msg::Consent(true));
-    m.update(Msg::Confirm);
-    let fx = m.update(Msg::CheckoutDispatched { proceed: false });
-    assert!(sent(&fx).is_none());
-    let c = calc(&m);
-    assert_eq!(
-        (c.commit.clone(), c.notice.clone()),
-        (CommitState::Idle, Notice::HandedOff)
-    );
 }
 
 #[test]
