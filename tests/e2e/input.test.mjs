@@ -174,7 +174,7 @@ test('bug 8 and 320 px: a 60-letter unbroken product name wraps (360 and 1280 px
           const root = host.shadowRoot.querySelector('[part~="root"]').getBoundingClientRect();
           const out = [];
           for (const e of host.shadowRoot.querySelectorAll('*')) {
-            if (!e.checkVisibility() || e.closest('svg')) continue;
+            if (!e.checkVisibility() || e.closest('svg') || e.classList.contains('sr-only')) continue;
             const r = e.getBoundingClientRect();
             if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible') out.push(`${e.tagName}.${e.className} scrolls`);
             if (r.right > root.right + 0.5 || r.left < root.left - 0.5) out.push(`${e.tagName}.${e.className} outside`);
