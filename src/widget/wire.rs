@@ -86,22 +86,25 @@ pub fn confirmable(v: &JsValue, item: u32, skew_ms: f64) -> Option<Confirmable> 
     })
 }
 
-/// A fresh random `Idempotency-Key` (a UUID from `crypto.randomUUID()`).
+/// A fresh random `Idempotency-Key` (a UUID from `crypto.randomUUID()`; outside a secure
+/// context, random base-36 digits from `Math.random()`, still unique per quote).
 pub fn new_key() -> String {
     let key = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
         .unwrap_or_default();
-    if key.is_empty() {
-        // Not a secure context: still unique per quote within this page.
-        let mut k = String::from("sq-");
-        k.push_str(&js_sys::Date::now().to_string());
-        k.push('-');
-        k.push_str(&js_sys::Math::random().to_string());
-        k
-    } else {
-        key
+    if !key.is_empty() {
+        return key;
     }
+    let mut k = String::from("sq-");
+    for _ in 0..3 {
+        let part: String = js_sys::Number::from(js_sys::Math::random())
+            .to_string(36)
+            .map(String::from)
+            .unwrap_or_default();
+        k.push_str(part.strip_prefix("0.").unwrap_or(&part));
+    }
+    k
 }
 
 /// Parses JSON text into a value for an event detail (`null` if it does not parse).

@@ -22,7 +22,7 @@ impl Calc {
             self.mode = None;
             return;
         }
-        let item = &self.summary.items[self.item];
+        let item = self.summary.items.get(self.item).unwrap_or(&NO_ITEM);
         let allowed = modes(item, self.qty);
         if direction(item.quantity, self.qty) == Direction::Unchanged {
             // The next billing as it stands (no badge: nothing to confirm).

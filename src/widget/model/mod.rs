@@ -30,6 +30,20 @@ pub const SLOW_MS: u32 = 1000;
 /// The longest `Retry-After` the widget waits out by itself before previewing again.
 pub const MAX_RETRY_AFTER_S: u32 = 120;
 
+/// Stands in for an item index that is out of range (never the case: the index is set from
+/// the summary's own items), so that no panic path is compiled into the widget.
+static NO_ITEM: Item = Item {
+    running_number: 0,
+    product_name: String::new(),
+    quantity: 0,
+    unit_price: String::new(),
+    current_unit_price: String::new(),
+    min: 1,
+    max: 1,
+    increase_modes: Vec::new(),
+    decrease_modes: Vec::new(),
+};
+
 /// The top-level state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
@@ -125,7 +139,7 @@ pub struct Calc {
 impl Calc {
     /// The item being changed.
     pub fn item(&self) -> &Item {
-        &self.summary.items[self.item]
+        self.summary.items.get(self.item).unwrap_or(&NO_ITEM)
     }
 
     /// Whether item, quantity and mode are locked (a confirmation is under way or unsettled).
@@ -339,7 +353,7 @@ impl Model {
             return;
         };
         let picker = self.fixed_item.is_none() && summary.items.len() > 1;
-        let qty = summary.items[index].quantity;
+        let qty = summary.items.get(index).map_or(0, |i| i.quantity);
         let mut calc = Calc {
             summary,
             item: index,
