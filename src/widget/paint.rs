@@ -7,7 +7,7 @@ use web_sys::Element;
 use super::dom::{attr, clear, el, flag, set_text, show};
 use super::format::Formatter;
 use super::i18n::Messages;
-use super::model::{Calc, CommitState, Direction, Mode, Notice, Phase, Receipt, Summary};
+use super::model::{Calc, CommitState, Direction, Focus, Mode, Notice, Phase, Receipt, Summary};
 use super::render::{Panel, View};
 use super::runtime::Widget;
 use super::timeline::geometry;
@@ -382,12 +382,12 @@ pub fn keep_focus(w: &Widget, before: Option<Element>) {
         return;
     }
     let v = &w.view;
-    let target: &web_sys::HtmlElement = match &w.model.phase {
-        Phase::Ready(_) => &v.qty,
-        Phase::Loading => &v.loading,
-        Phase::LoadFailed(_) => &v.error_retry,
-        Phase::Done(_) => &v.success_text,
-        Phase::Misconfigured | Phase::Destroyed => return,
+    let target: &web_sys::HtmlElement = match w.model.focus_fallback() {
+        Some(Focus::Quantity) => &v.qty,
+        Some(Focus::Loading) => &v.loading,
+        Some(Focus::Retry) => &v.error_retry,
+        Some(Focus::Success) => &v.success_text,
+        None => return,
     };
     let _ = target.focus();
 }

@@ -298,7 +298,7 @@ impl Widget {
                     };
                     self.outbox.push(out);
                 }
-                Effect::Focus(Focus::Success) => {
+                Effect::Focus(_) => {
                     self.paint_now();
                     let _ = self.view.success_text.focus();
                 }

@@ -225,6 +225,19 @@ impl Model {
         }
     }
 
+    /// Where the focus goes when the focused control was disabled or hidden by the last
+    /// change (− at the minimum, + at the maximum, a panel replaced): the control that
+    /// took its place. `None` when nothing is shown.
+    pub fn focus_fallback(&self) -> Option<Focus> {
+        match &self.phase {
+            Phase::Ready(_) => Some(Focus::Quantity),
+            Phase::Loading => Some(Focus::Loading),
+            Phase::LoadFailed(_) => Some(Focus::Retry),
+            Phase::Done(_) => Some(Focus::Success),
+            Phase::Misconfigured | Phase::Destroyed => None,
+        }
+    }
+
     /// The id of the request in flight (tests and diagnostics).
     pub fn in_flight(&self) -> Option<ReqId> {
         self.in_flight.as_ref().map(|f| f.id)

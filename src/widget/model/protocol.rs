@@ -51,6 +51,12 @@ pub enum Event {
 /// Where to put the keyboard focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
+    /// The quantity box.
+    Quantity,
+    /// The loading message.
+    Loading,
+    /// The error panel's Try again.
+    Retry,
     /// The success message (after a commit).
     Success,
 }

@@ -246,6 +246,28 @@ fn bug5_invalid_text_shows_no_price_and_full_width_digits_count() {
 }
 
 #[test]
+fn bug7_focus_moves_to_the_control_that_replaces_the_focused_one() {
+    let mut m = ready();
+    assert_eq!(
+        m.focus_fallback(),
+        Some(Focus::Quantity),
+        "− disabled at the minimum"
+    );
+    step_and_verify(&mut m, 1, "k1");
+    let (id, _) = confirm(&mut m);
+    let fx = m.update(Msg::Answered(id, Ok(Answer::Committed("{}".into()))));
+    assert!(fx.contains(&Effect::Focus(Focus::Success)));
+    assert_eq!(m.focus_fallback(), Some(Focus::Success));
+    m.update(Msg::Action); // "Make another change": the panel is replaced while loading
+    assert_eq!(m.focus_fallback(), Some(Focus::Loading));
+    let (id, _, _) = sent(&m.update(Msg::Load)).unwrap();
+    m.update(Msg::Answered(id, fail(502, "upstream_error")));
+    assert_eq!(m.focus_fallback(), Some(Focus::Retry));
+    m.update(Msg::Destroy);
+    assert_eq!(m.focus_fallback(), None);
+}
+
+#[test]
 fn negative_alignment_offers_renewal() {
     let mut s = summary();
     s.items[0].quantity = 5;
