@@ -16,7 +16,7 @@ use super::dom::clear;
 use super::events::{emit, error_detail};
 use super::format::Formatter;
 use super::i18n::Messages;
-use super::model::{Answer, Effect, Event as ModelEvent, Focus, Model, Msg, Phase, ReqId, Timer};
+use super::model::{Answer, Effect, Event as ModelEvent, Model, Msg, Phase, ReqId, Timer};
 use super::options::{Options, Source};
 use super::render::View;
 use super::{input, options, paint, style, wire};

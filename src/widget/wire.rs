@@ -99,7 +99,7 @@ pub fn new_key() -> String {
     let mut k = String::from("sq-");
     for _ in 0..3 {
         let part: String = js_sys::Number::from(js_sys::Math::random())
-            .to_string(36)
+            .to_string_with_radix(36)
             .map(String::from)
             .unwrap_or_default();
         k.push_str(part.strip_prefix("0.").unwrap_or(&part));

@@ -9,9 +9,10 @@ import { control, waitVerified, events, counters } from './widget-helpers.mjs';
 
 let proxy, browser;
 before(async () => {
-  // A short upstream timeout so the applied-then-hung commit answers 504 quickly.
+  // Upstream timeout 4 s: above the 1.5 s latency faults, and the applied-then-hung commit
+  // answers 504 within seconds.
   [proxy, browser] = await Promise.all([
-    startProxy({ SEATQUOTE_CACHE_MS: '0', SEATQUOTE_UPSTREAM_TIMEOUT_MS: '2500' }), launch()]);
+    startProxy({ SEATQUOTE_CACHE_MS: '0', SEATQUOTE_UPSTREAM_TIMEOUT_MS: '4000' }), launch()]);
 });
 after(async () => {
   await browser?.close();
@@ -159,7 +160,7 @@ test('bug 3: a commit applied but unanswered says it may have gone through, offe
     await waitVerified(w);
     await agreeAndConfirm(w);
     const notice = part(w, 'notice');
-    await notice.getByRole('button', { name: 'Check again' }).waitFor({ timeout: 15000 });
+    await notice.getByRole('button', { name: 'Check again' }).waitFor({ timeout: 20000 });
     assert.match(await notice.textContent(), /could not confirm whether your change went through: it may already have been applied/);
     assert.equal(await notice.getByRole('button', { name: 'Try again' }).count(), 0);
     await shot(w, 'commit-unknown');

@@ -11,7 +11,7 @@ import { control, waitVerified, visibleAlerts } from './widget-helpers.mjs';
 let proxy, browser;
 before(async () => {
   [proxy, browser] = await Promise.all([
-    startProxy({ SEATQUOTE_CACHE_MS: '0', SEATQUOTE_UPSTREAM_TIMEOUT_MS: '3000' }), launch()]);
+    startProxy({ SEATQUOTE_CACHE_MS: '0', SEATQUOTE_UPSTREAM_TIMEOUT_MS: '5000' }), launch()]);
 });
 after(async () => {
   await browser?.close();
@@ -20,7 +20,7 @@ after(async () => {
 beforeEach(async () => { await admin(proxy.base, 'reset', {}); });
 
 const fault = (body) => admin(proxy.base, 'fault', body);
-const SLOW = 1500; // upstream latency for the in-between states (below the 3 s timeout)
+const SLOW = 2500; // upstream latency for the in-between states (below the 5 s timeout)
 
 /** Walks `w` through every state, saving `state-<tag>-<name>.png`. */
 async function walk(page, w, tag) {
