@@ -27,6 +27,7 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v wrk >/dev/null || missing+=(wrk)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+if command -v dpkg >/dev/null && ! dpkg -s fonts-ipafont-gothic >/dev/null 2>&1; then missing+=(fonts-ipafont-gothic); fi # ja-JP glyphs (￥) in screenshots
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing ${missing[*]} from Debian"

@@ -11,7 +11,6 @@ mod js_value;
 #[cfg(not(feature = "widget"))]
 mod packed;
 mod quote_js;
-#[cfg(feature = "widget")]
 pub mod widget;
 
 pub use quote_js::quote;

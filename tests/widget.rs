@@ -4,7 +4,7 @@
 
 use seatquote::widget::format::Formatter;
 use seatquote::widget::i18n::{fill, Messages, DE, EN, FR};
-use seatquote::widget::state::{apply_step, key_step, parse_quantity, Step};
+use seatquote::widget::model::{apply_step, key_step, parse_quantity, Step};
 use seatquote::widget::timeline::{geometry, Geometry, WIDTH};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -69,7 +69,7 @@ fn dates_are_utc_calendar_dates() {
 
 #[wasm_bindgen_test]
 fn timeline_geometry() {
-    // SPEC §4: 184 of 365 days remain → the share is 504/1000 wide, today at 496.
+    // docs/proxy.md's S68841753 on 2026-05-13: 184 of 365 days remain → the share is 504/1000 wide, today at 496.
     assert_eq!(
         geometry(184, 365),
         Geometry {

@@ -1,5 +1,6 @@
 //! The proxy client: JSON over `fetch` with a bearer token (from the merchant's option or
-//! `getToken()` callback, refreshed once on a 401), abortable through `AbortSignal`.
+//! `getToken()` callback; the model asks for a fresh one once after a 401), abortable
+//! through `AbortSignal`.
 //! Errors are the proxy's problem documents reduced to a code, a detail and the body.
 
 use std::cell::{Cell, RefCell};
@@ -25,6 +26,8 @@ pub struct ApiError {
     pub detail: String,
     /// The parsed JSON body (undefined when there was none).
     pub body: JsValue,
+    /// `Retry-After` in seconds, when the answer had one.
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -35,6 +38,7 @@ impl ApiError {
             code: code.to_owned(),
             detail: detail.to_owned(),
             body: JsValue::UNDEFINED,
+            retry_after: None,
         }
     }
 
@@ -131,8 +135,9 @@ impl Client {
         Ok(token)
     }
 
-    /// Sends a JSON request to `path` (under the API base). On a 401 the token is
-    /// refreshed through the merchant's callback and the request sent once more.
+    /// Sends a JSON request to `path` (under the API base) and returns the parsed answer
+    /// with its text. `refresh` first asks the merchant's `getToken(true)` for a fresh
+    /// token (the model resends a request once that way after a 401).
     pub async fn json(
         &self,
         method: &str,
@@ -140,7 +145,8 @@ impl Client {
         body: Option<&JsValue>,
         idempotency_key: Option<&str>,
         signal: Option<&AbortSignal>,
-    ) -> Result<JsValue, ApiError> {
+        refresh: bool,
+    ) -> Result<(JsValue, String), ApiError> {
         let body = match body {
             Some(b) => Some(
                 JSON::stringify(b)
@@ -150,28 +156,21 @@ impl Client {
             ),
             None => None,
         };
-        let mut refreshed = false;
-        loop {
-            let token = self.token(refreshed).await?;
-            match self
-                .once(
-                    method,
-                    path,
-                    body.as_deref(),
-                    &token,
-                    idempotency_key,
-                    signal,
-                )
-                .await
-            {
-                Err(e)
-                    if e.status == 401 && !refreshed && !matches!(*self.auth, Auth::Token(_)) =>
-                {
-                    refreshed = true;
-                }
-                other => return other,
-            }
-        }
+        let token = self.token(refresh).await?;
+        self.once(
+            method,
+            path,
+            body.as_deref(),
+            &token,
+            idempotency_key,
+            signal,
+        )
+        .await
+    }
+
+    /// Whether the token source can give a fresh token after a 401.
+    pub fn refreshable(&self) -> bool {
+        !matches!(*self.auth, Auth::Token(_))
     }
 
     async fn once(
@@ -182,7 +181,7 @@ impl Client {
         token: &str,
         idempotency_key: Option<&str>,
         signal: Option<&AbortSignal>,
-    ) -> Result<JsValue, ApiError> {
+    ) -> Result<(JsValue, String), ApiError> {
         let network = |_| ApiError::local("network", "the request failed");
         let headers = Headers::new().map_err(network)?;
         let mut bearer = String::from("Bearer ");
@@ -236,17 +235,23 @@ impl Client {
             .unwrap_or(JsValue::UNDEFINED);
         let status = resp.status();
         if resp.ok() {
-            return if parsed.is_object() {
-                Ok(parsed)
-            } else {
-                Err(ApiError {
+            return match text {
+                Some(t) if parsed.is_object() => Ok((parsed, t)),
+                _ => Err(ApiError {
                     status,
                     code: "upstream_error".into(),
                     detail: "the answer was not JSON".into(),
                     body: JsValue::UNDEFINED,
-                })
+                    retry_after: None,
+                }),
             };
         }
+        let retry_after = resp
+            .headers()
+            .get("Retry-After")
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse::<u32>().ok());
         let code = prop_str(&parsed, "code").unwrap_or_else(|| {
             match status {
                 401 => "unauthorized",
@@ -264,6 +269,7 @@ impl Client {
             code,
             detail: prop_str(&parsed, "detail").unwrap_or_default(),
             body: parsed,
+            retry_after,
         })
     }
 }

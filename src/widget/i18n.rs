@@ -68,6 +68,11 @@ pub const EN: Catalogue = &[
     ("err_network", "We could not reach the server. Check your connection and try again."),
     ("err_config", "This seat calculator is not set up correctly."),
     ("err_generic", "Something went wrong. Please try again."),
+    ("success_paid", "{due} was charged today. Next billing: {next} on {date}."),
+    ("success_free", "Nothing was charged today. Next billing: {next} on {date}."),
+    ("commit_unknown", "We could not confirm whether your change went through: it may already have been applied. Check again to find out; you will not be charged twice."),
+    ("check_again", "Check again"),
+    ("not_charged", "Your change was not made and nothing was charged."),
 ];
 
 /// German.
@@ -129,6 +134,11 @@ pub const DE: Catalogue = &[
     ("err_network", "Der Server ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut."),
     ("err_config", "Dieser Platzrechner ist nicht richtig eingerichtet."),
     ("err_generic", "Etwas ist schiefgegangen. Bitte versuchen Sie es erneut."),
+    ("success_paid", "Heute wurden {due} berechnet. Nächste Abrechnung: {next} am {date}."),
+    ("success_free", "Heute wurde nichts berechnet. Nächste Abrechnung: {next} am {date}."),
+    ("commit_unknown", "Wir konnten nicht bestätigen, ob Ihre Änderung durchgeführt wurde – sie ist möglicherweise bereits erfolgt. Prüfen Sie es erneut; doppelt berechnet wird nichts."),
+    ("check_again", "Erneut prüfen"),
+    ("not_charged", "Die Änderung wurde nicht durchgeführt, und es wurde nichts berechnet."),
 ];
 
 /// French.
@@ -190,6 +200,11 @@ pub const FR: Catalogue = &[
     ("err_network", "Le serveur est injoignable. Vérifiez votre connexion et réessayez."),
     ("err_config", "Ce calculateur de postes n’est pas configuré correctement."),
     ("err_generic", "Une erreur s’est produite. Veuillez réessayer."),
+    ("success_paid", "{due} ont été facturés aujourd’hui. Prochaine facturation : {next} le {date}."),
+    ("success_free", "Rien n’a été facturé aujourd’hui. Prochaine facturation : {next} le {date}."),
+    ("commit_unknown", "Nous n’avons pas pu confirmer si votre modification a été appliquée ; elle l’a peut-être déjà été. Vérifiez à nouveau ; vous ne serez pas facturé deux fois."),
+    ("check_again", "Vérifier à nouveau"),
+    ("not_charged", "La modification n’a pas été effectuée et rien n’a été facturé."),
 ];
 
 /// The catalogue for a BCP 47 locale (by language), with English as the fallback.

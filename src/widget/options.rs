@@ -94,6 +94,15 @@ fn default_locale() -> String {
         .unwrap_or_else(|| "en-US".to_owned())
 }
 
+/// The locale for texts even when the options are bad (so the setup error is in the
+/// page's language): the `locale` option if it is a string, else the default.
+pub fn locale_hint(src: &Source<'_>) -> String {
+    src.raw("locale")
+        .as_string()
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(default_locale)
+}
+
 fn is_subscription_id(s: &str) -> bool {
     let digits = s.strip_prefix('S').unwrap_or(s);
     !digits.is_empty() && digits.len() <= 20 && digits.bytes().all(|b| b.is_ascii_digit())

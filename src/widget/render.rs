@@ -53,6 +53,7 @@ pub struct View {
     pub(super) total_label: HtmlElement,
     pub(super) total: HtmlElement,
     pub(super) next: HtmlElement,
+    pub(super) checking: HtmlElement,
     pub(super) consent_row: HtmlElement,
     pub(super) consent: HtmlInputElement,
     pub(super) consent_text: HtmlElement,
@@ -94,6 +95,7 @@ impl View {
 
         let loading = el("p", "loading");
         attr(&loading, "role", "status");
+        attr(&loading, "tabindex", "-1");
 
         let error = part("div", "error");
         attr(&error, "role", "alert");
@@ -131,6 +133,8 @@ impl View {
         append(&stepper_row, &[&seats_label, &stepper, &range]);
         let invalid = el("p", "notice");
         attr(&invalid, "role", "alert");
+        attr(&invalid, "id", "invalid");
+        show(&invalid, false);
 
         let line = part("p", "line");
         let line_text = el("span", "");
@@ -180,6 +184,9 @@ impl View {
         let next = part("p", "next");
         append(&summary, &[&head, &due, &next]);
 
+        let checking = el("p", "hint");
+        attr(&checking, "id", "checking");
+        show(&checking, false);
         let consent_row = part("div", "consent");
         let consent = input("checkbox", "consent");
         attr(&consent, "data-action", "consent");
@@ -207,6 +214,7 @@ impl View {
                 &no_change,
                 &summary,
                 &notice,
+                &checking,
                 &consent_row,
                 &confirm,
             ],
@@ -262,6 +270,7 @@ impl View {
             total_label,
             total,
             next,
+            checking,
             consent_row,
             consent,
             consent_text,
@@ -292,8 +301,8 @@ impl View {
         self.shown_modes = modes.to_vec();
     }
 
-    /// Checks the radio of `mode`.
-    pub(super) fn check_mode(&self, mode: &str) {
+    /// Checks the radio of `mode`; `locked` disables the radios (while confirming).
+    pub(super) fn check_mode(&self, mode: &str, locked: bool) {
         let list = self.modes_list.query_selector_all("input").ok();
         if let Some(list) = list {
             for i in 0..list.length() {
@@ -302,6 +311,7 @@ impl View {
                     .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
                 {
                     r.set_checked(r.value() == mode);
+                    r.set_disabled(locked);
                 }
             }
         }
@@ -322,11 +332,14 @@ impl View {
         }
     }
 
-    /// Sets `aria-invalid`.
+    /// Marks the quantity box invalid (with its message) or valid.
     pub(super) fn invalid_qty(&self, bad: bool) {
         flag(&self.qty, "aria-invalid", false);
         if bad {
             attr(&self.qty, "aria-invalid", "true");
+            attr(&self.qty, "aria-describedby", "range invalid");
+        } else {
+            attr(&self.qty, "aria-describedby", "range");
         }
         show(&self.invalid, bad);
     }

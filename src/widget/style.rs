@@ -24,11 +24,13 @@ font-family:var(--seatquote-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-
 :host([hidden]){display:none}
 [hidden]{display:none!important}
 *{box-sizing:border-box}
-.root{background:var(--_bg);color:var(--_fg);border:1px solid var(--_border);border-radius:var(--_radius);padding:20px;max-width:34rem}
+.root{background:var(--_bg);color:var(--_fg);border:1px solid var(--_border);border-radius:var(--_radius);padding:clamp(12px,4vw,20px);max-width:34rem;overflow-wrap:anywhere;hyphens:auto}
 p{margin:0 0 8px}
 .header{font-weight:600;font-size:1.1em;margin:0}
 .current,.hint,.days,.period,.mode-hint{color:var(--_muted);font-size:.9em}
 .row{display:flex;gap:8px;align-items:center;flex-wrap:wrap;margin:12px 0}
+.row>*,.due-head>*,.consent>label{min-width:0}
+select{max-width:100%}
 label{font-weight:600}
 .stepper{display:inline-flex;align-items:stretch;border:1px solid var(--_border);border-radius:var(--_radius);overflow:hidden}
 .stepper button{min-width:44px;min-height:44px;font:inherit;font-size:1.25em;background:var(--_bg);color:var(--_fg);border:0;cursor:pointer}
@@ -40,10 +42,11 @@ select{font:inherit;padding:6px;border:1px solid var(--_border);border-radius:6p
 .tax{color:var(--_muted)}
 fieldset{border:1px solid var(--_border);border-radius:var(--_radius);margin:12px 0;padding:8px 12px}
 legend{font-weight:600;padding:0 4px}
-.mode{display:block;margin:6px 0;font-weight:400}
-.mode-hint{display:block;margin-left:1.6em}
+.mode{display:grid;grid-template-columns:auto minmax(0,1fr);column-gap:.5em;align-items:start;margin:6px 0;font-weight:400}
+.mode input{margin:.25em 0 0}
+.mode-hint{grid-column:2}
 .summary{border-top:1px solid var(--_border);margin-top:12px;padding-top:12px}
-.due-head{display:flex;justify-content:space-between;align-items:center}
+.due-head{display:flex;justify-content:space-between;align-items:center;flex-wrap:wrap;gap:4px 8px}
 .badge{font-size:.8em;font-weight:600;border-radius:999px;padding:2px 10px;border:1px solid currentColor;color:var(--_muted)}
 .badge.verified{color:var(--_success)}
 .timeline{display:block;width:100%;height:28px;margin:8px 0 2px}
@@ -60,7 +63,7 @@ dt{color:var(--_muted)}dd{margin:0;text-align:right;font-variant-numeric:tabular
 .consent input{width:20px;height:20px;margin-top:2px;flex:none}
 button{font:inherit}
 .confirm,.action{background:var(--_accent);color:var(--_accent-text);border:0;border-radius:var(--_radius);padding:10px 18px;font-weight:600;cursor:pointer;min-height:44px}
-.confirm:disabled{opacity:.5;cursor:not-allowed}
+.confirm:disabled,.confirm[aria-disabled=true]{opacity:.5;cursor:not-allowed}
 .action.secondary{background:transparent;color:var(--_fg);border:1px solid var(--_border)}
 .error{color:var(--_fg);border-left:4px solid var(--_error);padding:6px 10px}
 .success{border-left:4px solid var(--_success);padding:6px 10px}

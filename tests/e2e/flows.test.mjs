@@ -99,17 +99,31 @@ test('quote expiry (TTL 3 s): an expired quote is re-previewed, never committed 
     assert.equal((await counters(p2.base)).commits.S68841753 ?? 0, 0, 'the expired quote was not committed');
     const errors = (await events(page, 'seatquote:error')).map((e) => e.detail.code);
     assert.ok(!errors.includes('quote_changed'), errors.join());
-    await consent.check();
-    await confirm.click();
-    await part(w, 'success').waitFor();
+    // The last quote carries its real deadline again. With a 3 s lifetime a slow machine
+    // can let even this one expire before Confirm reaches the proxy: then, as a customer
+    // would, agree to the fresh one again (each refusal is an expiry and commits nothing).
+    await page.unroute('**/preview');
+    for (let attempt = 0; ; attempt++) {
+      const seen = (await events(page, 'seatquote:quote')).length;
+      await consent.check();
+      await confirm.click();
+      const outcome = await Promise.race([
+        part(w, 'success').waitFor().then(() => 'done'),
+        waitEvents(page, 'seatquote:quote', seen + 1).then(() => 'expired'),
+      ]);
+      if (outcome === 'done') break;
+      assert.ok(attempt < 5, 'committed within a few fresh quotes');
+      await waitVerified(w);
+    }
 
     const c = await counters(p2.base);
     assert.equal(c.commits.S68841753, 1, 'exactly one upstream commit');
     assert.deepEqual(c.quantities.S68841753, { 1: 2 });
-    assert.equal(commitsSent.length, 2, 'the refused expired quote, then the fresh one');
+    assert.ok(commitsSent.length >= 2, 'the refused expired quote, then fresh ones');
     assert.equal(commitsSent[0].token, stale);
-    assert.notEqual(commitsSent[1].token, stale);
-    assert.notEqual(commitsSent[1].key, commitsSent[0].key, 'a new confirmation gets a new Idempotency-Key');
+    assert.notEqual(commitsSent.at(-1).token, stale);
+    assert.equal(new Set(commitsSent.map((s) => s.key)).size, commitsSent.length, 'each new quote gets a new Idempotency-Key');
+    assert.equal(new Set(commitsSent.map((s) => s.token)).size, commitsSent.length);
     assert.equal((await events(page, 'seatquote:committed')).length, 1);
     assert.deepEqual(await page.evaluate(() => window.__csp), []);
     // Chromium logs the refused commit (409) as a failed resource; nothing else may appear.

@@ -1,5 +1,5 @@
 // End to end: the demo pages in real Chromium against the real release proxy with its
-// in-process Cleverbridge sandbox (SEATQUOTE_SANDBOX_TODAY=2026-05-13, SPEC §4's check).
+// in-process Cleverbridge sandbox (SEATQUOTE_SANDBOX_TODAY=2026-05-13: S68841753, 1 → 2 seats costs 604.93 today; docs/proxy.md).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -93,7 +93,7 @@ async function axe(page) {
   });
 }
 
-test('demo: 1 → 2 seats shows the estimate, then the verified SPEC §4 figures, and commits', async () => {
+test('demo: 1 → 2 seats shows the estimate, then the verified figures (604.93 today), and commits', async () => {
   const { page, context, problems } = await newPage(browser);
   try {
     const w = await openDemo(page, proxy.base);

@@ -1,0 +1,248 @@
+//! Transitions of the calculator: the customer's inputs, previews and timers.
+
+use super::*;
+
+impl Calc {
+    /// Whether the current (item, qty, mode) is a change that can be previewed.
+    pub fn changeable(&self) -> bool {
+        self.valid
+            && self.direction() != Direction::Unchanged
+            && self.mode.is_some()
+            && self.estimate.is_some()
+    }
+
+    /// After item, quantity or mode changed: drops the quote and the consent given for it,
+    /// picks an allowed mode and computes the local estimate.
+    pub(super) fn recompute(&mut self) {
+        self.quote = None;
+        self.consent = false;
+        self.notice = Notice::None;
+        self.estimate = None;
+        if !self.valid {
+            self.mode = None;
+            return;
+        }
+        let item = self.summary.items.get(self.item).unwrap_or(&NO_ITEM);
+        let allowed = modes(item, self.qty);
+        if direction(item.quantity, self.qty) == Direction::Unchanged {
+            // The next billing as it stands (no badge: nothing to confirm).
+            self.mode = None;
+            self.estimate = estimate(&self.summary, item, self.qty, Mode::NextBilling).ok();
+            return;
+        }
+        if !self.mode.is_some_and(|m| allowed.contains(&m)) {
+            self.mode = allowed.first().copied();
+        }
+        let Some(mode) = self.mode else {
+            self.notice = Notice::ModeUnavailable;
+            return;
+        };
+        match estimate(&self.summary, item, self.qty, mode) {
+            Ok(f) => self.estimate = Some(f),
+            Err(e) if e.code == seatquote_core::ErrorCode::NegativeAlignment => {
+                self.notice = Notice::Negative;
+            }
+            Err(_) => self.notice = Notice::ModeUnavailable,
+        }
+    }
+}
+
+impl Model {
+    /// Messages while the calculator shows.
+    pub(super) fn calc_msg(&mut self, msg: Msg, fx: &mut Vec<Effect>) {
+        let Some(c) = self.calc_mut() else { return };
+        let locked = c.locked();
+        match msg {
+            Msg::Fired(t) => self.fired(t, fx),
+            Msg::Confirm => self.confirm(fx),
+            Msg::CheckoutDispatched { proceed } => self.checkout_dispatched(proceed, fx),
+            Msg::Action => self.action(fx),
+            _ if locked => {} // a confirmation is under way or unsettled: inputs are locked
+            Msg::Step(step) => {
+                let item = c.item();
+                let q = apply_step(c.qty, step, item.min, item.max);
+                c.text = q.to_string();
+                if c.valid && q == c.qty {
+                    return;
+                }
+                c.valid = true;
+                c.qty = q;
+                self.changed(fx);
+            }
+            Msg::Typed(text) => {
+                let item = c.item();
+                match parse_quantity(&text, item.min, item.max) {
+                    Some(q) => {
+                        c.text = text;
+                        if c.valid && q == c.qty {
+                            return;
+                        }
+                        c.valid = true;
+                        c.qty = q;
+                    }
+                    None => {
+                        c.text = text;
+                        if !c.valid {
+                            return;
+                        }
+                        c.valid = false;
+                    }
+                }
+                self.changed(fx);
+            }
+            Msg::Blurred if c.valid => c.text = c.qty.to_string(),
+            Msg::ChooseMode(m) => {
+                let allowed = modes(c.item(), c.qty);
+                if !c.valid || c.mode == Some(m) || !allowed.contains(&m) {
+                    return;
+                }
+                c.mode = Some(m);
+                self.changed(fx);
+            }
+            Msg::ChooseItem(i) => {
+                if i == c.item || i >= c.summary.items.len() {
+                    return;
+                }
+                c.item = i;
+                c.qty = c.item().quantity;
+                c.text = c.qty.to_string();
+                c.valid = true;
+                c.mode = None;
+                self.changed(fx);
+            }
+            Msg::Consent(on) => {
+                c.consent = on && c.quote.is_some();
+                if c.consent && matches!(c.notice, Notice::QuoteChanged | Notice::QuoteExpired) {
+                    c.notice = Notice::None;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// After a change of item, quantity or mode: new estimate, the pending preview
+    /// cancelled, a new one scheduled.
+    fn changed(&mut self, fx: &mut Vec<Effect>) {
+        self.abort(fx);
+        for t in [
+            Timer::Debounce,
+            Timer::Expiry,
+            Timer::Slow,
+            Timer::RetryAfter,
+        ] {
+            fx.push(Effect::CancelTimer(t));
+        }
+        let Some(c) = self.calc_mut() else { return };
+        c.recompute();
+        c.slow = false;
+        c.previewing = c.changeable();
+        if c.previewing {
+            fx.push(Effect::SetTimer(Timer::Debounce, DEBOUNCE_MS));
+        }
+    }
+
+    /// Sends the preview for the current (item, qty, mode) now.
+    pub(super) fn preview_now(&mut self, fx: &mut Vec<Effect>) {
+        let Some(c) = self.calc_mut() else { return };
+        let Some(mode) = c.mode.filter(|_| c.changeable()) else {
+            c.previewing = false;
+            return;
+        };
+        let request = Request::Preview {
+            item: c.item().running_number,
+            quantity: c.qty,
+            mode,
+        };
+        c.previewing = true;
+        c.slow = false;
+        fx.push(Effect::CancelTimer(Timer::RetryAfter));
+        fx.push(Effect::SetTimer(Timer::Slow, SLOW_MS));
+        self.send(request, false, fx);
+    }
+
+    fn fired(&mut self, timer: Timer, fx: &mut Vec<Effect>) {
+        let Some(c) = self.calc_mut() else { return };
+        match timer {
+            Timer::Debounce if !c.locked() => self.preview_now(fx),
+            Timer::RetryAfter if !c.locked() => {
+                if matches!(c.notice, Notice::PreviewFailed(_)) {
+                    c.notice = Notice::None;
+                }
+                self.preview_now(fx);
+            }
+            Timer::Slow => c.slow = c.previewing,
+            Timer::Expiry if c.quote.is_some() && !c.locked() => {
+                // An expired quote is never confirmed: fetch a fresh one, and if the
+                // customer had agreed, say why the agreement has to be given again.
+                if c.consent {
+                    c.notice = Notice::QuoteExpired;
+                }
+                c.quote = None;
+                c.consent = false;
+                self.preview_now(fx);
+            }
+            _ => {}
+        }
+    }
+
+    /// A verified preview arrived for the request in flight.
+    pub(super) fn quoted(&mut self, q: Confirmable, fx: &mut Vec<Effect>) {
+        let Some(c) = self.calc_mut() else { return };
+        c.previewing = false;
+        c.slow = false;
+        fx.push(Effect::CancelTimer(Timer::Slow));
+        let matches = c.valid
+            && !c.locked()
+            && q.figures.quantity == c.qty
+            && q.item == c.item().running_number
+            && Some(q.mode) == c.mode;
+        if !matches {
+            return; // priced something else than what the customer now looks at
+        }
+        if matches!(c.notice, Notice::PreviewFailed(_)) {
+            c.notice = Notice::None;
+        }
+        if let Some(ms) = q.expires_in_ms {
+            fx.push(Effect::SetTimer(Timer::Expiry, ms));
+        }
+        fx.push(Effect::Emit(Event::Quote(q.json.clone())));
+        c.quote = Some(q);
+    }
+
+    pub(super) fn preview_failed(&mut self, f: Failure, fx: &mut Vec<Effect>) {
+        let Some(c) = self.calc_mut() else { return };
+        c.previewing = false;
+        c.slow = false;
+        fx.push(Effect::CancelTimer(Timer::Slow));
+        if f.code == ErrorCode::NegativeAlignment {
+            c.notice = Notice::Negative;
+            return;
+        }
+        c.notice = Notice::PreviewFailed(f.code.clone());
+        if let Some(s) = f.retry_after.filter(|s| *s <= MAX_RETRY_AFTER_S) {
+            fx.push(Effect::SetTimer(Timer::RetryAfter, s.max(1) * 1000));
+        }
+        fx.push(Effect::Emit(Event::Error(f.code)));
+    }
+
+    /// The notice's action: Check again, Try again or Apply at renewal.
+    fn action(&mut self, fx: &mut Vec<Effect>) {
+        let Some(c) = self.calc_mut() else { return };
+        if let CommitState::Unknown(_) = c.commit {
+            self.check_again(fx);
+            return;
+        }
+        match c.notice.clone() {
+            Notice::Negative if c.item().decrease_modes.contains(&Mode::NextBilling) => {
+                c.mode = Some(Mode::NextBilling);
+                self.changed(fx);
+            }
+            Notice::PreviewFailed(_) => {
+                c.notice = Notice::None;
+                self.preview_now(fx);
+            }
+            Notice::CommitRefused(_) => self.retry_commit(fx),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! The stepper's rules: direction of a change, the allowed modes, keys, bounds and typed text.
+
+use super::{Item, Mode};
+
+/// Whether a change to `quantity` is an increase, a decrease or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// More seats.
+    Increase,
+    /// Fewer seats.
+    Decrease,
+    /// The current count.
+    Unchanged,
+}
+
+/// The direction of a change from `current` to `quantity`.
+pub fn direction(current: u32, quantity: u32) -> Direction {
+    match quantity.cmp(&current) {
+        std::cmp::Ordering::Greater => Direction::Increase,
+        std::cmp::Ordering::Less => Direction::Decrease,
+        std::cmp::Ordering::Equal => Direction::Unchanged,
+    }
+}
+
+/// The modes the policy allows for a change from the item's quantity to `quantity`.
+pub fn modes(item: &Item, quantity: u32) -> &[Mode] {
+    match direction(item.quantity, quantity) {
+        Direction::Increase => &item.increase_modes,
+        Direction::Decrease => &item.decrease_modes,
+        Direction::Unchanged => &[],
+    }
+}
+
+/// A stepper move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Add (or with a negative value remove) seats.
+    By(i64),
+    /// Go to the minimum.
+    Min,
+    /// Go to the maximum.
+    Max,
+}
+
+/// The stepper move for a key (`ArrowUp`/`ArrowDown` ±1, `PageUp`/`PageDown` ±10,
+/// `Home`/`End` to the bounds).
+pub fn key_step(key: &str) -> Option<Step> {
+    Some(match key {
+        "ArrowUp" => Step::By(1),
+        "ArrowDown" => Step::By(-1),
+        "PageUp" => Step::By(10),
+        "PageDown" => Step::By(-10),
+        "Home" => Step::Min,
+        "End" => Step::Max,
+        _ => return None,
+    })
+}
+
+/// Applies a stepper move, staying within `[min, max]`.
+pub fn apply_step(quantity: u32, step: Step, min: u32, max: u32) -> u32 {
+    let (min, max) = (min.min(max), max.max(min));
+    match step {
+        Step::By(d) => (i64::from(quantity) + d).clamp(i64::from(min), i64::from(max)) as u32,
+        Step::Min => min,
+        Step::Max => max,
+    }
+}
+
+/// What someone typed with full-width digits (`１２`, from a Japanese keyboard) read as
+/// ASCII digits and surrounding spaces removed.
+pub fn normalize_digits(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' => char::from(b'0' + (c as u32 - 0xFF10) as u8),
+            c => c,
+        })
+        .collect()
+}
+
+/// Parses what someone typed: digits only (full-width digits count), within `[min, max]`.
+pub fn parse_quantity(text: &str, min: u32, max: u32) -> Option<u32> {
+    let t = normalize_digits(text);
+    if t.is_empty() || t.len() > 9 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse::<u32>().ok().filter(|n| *n >= min && *n <= max)
+}

@@ -1,0 +1,327 @@
+//! The model's data: alignment modes and error codes as types, the subscription summary,
+//! the figures shown (local estimate or verified quote), and the stepper rules. Pure Rust:
+//! money stays in decimal strings, nothing here touches the browser.
+
+use seatquote_core::quote::{
+    quote, AlignmentInput, IntervalInput, PriceInput, Quote, QuoteInput, Scalar,
+};
+use seatquote_core::QuoteError;
+
+/// When a seat change takes effect (the proxy's `alignment` / `mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Now, prorated to the current next billing date.
+    Immediate,
+    /// Now, with a new full period starting today.
+    Extend,
+    /// At renewal.
+    NextBilling,
+}
+
+impl Mode {
+    /// Reads the wire name; `None` for a mode this widget does not know.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "immediate" => Self::Immediate,
+            "extend" => Self::Extend,
+            "nextBilling" => Self::NextBilling,
+            _ => return None,
+        })
+    }
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Immediate => "immediate",
+            Self::Extend => "extend",
+            Self::NextBilling => "nextBilling",
+        }
+    }
+}
+
+/// A failure the widget knows how to explain (the proxy's problem codes, plus the
+/// widget's own `network` and `invalid_options`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// 401.
+    Unauthorized,
+    /// 403.
+    Forbidden,
+    /// 404, or the configured item is not in the subscription.
+    NotFound,
+    /// The policy does not allow this alignment mode.
+    ModeNotAllowed,
+    /// The quantity is outside the item's limits.
+    QuantityOutOfRange,
+    /// The subscription cannot be changed now.
+    SubscriptionNotActive,
+    /// A decrease in the middle of a period would need a refund.
+    NegativeAlignment,
+    /// The price changed between preview and commit.
+    QuoteChanged,
+    /// The quote token expired.
+    QuoteExpired,
+    /// Another commit of this quote has an unknown outcome.
+    QuoteCommitPending,
+    /// A commit with this key is running.
+    IdempotencyKeyInProgress,
+    /// The key was used for another request.
+    IdempotencyKeyReused,
+    /// Cleverbridge did not answer in time.
+    UpstreamTimeout,
+    /// Cleverbridge is busy (rate limited); nothing was done.
+    UpstreamUnavailable,
+    /// Cleverbridge failed.
+    UpstreamError,
+    /// The proxy failed.
+    InternalError,
+    /// No answer at all (connection lost, offline).
+    Network,
+    /// The widget's options are wrong (or the locale is unknown).
+    InvalidOptions,
+    /// Any other code (kept for the `seatquote:error` event).
+    Other(String),
+}
+
+impl ErrorCode {
+    /// Reads a problem code.
+    pub fn parse(code: &str) -> Self {
+        match code {
+            "unauthorized" => Self::Unauthorized,
+            "forbidden" => Self::Forbidden,
+            "not_found" => Self::NotFound,
+            "mode_not_allowed" | "invalid_alignment" => Self::ModeNotAllowed,
+            "quantity_out_of_range" => Self::QuantityOutOfRange,
+            "subscription_not_active" => Self::SubscriptionNotActive,
+            "negative_alignment" => Self::NegativeAlignment,
+            "quote_changed" => Self::QuoteChanged,
+            "quote_expired" => Self::QuoteExpired,
+            "quote_commit_pending" => Self::QuoteCommitPending,
+            "idempotency_key_in_progress" => Self::IdempotencyKeyInProgress,
+            "idempotency_key_reused" => Self::IdempotencyKeyReused,
+            "upstream_timeout" => Self::UpstreamTimeout,
+            "upstream_unavailable" | "rate_limited" => Self::UpstreamUnavailable,
+            "upstream_error" => Self::UpstreamError,
+            "internal_error" => Self::InternalError,
+            "network" => Self::Network,
+            "invalid_options" => Self::InvalidOptions,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// The code as the `seatquote:error` event carries it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::ModeNotAllowed => "mode_not_allowed",
+            Self::QuantityOutOfRange => "quantity_out_of_range",
+            Self::SubscriptionNotActive => "subscription_not_active",
+            Self::NegativeAlignment => "negative_alignment",
+            Self::QuoteChanged => "quote_changed",
+            Self::QuoteExpired => "quote_expired",
+            Self::QuoteCommitPending => "quote_commit_pending",
+            Self::IdempotencyKeyInProgress => "idempotency_key_in_progress",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::UpstreamTimeout => "upstream_timeout",
+            Self::UpstreamUnavailable => "upstream_unavailable",
+            Self::UpstreamError => "upstream_error",
+            Self::InternalError => "internal_error",
+            Self::Network => "network",
+            Self::InvalidOptions => "invalid_options",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The catalogue key of the customer-facing text.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Self::Unauthorized => "err_unauthorized",
+            Self::Forbidden => "err_forbidden",
+            Self::NotFound => "err_not_found",
+            Self::ModeNotAllowed => "err_mode",
+            Self::QuantityOutOfRange => "err_quantity",
+            Self::SubscriptionNotActive => "err_not_active",
+            Self::NegativeAlignment => "negative_alignment",
+            Self::QuoteChanged => "quote_changed",
+            Self::QuoteExpired => "quote_expired",
+            Self::UpstreamTimeout
+            | Self::UpstreamUnavailable
+            | Self::UpstreamError
+            | Self::InternalError => "err_busy",
+            Self::Network => "err_network",
+            Self::InvalidOptions => "err_config",
+            _ => "err_generic",
+        }
+    }
+
+    /// Whether a commit that failed this way may still have been applied: no answer, a
+    /// timeout, a 5xx other than "busy" (503 means Cleverbridge refused it untouched), or
+    /// a proxy saying an earlier attempt is unsettled.
+    pub fn commit_outcome_unknown(&self) -> bool {
+        matches!(
+            self,
+            Self::UpstreamTimeout
+                | Self::UpstreamError
+                | Self::InternalError
+                | Self::Network
+                | Self::QuoteCommitPending
+                | Self::IdempotencyKeyInProgress
+        )
+    }
+}
+
+/// One subscription item as the proxy's summary describes it (docs/proxy.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Cleverbridge's running number of the item.
+    pub running_number: u32,
+    /// The merchant's product name (shown as text only).
+    pub product_name: String,
+    /// Current seats.
+    pub quantity: u32,
+    /// The unit price a change is priced at (the policy's offer or list price).
+    pub unit_price: String,
+    /// The unit price currently billed.
+    pub current_unit_price: String,
+    /// Lowest allowed quantity.
+    pub min: u32,
+    /// Highest allowed quantity.
+    pub max: u32,
+    /// Modes allowed for an increase (first is the default).
+    pub increase_modes: Vec<Mode>,
+    /// Modes allowed for a decrease (first is the default).
+    pub decrease_modes: Vec<Mode>,
+}
+
+/// The proxy's subscription summary (docs/proxy.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Subscription id.
+    pub id: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// `gross` or `net`.
+    pub tax_mode: String,
+    /// Tax rate as a decimal string (`"0.19"`).
+    pub tax_rate: String,
+    /// Period start `YYYY-MM-DD`.
+    pub period_start: String,
+    /// Next billing date `YYYY-MM-DD`.
+    pub next_billing_date: String,
+    /// Interval months.
+    pub months: u32,
+    /// Interval days.
+    pub days: u32,
+    /// The proxy's today (the change date of an estimate).
+    pub today: String,
+    /// Current items.
+    pub items: Vec<Item>,
+}
+
+/// The figures shown for one (item, quantity, mode). All amounts are decimal strings.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Figures {
+    /// Unit price of the new line.
+    pub unit_price: String,
+    /// New quantity.
+    pub quantity: u32,
+    /// New line total.
+    pub total: String,
+    /// Due today, net.
+    pub due_net: String,
+    /// Due today, VAT.
+    pub due_vat: String,
+    /// Due today, gross.
+    pub due_gross: String,
+    /// Next billing date.
+    pub next_date: String,
+    /// Next billing gross amount.
+    pub next_gross: String,
+    /// Days left in the period.
+    pub remaining_days: u32,
+    /// Days in the period.
+    pub period_days: u32,
+}
+
+impl Figures {
+    /// From the engine's quote.
+    pub fn from_quote(q: &Quote) -> Self {
+        Self {
+            unit_price: q.next.unit_price.as_str().to_owned(),
+            quantity: q.next.quantity,
+            total: q.next.total.as_str().to_owned(),
+            due_net: q.alignment.net.as_str().to_owned(),
+            due_vat: q.alignment.vat.as_str().to_owned(),
+            due_gross: q.alignment.gross.as_str().to_owned(),
+            next_date: q.next_billing.date.as_str().to_owned(),
+            next_gross: q.next_billing.gross.as_str().to_owned(),
+            remaining_days: q.proration.remaining_days,
+            period_days: q.proration.period_days,
+        }
+    }
+
+    /// Whether nothing is due today.
+    pub fn nothing_due(&self) -> bool {
+        self.due_gross.trim_start_matches(['0', '.']).is_empty()
+    }
+}
+
+/// A verified, signed quote from the proxy, bound to the one confirmation it can become:
+/// its item, quantity and mode, its token and its own `Idempotency-Key`. The commit sends
+/// exactly this value; a new quote is a new value with a new key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirmable {
+    /// The figures it carries (what the customer agrees to).
+    pub figures: Figures,
+    /// The alignment mode it prices.
+    pub mode: Mode,
+    /// The item's running number.
+    pub item: u32,
+    /// The proxy's `quoteToken`.
+    pub token: String,
+    /// The `Idempotency-Key` of its confirmation (made once with the quote).
+    pub key: String,
+    /// Milliseconds until it expires on this browser's clock (`None`: no local deadline,
+    /// the proxy decides at commit).
+    pub expires_in_ms: Option<u32>,
+    /// The proxy's answer as JSON text (the `seatquote:quote` event detail).
+    pub json: String,
+}
+
+/// The local estimate for `quantity` seats of `item` in `mode`, priced by the engine from
+/// the summary's prices, tax rate and dates with today as the change date.
+pub fn estimate(
+    s: &Summary,
+    item: &Item,
+    quantity: u32,
+    mode: Mode,
+) -> Result<Figures, QuoteError> {
+    let input = QuoteInput {
+        currency: s.currency.as_str().into(),
+        tax_mode: s.tax_mode.as_str().into(),
+        tax_rate: s.tax_rate.as_str().into(),
+        period_start: s.period_start.as_str().into(),
+        next_billing_date: s.next_billing_date.as_str().into(),
+        interval: Some(IntervalInput {
+            months: s.months.into(),
+            days: s.days.into(),
+        }),
+        change_date: s.today.as_str().into(),
+        current: Some(PriceInput {
+            unit_price: item.current_unit_price.as_str().into(),
+            quantity: item.quantity.into(),
+            currency: None,
+            is_gross: None,
+        }),
+        next: Some(PriceInput {
+            unit_price: item.unit_price.as_str().into(),
+            quantity: quantity.into(),
+            currency: None,
+            is_gross: None,
+        }),
+        alignment: AlignmentInput::Mode(Scalar::Str(mode.as_str().to_owned())),
+    };
+    quote(&input).map(|q| Figures::from_quote(&q))
+}
