@@ -19,7 +19,7 @@ signInButton.addEventListener('click', async () => {
     who.textContent = 'Signed in as Dana Whitfield (customer C-1001)';
   } catch (e) {
     signInButton.disabled = false;
-    who.textContent = 'Sign-in failed. Is the proxy running in sandbox mode?';
+    who.textContent = 'Sign-in failed. Is `npm start` running?';
   }
 });
 

@@ -157,7 +157,7 @@ test('bug 7: focus stays on a control when the focused one is disabled or replac
 test('bug 8 and 320 px: a 60-letter unbroken product name wraps (360 and 1280 px); mode labels do not wrap under their radio', async () => {
   const name = 'Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichenträ'.slice(0, 60);
   assert.equal([...name].length, 60);
-  const fixture = JSON.parse(readFileSync(join(ROOT, 'crates/proxy/fixtures/sandbox.json'), 'utf8'));
+  const fixture = JSON.parse(readFileSync(join(ROOT, 'crates/sandbox/fixtures/sandbox.json'), 'utf8'));
   fixture.subscriptions[0].items[0].productName = name;
   const dir = mkdtempSync(join(tmpdir(), 'seatquote-fixture-'));
   writeFileSync(join(dir, 'sandbox.json'), JSON.stringify(fixture));
