@@ -38,9 +38,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# By content, not mtime: a merge or checkout can change the lockfile without making it newer.
+if ! cmp -s package-lock.json node_modules/.seatquote-installed-lock.json 2>/dev/null; then
   log "installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.seatquote-installed-lock.json
 fi
 
 # ── Python + PyJWT for the cross-language customer-token test ────────────────────────────
