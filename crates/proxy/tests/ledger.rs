@@ -41,17 +41,17 @@ async fn applied_then_reset_or_500_is_recorded_as_applied_not_lost() {
         let qt = quote_token(&p, &t, 3).await;
         p.fault_on(fault, "commit", 1, None).await;
         let r = p.commit(&t, S1, 1, &qt, "k-1").await;
-        assert_eq!(
-            (r.status, r.code()),
-            (502, "upstream_error"),
-            "{fault}: {}",
-            r.text
-        );
         assert_eq!(p.commit_counts().await, (1, 1), "{fault}: applied once");
         assert_eq!(
             p.intent_state("C-1001", "k-1").as_deref(),
             Some("unknown"),
             "{fault}: kept"
+        );
+        assert_eq!(
+            (r.status, r.code()),
+            (502, "upstream_error"),
+            "{fault}: {}",
+            r.text
         );
 
         let r = p.commit_resolved(&t, S1, 1, &qt, "k-1", SETTLE).await;
@@ -94,6 +94,7 @@ async fn delayed_apply_past_the_timeout_and_an_immediate_retry_commit_once() {
         r.text
     );
     let r = p.commit(&t, S1, 1, &qt, "k-2").await;
+    assert_eq!(p.commit_counts().await.0, 1, "no second commit sent");
     assert_eq!(
         (r.status, r.code()),
         (409, "commit_outcome_unknown"),
@@ -101,7 +102,6 @@ async fn delayed_apply_past_the_timeout_and_an_immediate_retry_commit_once() {
         r.text
     );
     assert!(r.headers.contains_key("retry-after"));
-    assert_eq!(p.commit_counts().await.0, 1, "no second commit sent");
 
     let r = p.commit_resolved(&t, S1, 1, &qt, "k-2", SETTLE).await;
     assert_eq!(r.status, 200, "{}", r.text);
@@ -150,8 +150,7 @@ async fn the_reconciler_resolves_unattended_and_a_replay_ignores_token_age() {
     let t = c1001();
     let qt = quote_token(&p, &t, 3).await;
     p.fault_on("resetAfterApply", "commit", 1, None).await;
-    let r = p.commit(&t, S1, 1, &qt, "k-4").await;
-    assert_eq!(r.code(), "upstream_error", "{}", r.text);
+    p.commit(&t, S1, 1, &qt, "k-4").await;
     assert!(
         p.wait_state("C-1001", "k-4", Some("done"), SETTLE).await,
         "resolved without the customer: {:?}",
@@ -194,6 +193,7 @@ async fn one_change_in_flight_per_item() {
         tokio::time::sleep(Duration::from_millis(250)).await;
         p.commit(&t, S1, 1, &q3, "tab-b").await
     });
+    assert_eq!(p.commit_counts().await, (1, 1), "one commit sent");
     assert_eq!(first.status, 200, "{}", first.text);
     assert_eq!(
         (second.status, second.code()),
@@ -201,7 +201,6 @@ async fn one_change_in_flight_per_item() {
         "{}",
         second.text
     );
-    assert_eq!(p.commit_counts().await, (1, 1));
     let again = p.commit(&t, S1, 1, &q3, "tab-b").await;
     assert_eq!(again.code(), "quote_changed", "{}", again.text);
     assert_eq!(p.commit_counts().await, (1, 1));
@@ -235,6 +234,36 @@ async fn a_change_made_elsewhere_after_a_crash_is_not_taken_as_ours() {
     let r = p.commit_resolved(&t, S1, 1, &qt, "k-8", SETTLE).await;
     assert_ne!(r.status, 200, "not ours: {}", r.text);
     assert_eq!(p.commit_counts().await, (1, 1), "only the outside change");
+}
+
+/// Finding 8, the other half: the outcome is unknown (Cleverbridge held the request and
+/// applied nothing) and the item is then changed outside the proxy to a third quantity.
+/// Neither "as before" nor "as intended": recorded as disputed — not dropped, not sent
+/// again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outside_change_to_another_quantity_is_disputed_not_dropped() {
+    let p = pair(&[]);
+    let t = c1001();
+    let qt = quote_token(&p, &t, 3).await;
+    p.fault_on("hang", "commit", 1, Some(1_500)).await;
+    let r = p.commit(&t, S1, 1, &qt, "k-8b").await;
+    assert_eq!(r.code(), "upstream_timeout", "{}", r.text);
+    p.outside_commit(S1, 1, 5).await;
+    let r = p.commit_resolved(&t, S1, 1, &qt, "k-8b", SETTLE).await;
+    assert_eq!(p.commit_counts().await, (2, 1), "nothing sent again");
+    assert_eq!((r.status, r.code()), (409, "commit_disputed"), "{}", r.text);
+    assert!(
+        p.intent_state("C-1001", "k-8b").is_some(),
+        "the record is kept"
+    );
+    let again = p.commit(&t, S1, 1, &qt, "k-8b").await;
+    assert_eq!(again.text, r.text, "a replay");
+    let m = p.metrics().await;
+    assert_eq!(
+        metric(&m, r#"seatquote_commit_transitions_total{to="disputed"}"#),
+        1,
+        "{m}"
+    );
 }
 
 /// A reset before Cleverbridge applied anything: unknown at first (the proxy cannot tell
@@ -289,7 +318,10 @@ async fn sigkill_mid_commit_then_retry_applies_once_and_keeps_the_record() {
     }
     p.proxy.kill();
     let _ = pending.await;
-    assert_eq!(p.intent_state("C-1001", "k-kill").as_deref(), Some("sent"));
+    assert!(
+        p.intent_state("C-1001", "k-kill").is_some(),
+        "recorded before sending"
+    );
     p.proxy = proxy(&p.sandbox, &p.data, &[]);
     let r = p.commit_resolved(&t, S1, 1, &qt, "k-kill", SETTLE).await;
     assert_eq!(r.status, 200, "{}", r.text);
