@@ -18,7 +18,7 @@ use crate::ledger::{resolve, resolve_after, transition, Resolution, To};
 use crate::preview::{preview_change, quote_hash, update_request, Previewed};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::{Begin, Intent, Record, State as IntentState, TokenUse};
+use crate::store::{now_ms, Begin, Intent, Record, State as IntentState, TokenUse};
 use crate::token::{sha256_hex, QuoteClaims, TokenError};
 
 /// Runs a store call off the async threads.
@@ -109,9 +109,10 @@ pub async fn verify_quote(
 }
 
 /// Step 2: the key's record. A finished request is replayed; an unfinished one is
-/// resolved (never sent again while its outcome is unknown): found applied → its
-/// answer; certainly not applied → `None`, a new attempt; not resolvable yet →
-/// `commit_outcome_unknown`.
+/// resolved (never sent again while its outcome is unknown), after waiting for the
+/// first call's deadline if it is near: found applied → its answer; certainly not
+/// applied → `None`, a new attempt; still not resolvable (Cleverbridge unreadable,
+/// another worker holds the lease) → `commit_outcome_unknown`.
 ///
 /// # Errors
 /// `idempotency_key_reused`, `commit_outcome_unknown`, storage.
@@ -146,6 +147,14 @@ pub async fn previous_attempt(
     };
     if intent.fingerprint != fingerprint {
         return Err(reused());
+    }
+    // Not resolvable before the first call's deadline: wait for it (holding the key, at
+    // most 2 × timeout + 1 s), so that the usual "check again" gets a definite answer.
+    let wait = intent.resolve_after - now_ms();
+    if intent.state != IntentState::Recorded && wait > 0 {
+        let cap = app.upstream.timeout() * 2 + std::time::Duration::from_millis(1_100);
+        let wait = std::time::Duration::from_millis(u64::try_from(wait).unwrap_or(0));
+        tokio::time::sleep(wait.min(cap)).await;
     }
     match resolve(app, &intent, &app.instance)
         .await

@@ -145,16 +145,8 @@ async fn commit_500_is_not_retried_and_a_retry_commits_once() {
         "no commit attempt for the other key"
     );
 
-    // The same key again at once: not resolvable before the deadline, nothing sent.
-    let r = p.commit(&t, S1, 1, &qt, "k-500").await;
-    assert_eq!(
-        (r.status, r.code()),
-        (409, "commit_outcome_unknown"),
-        "{}",
-        r.text
-    );
-    assert_eq!(p.attempts("commit").await, 1);
-    // Later: found unchanged upstream (not applied), re-preview, commit once.
+    // The same key again: it waits for the first call's deadline, finds the item
+    // unchanged upstream (not applied), re-previews and commits once.
     let r = p
         .commit_resolved(&t, S1, 1, &qt, "k-500", Duration::from_secs(15))
         .await;

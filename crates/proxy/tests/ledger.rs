@@ -78,7 +78,8 @@ async fn applied_then_reset_or_500_is_recorded_as_applied_not_lost() {
 
 /// Finding 2: Cleverbridge applies the commit only after the proxy's timeout; the
 /// customer retries the same key at once. The retry must not send a second commit
-/// while the first may still be running: 409 `commit_outcome_unknown`, then the answer.
+/// while the first may still be running: it waits for the first call's deadline and
+/// reads Cleverbridge (409 `commit_outcome_unknown` while that read fails), then answers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delayed_apply_past_the_timeout_and_an_immediate_retry_commit_once() {
     let p = pair(&[]);
@@ -93,6 +94,8 @@ async fn delayed_apply_past_the_timeout_and_an_immediate_retry_commit_once() {
         "{}",
         r.text
     );
+    // Cleverbridge unreadable when the retry may resolve it: still unknown, nothing sent.
+    p.fault_on("status500", "getsubscription", 3, None).await;
     let r = p.commit(&t, S1, 1, &qt, "k-2").await;
     assert_eq!(p.commit_counts().await.0, 1, "no second commit sent");
     assert_eq!(
@@ -130,7 +133,6 @@ async fn a_price_change_does_not_abandon_an_unknown_outcome() {
     assert!(changed["itemsChanged"].as_u64() >= Some(1), "{changed}");
     let r = p.commit(&t, S1, 1, &qt, "k-3").await;
     assert_ne!(r.code(), "quote_changed", "{}", r.text);
-    assert_ne!(r.status, 200, "not known yet: {}", r.text);
 
     let r = p.commit_resolved(&t, S1, 1, &qt, "k-3", SETTLE).await;
     assert_eq!(
