@@ -1,9 +1,9 @@
 //! `POST …/items/{runningNumber}/commit`: commits the change a quote token binds, once
-//! per `Idempotency-Key`, with the intent recorded before the upstream call and
-//! reconciled with Cleverbridge after a crash (DESIGN.md, "The commit state machine").
+//! per `Idempotency-Key`, through the commit ledger (DESIGN.md, "The commit state
+//! machine"; transitions and their resolution in [`crate::ledger`]).
 //!
-//! The steps, in order: [`verify_quote`] → (key lock) → [`previous_attempt`] →
-//! [`reprice`] → [`record_intent`] → [`send_commit`].
+//! The steps, in order: consent → (key lock) → [`previous_attempt`] → [`verify_quote`] →
+//! [`record_intent`] (claims the item) → [`reprice`] → [`send_commit`].
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -14,10 +14,11 @@ use seatquote_core::contract::{Commit, CommitRequest};
 use crate::auth::{now_unix, Customer};
 use crate::context::{context, load_subscription, ItemContext};
 use crate::extract::{IdempotencyKey, Item, JsonBody};
+use crate::ledger::{resolve, resolve_after, transition, Resolution, To};
 use crate::preview::{preview_change, quote_hash, update_request, Previewed};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::{Begin, Intent, Record, TokenUse};
+use crate::store::{now_ms, Begin, Intent, Record, State as IntentState, TokenUse};
 use crate::token::{sha256_hex, QuoteClaims, TokenError};
 
 /// Runs a store call off the async threads.
@@ -34,34 +35,46 @@ fn invalid_token(detail: &str) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "invalid_quote_token", detail)
 }
 
-/// A stored 200 body (or any stored answer), replayed byte for byte.
+/// A stored answer (the 200 body, or a disputed commit's problem), replayed byte for byte.
 fn replay(status: u16, body: String) -> Response {
     let mut r = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    let kind = if status >= 400 {
+        "application/problem+json"
+    } else {
+        "application/json"
+    };
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     r
 }
 
-/// Step 1: consent given, and the quote token valid, unexpired and for this customer,
-/// subscription and item.
+/// Step 1 (before the key lock): the customer's consent.
 ///
 /// # Errors
-/// `consent_required`, `quote_expired`, `invalid_quote_token`.
-pub fn verify_quote(
+/// `consent_required`.
+pub fn require_consent(body: &CommitRequest) -> Result<(), Problem> {
+    if body.consent == Some(true) {
+        return Ok(());
+    }
+    Err(Problem::new(
+        StatusCode::BAD_REQUEST,
+        "consent_required",
+        "the customer's consent (\"consent\": true) is required",
+    ))
+}
+
+/// Step 3: the quote token valid, unexpired and for this customer, subscription and
+/// item, and not spent or in flight under another key. Checked only for a new attempt:
+/// a replay answers whatever the token's age.
+///
+/// # Errors
+/// `quote_expired`, `invalid_quote_token`, `quote_commit_pending`.
+pub async fn verify_quote(
     app: &App,
     customer: &Customer,
     running_no: u64,
     body: &CommitRequest,
 ) -> Result<QuoteClaims, Problem> {
-    if body.consent != Some(true) {
-        return Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "consent_required",
-            "the customer's consent (\"consent\": true) is required",
-        ));
-    }
     let qc: QuoteClaims = app
         .signer
         .verify("quote", &body.quote_token, now_unix())
@@ -78,33 +91,36 @@ pub fn verify_quote(
             "the quote token is for another subscription, item or customer",
         ));
     }
-    Ok(qc)
-}
-
-/// What an earlier request with the same key left.
-pub enum Previous {
-    /// Nothing: a first attempt.
-    None,
-    /// An intent whose outcome is unknown and not applied at Cleverbridge: send it again.
-    Pending(Intent),
-    /// Finished (or found applied): this answer.
-    Answer(Response),
+    let store = app.store.clone();
+    let jti = qc.jti.clone();
+    match blocking(move || store.token_use(&jti)).await? {
+        Some(TokenUse::Done) => Err(invalid_token(
+            "this quote was already committed; preview again",
+        )),
+        // Another key's commit of this quote has an unknown outcome: saying "committed"
+        // could be false, and committing again could change the subscription twice.
+        Some(TokenUse::Pending) => Err(Problem::new(
+            StatusCode::CONFLICT,
+            "quote_commit_pending",
+            "a commit of this quote under another Idempotency-Key has not finished; retry with that key",
+        )),
+        None => Ok(qc),
+    }
 }
 
 /// Step 2: the key's record. A finished request is replayed; an unfinished one is
-/// reconciled with Cleverbridge (it may have been applied before the process died); a
-/// new key must not reuse a quote already committed or in flight under another key.
+/// resolved (never sent again while its outcome is unknown), after waiting for the
+/// first call's deadline if it is near: found applied → its answer; certainly not
+/// applied → `None`, a new attempt; still not resolvable (Cleverbridge unreadable,
+/// another worker holds the lease) → `commit_outcome_unknown`.
 ///
 /// # Errors
-/// `idempotency_key_reused`, `invalid_quote_token` (spent), `quote_commit_pending`,
-/// storage and upstream problems.
+/// `idempotency_key_reused`, `commit_outcome_unknown`, storage.
 pub async fn previous_attempt(
     app: &App,
-    customer: &Customer,
     key: &str,
     fingerprint: &str,
-    qc: &QuoteClaims,
-) -> Result<Previous, Problem> {
+) -> Result<Option<Response>, Problem> {
     let reused = || {
         Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -114,7 +130,8 @@ pub async fn previous_attempt(
     };
     let store = app.store.clone();
     let k = key.to_owned();
-    match blocking(move || store.get(&k)).await? {
+    let intent = match blocking(move || store.get(&k)).await? {
+        None => return Ok(None),
         Some(Record::Done {
             fingerprint: f,
             status,
@@ -124,49 +141,96 @@ pub async fn previous_attempt(
                 return Err(reused());
             }
             app.metrics.commit("replayed");
-            Ok(Previous::Answer(replay(status, body)))
+            return Ok(Some(replay(status, body)));
         }
-        Some(Record::Pending(intent)) => {
-            if intent.fingerprint != fingerprint {
-                return Err(reused());
-            }
-            let sub = load_subscription(app, customer, true).await?;
-            let applied = sub
-                .item(intent.running_no)
-                .is_some_and(|i| i.quantity.0 == u64::from(intent.quantity));
-            if !applied {
-                return Ok(Previous::Pending(intent));
-            }
-            let store = app.store.clone();
-            let (k, body) = (key.to_owned(), intent.response.clone());
-            blocking(move || store.complete(&k, 200, &body)).await?;
+        Some(Record::Pending(intent)) => intent,
+    };
+    if intent.fingerprint != fingerprint {
+        return Err(reused());
+    }
+    // Not resolvable before the first call's deadline: wait for it (holding the key, at
+    // most 2 × timeout + 1 s), so that the usual "check again" gets a definite answer.
+    let wait = intent.resolve_after - now_ms();
+    if intent.state != IntentState::Recorded && wait > 0 {
+        let cap = app.upstream.timeout() * 2 + std::time::Duration::from_millis(1_100);
+        let wait = std::time::Duration::from_millis(u64::try_from(wait).unwrap_or(0));
+        tokio::time::sleep(wait.min(cap)).await;
+    }
+    match resolve(app, &intent, &app.instance)
+        .await
+        .map_err(Problem::internal)?
+    {
+        Resolution::Applied(body) => {
             app.metrics.commit("reconciled");
-            tracing::info!(subscription = %customer.subscription, "reconciled an unfinished commit with Cleverbridge");
-            Ok(Previous::Answer(replay(200, intent.response)))
+            Ok(Some(replay(200, body)))
         }
-        None => {
-            let store = app.store.clone();
-            let jti = qc.jti.clone();
-            match blocking(move || store.token_use(&jti)).await? {
-                Some(TokenUse::Done) => Err(invalid_token(
-                    "this quote was already committed; preview again",
-                )),
-                // Another key's commit of this quote has an unknown outcome (e.g. an
-                // upstream timeout): saying "committed" could be false, and committing
-                // again could change the subscription twice.
-                Some(TokenUse::Pending) => Err(Problem::new(
-                    StatusCode::CONFLICT,
-                    "quote_commit_pending",
-                    "a commit of this quote under another Idempotency-Key has not finished; retry with that key",
-                )),
-                None => Ok(Previous::None),
-            }
+        Resolution::Disputed(body) => Ok(Some(replay(409, body))),
+        Resolution::NotApplied => Ok(None),
+        Resolution::Unresolved(wait) => {
+            app.metrics.commit("outcome_unknown");
+            let mut p = Problem::new(
+                StatusCode::CONFLICT,
+                "commit_outcome_unknown",
+                "this commit's outcome is not known yet; it is being checked with Cleverbridge: retry with the same Idempotency-Key later",
+            );
+            p.retry_after = Some(wait);
+            Err(p)
         }
     }
 }
 
-/// Step 3: previews the change again, fresh from Cleverbridge, and refuses if any amount
-/// moved since the quote (dropping a pending intent, which then never reached upstream).
+/// Step 4: records the intent durably (state `recorded`), before anything is sent;
+/// this claims the item: one unfinished change per subscription item.
+///
+/// # Errors
+/// `invalid_quote_token` (spent meanwhile), `idempotency_key_in_progress`,
+/// `item_change_in_progress`, storage.
+pub async fn record_intent(
+    app: &App,
+    key: &str,
+    fingerprint: &str,
+    qc: &QuoteClaims,
+) -> Result<Intent, Problem> {
+    let intent = Intent {
+        key: key.to_owned(),
+        fingerprint: fingerprint.to_owned(),
+        jti: qc.jti.clone(),
+        subscription: qc.sub.clone(),
+        running_no: qc.item,
+        from_quantity: 0,
+        quantity: qc.qty,
+        response: String::new(),
+        state: IntentState::Recorded,
+        resolve_after: 0,
+    };
+    let store = app.store.clone();
+    let i = intent.clone();
+    match blocking(move || store.begin(&i)).await? {
+        Begin::Started => {
+            transition(app, &intent, To::Recorded, "new commit");
+            Ok(intent)
+        }
+        Begin::TokenUsed => Err(invalid_token(
+            "this quote was already committed; preview again",
+        )),
+        Begin::KeyExists => Err(Problem::new(
+            StatusCode::CONFLICT,
+            "idempotency_key_in_progress",
+            "a request with this Idempotency-Key is in progress; retry",
+        )),
+        Begin::ItemBusy => {
+            app.metrics.commit("item_busy");
+            Err(Problem::new(
+                StatusCode::CONFLICT,
+                "item_change_in_progress",
+                "another change of this item has not finished; preview again once it has",
+            ))
+        }
+    }
+}
+
+/// Step 5: previews the change again, fresh from Cleverbridge, while this commit holds
+/// the item, and refuses if any amount moved since the quote.
 ///
 /// # Errors
 /// `quote_changed` with the new quote; preview problems.
@@ -175,17 +239,11 @@ pub async fn reprice(
     customer: &Customer,
     running_no: u64,
     qc: &QuoteClaims,
-    pending: Option<&Intent>,
 ) -> Result<(ItemContext, Previewed), Problem> {
     let sub = load_subscription(app, customer, true).await?;
     let ctx = context(app, &sub, running_no)?;
     let fresh = preview_change(app, customer, &ctx, i64::from(qc.qty), &qc.mode, true).await?;
     if quote_hash(&fresh.quote) != qc.qh {
-        if let Some(i) = pending {
-            let store = app.store.clone();
-            let k = i.key.clone();
-            let _ = blocking(move || store.abandon(&k)).await;
-        }
         app.metrics.commit("quote_changed");
         return Err(Problem::new(
             StatusCode::CONFLICT,
@@ -197,18 +255,17 @@ pub async fn reprice(
     Ok((ctx, fresh))
 }
 
-/// Step 4: records the intent and its future answer durably, before anything is sent.
+/// Step 6: the answer the commit will give, and its guard read, stored in the intent.
 ///
 /// # Errors
-/// `invalid_quote_token` (spent meanwhile), `idempotency_key_in_progress`, storage.
-pub async fn record_intent(
+/// Storage.
+pub async fn plan(
     app: &App,
-    key: &str,
-    fingerprint: &str,
+    intent: &mut Intent,
     qc: &QuoteClaims,
     ctx: &ItemContext,
     fresh: &Previewed,
-) -> Result<String, Problem> {
+) -> Result<(), Problem> {
     let body = Commit {
         status: "committed".into(),
         subscription_id: ctx.sub.id.clone(),
@@ -218,72 +275,89 @@ pub async fn record_intent(
         quote: fresh.quote.clone(),
         committed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     };
-    let body = serde_json::to_string(&body).map_err(Problem::internal)?;
-    let intent = Intent {
-        key: key.to_owned(),
-        fingerprint: fingerprint.to_owned(),
-        jti: qc.jti.clone(),
-        subscription: ctx.sub.id.clone(),
-        running_no: ctx.item.running_no.0,
-        from_quantity: ctx.current_quantity(),
-        quantity: qc.qty,
-        response: body.clone(),
-    };
+    intent.response = serde_json::to_string(&body).map_err(Problem::internal)?;
+    intent.from_quantity = ctx.current_quantity();
     let store = app.store.clone();
-    match blocking(move || store.begin(&intent)).await? {
-        Begin::Started => Ok(body),
-        Begin::TokenUsed => Err(invalid_token(
-            "this quote was already committed; preview again",
-        )),
-        Begin::KeyExists => Err(Problem::new(
-            StatusCode::CONFLICT,
-            "idempotency_key_in_progress",
-            "a request with this Idempotency-Key is in progress; retry",
-        )),
-    }
+    let (k, f, r) = (
+        intent.key.clone(),
+        intent.from_quantity,
+        intent.response.clone(),
+    );
+    blocking(move || store.plan(&k, f, &r)).await
 }
 
-/// Step 5: sends the commit once (never retried), then records the outcome: done with
-/// its answer, or forgotten when Cleverbridge certainly did not apply it.
+/// Step 7: marks the intent sent, sends the commit once (never retried), then records
+/// the outcome: applied with its answer; forgotten when Cleverbridge certainly did not
+/// apply it; otherwise unknown, for [`crate::ledger::resolve`].
 ///
 /// # Errors
 /// Upstream and storage problems.
 pub async fn send_commit(
     app: &App,
-    key: &str,
+    intent: &Intent,
     ctx: &ItemContext,
     qc: &QuoteClaims,
     fresh: &Previewed,
-    response: String,
 ) -> Result<Response, Problem> {
     let mode = Alignment::parse(&qc.mode)?;
     let action =
         UpdateAction::from_wire_name(&fresh.quote.update_action).unwrap_or(UpdateAction::Update);
     let req = update_request(ctx, qc.qty, mode, false, action);
+    #[cfg(feature = "failpoints")]
+    failpoint(app, "before_upstream_commit").await;
+    let store = app.store.clone();
+    let (k, after) = (intent.key.clone(), resolve_after(app));
+    if !blocking(move || store.mark_sent(&k, after)).await? {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "idempotency_key_in_progress",
+            "this commit was taken over meanwhile; retry",
+        ));
+    }
+    transition(app, intent, To::Sent, "sending");
+    let store = app.store.clone();
+    let k = intent.key.clone();
     match app.upstream.commit(&req).await {
         Ok(_) => {
             #[cfg(feature = "failpoints")]
-            if app.failpoint.as_deref() == Some("after_upstream_commit") {
-                println!("failpoint after_upstream_commit reached");
-                tracing::warn!("failpoint after_upstream_commit: pausing before the local write");
-                std::future::pending::<()>().await;
-            }
-            let store = app.store.clone();
-            let (k, b) = (key.to_owned(), response.clone());
+            failpoint(app, "after_upstream_commit").await;
+            let b = intent.response.clone();
             blocking(move || store.complete(&k, 200, &b)).await?;
+            transition(app, intent, To::Applied, "answered");
             app.metrics.commit("committed");
-            Ok(replay(200, response))
+            Ok(replay(200, intent.response.clone()))
         }
         Err(e) => {
             if e.certainly_not_applied() {
-                let store = app.store.clone();
-                let k = key.to_owned();
-                let _ = blocking(move || store.abandon(&k)).await;
+                blocking(move || store.abandon(&k)).await?;
+                transition(app, intent, To::NotApplied, e.outcome());
+            } else {
+                blocking(move || store.mark_unknown(&k)).await?;
+                transition(app, intent, To::Unknown, e.outcome());
             }
             app.metrics.commit("failed");
             Err(e.into())
         }
     }
+}
+
+/// Pauses here for ever when `SEATQUOTE_FAILPOINT` names this point (test builds).
+#[cfg(feature = "failpoints")]
+async fn failpoint(app: &App, name: &str) {
+    if app.failpoint.as_deref() == Some(name) {
+        println!("failpoint {name} reached");
+        tracing::warn!(name, "failpoint: pausing");
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Forgets an intent that was never sent (the re-preview refused).
+async fn unclaim(app: &App, intent: &Intent, why: &str) -> Result<(), Problem> {
+    let store = app.store.clone();
+    let k = intent.key.clone();
+    blocking(move || store.abandon(&k)).await?;
+    transition(app, intent, To::NotApplied, why);
+    Ok(())
 }
 
 /// `POST /api/subscriptions/{id}/items/{runningNumber}/commit`.
@@ -297,7 +371,7 @@ pub async fn commit(
     IdempotencyKey(idem): IdempotencyKey,
     JsonBody(body): JsonBody<CommitRequest>,
 ) -> Result<Response, Problem> {
-    let qc = verify_quote(&app, &customer, running_no, &body)?;
+    require_consent(&body)?;
     let key = format!("{}\u{1f}{}", customer.claims.cus, idem);
     let fingerprint = sha256_hex(
         format!(
@@ -308,15 +382,18 @@ pub async fn commit(
     );
     let lock = app.key_lock(&key);
     let _guard = lock.lock().await;
-    let pending = match previous_attempt(&app, &customer, &key, &fingerprint, &qc).await? {
-        Previous::Answer(r) => return Ok(r),
-        Previous::Pending(intent) => Some(intent),
-        Previous::None => None,
+    if let Some(answer) = previous_attempt(&app, &key, &fingerprint).await? {
+        return Ok(answer);
+    }
+    let qc = verify_quote(&app, &customer, running_no, &body).await?;
+    let mut intent = record_intent(&app, &key, &fingerprint, &qc).await?;
+    let (ctx, fresh) = match reprice(&app, &customer, running_no, &qc).await {
+        Ok(x) => x,
+        Err(p) => {
+            unclaim(&app, &intent, p.code).await?;
+            return Err(p);
+        }
     };
-    let (ctx, fresh) = reprice(&app, &customer, running_no, &qc, pending.as_ref()).await?;
-    let response = match pending {
-        Some(i) => i.response,
-        None => record_intent(&app, &key, &fingerprint, &qc, &ctx, &fresh).await?,
-    };
-    send_commit(&app, &key, &ctx, &qc, &fresh, response).await
+    plan(&app, &mut intent, &qc, &ctx, &fresh).await?;
+    send_commit(&app, &intent, &ctx, &qc, &fresh).await
 }

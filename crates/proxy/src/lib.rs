@@ -27,12 +27,14 @@ pub mod commit;
 pub mod config;
 pub mod context;
 pub mod extract;
+pub mod ledger;
 pub mod metrics;
 pub mod policy;
 pub mod preview;
 pub mod problem;
 pub mod state;
 pub mod store;
+pub mod store_sqlite;
 pub mod summary;
 pub mod token;
 pub mod upstream;
@@ -59,8 +61,11 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 pub const CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The proxy's routes with their middleware: the API, `/api/openapi.json`, `/healthz`
-/// and `/metrics`; every other path and method answers a problem document.
+/// and `/metrics`; every other path and method answers a problem document. Called
+/// within a Tokio runtime, it also starts the commit ledger's background reconciler
+/// ([`ledger::spawn_reconciler`]), which stops when the state is dropped.
 pub fn app(state: AppState) -> Router {
+    ledger::spawn_reconciler(&state);
     let mut router = Router::new()
         .route("/api/subscriptions/{id}", get(summary::summary))
         .route(

@@ -18,6 +18,7 @@ pub struct Metrics {
     retries: Mutex<BTreeMap<&'static str, u64>>,
     coalesced: Mutex<BTreeMap<&'static str, u64>>,
     commits: Mutex<BTreeMap<&'static str, u64>>,
+    transitions: Mutex<BTreeMap<&'static str, u64>>,
     in_flight: AtomicI64,
 }
 
@@ -52,6 +53,11 @@ impl Metrics {
     /// Counts a commit outcome.
     pub fn commit(&self, outcome: &'static str) {
         *self.commits.lock().entry(outcome).or_default() += 1;
+    }
+
+    /// Counts a commit ledger transition by its target state.
+    pub fn transition(&self, to: &'static str) {
+        *self.transitions.lock().entry(to).or_default() += 1;
     }
 
     /// Adjusts the in-flight gauge.
@@ -96,6 +102,10 @@ impl Metrics {
         let _ = writeln!(s, "# HELP seatquote_commits_total Commit outcomes.\n# TYPE seatquote_commits_total counter");
         for (o, n) in self.commits.lock().iter() {
             let _ = writeln!(s, "seatquote_commits_total{{outcome=\"{o}\"}} {n}");
+        }
+        let _ = writeln!(s, "# HELP seatquote_commit_transitions_total Commit ledger transitions by target state.\n# TYPE seatquote_commit_transitions_total counter");
+        for (t, n) in self.transitions.lock().iter() {
+            let _ = writeln!(s, "seatquote_commit_transitions_total{{to=\"{t}\"}} {n}");
         }
         let _ = writeln!(s, "# HELP seatquote_upstream_in_flight Cleverbridge calls in flight.\n# TYPE seatquote_upstream_in_flight gauge\nseatquote_upstream_in_flight {}", self.in_flight.load(Ordering::Relaxed));
         s

@@ -212,6 +212,9 @@ impl From<UpstreamError> for Problem {
             UpstreamError::Malformed(_) => {
                 Self::upstream_error("Cleverbridge sent a response this proxy cannot read")
             }
+            UpstreamError::Reset => {
+                Self::upstream_error("the connection to Cleverbridge ended without an answer")
+            }
         }
     }
 }

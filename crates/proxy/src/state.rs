@@ -36,6 +36,8 @@ pub struct App {
     /// `SEATQUOTE_FAILPOINT` (test builds only).
     #[cfg(feature = "failpoints")]
     pub failpoint: Option<String>,
+    /// This process's name as a lease holder in the commit ledger.
+    pub instance: String,
     /// Per-key locks: one commit attempt per idempotency key at a time.
     key_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
@@ -117,6 +119,7 @@ impl App {
             allowed_origins,
             #[cfg(feature = "failpoints")]
             failpoint: cfg.failpoint.clone(),
+            instance: format!("proxy-{:016x}", rand::random::<u64>()),
             key_locks: Mutex::default(),
         }))
     }

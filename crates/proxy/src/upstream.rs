@@ -21,7 +21,7 @@ use crate::metrics::Metrics;
 pub enum UpstreamError {
     /// No answer within the timeout.
     Timeout,
-    /// 429 (rate limited) or a connection failure: try later.
+    /// 429 (rate limited) or no connection (nothing was sent): try later.
     Unavailable {
         /// Seconds to wait.
         retry_after: u64,
@@ -35,6 +35,9 @@ pub enum UpstreamError {
     },
     /// 200 with a body that is not the documented shape.
     Malformed(String),
+    /// The connection ended without an answer after the request may have been written:
+    /// Cleverbridge may or may not have acted on it.
+    Reset,
 }
 
 impl UpstreamError {
@@ -45,10 +48,13 @@ impl UpstreamError {
             Self::Unavailable { .. } => "unavailable",
             Self::Status { .. } => "status",
             Self::Malformed(_) => "malformed",
+            Self::Reset => "reset",
         }
     }
 
-    /// Whether the request certainly did not change anything upstream.
+    /// Whether the request certainly did not change anything upstream: only no
+    /// connection (nothing sent), an answered 429 and an answered 4xx. A reset, a
+    /// timeout, a 5xx or an unreadable answer leave the outcome unknown.
     pub fn certainly_not_applied(&self) -> bool {
         match self {
             Self::Unavailable { .. } => true,
@@ -235,8 +241,10 @@ impl Upstream {
                 .map_err(|e| {
                     if e.is_timeout() {
                         UpstreamError::Timeout
-                    } else {
+                    } else if e.is_connect() {
                         UpstreamError::Unavailable { retry_after: 1 }
+                    } else {
+                        UpstreamError::Reset
                     }
                 })?;
             let status = resp.status().as_u16();
@@ -282,6 +290,7 @@ impl Upstream {
             let res = self.send_once(op, make()).await;
             let wait = match &res {
                 Ok(_) | Err(UpstreamError::Timeout | UpstreamError::Malformed(_)) => return res,
+                Err(UpstreamError::Reset) => backoff,
                 Err(UpstreamError::Status { status, .. }) if *status < 500 => return res,
                 Err(UpstreamError::Unavailable { retry_after }) if *retry_after > 1 => {
                     Duration::from_secs(*retry_after)
@@ -295,6 +304,11 @@ impl Upstream {
             tokio::time::sleep(wait).await;
             backoff *= 2;
         }
+    }
+
+    /// The per-attempt timeout.
+    pub fn timeout(&self) -> Duration {
+        self.cfg.timeout
     }
 
     /// The configured base URL.

@@ -242,13 +242,21 @@ async fn crash_after_upstream_commit_then_retry_commits_once() {
     // Restart on the same data dir, retry with the same key.
     let restarted = proxy(&p.sandbox, &data, &[]);
     p.proxy = restarted;
-    let r = p.commit(&t, S1, 1, &qt, "crash-key").await;
+    // The outcome is unknown until the upstream call's deadline has passed: the retry
+    // answers `commit_outcome_unknown` until the ledger has read Cleverbridge.
+    let r = p
+        .commit_resolved(&t, S1, 1, &qt, "crash-key", Duration::from_secs(15))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["status"], "committed");
     assert_eq!(r.body["quantity"], 3);
     let again = p.commit(&t, S1, 1, &qt, "crash-key").await;
     assert_eq!(again.text, r.text);
     assert_eq!(p.commits(S1).await, 1, "still exactly one upstream commit");
+    assert_eq!(
+        p.intent_state("C-1001", "crash-key").as_deref(),
+        Some("done")
+    );
 }
 
 /// A started-and-killed placeholder so `Pair` can be assembled field by field.

@@ -1,6 +1,7 @@
 //! Upstream faults aimed at one kind of Cleverbridge call (the sandbox's fault `target`):
-//! previews are retried, commits never; a commit whose outcome is unknown stays pending
-//! and is reconciled with Cleverbridge on a retry with the same Idempotency-Key.
+//! previews are retried, commits never; a commit whose outcome is unknown is kept and
+//! resolved by reading Cleverbridge after its deadline (the ledger's tests are in
+//! tests/ledger.rs).
 //! Real processes, real HTTP on loopback.
 
 mod common;
@@ -106,8 +107,8 @@ async fn commit_500_is_not_retried_and_a_retry_commits_once() {
     assert_eq!(p.quantity(S1, 1).await, 1);
     assert_eq!(
         p.intent_state("C-1001", "k-500").as_deref(),
-        Some("pending"),
-        "a 5xx leaves the outcome unknown: the intent stays pending"
+        Some("unknown"),
+        "a 5xx leaves the outcome unknown: the intent is kept"
     );
     let m = p.metrics().await;
     assert_eq!(
@@ -144,8 +145,11 @@ async fn commit_500_is_not_retried_and_a_retry_commits_once() {
         "no commit attempt for the other key"
     );
 
-    // The same key again: reconcile (unchanged upstream), re-preview, commit once.
-    let r = p.commit(&t, S1, 1, &qt, "k-500").await;
+    // The same key again: it waits for the first call's deadline, finds the item
+    // unchanged upstream (not applied), re-previews and commits once.
+    let r = p
+        .commit_resolved(&t, S1, 1, &qt, "k-500", Duration::from_secs(15))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
         (r.body["status"].as_str(), r.body["quantity"].as_u64()),
@@ -204,10 +208,12 @@ async fn commit_applied_then_timeout_reconciles_without_a_second_commit() {
     assert_eq!(p.quantity(S1, 1).await, 3);
     assert_eq!(
         p.intent_state("C-1001", "k-hang").as_deref(),
-        Some("pending")
+        Some("unknown")
     );
 
-    let r = p.commit(&t, S1, 1, &qt, "k-hang").await;
+    let r = p
+        .commit_resolved(&t, S1, 1, &qt, "k-hang", Duration::from_secs(15))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
         (r.body["status"].as_str(), r.body["quantity"].as_u64()),

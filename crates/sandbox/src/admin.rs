@@ -34,7 +34,7 @@ fn fault_error(body: &[u8], e: &serde_json::Error) -> String {
         "fault",
         serde_json::from_value::<FaultKind>(v["fault"].clone()).is_ok(),
     ) {
-        "fault must be one of latency, status500, status429, malformed, hang, applyThenHang".into()
+        format!("fault must be one of {}", FaultKind::NAMES)
     } else if bad(
         "target",
         serde_json::from_value::<FaultTarget>(v["target"].clone()).is_ok(),
@@ -104,6 +104,10 @@ pub(crate) async fn admin_counters(State(sb): State<Sandbox>) -> Response {
     Json(json!({
         "today": sb.today().to_iso_string(),
         "commits": g.commits,
+        // Commits received (faulted or not) and commits applied: "applied exactly once"
+        // is `commitsApplied == 1`.
+        "commitsReceived": g.attempts.get(&RequestKind::Commit).copied().unwrap_or(0),
+        "commitsApplied": g.commits.values().sum::<u64>(),
         "requests": g.requests,
         "attempts": RequestKind::ALL
             .iter()

@@ -22,16 +22,55 @@ use seatquote_core::wire::{
 };
 use serde::Deserialize;
 
-use crate::fault::RequestKind;
+use crate::fault::{FaultKind, RequestKind};
 use crate::state::{cb, Gate, Item, Sandbox, Sub};
 
-/// Answers after the `applyThenHang` delay, if any (the work is already done: a client
-/// that gives up meanwhile has still changed the subscription).
-async fn answer(hang_after: Option<Duration>, r: Response) -> Response {
-    if let Some(d) = hang_after {
-        tokio::time::sleep(d).await;
+/// Closes the connection without an answer: the handler unwinds (without the panic
+/// hook's message), hyper drops the socket, and the client sees the connection end
+/// before a response — a reset as far as it can tell.
+fn reset_connection() -> ! {
+    tracing::info!("fault: closing the connection without an answer");
+    std::panic::resume_unwind(Box::new("sandbox fault: connection reset"))
+}
+
+/// Does the work (`work`: a read, a preview or a commit) as the gate's fault says, then
+/// answers. The work runs on its own task so that a client giving up (timeout, reset)
+/// does not stop it: a delayed commit is still applied.
+async fn perform(
+    after: Option<(FaultKind, Duration)>,
+    work: impl Fn() -> Response + Send + Sync + 'static,
+) -> Response {
+    let Some((kind, wait)) = after else {
+        return work();
+    };
+    let task = tokio::spawn(async move {
+        match kind {
+            FaultKind::ResetBeforeApply => None,
+            FaultKind::ApplyAfterDelay => {
+                tokio::time::sleep(wait).await;
+                Some(work())
+            }
+            FaultKind::Duplicate => {
+                let _ = work();
+                Some(work())
+            }
+            _ => Some(work()),
+        }
+    });
+    let Ok(Some(r)) = task.await else {
+        reset_connection()
+    };
+    match kind {
+        FaultKind::ApplyThenHang => {
+            tokio::time::sleep(wait).await;
+            r
+        }
+        FaultKind::ResetAfterApply => reset_connection(),
+        FaultKind::Status500AfterApply => {
+            cb(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.")
+        }
+        _ => r,
     }
-    r
 }
 
 fn wire_subscription(s: &Sub) -> Subscription {
@@ -84,7 +123,7 @@ pub(crate) async fn get_subscription(
     headers: HeaderMap,
     Query(q): Query<GetQuery>,
 ) -> Response {
-    let hang_after = match sb
+    let after = match sb
         .gate(
             peer.ip(),
             &headers,
@@ -96,18 +135,17 @@ pub(crate) async fn get_subscription(
         Gate::Stop(r) => return r,
         Gate::Go(h) => h,
     };
-    let r = read_subscription(&sb, q);
-    answer(hang_after, r).await
+    perform(after, move || read_subscription(&sb, &q)).await
 }
 
-fn read_subscription(sb: &Sandbox, q: GetQuery) -> Response {
-    let Some(id) = q.subscription_id else {
+fn read_subscription(sb: &Sandbox, q: &GetQuery) -> Response {
+    let Some(id) = &q.subscription_id else {
         return cb(
             StatusCode::BAD_REQUEST,
             "The subscriptionId parameter is required.",
         );
     };
-    let id = normalize_subscription_id(&id);
+    let id = normalize_subscription_id(id);
     let g = sb.inner.lock();
     match g.subs.get(&id) {
         None => cb(StatusCode::NOT_FOUND, "Subscription not found."),
@@ -170,21 +208,22 @@ pub(crate) async fn update_item(
         Ok(r) if r.alignment_settings.get_customer_price_preview_only => RequestKind::Preview,
         _ => RequestKind::Commit,
     };
-    let hang_after = match sb
+    let after = match sb
         .gate(peer.ip(), &headers, "updatesubscriptionitem", kind)
         .await
     {
         Gate::Stop(r) => return r,
         Gate::Go(h) => h,
     };
-    let r = match parsed {
-        Ok(req) => apply_update(&sb, &req),
+    let parsed = parsed.map_err(|e| e.to_string());
+    perform(after, move || match &parsed {
+        Ok(req) => apply_update(&sb, req),
         Err(e) => cb(
             StatusCode::BAD_REQUEST,
             &format!("The request is invalid: {e}"),
         ),
-    };
-    answer(hang_after, r).await
+    })
+    .await
 }
 
 /// Prices a preview or applies a commit.

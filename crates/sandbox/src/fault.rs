@@ -20,6 +20,24 @@ pub enum FaultKind {
     /// Process the request (a commit is applied), then sleep `ms` (default one hour)
     /// before answering.
     ApplyThenHang,
+    /// Read the request, then close the connection without an answer; nothing applied.
+    ResetBeforeApply,
+    /// Process the request (a commit is applied), then close the connection without an
+    /// answer.
+    ResetAfterApply,
+    /// Sleep `ms` (default 5000), then process the request (a commit is applied, even if
+    /// the client gave up meanwhile) and answer.
+    ApplyAfterDelay,
+    /// Process the request (a commit is applied), then answer 500.
+    Status500AfterApply,
+    /// Process the request twice, as a duplicated delivery would (a commit is applied
+    /// twice), and answer the second outcome.
+    Duplicate,
+}
+
+impl FaultKind {
+    /// Every spelling, for error messages.
+    pub const NAMES: &'static str = "latency, status500, status429, malformed, hang, applyThenHang, resetBeforeApply, resetAfterApply, applyAfterDelay, status500AfterApply, duplicate";
 }
 
 /// The kind of Cleverbridge request the sandbox is answering.
@@ -113,6 +131,10 @@ mod tests {
         let f: Fault =
             serde_json::from_str(r#"{"fault":"status500","target":"getsubscription"}"#).unwrap();
         assert!(f.matches(RequestKind::GetSubscription));
+        let f: Fault = serde_json::from_str(r#"{"fault":"resetAfterApply"}"#).unwrap();
+        assert_eq!(f.fault, FaultKind::ResetAfterApply);
+        let f: Fault = serde_json::from_str(r#"{"fault":"status500AfterApply"}"#).unwrap();
+        assert_eq!(f.fault, FaultKind::Status500AfterApply);
         assert!(serde_json::from_str::<Fault>(r#"{"fault":"boom"}"#).is_err());
         assert!(serde_json::from_str::<Fault>(r#"{"fault":"hang","target":"x"}"#).is_err());
     }

@@ -164,8 +164,8 @@ pub(crate) struct RateLimited;
 pub(crate) enum Gate {
     /// Answer with this now.
     Stop(Response),
-    /// Process the request; then, if set, sleep that long before answering.
-    Go(Option<Duration>),
+    /// Process the request, as the fault still to play out (with its delay) says.
+    Go(Option<(FaultKind, Duration)>),
 }
 
 impl Sandbox {
@@ -294,7 +294,12 @@ impl Sandbox {
                         "Internal server error.",
                     ));
                 }
-                FaultKind::ApplyThenHang => hang_after = Some(wait(3_600_000)),
+                FaultKind::ApplyThenHang => hang_after = Some((f.fault, wait(3_600_000))),
+                FaultKind::ApplyAfterDelay => hang_after = Some((f.fault, wait(5_000))),
+                FaultKind::ResetBeforeApply
+                | FaultKind::ResetAfterApply
+                | FaultKind::Status500AfterApply
+                | FaultKind::Duplicate => hang_after = Some((f.fault, Duration::ZERO)),
             }
         }
         let want = format!(

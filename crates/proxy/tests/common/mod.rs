@@ -408,3 +408,95 @@ pub fn metric(text: &str, series: &str) -> u64 {
         })
         .unwrap_or(0)
 }
+
+impl Pair {
+    /// The sandbox's `commitsReceived` and `commitsApplied` counters.
+    pub async fn commit_counts(&self) -> (u64, u64) {
+        let c = self.admin("counters", None).await;
+        (
+            c["commitsReceived"].as_u64().unwrap_or(0),
+            c["commitsApplied"].as_u64().unwrap_or(0),
+        )
+    }
+
+    /// Commits with the same key until the answer is not `commit_outcome_unknown`
+    /// (the ledger resolves an unknown outcome within seconds), at most `within`.
+    pub async fn commit_resolved(
+        &self,
+        token: &str,
+        sub: &str,
+        item: u32,
+        quote_token: &str,
+        key: &str,
+        within: Duration,
+    ) -> Res {
+        let end = std::time::Instant::now() + within;
+        loop {
+            let r = self.commit(token, sub, item, quote_token, key).await;
+            if r.code() != "commit_outcome_unknown" || std::time::Instant::now() > end {
+                return r;
+            }
+            assert!(r.headers.contains_key("retry-after"), "{}", r.text);
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
+    /// Waits until the proxy's record for the key is in `state` (or gone, for `None`).
+    pub async fn wait_state(
+        &self,
+        customer: &str,
+        key: &str,
+        state: Option<&str>,
+        within: Duration,
+    ) -> bool {
+        let end = std::time::Instant::now() + within;
+        while std::time::Instant::now() < end {
+            if self.intent_state(customer, key).as_deref() == state {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    }
+
+    /// The product id of a sandbox subscription item, read at the sandbox.
+    pub async fn product_of(&self, sub: &str, item: u32) -> Value {
+        let base = format!("{}/sandbox/subscription/", self.sandbox.base);
+        let got = send(
+            self.http
+                .get(format!("{base}getsubscription"))
+                .basic_auth("sandbox", Some("sandbox"))
+                .query(&[("subscriptionId", sub)]),
+        )
+        .await;
+        got.body["Subscription"]["Items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["RunningNo"].to_string().trim_matches('"') == item.to_string())
+            .map(|i| i["ProductId"].clone())
+            .unwrap()
+    }
+
+    /// A commit made directly at the sandbox (a change made outside the proxy): the
+    /// item's quantity set to `qty`.
+    pub async fn outside_commit(&self, sub: &str, item: u32, qty: u32) {
+        let base = format!("{}/sandbox/subscription/", self.sandbox.base);
+        let product = self.product_of(sub, item).await;
+        let body = serde_json::json!({
+            "SubscriptionId": sub,
+            "RunningNumber": item,
+            "ProductId": product,
+            "Quantity": qty,
+            "AlignmentSettings": {"AlignToCurrentInterval": false, "ExtendInterval": false, "GetCustomerPricePreviewOnly": false},
+        });
+        let r = send(
+            self.http
+                .post(format!("{base}updatesubscriptionitem"))
+                .basic_auth("sandbox", Some("sandbox"))
+                .json(&body),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+}

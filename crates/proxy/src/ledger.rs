@@ -1,0 +1,222 @@
+//! The commit ledger's transitions and their resolution (DESIGN.md, "The commit state
+//! machine"): every transition is logged and counted; an outcome left unknown is
+//! resolved by reading Cleverbridge — only after the upstream call's deadline, only by
+//! the holder of the intent's lease — either by a retry with the same key or by the
+//! background reconciler ([`spawn_reconciler`]), whichever comes first.
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use axum::http::StatusCode;
+
+use crate::problem::Problem;
+use crate::state::App;
+use crate::store::{now_ms, Intent, State};
+use crate::token::sha256_hex;
+
+/// How often the reconciler looks for unfinished intents.
+pub const RECONCILE_EVERY: Duration = Duration::from_millis(500);
+
+/// A stored transition's target, as logged and counted
+/// (`seatquote_commit_transitions_total{to=…}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum To {
+    /// The intent is recorded (before anything is sent).
+    Recorded,
+    /// About to be sent.
+    Sent,
+    /// The answer said nothing certain.
+    Unknown,
+    /// Applied at Cleverbridge (answered, or found by reading).
+    Applied,
+    /// Certainly not applied (refused connection, 429, 4xx, never sent, or found
+    /// unchanged after the deadline): the record is removed.
+    NotApplied,
+    /// The item is neither as before nor as intended: recorded as disputed.
+    Disputed,
+}
+
+impl To {
+    /// The label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Recorded => "recorded",
+            Self::Sent => "sent",
+            Self::Unknown => "unknown",
+            Self::Applied => "applied",
+            Self::NotApplied => "not_applied",
+            Self::Disputed => "disputed",
+        }
+    }
+}
+
+/// Logs (no secrets: the key is hashed) and counts one transition.
+pub fn transition(app: &App, i: &Intent, to: To, why: &str) {
+    app.metrics.transition(to.as_str());
+    let key = &sha256_hex(i.key.as_bytes())[..12];
+    let (sub, item, from_q, to_q) = (&i.subscription, i.running_no, i.from_quantity, i.quantity);
+    match to {
+        To::Disputed | To::Unknown => {
+            tracing::warn!(target: "seatquote::ledger", key, subscription = %sub, item, from_q, to_q, to = to.as_str(), why, "commit transition");
+        }
+        _ => {
+            tracing::info!(target: "seatquote::ledger", key, subscription = %sub, item, from_q, to_q, to = to.as_str(), why, "commit transition");
+        }
+    }
+}
+
+/// When an intent sent now may be resolved by reading: after the longest an upstream
+/// call can take (a slot wait of up to one timeout, then the request's own timeout)
+/// plus a second's margin.
+pub fn resolve_after(app: &App) -> i64 {
+    now_ms() + millis(app.upstream.timeout() * 2 + Duration::from_secs(1))
+}
+
+/// How long a lease lasts: longer than a fresh read with its retries.
+fn lease_for(app: &App) -> i64 {
+    millis(app.upstream.timeout() * 4 + Duration::from_secs(5))
+}
+
+/// How old a `recorded` intent must be before it counts as left by a dead process.
+fn stale_after(app: &App) -> i64 {
+    millis(app.upstream.timeout() * 6 + Duration::from_secs(10))
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// What resolving an unfinished intent found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Applied: the recorded 200 body.
+    Applied(String),
+    /// Certainly not applied: the record is gone; the key, quote and item are free.
+    NotApplied,
+    /// Neither as before nor as intended: the recorded problem body (409).
+    Disputed(String),
+    /// Not resolvable yet (before its deadline, leased elsewhere, or Cleverbridge
+    /// unreadable): retry after about this many seconds.
+    Unresolved(u64),
+}
+
+/// The answer stored for a disputed commit.
+pub fn disputed_problem() -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "commit_disputed",
+        "the item changed outside this proxy while this commit's outcome was unknown; it needs a person to check it",
+    )
+}
+
+/// Resolves an unfinished intent (see the module documentation). `owner` names the
+/// worker for the lease.
+///
+/// # Errors
+/// Storage failures.
+pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, String> {
+    let store = app.store.clone();
+    let key = i.key.clone();
+    if i.state == State::Recorded {
+        // Never sent: whatever the item shows now is not this commit's doing.
+        blocking(move || store.abandon(&key)).await?;
+        transition(app, i, To::NotApplied, "recorded but never sent");
+        return Ok(Resolution::NotApplied);
+    }
+    let now = now_ms();
+    let wait = u64::try_from((i.resolve_after - now).max(0) / 1000).unwrap_or(0) + 1;
+    let until = now + lease_for(app);
+    let (k, o) = (key.clone(), owner.to_owned());
+    if !blocking(move || store.lease(&k, &o, now, until)).await? {
+        return Ok(Resolution::Unresolved(wait));
+    }
+    let read = app.upstream.get_subscription(&i.subscription, true).await;
+    let quantity = match &read {
+        Ok(r) => r.subscription.item(i.running_no).map(|it| it.quantity.0),
+        Err(_) => None,
+    };
+    let store = app.store.clone();
+    let resolution = match quantity {
+        None => {
+            let (k, o) = (key.clone(), owner.to_owned());
+            blocking(move || store.release(&k, &o)).await?;
+            tracing::warn!(target: "seatquote::ledger", subscription = %i.subscription, item = i.running_no, "cannot read the item to resolve a commit; will try again");
+            return Ok(Resolution::Unresolved(1));
+        }
+        Some(q) if q == u64::from(i.quantity) && i.quantity != i.from_quantity => {
+            let body = i.response.clone();
+            blocking(move || store.complete(&key, 200, &body)).await?;
+            transition(app, i, To::Applied, "found applied at Cleverbridge");
+            Resolution::Applied(i.response.clone())
+        }
+        Some(q) if q == u64::from(i.from_quantity) => {
+            blocking(move || store.abandon(&key)).await?;
+            transition(app, i, To::NotApplied, "found unchanged after the deadline");
+            Resolution::NotApplied
+        }
+        Some(_) => {
+            let body =
+                serde_json::to_string(&disputed_problem().body()).map_err(|e| e.to_string())?;
+            let b = body.clone();
+            blocking(move || store.complete(&key, 409, &b)).await?;
+            transition(
+                app,
+                i,
+                To::Disputed,
+                "the item is neither as before nor as intended",
+            );
+            Resolution::Disputed(body)
+        }
+    };
+    Ok(resolution)
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| e.to_string())?
+}
+
+/// One pass of the reconciler: resolves every due intent it can.
+pub async fn reconcile_once(app: &App, owner: &str) {
+    let now = now_ms();
+    let stale = now - stale_after(app);
+    let store = app.store.clone();
+    let due = match blocking(move || store.due(now, stale)).await {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(target: "seatquote::ledger", cause = %e, "reconciler cannot read the ledger");
+            return;
+        }
+    };
+    for i in due {
+        // A request with this key is running: it resolves the intent itself.
+        let Ok(_guard) = app.key_lock(&i.key).try_lock_owned() else {
+            continue;
+        };
+        if let Err(e) = resolve(app, &i, owner).await {
+            tracing::error!(target: "seatquote::ledger", cause = %e, "reconciler cannot resolve a commit");
+        }
+    }
+}
+
+/// Starts the background reconciler on the current Tokio runtime (none: not started).
+/// It stops when the app is dropped.
+pub fn spawn_reconciler(app: &Arc<App>) {
+    let Ok(rt) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let weak: Weak<App> = Arc::downgrade(app);
+    let owner = format!("reconciler-{:016x}", rand::random::<u64>());
+    rt.spawn(async move {
+        let mut tick = tokio::time::interval(RECONCILE_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Some(app) = weak.upgrade() else { return };
+            reconcile_once(&app, &owner).await;
+        }
+    });
+}

@@ -1,0 +1,352 @@
+//! [`SqliteStore`]: the commit ledger in an embedded SQLite database (WAL,
+//! `synchronous=FULL`: a recorded intent survives a crash or a power cut).
+
+use std::path::Path;
+
+use parking_lot::Mutex;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::store::{now_ms, Begin, IdempotencyStore, Intent, Record, State, TokenUse};
+
+/// SQLite implementation of [`IdempotencyStore`].
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+fn e(err: rusqlite::Error) -> String {
+    err.to_string()
+}
+
+const UNFINISHED: &str = "('recorded','sent','unknown')";
+const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms";
+
+fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
+    let state: String = r.get(8)?;
+    let state = match state.as_str() {
+        "recorded" => State::Recorded,
+        // `pending` is the spelling of stores written before the ledger's states.
+        "sent" | "pending" => State::Sent,
+        "unknown" => State::Unknown,
+        _ => {
+            return Ok(Record::Done {
+                fingerprint: r.get(1)?,
+                status: r.get::<_, Option<u16>>(9)?.unwrap_or(200),
+                body: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+            })
+        }
+    };
+    Ok(Record::Pending(Intent {
+        key: r.get(0)?,
+        fingerprint: r.get(1)?,
+        jti: r.get(2)?,
+        subscription: r.get(3)?,
+        running_no: r.get(4)?,
+        from_quantity: r.get(5)?,
+        quantity: r.get(6)?,
+        response: r.get(7)?,
+        state,
+        resolve_after: r.get(11)?,
+    }))
+}
+
+impl SqliteStore {
+    /// Opens (creating, and adding the ledger's columns to an older store)
+    /// `dir/seatquote.sqlite3`.
+    ///
+    /// # Errors
+    /// When the directory or database cannot be opened.
+    pub fn open(dir: &Path) -> Result<Self, String> {
+        std::fs::create_dir_all(dir).map_err(|x| format!("{}: {x}", dir.display()))?;
+        let conn = Connection::open(dir.join("seatquote.sqlite3")).map_err(e)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL;
+             PRAGMA synchronous=FULL;
+             PRAGMA busy_timeout=5000;
+             CREATE TABLE IF NOT EXISTS commits (
+               key TEXT PRIMARY KEY,
+               fingerprint TEXT NOT NULL,
+               jti TEXT NOT NULL UNIQUE,
+               subscription TEXT NOT NULL,
+               running_no INTEGER NOT NULL,
+               from_quantity INTEGER NOT NULL,
+               quantity INTEGER NOT NULL,
+               response TEXT NOT NULL,
+               state TEXT NOT NULL,
+               status INTEGER,
+               body TEXT,
+               created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+               completed_at TEXT
+             );",
+        )
+        .map_err(e)?;
+        for (col, def) in [
+            ("resolve_after_ms", "INTEGER NOT NULL DEFAULT 0"),
+            ("lease_owner", "TEXT"),
+            ("lease_until_ms", "INTEGER NOT NULL DEFAULT 0"),
+            ("updated_ms", "INTEGER NOT NULL DEFAULT 0"),
+        ] {
+            let has: bool = conn
+                .query_row(
+                    "SELECT 1 FROM pragma_table_info('commits') WHERE name = ?1",
+                    params![col],
+                    |_| Ok(()),
+                )
+                .optional()
+                .map_err(e)?
+                .is_some();
+            if !has {
+                conn.execute_batch(&format!("ALTER TABLE commits ADD COLUMN {col} {def}"))
+                    .map_err(e)?;
+            }
+        }
+        conn.execute_batch(
+            "CREATE INDEX IF NOT EXISTS commits_item ON commits (subscription, running_no, state);
+             CREATE INDEX IF NOT EXISTS commits_state ON commits (state, resolve_after_ms);",
+        )
+        .map_err(e)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+}
+
+impl IdempotencyStore for SqliteStore {
+    fn get(&self, key: &str) -> Result<Option<Record>, String> {
+        self.conn
+            .lock()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM commits WHERE key = ?1"),
+                params![key],
+                record,
+            )
+            .optional()
+            .map_err(e)
+    }
+
+    fn begin(&self, i: &Intent) -> Result<Begin, String> {
+        let mut c = self.conn.lock();
+        let tx = c.transaction().map_err(e)?;
+        let exists = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<bool, String> {
+            Ok(tx
+                .query_row(sql, p, |_| Ok(()))
+                .optional()
+                .map_err(e)?
+                .is_some())
+        };
+        if exists("SELECT 1 FROM commits WHERE key = ?1", &[&i.key])? {
+            return Ok(Begin::KeyExists);
+        }
+        if exists("SELECT 1 FROM commits WHERE jti = ?1", &[&i.jti])? {
+            return Ok(Begin::TokenUsed);
+        }
+        if exists(
+            &format!("SELECT 1 FROM commits WHERE subscription = ?1 AND running_no = ?2 AND state IN {UNFINISHED}"),
+            &[&i.subscription, &i.running_no],
+        )? {
+            return Ok(Begin::ItemBusy);
+        }
+        tx.execute(
+            "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, resolve_after_ms, updated_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'recorded', ?9, ?10)",
+            params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now_ms()],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(Begin::Started)
+    }
+
+    fn plan(&self, key: &str, from_quantity: u32, response: &str) -> Result<(), String> {
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET from_quantity = ?2, response = ?3, updated_ms = ?4
+                 WHERE key = ?1 AND state = 'recorded'",
+                params![key, from_quantity, response, now_ms()],
+            )
+            .map(|_| ())
+            .map_err(e)
+    }
+
+    fn mark_sent(&self, key: &str, resolve_after: i64) -> Result<bool, String> {
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET state = 'sent', resolve_after_ms = ?2, updated_ms = ?3
+                 WHERE key = ?1 AND state = 'recorded'",
+                params![key, resolve_after, now_ms()],
+            )
+            .map(|n| n == 1)
+            .map_err(e)
+    }
+
+    fn mark_unknown(&self, key: &str) -> Result<(), String> {
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET state = 'unknown', updated_ms = ?2 WHERE key = ?1 AND state = 'sent'",
+                params![key, now_ms()],
+            )
+            .map(|_| ())
+            .map_err(e)
+    }
+
+    fn token_use(&self, jti: &str) -> Result<Option<TokenUse>, String> {
+        let state: Option<String> = self
+            .conn
+            .lock()
+            .query_row(
+                "SELECT state FROM commits WHERE jti = ?1",
+                params![jti],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(e)?;
+        Ok(state.map(|s| match s.as_str() {
+            "done" | "disputed" => TokenUse::Done,
+            _ => TokenUse::Pending,
+        }))
+    }
+
+    fn complete(&self, key: &str, status: u16, body: &str) -> Result<(), String> {
+        let state = if status == 200 { "done" } else { "disputed" };
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET state = ?4, status = ?2, body = ?3, lease_owner = NULL,
+                 updated_ms = ?5, completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE key = ?1",
+                params![key, status, body, state, now_ms()],
+            )
+            .map(|_| ())
+            .map_err(e)
+    }
+
+    fn abandon(&self, key: &str) -> Result<(), String> {
+        self.conn
+            .lock()
+            .execute(
+                &format!("DELETE FROM commits WHERE key = ?1 AND state IN {UNFINISHED}"),
+                params![key],
+            )
+            .map(|_| ())
+            .map_err(e)
+    }
+
+    fn lease(&self, key: &str, owner: &str, now: i64, until: i64) -> Result<bool, String> {
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET lease_owner = ?2, lease_until_ms = ?4
+                 WHERE key = ?1 AND state IN ('sent','unknown','pending')
+                   AND resolve_after_ms <= ?3 AND lease_until_ms <= ?3",
+                params![key, owner, now, until],
+            )
+            .map(|n| n == 1)
+            .map_err(e)
+    }
+
+    fn release(&self, key: &str, owner: &str) -> Result<(), String> {
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET lease_until_ms = 0 WHERE key = ?1 AND lease_owner = ?2",
+                params![key, owner],
+            )
+            .map(|_| ())
+            .map_err(e)
+    }
+
+    fn due(&self, now: i64, stale_before: i64) -> Result<Vec<Intent>, String> {
+        let c = self.conn.lock();
+        let mut st = c
+            .prepare(&format!(
+                "SELECT {COLUMNS} FROM commits
+                 WHERE (state IN ('sent','unknown','pending') AND resolve_after_ms <= ?1 AND lease_until_ms <= ?1)
+                    OR (state = 'recorded' AND updated_ms < ?2)
+                 ORDER BY resolve_after_ms LIMIT 100"
+            ))
+            .map_err(e)?;
+        let rows = st
+            .query_map(params![now, stale_before], record)
+            .map_err(e)?;
+        let mut out = Vec::new();
+        for r in rows {
+            if let Record::Pending(i) = r.map_err(e)? {
+                out.push(i);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intent_lifecycle() {
+        let dir = std::env::temp_dir().join(format!("sq-store-{}", std::process::id()));
+        let s = SqliteStore::open(&dir).unwrap();
+        let i = Intent {
+            key: "k".into(),
+            fingerprint: "f".into(),
+            jti: "j".into(),
+            subscription: "S1".into(),
+            running_no: 1,
+            from_quantity: 1,
+            quantity: 2,
+            response: "{}".into(),
+            state: State::Recorded,
+            resolve_after: 0,
+        };
+        assert_eq!(s.begin(&i).unwrap(), Begin::Started);
+        assert_eq!(s.begin(&i).unwrap(), Begin::KeyExists);
+        let other = Intent {
+            key: "k2".into(),
+            ..i.clone()
+        };
+        assert_eq!(s.begin(&other).unwrap(), Begin::TokenUsed);
+        let same_item = Intent {
+            key: "k3".into(),
+            jti: "j3".into(),
+            ..i.clone()
+        };
+        assert_eq!(s.begin(&same_item).unwrap(), Begin::ItemBusy);
+        assert_eq!(s.get("k").unwrap(), Some(Record::Pending(i.clone())));
+        assert!(
+            !s.lease("k", "w", 10, 20).unwrap(),
+            "recorded: nothing to resolve"
+        );
+        assert!(s.mark_sent("k", 100).unwrap());
+        assert!(!s.mark_sent("k", 100).unwrap(), "sent once");
+        s.mark_unknown("k").unwrap();
+        assert!(
+            !s.lease("k", "w", 99, 200).unwrap(),
+            "not before its deadline"
+        );
+        assert!(s.lease("k", "w", 100, 200).unwrap());
+        assert!(!s.lease("k", "v", 150, 300).unwrap(), "one holder");
+        assert_eq!(s.due(150, 0).unwrap(), vec![], "leased");
+        assert!(
+            s.lease("k", "v", 200, 300).unwrap(),
+            "an expired lease is taken over"
+        );
+        s.abandon("k3").unwrap();
+        s.complete("k", 200, "{\"a\":1}").unwrap();
+        assert!(matches!(
+            s.get("k").unwrap(),
+            Some(Record::Done { status: 200, .. })
+        ));
+        s.abandon("k").unwrap();
+        assert!(
+            s.get("k").unwrap().is_some(),
+            "done records are never abandoned"
+        );
+        assert_eq!(
+            s.begin(&same_item).unwrap(),
+            Begin::Started,
+            "item free again"
+        );
+        drop(s);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
