@@ -65,6 +65,12 @@ pub enum ErrorCode {
     QuoteCommitPending,
     /// A commit with this key is running.
     IdempotencyKeyInProgress,
+    /// The proxy could not settle an earlier attempt with this key yet (it may have been applied).
+    CommitOutcomeUnknown,
+    /// The subscription changed elsewhere while this commit's outcome was unknown; final.
+    CommitDisputed,
+    /// Another change to the same item is not finished; this one was not sent.
+    ItemChangeInProgress,
     /// The key was used for another request.
     IdempotencyKeyReused,
     /// Cleverbridge did not answer in time.
@@ -87,8 +93,13 @@ impl ErrorCode {
     /// Reads a problem code.
     pub fn parse(code: &str) -> Self {
         match code {
-            "unauthorized" => Self::Unauthorized,
-            "forbidden" => Self::Forbidden,
+            "unauthorized"
+            | "token_missing"
+            | "token_invalid"
+            | "token_audience"
+            | "token_expired"
+            | "token_not_yet_valid" => Self::Unauthorized,
+            "forbidden" | "forbidden_subscription" => Self::Forbidden,
             "not_found" => Self::NotFound,
             "mode_not_allowed" | "invalid_alignment" => Self::ModeNotAllowed,
             "quantity_out_of_range" => Self::QuantityOutOfRange,
@@ -98,9 +109,14 @@ impl ErrorCode {
             "quote_expired" => Self::QuoteExpired,
             "quote_commit_pending" => Self::QuoteCommitPending,
             "idempotency_key_in_progress" => Self::IdempotencyKeyInProgress,
+            "commit_outcome_unknown" => Self::CommitOutcomeUnknown,
+            "commit_disputed" => Self::CommitDisputed,
+            "item_change_in_progress" => Self::ItemChangeInProgress,
             "idempotency_key_reused" => Self::IdempotencyKeyReused,
             "upstream_timeout" => Self::UpstreamTimeout,
-            "upstream_unavailable" | "rate_limited" => Self::UpstreamUnavailable,
+            "upstream_unavailable" | "rate_limited" | "token_keys_unavailable" => {
+                Self::UpstreamUnavailable
+            }
             "upstream_error" => Self::UpstreamError,
             "internal_error" => Self::InternalError,
             "network" => Self::Network,
@@ -123,6 +139,9 @@ impl ErrorCode {
             Self::QuoteExpired => "quote_expired",
             Self::QuoteCommitPending => "quote_commit_pending",
             Self::IdempotencyKeyInProgress => "idempotency_key_in_progress",
+            Self::CommitOutcomeUnknown => "commit_outcome_unknown",
+            Self::CommitDisputed => "commit_disputed",
+            Self::ItemChangeInProgress => "item_change_in_progress",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::UpstreamTimeout => "upstream_timeout",
             Self::UpstreamUnavailable => "upstream_unavailable",
@@ -149,7 +168,8 @@ impl ErrorCode {
             Self::UpstreamTimeout
             | Self::UpstreamUnavailable
             | Self::UpstreamError
-            | Self::InternalError => "err_busy",
+            | Self::InternalError
+            | Self::ItemChangeInProgress => "err_busy",
             Self::Network => "err_network",
             Self::InvalidOptions => "err_config",
             _ => "err_generic",
@@ -158,7 +178,7 @@ impl ErrorCode {
 
     /// Whether a commit that failed this way may still have been applied: no answer, a
     /// timeout, a 5xx other than "busy" (503 means Cleverbridge refused it untouched), or
-    /// a proxy saying an earlier attempt is unsettled.
+    /// a proxy saying an earlier attempt is unsettled, or that it could not tell (disputed).
     pub fn commit_outcome_unknown(&self) -> bool {
         matches!(
             self,
@@ -168,6 +188,8 @@ impl ErrorCode {
                 | Self::Network
                 | Self::QuoteCommitPending
                 | Self::IdempotencyKeyInProgress
+                | Self::CommitOutcomeUnknown
+                | Self::CommitDisputed
         )
     }
 }

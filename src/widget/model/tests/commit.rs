@@ -226,3 +226,50 @@ fn the_checkout_event_can_take_over() {
         (CommitState::Idle, Notice::HandedOff)
     );
 }
+
+#[test]
+fn the_ledgers_codes_keep_an_unsettled_commit_unknown_and_a_busy_item_refused() {
+    // The proxy's commit ledger (DESIGN.md): an attempt it cannot settle yet, or one it
+    // cannot tell apart from a change made elsewhere, may have been applied.
+    for (status, code, want) in [
+        (
+            409,
+            "commit_outcome_unknown",
+            ErrorCode::CommitOutcomeUnknown,
+        ),
+        (409, "commit_disputed", ErrorCode::CommitDisputed),
+    ] {
+        let mut m = ready();
+        step_and_verify(&mut m, 1, "k1");
+        let (id, _) = confirm(&mut m);
+        m.update(Msg::Answered(id, fail(status, code)));
+        assert_eq!(calc(&m).commit, CommitState::Unknown(want), "{code}");
+    }
+    // Another change to the same item was in flight: this one was never sent.
+    let mut m = ready();
+    step_and_verify(&mut m, 1, "k1");
+    let (id, _) = confirm(&mut m);
+    m.update(Msg::Answered(id, fail(409, "item_change_in_progress")));
+    assert_eq!(calc(&m).commit, CommitState::Idle);
+}
+
+#[test]
+fn customer_token_refusals_read_as_signed_out_or_forbidden() {
+    for code in [
+        "token_missing",
+        "token_invalid",
+        "token_audience",
+        "token_expired",
+        "token_not_yet_valid",
+    ] {
+        assert_eq!(ErrorCode::parse(code), ErrorCode::Unauthorized, "{code}");
+    }
+    assert_eq!(
+        ErrorCode::parse("forbidden_subscription"),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        ErrorCode::parse("token_keys_unavailable").message_key(),
+        "err_busy"
+    );
+}
