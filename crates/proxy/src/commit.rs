@@ -8,6 +8,7 @@
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use seatquote_auth::QuoteTokenError;
 use seatquote_core::alignment::{Alignment, UpdateAction};
 use seatquote_core::contract::{Commit, CommitRequest};
 
@@ -18,7 +19,7 @@ use crate::preview::{preview_change, quote_hash, update_request, Previewed};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
 use crate::store::{Begin, Intent, Record, TokenUse};
-use crate::token::{sha256_hex, QuoteClaims, TokenError};
+use crate::token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 
 /// Runs a store call off the async threads.
 async fn blocking<T: Send + 'static>(
@@ -63,17 +64,17 @@ pub fn verify_quote(
         ));
     }
     let qc: QuoteClaims = app
-        .signer
-        .verify("quote", &body.quote_token, now_unix())
+        .quote_keys
+        .verify(QUOTE_KIND, &body.quote_token, now_unix())
         .map_err(|e| match e {
-            TokenError::Expired => Problem::new(
+            QuoteTokenError::Expired => Problem::new(
                 StatusCode::CONFLICT,
                 "quote_expired",
                 "the quote has expired; preview again",
             ),
-            TokenError::Invalid => invalid_token("the quote token is not valid"),
+            QuoteTokenError::Invalid => invalid_token("the quote token is not valid"),
         })?;
-    if qc.sub != customer.subscription || qc.item != running_no || qc.cus != customer.claims.cus {
+    if qc.sub != customer.subscription || qc.item != running_no || qc.cus != customer.id {
         return Err(invalid_token(
             "the quote token is for another subscription, item or customer",
         ));
@@ -298,7 +299,7 @@ pub async fn commit(
     JsonBody(body): JsonBody<CommitRequest>,
 ) -> Result<Response, Problem> {
     let qc = verify_quote(&app, &customer, running_no, &body)?;
-    let key = format!("{}\u{1f}{}", customer.claims.cus, idem);
+    let key = format!("{}\u{1f}{}", customer.id, idem);
     let fingerprint = sha256_hex(
         format!(
             "{}\u{1f}{running_no}\u{1f}{}",

@@ -21,7 +21,7 @@ use crate::context::{context, load_subscription, ItemContext};
 use crate::extract::{Item, JsonBody};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::token::{sha256_hex, QuoteClaims};
+use crate::token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 
 /// A verified preview: the quote from upstream numbers and its token.
 #[derive(Debug, Clone)]
@@ -180,7 +180,7 @@ pub async fn preview_change(
     let quote = quote_from_upstream(ctx, &local, &up)?;
     let exp = now_unix() + app.quote_ttl;
     let claims = QuoteClaims {
-        cus: customer.claims.cus.clone(),
+        cus: customer.id.clone(),
         sub: ctx.sub.id.clone(),
         item: ctx.item.running_no.0,
         qty,
@@ -191,7 +191,7 @@ pub async fn preview_change(
         exp,
     };
     Ok(Previewed {
-        token: app.signer.sign("quote", &claims),
+        token: app.quote_keys.sign(QUOTE_KIND, &claims),
         quote,
         expires_at: exp,
         mode,
