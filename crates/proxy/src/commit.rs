@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use seatquote_auth::QuoteTokenError;
-use seatquote_core::alignment::{Alignment, UpdateAction};
+use seatquote_core::alignment::Alignment;
 use seatquote_core::contract::{Commit, CommitRequest};
 
 use crate::auth::{now_unix, Customer};
@@ -258,9 +258,7 @@ pub async fn send_commit(
     response: String,
 ) -> Result<Response, Problem> {
     let mode = Alignment::parse(&qc.mode)?;
-    let action =
-        UpdateAction::from_wire_name(&fresh.quote.update_action).unwrap_or(UpdateAction::Update);
-    let req = update_request(ctx, qc.qty, mode, false, action);
+    let req = update_request(ctx, qc.qty, mode, false, fresh.quote.update_action);
     match app.upstream.commit(&req).await {
         Ok(_) => {
             #[cfg(feature = "failpoints")]
