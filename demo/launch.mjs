@@ -1,6 +1,8 @@
 // Starts the whole demo: the Cleverbridge sandbox, the proxy pointed at it with real
-// configuration (base URL, credentials, a fresh 32-byte token secret), and the demo
-// merchant in this Node process, which serves the one URL the browser uses. `npm start`
+// configuration (base URL, credentials, a fresh 32-byte quote-token secret, and only the
+// merchant's public key set and audience for customer tokens), and the demo merchant in this
+// Node process, which holds its private key (made with jose at the first start) and serves
+// the one URL the browser uses. `npm start`
 // runs this file; the e2e tests use startDemo().
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -8,7 +10,10 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMerchant, customersFromFixture, listen, DEFAULT_FIXTURE, ROOT } from './merchant.mjs';
+import { createMerchant, customersFromFixture, listen, merchantKey, DEFAULT_FIXTURE, ROOT } from './merchant.mjs';
+
+/** The audience the demo's proxy is configured with and the demo merchant's tokens name. */
+export const DEMO_AUDIENCE = 'urn:seatquote:demo-proxy';
 
 function startProcess(bin, env, name) {
   if (!existsSync(bin)) throw new Error(`${bin} is missing (cargo build -p seatquote-proxy -p seatquote-sandbox)`);
@@ -39,16 +44,21 @@ async function stopProcess(child) {
 /**
  * Starts sandbox, proxy and merchant. `env` goes to the sandbox and the proxy (e.g.
  * SEATQUOTE_SANDBOX_TODAY, SEATQUOTE_CACHE_MS, SEATQUOTE_QUOTE_TTL, SEATQUOTE_SANDBOX_FIXTURE).
+ * The merchant's key pair lives in `merchantDir` (made there at the first start; default: a
+ * fresh temporary directory).
  * Resolves with { base, proxy, sandbox, stop, logs }; stop() stops all three.
  */
-export async function startDemo({ proxyBin, sandboxBin, env = {}, port = 0, host = '127.0.0.1' }) {
+export async function startDemo({ proxyBin, sandboxBin, env = {}, port = 0, host = '127.0.0.1', merchantDir }) {
   const dataDir = env.SEATQUOTE_DATA_DIR ? null : mkdtempSync(join(tmpdir(), 'seatquote-demo-'));
+  const keyDir = merchantDir ? null : mkdtempSync(join(tmpdir(), 'seatquote-merchant-'));
+  const key = await merchantKey(merchantDir ?? keyDir);
   const secret = randomBytes(32).toString('hex');
   const base = { PATH: process.env.PATH, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env, PORT: '0' };
   const started = [];
   const stop = async () => {
     await Promise.all(started.map((s) => s.stop()));
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (keyDir) rmSync(keyDir, { recursive: true, force: true });
   };
   try {
     const sb = startProcess(sandboxBin, base, 'cleverbridge-sandbox');
@@ -59,13 +69,14 @@ export async function startDemo({ proxyBin, sandboxBin, env = {}, port = 0, host
       CLEVERBRIDGE_BASE_URL: `${sandbox}/sandbox/subscription/`,
       CLEVERBRIDGE_USERNAME: 'sandbox', CLEVERBRIDGE_PASSWORD: 'sandbox',
       SEATQUOTE_TOKEN_SECRET: secret,
+      SEATQUOTE_JWKS: JSON.stringify(key.jwks), SEATQUOTE_JWT_AUDIENCE: DEMO_AUDIENCE,
       SEATQUOTE_DATA_DIR: env.SEATQUOTE_DATA_DIR ?? dataDir,
       ...(env.SEATQUOTE_SANDBOX_TODAY && !env.SEATQUOTE_TODAY ? { SEATQUOTE_TODAY: env.SEATQUOTE_SANDBOX_TODAY } : {}),
     }, 'seatquote-proxy');
     started.push({ stop: () => stopProcess(px.child) });
     const proxy = await px.base;
     const server = createMerchant({
-      secret, proxyUrl: proxy, sandboxUrl: sandbox,
+      privateKeyPem: key.privateKeyPem, kid: key.kid, audience: DEMO_AUDIENCE, proxyUrl: proxy, sandboxUrl: sandbox,
       customers: customersFromFixture(env.SEATQUOTE_SANDBOX_FIXTURE || DEFAULT_FIXTURE),
     });
     started.push({ stop: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }) });
@@ -88,7 +99,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (k.startsWith('SEATQUOTE_') || k === 'RUST_LOG') env[k] = v;
   env.SEATQUOTE_DATA_DIR ??= join(ROOT, '.seatquote');
-  const demo = await startDemo({ ...binaries(), env, port: Number(process.env.PORT ?? 8080) });
+  const merchantDir = process.env.SEATQUOTE_MERCHANT_DIR || join(ROOT, '.seatquote-merchant');
+  const demo = await startDemo({ ...binaries(), env, port: Number(process.env.PORT ?? 8080), merchantDir });
   console.log(`\n  seatquote demo: ${demo.base}/\n`);
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM']) {

@@ -1,14 +1,15 @@
 // The demo merchant: what a merchant writes itself around the seatquote proxy. It signs
 // its customer in (here: any customer of the sandbox fixture, no password) and mints the
-// customer token with the secret it shares with the proxy; it serves its pages (www/) and
+// customer token, a JWT signed with its private key through `jose` (docs/tokens.md); the
+// proxy holds only the public key set. It serves its pages (www/) and
 // the built package (pkg/); and it mounts the proxy under its own origin by forwarding
 // /api/* (and /healthz) to it, so the browser talks to one origin. For the demo and the
 // tests only, it also passes /sandbox/* through to the Cleverbridge sandbox.
 //
-//   SEATQUOTE_TOKEN_SECRET=… SEATQUOTE_PROXY_URL=http://127.0.0.1:8081 node demo/merchant.mjs
+//   SEATQUOTE_MERCHANT_DIR=… SEATQUOTE_JWT_AUDIENCE=… SEATQUOTE_PROXY_URL=http://127.0.0.1:8081 node demo/merchant.mjs
 import { createServer, request } from 'node:http';
-import { createHmac } from 'node:crypto';
-import { readFileSync, createReadStream, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdirSync, createReadStream, statSync } from 'node:fs';
+import { SignJWT, importPKCS8, generateKeyPair, exportPKCS8, exportJWK, calculateJwkThumbprint } from 'jose';
 import { join, normalize, extname, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,15 +25,44 @@ const TYPES = {
   '.png': 'image/png', '.ts': 'text/plain; charset=utf-8', '.map': 'application/json',
 };
 
-const b64url = (buf) => Buffer.from(buf).toString('base64url');
+/**
+ * A fresh Ed25519 key pair, made with jose as docs/tokens.md shows: the private key (PKCS#8
+ * PEM, for this backend only), its `kid` (the RFC 7638 thumbprint) and the public JWKS (for
+ * the proxy's SEATQUOTE_JWKS).
+ */
+export async function generateMerchantKey() {
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), alg: 'EdDSA', use: 'sig' };
+  jwk.kid = await calculateJwkThumbprint(jwk);
+  return { privateKeyPem: await exportPKCS8(privateKey), kid: jwk.kid, jwks: { keys: [jwk] } };
+}
 
 /**
- * A customer token in the proxy's format: `cust.<base64url(JSON)>.<base64url(HMAC-SHA256)>`
- * over `cust.<payload>` (crates/proxy/src/token.rs).
+ * The merchant's key pair kept in `dir` (`private.pem`, mode 0600, and `jwks.json`),
+ * generated at the first start. Resolves with { privateKeyPem, kid, jwks, jwksPath }.
  */
-export function mintToken(secret, { cus, subs, exp }) {
-  const text = 'cust.' + b64url(JSON.stringify({ cus, subs, exp }));
-  return text + '.' + b64url(createHmac('sha256', secret).update(text).digest());
+export async function merchantKey(dir) {
+  const pemPath = join(dir, 'private.pem');
+  const jwksPath = join(dir, 'jwks.json');
+  if (!existsSync(pemPath) || !existsSync(jwksPath)) {
+    const key = await generateMerchantKey();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(pemPath, key.privateKeyPem, { mode: 0o600 });
+    writeFileSync(jwksPath, JSON.stringify(key.jwks, null, 2));
+  }
+  const jwks = JSON.parse(readFileSync(jwksPath, 'utf8'));
+  return { privateKeyPem: readFileSync(pemPath, 'utf8'), kid: jwks.keys[0].kid, jwks, jwksPath };
+}
+
+/**
+ * A customer token: a JWT with the claims of docs/tokens.md (`sub`, `subscriptions`, `aud`,
+ * `iat`, `nbf`, `exp`), signed with the merchant's private key, its `kid` in the header.
+ */
+export async function mintToken({ privateKeyPem, kid, audience }, { sub, subscriptions, ttl }) {
+  const key = await importPKCS8(privateKeyPem, 'EdDSA');
+  return new SignJWT({ subscriptions })
+    .setProtectedHeader({ alg: 'EdDSA', kid }).setSubject(sub).setAudience(audience)
+    .setIssuedAt().setNotBefore('0s').setExpirationTime(`${ttl}s`).sign(key);
 }
 
 /** The merchant's customers: customer id → subscription ids, from a sandbox fixture. */
@@ -90,7 +120,7 @@ async function readJson(req, limit = 4096) {
 }
 
 /** POST /demo/login {customerId}: the merchant's sign-in, answering a one-hour token. */
-async function login(req, res, { secret, customers, ttl }) {
+async function login(req, res, { signing, customers, ttl }) {
   let customerId;
   try {
     ({ customerId } = await readJson(req));
@@ -100,22 +130,25 @@ async function login(req, res, { secret, customers, ttl }) {
   const subscriptions = customers.get(customerId);
   if (typeof customerId !== 'string' || !subscriptions) return problem(res, 404, 'not_found', 'no such demo customer');
   const exp = Math.floor(Date.now() / 1000) + ttl;
-  const token = mintToken(secret, { cus: customerId, subs: subscriptions, exp });
+  const token = await mintToken(signing, { sub: customerId, subscriptions, ttl });
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify({ token, customerId, subscriptions, expiresAt: new Date(exp * 1000).toISOString().replace('.000Z', 'Z') }));
 }
 
 /**
  * The demo merchant's HTTP server (not listening yet).
- * @param {{secret: string, proxyUrl: string, sandboxUrl?: string, wwwDir?: string, pkgDir?: string,
+ * `privateKeyPem` and `kid` sign the customer tokens, for the proxy's `audience`.
+ * @param {{privateKeyPem: string, kid: string, audience: string, proxyUrl: string, sandboxUrl?: string, wwwDir?: string, pkgDir?: string,
  *          customers?: Map<string, string[]>, ttl?: number}} opts
  */
 export function createMerchant(opts) {
-  if (!opts.secret || Buffer.byteLength(opts.secret) < 32) throw new Error('SEATQUOTE_TOKEN_SECRET must be at least 32 bytes');
+  if (!opts.privateKeyPem || !opts.kid) throw new Error('the merchant needs its private key and its kid');
+  if (!opts.audience) throw new Error('SEATQUOTE_JWT_AUDIENCE (the proxy\'s audience) is required');
   if (!opts.proxyUrl) throw new Error('SEATQUOTE_PROXY_URL is required');
   const cfg = {
     ttl: 3600, customers: customersFromFixture(), wwwDir: join(ROOT, 'www'), pkgDir: join(ROOT, 'pkg'), ...opts,
   };
+  cfg.signing = { privateKeyPem: opts.privateKeyPem, kid: opts.kid, audience: opts.audience };
   return createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/demo/login' && req.method === 'POST') return void login(req, res, cfg);
@@ -137,8 +170,10 @@ export function listen(server, port = 0, host = '127.0.0.1') {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv[1])) {
   const env = process.env;
+  if (!env.SEATQUOTE_MERCHANT_DIR) throw new Error('SEATQUOTE_MERCHANT_DIR (where the merchant keeps its key pair) is required');
+  const key = await merchantKey(env.SEATQUOTE_MERCHANT_DIR);
   const server = createMerchant({
-    secret: env.SEATQUOTE_TOKEN_SECRET, proxyUrl: env.SEATQUOTE_PROXY_URL, sandboxUrl: env.SEATQUOTE_SANDBOX_URL,
+    privateKeyPem: key.privateKeyPem, kid: key.kid, audience: env.SEATQUOTE_JWT_AUDIENCE, proxyUrl: env.SEATQUOTE_PROXY_URL, sandboxUrl: env.SEATQUOTE_SANDBOX_URL,
     wwwDir: env.SEATQUOTE_STATIC_DIR || join(ROOT, 'www'), pkgDir: env.SEATQUOTE_PKG_DIR || join(ROOT, 'pkg'),
     customers: customersFromFixture(env.SEATQUOTE_SANDBOX_FIXTURE || DEFAULT_FIXTURE),
   });

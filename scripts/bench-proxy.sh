@@ -23,17 +23,20 @@ wait_url() { # file -> prints base url
 }
 
 SECRET="bench-secret-0123456789abcdef-0123456789"
+AUDIENCE="https://bench.test/seatquote"
+"$BIN" keys --private-key "$TMP/merchant.pem" >"$TMP/jwks.json" 2>/dev/null
+KID="$(sed -n 's/.*"kid": *"\([^"]*\)".*/\1/p' "$TMP/jwks.json" | head -1)"
 PORT=0 SEATQUOTE_SANDBOX_TODAY=2026-05-13 SEATQUOTE_SANDBOX_RATE_LIMIT=0 RUST_LOG=warn \
   "$SANDBOX_BIN" >"$TMP/sandbox.out" 2>/dev/null &
 PIDS+=($!)
 SB="$(wait_url "$TMP/sandbox.out")"
 PORT=0 CLEVERBRIDGE_BASE_URL="$SB/sandbox/subscription/" CLEVERBRIDGE_USERNAME=sandbox CLEVERBRIDGE_PASSWORD=sandbox \
-  SEATQUOTE_TOKEN_SECRET="$SECRET" SEATQUOTE_DATA_DIR="$TMP/data" SEATQUOTE_TODAY=2026-05-13 RUST_LOG=warn \
+  SEATQUOTE_TOKEN_SECRET="$SECRET" SEATQUOTE_JWKS="$TMP/jwks.json" SEATQUOTE_JWT_AUDIENCE="$AUDIENCE" SEATQUOTE_DATA_DIR="$TMP/data" SEATQUOTE_TODAY=2026-05-13 RUST_LOG=warn \
   "$BIN" serve >"$TMP/proxy.out" 2>/dev/null &
 PROXY_PID=$!
 PIDS+=($PROXY_PID)
 PX="$(wait_url "$TMP/proxy.out")"
-TOKEN="$(SEATQUOTE_TOKEN_SECRET="$SECRET" "$BIN" token --customer C-1001 --subscription S68841753 --ttl 1h)"
+TOKEN="$("$BIN" token --key "$TMP/merchant.pem" --kid "$KID" --audience "$AUDIENCE" --customer C-1001 --subscription S68841753 --ttl 1h)"
 
 cat >"$TMP/proxy.lua" <<LUA
 wrk.method = "POST"

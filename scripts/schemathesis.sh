@@ -24,16 +24,21 @@ wait_url() { # file -> prints base url
   echo "server did not start: $(cat "$1" "$1.err" 2>/dev/null)" >&2; exit 1
 }
 SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# The merchant's key pair: the proxy gets the public JWKS, the token is minted with the
+# private key (as a merchant's backend would, here through the operator's `token`).
+AUDIENCE="https://schemathesis.test/seatquote"
+"$PROXY_BIN" keys --private-key "$TMP/merchant.pem" >"$TMP/jwks.json" 2>/dev/null
+KID="$(sed -n 's/.*"kid": *"\([^"]*\)".*/\1/p' "$TMP/jwks.json" | head -1)"
 PORT=0 SEATQUOTE_SANDBOX_TODAY=2026-05-13 SEATQUOTE_SANDBOX_RATE_LIMIT=0 RUST_LOG=warn \
   "$SANDBOX_BIN" >"$TMP/sandbox.out" 2>"$TMP/sandbox.out.err" &
 PIDS+=($!)
 SB="$(wait_url "$TMP/sandbox.out")"
 PORT=0 CLEVERBRIDGE_BASE_URL="$SB/sandbox/subscription/" CLEVERBRIDGE_USERNAME=sandbox CLEVERBRIDGE_PASSWORD=sandbox \
-  SEATQUOTE_TOKEN_SECRET="$SECRET" SEATQUOTE_DATA_DIR="$TMP/data" SEATQUOTE_TODAY=2026-05-13 RUST_LOG=error \
+  SEATQUOTE_TOKEN_SECRET="$SECRET" SEATQUOTE_JWKS="$TMP/jwks.json" SEATQUOTE_JWT_AUDIENCE="$AUDIENCE" SEATQUOTE_DATA_DIR="$TMP/data" SEATQUOTE_TODAY=2026-05-13 RUST_LOG=error \
   "$PROXY_BIN" serve >"$TMP/proxy.out" 2>"$TMP/proxy.out.err" &
 PIDS+=($!)
 PX="$(wait_url "$TMP/proxy.out")"
-TOKEN="$(SEATQUOTE_TOKEN_SECRET="$SECRET" "$PROXY_BIN" token --customer C-1001 \
+TOKEN="$("$PROXY_BIN" token --key "$TMP/merchant.pem" --kid "$KID" --audience "$AUDIENCE" --customer C-1001 \
   --subscription S68841753 --subscription S70000001 --subscription S70000002 --subscription S70000006 --ttl 1h)"
 log "schemathesis $("$ST" --version | awk '{print $NF}') against $PX (all checks, ${MAX_TIME:-80} s)"
 "$ST" --config-file "$ROOT/tests/schemathesis.toml" run "$PX/api/openapi.json" --checks all -H "Authorization: Bearer $TOKEN" \

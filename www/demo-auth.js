@@ -1,6 +1,6 @@
 // Demo sign-in: the merchant's own session gives the customer a proxy token. Here the demo
-// merchant's POST /demo/login (demo/merchant.mjs) mints it with the secret it shares with
-// the proxy.
+// merchant's POST /demo/login (demo/merchant.mjs) mints it: a JWT signed with the
+// merchant's private key, which the proxy checks against the public key set.
 let pending = null;
 let signedIn;
 export const whenSignedIn = new Promise((resolve) => { signedIn = resolve; });

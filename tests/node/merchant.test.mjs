@@ -3,14 +3,14 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { jwtVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMerchant, listen, mintToken, CSP } from '../../demo/merchant.mjs';
+import { createMerchant, listen, merchantKey, CSP } from '../../demo/merchant.mjs';
 
-const SECRET = 'node-test-secret-0123456789abcdef0123456789';
-let proxy, merchant, base;
+const AUDIENCE = 'urn:seatquote:node-test';
+let proxy, merchant, base, key, keyDir;
 const seen = [];
 
 before(async () => {
@@ -28,29 +28,39 @@ before(async () => {
   mkdirSync(join(www, 'sub'));
   writeFileSync(join(www, 'index.html'), '<!doctype html><title>shop</title>');
   writeFileSync(join(www, 'app.js'), 'export {};');
-  merchant = createMerchant({ secret: SECRET, proxyUrl, wwwDir: www, pkgDir: www,
+  keyDir = mkdtempSync(join(tmpdir(), 'merchant-key-'));
+  key = await merchantKey(keyDir);
+  merchant = createMerchant({ privateKeyPem: key.privateKeyPem, kid: key.kid, audience: AUDIENCE, proxyUrl, wwwDir: www, pkgDir: www,
     customers: new Map([['C-1001', ['S68841753', 'S70000001']]]) });
   base = await listen(merchant);
 });
 
 after(() => { merchant.close(); proxy.close(); });
 
-test('signs a known customer in with a token the proxy can verify', async () => {
+test('keeps its key pair: private key 0600, public JWKS without the private part, same key on the next start', async () => {
+  assert.equal(statSync(join(keyDir, 'private.pem')).mode & 0o777, 0o600);
+  const jwks = JSON.parse(readFileSync(join(keyDir, 'jwks.json'), 'utf8'));
+  assert.deepEqual(Object.keys(jwks.keys[0]).sort(), ['alg', 'crv', 'kid', 'kty', 'use', 'x']);
+  assert.equal(jwks.keys[0].kid, key.kid);
+  assert.equal((await merchantKey(keyDir)).kid, key.kid, 'generated at the first start only');
+});
+
+test('signs a known customer in with a JWT the public key set verifies', async () => {
   const res = await fetch(base + '/demo/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ customerId: 'C-1001' }) });
   assert.equal(res.status, 200);
   const b = await res.json();
   assert.deepEqual(b.subscriptions, ['S68841753', 'S70000001']);
-  const [kind, payload, sig] = b.token.split('.');
-  assert.equal(kind, 'cust');
-  const want = createHmac('sha256', SECRET).update(`cust.${payload}`).digest('base64url');
-  assert.equal(sig, want);
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-  assert.equal(claims.cus, 'C-1001');
+  assert.deepEqual(decodeProtectedHeader(b.token), { alg: 'EdDSA', kid: key.kid });
+  const { payload: claims } = await jwtVerify(b.token, createLocalJWKSet(key.jwks), { audience: AUDIENCE, algorithms: ['EdDSA'] });
+  assert.equal(claims.sub, 'C-1001');
+  assert.deepEqual(claims.subscriptions, ['S68841753', 'S70000001']);
+  assert.equal(claims.nbf, claims.iat);
+  assert.equal(claims.exp - claims.iat, 3600);
   assert.ok(claims.exp > Date.now() / 1000 + 3500 && claims.exp < Date.now() / 1000 + 3700);
   assert.equal(b.expiresAt, new Date(claims.exp * 1000).toISOString().replace('.000Z', 'Z'));
-  // Same format as the proxy's `token` subcommand (crates/proxy/src/token.rs).
-  assert.equal(mintToken(SECRET, claims), b.token);
+  // Another audience does not accept it.
+  await assert.rejects(jwtVerify(b.token, createLocalJWKSet(key.jwks), { audience: 'urn:other' }));
 });
 
 test('refuses unknown customers and bad bodies with problems', async () => {

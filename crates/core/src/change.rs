@@ -74,6 +74,30 @@ impl Line {
         })
     }
 
+    /// The current and the next line of a change, checked in the order of the JSON boundary
+    /// (`QuoteInput::to_change`): both unit prices, then both quantities, so a typed caller
+    /// reports the same first error as a JSON one.
+    ///
+    /// # Errors
+    /// As [`Line::new`], the first in that order.
+    ///
+    /// ```
+    /// use seatquote_core::{change::Line, Decimal};
+    /// let e = Line::pair((Decimal::ONE, 0), (Decimal::NEGATIVE_ONE, 1)).unwrap_err();
+    /// assert_eq!(e.code.as_str(), "invalid_price");
+    /// ```
+    pub fn pair(current: (Decimal, u32), next: (Decimal, u32)) -> Result<(Self, Self), QuoteError> {
+        match (Self::new(current.0, current.1), Self::new(next.0, next.1)) {
+            (Ok(c), Ok(n)) => Ok((c, n)),
+            (Err(c), Err(n))
+                if c.code != ErrorCode::InvalidPrice && n.code == ErrorCode::InvalidPrice =>
+            {
+                Err(n)
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    }
+
     /// Built from parts the caller has already checked.
     pub(crate) const fn checked(unit_price: Decimal, quantity: u32) -> Self {
         Self {

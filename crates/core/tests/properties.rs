@@ -87,7 +87,7 @@ fn input(c: &Case) -> QuoteInput {
     let change = start
         .add(Interval::new(0, c.change_offset % period).unwrap_or(Interval { months: 0, days: 0 }))
         .unwrap_or(start);
-    let change = if c.change_offset % period == 0 {
+    let change = if c.change_offset.is_multiple_of(period) {
         start
     } else {
         change

@@ -1,23 +1,32 @@
-//! Customer authentication as an extractor: a valid bearer token that names the path's
-//! subscription. Nothing is sent upstream before it passes.
+//! Customer authentication as an extractor: a customer JWT (`Authorization: Bearer …`, the
+//! scheme in any case) verified by `seatquote_auth::Verifier` against the merchant's keys,
+//! that lists the path's subscription. Every refusal is a problem+json with a stable code
+//! (`token_missing`, `token_invalid`, `token_audience`, `token_expired`,
+//! `token_not_yet_valid`, `forbidden_subscription`, `token_keys_unavailable`) and, on a
+//! 401, a `WWW-Authenticate` header. Nothing is sent upstream before it passes
+//! (docs/tokens.md).
+
+use std::time::SystemTime;
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
+use seatquote_auth::AuthError;
 use seatquote_core::wire::normalize_subscription_id;
 
 use crate::problem::Problem;
 use crate::state::AppState;
-use crate::token::{CustomerClaims, TokenError};
 
 /// The authenticated customer and the subscription (path `{id}`, normalized) they may
 /// touch.
 #[derive(Debug, Clone)]
 pub struct Customer {
-    /// The token's claims.
-    pub claims: CustomerClaims,
+    /// The merchant's customer id (the token's `sub`).
+    pub id: String,
     /// The subscription id from the path, with its `S`.
     pub subscription: String,
+    /// The verified token (its subscriptions, expiry and key id).
+    pub token: seatquote_auth::Customer,
 }
 
 /// Unix seconds now.
@@ -29,21 +38,16 @@ impl FromRequestParts<AppState> for Customer {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Problem> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| Problem::unauthorized("an Authorization: Bearer token is required"))?;
-        let claims: CustomerClaims =
-            app.signer
-                .verify("cust", token, now_unix())
-                .map_err(|e| match e {
-                    TokenError::Expired => Problem::unauthorized("the token has expired"),
-                    TokenError::Invalid => Problem::unauthorized("the token is not valid"),
-                })?;
+        let authorization = match parts.headers.get(header::AUTHORIZATION) {
+            None => "",
+            Some(v) => v.to_str().map_err(|_| {
+                AuthError::Malformed("the Authorization header is not ASCII".into())
+            })?,
+        };
+        let token = app
+            .verifier
+            .verify(authorization, SystemTime::now())
+            .await?;
         let params = RawPathParams::from_request_parts(parts, app)
             .await
             .map_err(Problem::from_raw_path)?;
@@ -52,16 +56,17 @@ impl FromRequestParts<AppState> for Customer {
             .find(|(k, _)| *k == "id")
             .map(|(_, v)| normalize_subscription_id(v))
             .ok_or_else(|| Problem::internal("a customer route without {id}"))?;
-        if !claims
-            .subs
+        if !token
+            .subscriptions
             .iter()
             .any(|s| normalize_subscription_id(s) == id)
         {
-            return Err(Problem::forbidden());
+            return Err(AuthError::ForbiddenSubscription.into());
         }
         Ok(Self {
-            claims,
+            id: token.id.clone(),
             subscription: id,
+            token,
         })
     }
 }

@@ -8,7 +8,8 @@
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use seatquote_core::alignment::{Alignment, UpdateAction};
+use seatquote_auth::QuoteTokenError;
+use seatquote_core::alignment::Alignment;
 use seatquote_core::contract::{Commit, CommitRequest};
 
 use crate::auth::{now_unix, Customer};
@@ -19,7 +20,7 @@ use crate::preview::{preview_change, quote_hash, update_request, Previewed};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
 use crate::store::{now_ms, Begin, Intent, Record, State as IntentState, TokenUse};
-use crate::token::{sha256_hex, QuoteClaims, TokenError};
+use crate::token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 
 /// Runs a store call off the async threads.
 async fn blocking<T: Send + 'static>(
@@ -76,17 +77,17 @@ pub async fn verify_quote(
     body: &CommitRequest,
 ) -> Result<QuoteClaims, Problem> {
     let qc: QuoteClaims = app
-        .signer
-        .verify("quote", &body.quote_token, now_unix())
+        .quote_keys
+        .verify(QUOTE_KIND, &body.quote_token, now_unix())
         .map_err(|e| match e {
-            TokenError::Expired => Problem::new(
+            QuoteTokenError::Expired => Problem::new(
                 StatusCode::CONFLICT,
                 "quote_expired",
                 "the quote has expired; preview again",
             ),
-            TokenError::Invalid => invalid_token("the quote token is not valid"),
+            QuoteTokenError::Invalid => invalid_token("the quote token is not valid"),
         })?;
-    if qc.sub != customer.subscription || qc.item != running_no || qc.cus != customer.claims.cus {
+    if qc.sub != customer.subscription || qc.item != running_no || qc.cus != customer.id {
         return Err(invalid_token(
             "the quote token is for another subscription, item or customer",
         ));
@@ -300,9 +301,7 @@ pub async fn send_commit(
     fresh: &Previewed,
 ) -> Result<Response, Problem> {
     let mode = Alignment::parse(&qc.mode)?;
-    let action =
-        UpdateAction::from_wire_name(&fresh.quote.update_action).unwrap_or(UpdateAction::Update);
-    let req = update_request(ctx, qc.qty, mode, false, action);
+    let req = update_request(ctx, qc.qty, mode, false, fresh.quote.update_action);
     #[cfg(feature = "failpoints")]
     failpoint(app, "before_upstream_commit").await;
     let store = app.store.clone();
@@ -372,7 +371,7 @@ pub async fn commit(
     JsonBody(body): JsonBody<CommitRequest>,
 ) -> Result<Response, Problem> {
     require_consent(&body)?;
-    let key = format!("{}\u{1f}{}", customer.claims.cus, idem);
+    let key = format!("{}\u{1f}{}", customer.id, idem);
     let fingerprint = sha256_hex(
         format!(
             "{}\u{1f}{running_no}\u{1f}{}",

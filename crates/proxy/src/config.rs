@@ -1,15 +1,21 @@
 //! The proxy's configuration: flags or environment variables, parsed once by clap and
 //! then checked. A setting that would make the proxy unsafe (no upstream, plain HTTP to a
-//! remote host, no credentials, a short token secret, no upstream rate) stops it at
+//! remote host, no credentials, a short quote-token secret, no customer-token keys or
+//! audience, no upstream rate) stops it at
 //! start with one line naming the variable and what is wrong. docs/proxy.md lists them.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
+use seatquote_auth::QuoteKeys;
 use seatquote_core::date::Date;
 
-/// Shortest accepted `SEATQUOTE_TOKEN_SECRET`, in bytes (an HMAC-SHA256 key of 256 bits).
+use crate::jwt::JwtSettings;
+use crate::operator::{KeysArgs, TokenArgs};
+
+/// Shortest accepted `SEATQUOTE_TOKEN_SECRET` (and HS256 `SEATQUOTE_JWT_SECRET`), in bytes
+/// (an HMAC-SHA256 key of 256 bits).
 pub const MIN_SECRET_BYTES: usize = 32;
 
 /// The command line.
@@ -29,32 +35,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the proxy API.
-    Serve(Config),
-    /// Print a customer bearer token (what a merchant's backend mints; for operators and
-    /// tests).
+    Serve(Box<Config>),
+    /// Mint a customer token (a JWT) from a private key: for operators and tests; a
+    /// merchant's backend mints with its own JWT library (docs/tokens.md).
     Token(TokenArgs),
-}
-
-/// `seatquote-proxy token …`.
-#[derive(Debug, Args)]
-pub struct TokenArgs {
-    /// The merchant's customer id.
-    #[arg(long)]
-    pub customer: String,
-    /// A subscription the token may touch (repeatable).
-    #[arg(long = "subscription", required = true)]
-    pub subscriptions: Vec<String>,
-    /// Lifetime: 30s, 15m, 1h, 2d.
-    #[arg(long, default_value = "1h")]
-    pub ttl: String,
-    /// The shared HMAC secret (at least 32 bytes).
-    #[arg(
-        long,
-        env = "SEATQUOTE_TOKEN_SECRET",
-        value_name = "SEATQUOTE_TOKEN_SECRET",
-        hide_env_values = true
-    )]
-    pub secret: Option<String>,
+    /// Generate a key pair: the private key (PEM, mode 0600) for the merchant's backend,
+    /// the public JWKS (printed) for the proxy's `SEATQUOTE_JWKS`.
+    Keys(KeysArgs),
 }
 
 /// `seatquote-proxy serve`: every setting, from a flag or its environment variable.
@@ -94,7 +81,7 @@ pub struct Config {
         hide_env_values = true
     )]
     pub cleverbridge_password: Option<String>,
-    /// HMAC secret shared with the merchant's backend, which mints customer tokens.
+    /// The proxy's own secret for quote tokens (≥ 32 bytes; shared with nobody).
     #[arg(
         long,
         env = "SEATQUOTE_TOKEN_SECRET",
@@ -102,6 +89,18 @@ pub struct Config {
         hide_env_values = true
     )]
     pub token_secret: Option<String>,
+    /// Earlier quote-token secrets (comma list) that still verify quotes in flight after a
+    /// rotation, but no longer sign.
+    #[arg(
+        long,
+        env = "SEATQUOTE_TOKEN_SECRET_PREVIOUS",
+        value_name = "SEATQUOTE_TOKEN_SECRET_PREVIOUS",
+        hide_env_values = true
+    )]
+    pub token_secret_previous: Option<String>,
+    /// Customer tokens: the merchant's keys, audience, lifetime.
+    #[command(flatten)]
+    pub jwt: JwtSettings,
     /// Directory of the SQLite idempotency store.
     #[arg(
         long,
@@ -187,7 +186,7 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-fn refuse(var: &'static str, reason: impl Into<String>) -> ConfigError {
+pub(crate) fn refuse(var: &'static str, reason: impl Into<String>) -> ConfigError {
     ConfigError {
         var,
         reason: reason.into(),
@@ -213,7 +212,11 @@ fn is_loopback(host: &url::Host<&str>) -> bool {
     }
 }
 
-fn required(var: &'static str, v: &Option<String>, what: &str) -> Result<String, ConfigError> {
+pub(crate) fn required(
+    var: &'static str,
+    v: &Option<String>,
+    what: &str,
+) -> Result<String, ConfigError> {
     match v.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => Ok(s.to_owned()),
         Some(_) => Err(refuse(var, format!("is empty; it must be {what}"))),
@@ -276,12 +279,25 @@ impl Config {
         })
     }
 
-    /// The token secret's bytes.
+    /// The quote-token keys: the current secret signs, the previous ones only verify.
     ///
     /// # Errors
-    /// Missing, or shorter than [`MIN_SECRET_BYTES`].
-    pub fn secret(&self) -> Result<Vec<u8>, ConfigError> {
-        token_secret(self.token_secret.as_deref())
+    /// A secret missing, or shorter than [`MIN_SECRET_BYTES`].
+    pub fn quote_keys(&self) -> Result<QuoteKeys, ConfigError> {
+        let current = token_secret(self.token_secret.as_deref())?;
+        let previous = self.token_secret_previous.as_deref().unwrap_or_default();
+        for s in previous.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if s.len() < MIN_SECRET_BYTES {
+                return Err(refuse(
+                    "SEATQUOTE_TOKEN_SECRET_PREVIOUS",
+                    format!(
+                        "holds a secret of {} bytes; each must be at least {MIN_SECRET_BYTES}",
+                        s.len()
+                    ),
+                ));
+            }
+        }
+        Ok(QuoteKeys::from_settings(&current, Some(previous)))
     }
 
     /// The pinned today, if any.
@@ -335,29 +351,30 @@ impl Config {
     /// The first refused setting.
     pub fn check(&self) -> Result<(), ConfigError> {
         self.upstream()?;
-        self.secret()?;
+        self.quote_keys()?;
+        self.jwt.auth_config()?;
         self.limits()?;
         self.fixed_today()?;
         Ok(())
     }
 }
 
-/// Checks a token secret.
+/// Checks the quote-token secret.
 ///
 /// # Errors
 /// Missing, or shorter than [`MIN_SECRET_BYTES`].
-pub fn token_secret(s: Option<&str>) -> Result<Vec<u8>, ConfigError> {
+pub fn token_secret(s: Option<&str>) -> Result<String, ConfigError> {
     const VAR: &str = "SEATQUOTE_TOKEN_SECRET";
     match s {
         None | Some("") => Err(refuse(
             VAR,
-            format!("is not set; it must be a secret of at least {MIN_SECRET_BYTES} bytes shared with the merchant's backend (e.g. openssl rand -hex 32)"),
+            format!("is not set; it must be the proxy's own quote-token secret of at least {MIN_SECRET_BYTES} bytes (e.g. openssl rand -hex 32)"),
         )),
         Some(s) if s.len() < MIN_SECRET_BYTES => Err(refuse(
             VAR,
             format!("is {} bytes; it must be at least {MIN_SECRET_BYTES} (e.g. openssl rand -hex 32)", s.len()),
         )),
-        Some(s) => Ok(s.as_bytes().to_vec()),
+        Some(s) => Ok(s.to_owned()),
     }
 }
 

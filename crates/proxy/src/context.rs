@@ -3,6 +3,7 @@
 //! tax, period and unit prices.
 
 use rust_decimal::Decimal;
+use seatquote_auth::AuthError;
 use seatquote_core::currency::Currency;
 use seatquote_core::date::{Date, Interval};
 use seatquote_core::money::{format_amount, round};
@@ -141,7 +142,7 @@ pub fn context(app: &App, sub: &Subscription, running_no: u64) -> Result<ItemCon
 /// and checks that it is theirs.
 ///
 /// # Errors
-/// Upstream failures; `forbidden` when Cleverbridge names another customer.
+/// Upstream failures; `forbidden_subscription` when Cleverbridge names another customer.
 pub async fn load_subscription(
     app: &App,
     customer: &Customer,
@@ -155,9 +156,9 @@ pub async fn load_subscription(
     if sub
         .customer_reference_id
         .as_deref()
-        .is_some_and(|c| c != customer.claims.cus)
+        .is_some_and(|c| c != customer.id)
     {
-        return Err(Problem::forbidden());
+        return Err(AuthError::ForbiddenSubscription.into());
     }
     Ok(sub)
 }

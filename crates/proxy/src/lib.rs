@@ -1,7 +1,7 @@
 //! # seatquote-proxy
 //!
 //! The merchant proxy: it holds the Cleverbridge credentials, checks the customer's
-//! bearer token, applies the merchant's pricing policy and forwards previews and commits
+//! token (a JWT from the merchant's backend), applies the merchant's pricing policy and forwards previews and commits
 //! to Cleverbridge's subscription API with rate limits, retries and idempotent commits.
 //! The browser never sees a credential and never sets a price (docs/proxy.md).
 //!
@@ -10,15 +10,16 @@
 //!
 //! | module | concern |
 //! |---|---|
-//! | [`config`] | settings, and refusing unsafe ones |
-//! | [`auth`] | the customer's bearer token (an extractor) |
+//! | [`config`], [`jwt`] | settings, and refusing unsafe ones |
+//! | [`auth`] | the customer's JWT (an extractor over `seatquote_auth::Verifier`) |
 //! | [`extract`] | path, `Idempotency-Key` and JSON body, rejected as problems |
 //! | [`context`] | the subscription and an item's pricing context |
 //! | [`summary`], [`preview`], [`commit`] | the three API routes |
 //! | [`problem`] | problem+json and the `From` impls into it |
 //! | [`upstream`] | the Cleverbridge client |
 //! | [`store`] | the idempotency store (SQLite) |
-//! | [`policy`], [`token`], [`metrics`] | pricing policy, signed tokens, counters |
+//! | [`policy`], [`token`], [`metrics`] | pricing policy, quote tokens, counters |
+//! | [`operator`] | the `keys` and `token` subcommands |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -27,8 +28,10 @@ pub mod commit;
 pub mod config;
 pub mod context;
 pub mod extract;
+pub mod jwt;
 pub mod ledger;
 pub mod metrics;
+pub mod operator;
 pub mod policy;
 pub mod preview;
 pub mod problem;

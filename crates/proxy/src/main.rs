@@ -1,19 +1,19 @@
 //! `seatquote-proxy`: serves [`seatquote_proxy::app`] with a checked configuration, or
-//! prints a customer token. See docs/proxy.md for the settings.
+//! runs an operator's subcommand (`keys`, `token`). See docs/proxy.md for the settings.
 
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use seatquote_proxy::config::{token_secret, Cli, Command, Config, TokenArgs};
-use seatquote_proxy::token::{parse_ttl, CustomerClaims, Signer};
+use seatquote_proxy::config::{Cli, Command, Config};
+use seatquote_proxy::operator;
 use seatquote_proxy::{app, App};
 
 fn main() -> ExitCode {
     let parsed = Cli::try_parse().and_then(|cli| match cli.command {
         Some(c) => Ok(c),
-        None => Config::try_parse_from(["seatquote-proxy"]).map(Command::Serve),
+        None => Config::try_parse_from(["seatquote-proxy"]).map(|c| Command::Serve(Box::new(c))),
     });
     let command = match parsed {
         Ok(c) => c,
@@ -29,7 +29,8 @@ fn main() -> ExitCode {
         }
     };
     let result = match command {
-        Command::Token(t) => print_token(&t),
+        Command::Token(t) => operator::token(&t).map(|t| println!("{t}")),
+        Command::Keys(k) => operator::keys(&k).map(|jwks| println!("{jwks}")),
         Command::Serve(cfg) => serve(&cfg),
     };
     match result {
@@ -39,22 +40,6 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-fn print_token(t: &TokenArgs) -> Result<(), String> {
-    let secret = token_secret(t.secret.as_deref()).map_err(|e| e.to_string())?;
-    let ttl = parse_ttl(&t.ttl).ok_or("--ttl: use e.g. 30s, 15m, 1h or 2d")?;
-    let claims = CustomerClaims {
-        cus: t.customer.clone(),
-        subs: t
-            .subscriptions
-            .iter()
-            .map(|s| seatquote_core::wire::normalize_subscription_id(s))
-            .collect(),
-        exp: chrono::Utc::now().timestamp() + ttl,
-    };
-    println!("{}", Signer::new(&secret).sign("cust", &claims));
-    Ok(())
 }
 
 fn serve(cfg: &Config) -> Result<(), String> {
@@ -75,6 +60,9 @@ fn serve(cfg: &Config) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.listen, cfg.port))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        if let Err(e) = state.verifier.refresh().await {
+            tracing::warn!(error = %e, "the customer-token key set is not reachable yet; tokens are refused until it is");
+        }
         tracing::info!(upstream = %state.upstream.base_url(), data_dir = %cfg.data_dir.display(), "proxy configured");
         println!("listening on http://{addr}");
         axum::serve(listener, app(state))

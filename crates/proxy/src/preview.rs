@@ -6,11 +6,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use seatquote_core::alignment::{Alignment, UpdateAction};
+use seatquote_core::change::{Change, Line, Period, Tax};
 use seatquote_core::contract::{Preview, PreviewRequest};
 use seatquote_core::money::{format_amount, round};
-use seatquote_core::quote::{
-    quote, AlignmentInput, IntervalInput, PriceInput, Quote, QuoteInput, Scalar,
-};
+use seatquote_core::quote::{quote, Quote};
+use seatquote_core::tax::TaxRate;
 use seatquote_core::wire::{
     AlignmentSettings, CustomerPrice, UpdateSubscriptionItemRequest,
     UpdateSubscriptionItemResponse, WireDecimal, WireUint, WireUpdateAction,
@@ -21,7 +21,7 @@ use crate::context::{context, load_subscription, ItemContext};
 use crate::extract::{Item, JsonBody};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::token::{sha256_hex, QuoteClaims};
+use crate::token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 
 /// A verified preview: the quote from upstream numbers and its token.
 #[derive(Debug, Clone)]
@@ -131,32 +131,17 @@ fn check_policy(ctx: &ItemContext, qty: i64, mode: &str) -> Result<(u32, Alignme
 /// The engine's quote of a change (its errors — negative_alignment, outside_period, … —
 /// pass through and nothing is sent upstream).
 fn local_quote(ctx: &ItemContext, qty: u32, mode: Alignment) -> Result<Quote, Problem> {
-    let input = QuoteInput {
-        currency: Scalar::from(ctx.currency.code()),
-        tax_mode: Scalar::from(ctx.tax_mode.as_str()),
-        tax_rate: Scalar::Str(ctx.tax_rate.clone()),
-        period_start: Scalar::Str(ctx.period_start.to_iso_string()),
-        next_billing_date: Scalar::Str(ctx.next_billing.to_iso_string()),
-        interval: Some(IntervalInput {
-            months: Scalar::from(ctx.interval.months),
-            days: Scalar::from(ctx.interval.days),
-        }),
-        change_date: Scalar::Str(ctx.today.to_iso_string()),
-        current: Some(PriceInput {
-            unit_price: Scalar::Str(ctx.current_unit.to_string()),
-            quantity: Scalar::from(ctx.current_quantity()),
-            currency: None,
-            is_gross: None,
-        }),
-        next: Some(PriceInput {
-            unit_price: Scalar::Str(ctx.new_unit.to_string()),
-            quantity: Scalar::from(qty),
-            currency: None,
-            is_gross: None,
-        }),
-        alignment: AlignmentInput::Mode(Scalar::from(mode.as_str())),
+    let tax = Tax {
+        mode: ctx.tax_mode,
+        rate: TaxRate::parse(&ctx.tax_rate)?,
     };
-    Ok(quote(&input)?)
+    let (current, next) = Line::pair(
+        (ctx.current_unit, ctx.current_quantity()),
+        (ctx.new_unit, qty),
+    )?;
+    let period = Period::new(ctx.period_start, ctx.next_billing, ctx.interval)?;
+    let change = Change::new(ctx.currency, tax, period, ctx.today, current, next, mode)?;
+    Ok(quote(&change)?)
 }
 
 /// Validates a change against the policy and the engine, previews it upstream and
@@ -174,13 +159,12 @@ pub async fn preview_change(
 ) -> Result<Previewed, Problem> {
     let (qty, mode) = check_policy(ctx, qty, mode)?;
     let local = local_quote(ctx, qty, mode)?;
-    let action = UpdateAction::from_wire_name(&local.update_action).unwrap_or(UpdateAction::Update);
-    let req = update_request(ctx, qty, mode, true, action);
+    let req = update_request(ctx, qty, mode, true, local.update_action);
     let up = app.upstream.preview(&req, fresh).await?;
     let quote = quote_from_upstream(ctx, &local, &up)?;
     let exp = now_unix() + app.quote_ttl;
     let claims = QuoteClaims {
-        cus: customer.claims.cus.clone(),
+        cus: customer.id.clone(),
         sub: ctx.sub.id.clone(),
         item: ctx.item.running_no.0,
         qty,
@@ -191,7 +175,7 @@ pub async fn preview_change(
         exp,
     };
     Ok(Previewed {
-        token: app.signer.sign("quote", &claims),
+        token: app.quote_keys.sign(QUOTE_KIND, &claims),
         quote,
         expires_at: exp,
         mode,

@@ -5,6 +5,7 @@
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use seatquote_auth::AuthError;
 use seatquote_core::contract::{self, Preview};
 use seatquote_core::QuoteError;
 
@@ -24,6 +25,8 @@ pub struct Problem {
     pub quote: Option<Box<Preview>>,
     /// `Retry-After` seconds.
     pub retry_after: Option<u64>,
+    /// `WWW-Authenticate` (a refused customer token, RFC 6750 §3).
+    pub www_authenticate: Option<&'static str>,
 }
 
 impl Problem {
@@ -35,26 +38,13 @@ impl Problem {
             detail: detail.into(),
             quote: None,
             retry_after: None,
+            www_authenticate: None,
         }
     }
 
     /// 400 `invalid_body`.
     pub fn invalid_body(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_body", detail)
-    }
-
-    /// 401 `unauthorized`.
-    pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
-    }
-
-    /// 403 `forbidden`.
-    pub fn forbidden() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "this token does not grant access to that subscription",
-        )
     }
 
     /// 404 `not_found`.
@@ -99,9 +89,7 @@ impl Problem {
     /// detail: unknown route, wrong method, …).
     pub fn for_status(status: StatusCode) -> Self {
         match status {
-            StatusCode::UNAUTHORIZED => {
-                Self::unauthorized("an Authorization: Bearer token is required")
-            }
+            StatusCode::UNAUTHORIZED => AuthError::Missing.into(),
             StatusCode::NOT_FOUND => Self::not_found("no such resource"),
             StatusCode::METHOD_NOT_ALLOWED => Self::new(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -130,6 +118,17 @@ impl Problem {
                     "the request cannot be served",
                 )
             },
+        }
+    }
+}
+
+/// A refused customer token: its stable code, status and message, and on a 401 the
+/// `WWW-Authenticate` challenge.
+impl From<AuthError> for Problem {
+    fn from(e: AuthError) -> Self {
+        Self {
+            www_authenticate: e.www_authenticate(),
+            ..Self::new(e.status(), e.code(), e.message())
         }
     }
 }
@@ -252,6 +251,10 @@ impl IntoResponse for Problem {
         if let Some(s) = self.retry_after {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        if let Some(w) = self.www_authenticate {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(w));
         }
         res
     }

@@ -6,13 +6,13 @@ use std::time::Duration;
 
 use axum::http::HeaderValue;
 use parking_lot::Mutex;
+use seatquote_auth::{QuoteKeys, Verifier};
 use seatquote_core::date::Date;
 
 use crate::config::{Config, ConfigError};
 use crate::metrics::Metrics;
 use crate::policy::{Policy, DEMO_POLICY};
 use crate::store::{IdempotencyStore, SqliteStore};
-use crate::token::Signer;
 use crate::upstream::{Upstream, UpstreamConfig};
 
 /// Everything the handlers share.
@@ -21,8 +21,10 @@ pub struct App {
     pub upstream: Upstream,
     /// Pricing policy.
     pub policy: Policy,
-    /// Token signer.
-    pub signer: Signer,
+    /// Verifies customer tokens (JWTs).
+    pub verifier: Verifier,
+    /// Signs and verifies quote tokens.
+    pub quote_keys: QuoteKeys,
     /// Idempotency store.
     pub store: Arc<dyn IdempotencyStore>,
     /// Metrics.
@@ -111,7 +113,8 @@ impl App {
         Ok(Arc::new(App {
             upstream,
             policy,
-            signer: Signer::new(&cfg.secret()?),
+            verifier: cfg.jwt.verifier()?,
+            quote_keys: cfg.quote_keys()?,
             store: Arc::new(store),
             metrics,
             fixed_today: cfg.fixed_today()?,

@@ -427,8 +427,10 @@ async fn headers_health_metrics_openapi() {
         .map(|v| v.as_str().unwrap().to_owned())
         .collect();
     for code in [
-        "unauthorized",
-        "forbidden",
+        "token_missing",
+        "token_invalid",
+        "token_expired",
+        "forbidden_subscription",
         "not_found",
         "unknown_field",
         "invalid_body",
@@ -533,7 +535,7 @@ async fn cors_only_for_allowed_origins() {
         .contains("origin"));
     // Problems carry them too, so the widget can read the code.
     let r = from_origin(&p, SHOP, None).await;
-    assert_eq!((r.status, r.code()), (401, "unauthorized"));
+    assert_eq!((r.status, r.code()), (401, "token_missing"));
     assert_eq!(r.headers["access-control-allow-origin"], SHOP);
 
     // Another origin: no allow-origin anywhere, so a browser blocks it.
@@ -598,7 +600,7 @@ fn openapi_lists_every_problem_code() {
     }
     // The scan found the codes it should (so it cannot pass by finding nothing).
     for code in [
-        "unauthorized",
+        "invalid_path_parameter",
         "invalid_body",
         "internal_error",
         "quote_changed",
@@ -609,6 +611,24 @@ fn openapi_lists_every_problem_code() {
     }
     for code in seatquote_core::error::ErrorCode::ALL {
         emitted.insert(code.as_str().to_owned());
+    }
+    // The customer-token refusals (crates/proxy/src/auth.rs), one of each code.
+    use seatquote_auth::AuthError;
+    for e in [
+        AuthError::Missing,
+        AuthError::Malformed(String::new()),
+        AuthError::BadSignature,
+        AuthError::UnknownKey,
+        AuthError::WrongAlgorithm,
+        AuthError::LifetimeTooLong { max_seconds: 1 },
+        AuthError::Issuer,
+        AuthError::Audience,
+        AuthError::Expired,
+        AuthError::NotYetValid,
+        AuthError::ForbiddenSubscription,
+        AuthError::KeysUnavailable,
+    ] {
+        emitted.insert(e.code().to_owned());
     }
     let doc: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
     let documented: std::collections::BTreeSet<String> = doc["components"]["schemas"]["Problem"]

@@ -17,6 +17,8 @@ fn good() -> Vec<(&'static str, String)> {
         ("CLEVERBRIDGE_USERNAME", "merchant-api".into()),
         ("CLEVERBRIDGE_PASSWORD", "pw".into()),
         ("SEATQUOTE_TOKEN_SECRET", SECRET.into()),
+        ("SEATQUOTE_JWKS", jwks()),
+        ("SEATQUOTE_JWT_AUDIENCE", AUDIENCE.into()),
         ("SEATQUOTE_DATA_DIR", tmp_dir("cfg").display().to_string()),
         ("PORT", "0".into()),
     ]
@@ -25,15 +27,27 @@ fn good() -> Vec<(&'static str, String)> {
 /// Runs `serve` with `good()`, `var` set to `value` (`None`: unset), expects a refusal and
 /// returns the one line it printed on stderr.
 fn refused(var: &str, value: Option<&str>) -> String {
+    refused_with(var, &[(var, value)])
+}
+
+/// Runs `serve` with `good()` changed by `changes` (`None`: unset), expects a refusal in
+/// one line naming `var`.
+fn refused_with(var: &str, changes: &[(&str, Option<&str>)]) -> String {
+    let value = changes
+        .iter()
+        .find(|(k, _)| *k == var)
+        .and_then(|(_, v)| *v);
     let mut cmd = Command::new(BIN);
     cmd.env_clear().arg("serve");
     for (k, v) in good() {
-        if k != var {
+        if changes.iter().all(|(c, _)| *c != k) {
             cmd.env(k, v);
         }
     }
-    if let Some(v) = value {
-        cmd.env(var, v);
+    for (k, v) in changes {
+        if let Some(v) = v {
+            cmd.env(k, v);
+        }
     }
     let out = cmd.output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -110,21 +124,98 @@ fn loopback_http_starts() {
     assert!(p.base.starts_with("http://127.0.0.1:"));
 }
 
-/// `token` needs the secret too, with the same rule.
 #[test]
-fn token_needs_a_long_secret() {
-    let run = |secret: Option<&str>| {
-        let mut cmd = Command::new(BIN);
-        cmd.env_clear()
-            .args(["token", "--customer", "C", "--subscription", "S1"]);
-        if let Some(s) = secret {
-            cmd.env("SEATQUOTE_TOKEN_SECRET", s);
-        }
-        cmd.output().unwrap()
-    };
-    assert!(!run(None).status.success());
-    assert!(!run(Some("short")).status.success());
-    let ok = run(Some(SECRET));
-    assert!(ok.status.success());
-    assert!(String::from_utf8_lossy(&ok.stdout).starts_with("cust."));
+fn previous_token_secret_short() {
+    let e = refused(
+        "SEATQUOTE_TOKEN_SECRET_PREVIOUS",
+        Some("0123456789abcdef0123456789abcdef01, short"),
+    );
+    assert!(e.contains("at least 32"), "{e}");
+}
+
+#[test]
+fn customer_token_keys_missing() {
+    let e = refused("SEATQUOTE_JWKS", None);
+    assert!(
+        e.contains("is not set") && e.contains("SEATQUOTE_JWKS_URL"),
+        "{e}"
+    );
+}
+
+#[test]
+fn customer_token_key_sources_exclusive() {
+    let e = refused_with(
+        "SEATQUOTE_JWKS",
+        &[(
+            "SEATQUOTE_JWT_SECRET",
+            Some("jwt-secret-0123456789abcdef-0123456789"),
+        )],
+    );
+    assert!(e.contains("only one"), "{e}");
+}
+
+#[test]
+fn customer_token_jwks_without_keys() {
+    let e = refused("SEATQUOTE_JWKS", Some(r#"{"keys":[]}"#));
+    assert!(e.contains("no usable signature key"), "{e}");
+}
+
+#[test]
+fn customer_token_jwks_file_missing() {
+    let e = refused("SEATQUOTE_JWKS", Some("/nonexistent/jwks.json"));
+    assert!(e.contains("cannot be read"), "{e}");
+}
+
+#[test]
+fn customer_token_jwks_url_plain_http() {
+    let e = refused_with(
+        "SEATQUOTE_JWKS_URL",
+        &[
+            ("SEATQUOTE_JWKS", None),
+            ("SEATQUOTE_JWKS_URL", Some("http://shop.example/jwks.json")),
+        ],
+    );
+    assert!(e.contains("https"), "{e}");
+}
+
+#[test]
+fn customer_token_hs256_secret_short() {
+    let e = refused_with(
+        "SEATQUOTE_JWT_SECRET",
+        &[
+            ("SEATQUOTE_JWKS", None),
+            ("SEATQUOTE_JWT_SECRET", Some("too-short")),
+        ],
+    );
+    assert!(e.contains("is 9 bytes"), "{e}");
+}
+
+#[test]
+fn customer_token_audience_missing() {
+    let e = refused("SEATQUOTE_JWT_AUDIENCE", None);
+    assert!(e.contains("is not set"), "{e}");
+}
+
+#[test]
+fn customer_token_lifetime_and_leeway_bounded() {
+    assert!(refused("SEATQUOTE_JWT_MAX_LIFETIME", Some("30d")).contains("7d"));
+    assert!(refused("SEATQUOTE_JWT_MAX_LIFETIME", Some("0")).contains("1s"));
+    assert!(refused("SEATQUOTE_JWT_LEEWAY", Some("1h")).contains("at most 5m"));
+    assert!(refused("SEATQUOTE_JWT_LEEWAY", Some("soon")).contains("30s, 15m"));
+}
+
+/// HS256 with a long secret is accepted: the proxy starts.
+#[test]
+fn hs256_secret_starts() {
+    let mut envs: Vec<_> = good()
+        .into_iter()
+        .filter(|(k, _)| *k != "SEATQUOTE_JWKS")
+        .collect();
+    envs[0].1 = "http://127.0.0.1:9/sandbox/subscription/".into();
+    envs.push((
+        "SEATQUOTE_JWT_SECRET",
+        "jwt-secret-0123456789abcdef-0123456789".into(),
+    ));
+    let p = spawn(&["serve"], &envs);
+    assert!(p.base.starts_with("http://127.0.0.1:"));
 }

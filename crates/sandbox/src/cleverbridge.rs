@@ -11,10 +11,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rust_decimal::Decimal;
+use seatquote_core::alignment::{Alignment, AlignmentFlags};
+use seatquote_core::change::{Change, Line, Period, Tax};
+use seatquote_core::currency::Currency;
 use seatquote_core::date::Date;
 use seatquote_core::error::ErrorCode;
+use seatquote_core::error::QuoteError;
 use seatquote_core::money::round;
-use seatquote_core::quote::{quote, AlignmentInput, IntervalInput, PriceInput, QuoteInput, Scalar};
+use seatquote_core::quote::quote;
 use seatquote_core::tax::split;
 use seatquote_core::wire::{
     normalize_subscription_id, GetSubscriptionResponse, Subscription, SubscriptionItem,
@@ -157,43 +161,29 @@ fn read_subscription(sb: &Sandbox, q: &GetQuery) -> Response {
     }
 }
 
-fn engine_input(
+/// The engine's change for an update request, checked in the JSON boundary's order (so its
+/// errors are the ones Cleverbridge's own validation would name).
+fn engine_change(
     s: &Sub,
     item: &Item,
     today: Date,
     new_unit: Decimal,
     qty: u64,
-    flags: (bool, bool),
-) -> QuoteInput {
+    flags: AlignmentFlags,
+) -> Result<Change, QuoteError> {
     let period_start = s.next_billing.sub(s.interval).unwrap_or(s.next_billing);
-    QuoteInput {
-        currency: Scalar::from(s.currency.as_str()),
-        tax_mode: Scalar::from(s.tax_mode.as_str()),
-        tax_rate: Scalar::Str(s.tax_rate.value().to_string()),
-        period_start: Scalar::Str(period_start.to_iso_string()),
-        next_billing_date: Scalar::Str(s.next_billing.to_iso_string()),
-        interval: Some(IntervalInput {
-            months: Scalar::from(s.interval.months),
-            days: Scalar::from(s.interval.days),
-        }),
-        change_date: Scalar::Str(today.to_iso_string()),
-        current: Some(PriceInput {
-            unit_price: Scalar::Str(item.unit_price.to_string()),
-            quantity: Scalar::from(item.quantity),
-            currency: None,
-            is_gross: None,
-        }),
-        next: Some(PriceInput {
-            unit_price: Scalar::Str(new_unit.to_string()),
-            quantity: Scalar::Int(i128::from(qty)),
-            currency: None,
-            is_gross: None,
-        }),
-        alignment: AlignmentInput::Flags(seatquote_core::alignment::AlignmentFlags {
-            align_to_current_interval: flags.0,
-            extend_interval: flags.1,
-        }),
-    }
+    let currency = Currency::from_code(&s.currency)?;
+    let tax = Tax {
+        mode: s.tax_mode,
+        rate: s.tax_rate,
+    };
+    let (current, next) = Line::pair(
+        (item.unit_price, item.quantity),
+        (new_unit, u32::try_from(qty).unwrap_or(u32::MAX)),
+    )?;
+    let alignment = Alignment::from_flags(flags)?;
+    let period = Period::new(period_start, s.next_billing, s.interval)?;
+    Change::new(currency, tax, period, today, current, next, alignment)
 }
 
 pub(crate) async fn update_item(
@@ -267,15 +257,12 @@ fn apply_update(sb: &Sandbox, req: &UpdateSubscriptionItemRequest) -> Response {
         unit = cp.value.0;
     }
     let a = &req.alignment_settings;
-    let input = engine_input(
-        s,
-        item,
-        today,
-        unit,
-        req.quantity.0,
-        (a.align_to_current_interval, a.extend_interval),
-    );
-    let q = match quote(&input) {
+    let flags = AlignmentFlags {
+        align_to_current_interval: a.align_to_current_interval,
+        extend_interval: a.extend_interval,
+    };
+    let q = match engine_change(s, item, today, unit, req.quantity.0, flags).and_then(|c| quote(&c))
+    {
         Ok(q) => q,
         Err(e) if e.code == ErrorCode::NegativeAlignment => {
             return cb(

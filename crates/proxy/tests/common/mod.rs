@@ -12,7 +12,22 @@ use std::time::Duration;
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_seatquote-proxy");
+/// The proxy's own quote-token secret.
 pub const SECRET: &str = "test-secret-0123456789abcdef-0123456789";
+/// The audience the test proxy is configured with and test tokens name.
+pub const AUDIENCE: &str = "https://shop.test/seatquote";
+
+/// The merchant's key pair for this test process (generated once): tokens are minted with
+/// its private key, the proxy gets only its public JWKS.
+pub fn merchant_key() -> &'static seatquote_auth::GeneratedKey {
+    static KEY: std::sync::OnceLock<seatquote_auth::GeneratedKey> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| seatquote_auth::generate_keypair(seatquote_auth::KeyKind::Ed25519).unwrap())
+}
+
+/// The public JWKS the proxy verifies with.
+pub fn jwks() -> String {
+    merchant_key().jwks_json()
+}
 
 /// The sandbox binary: built next to the proxy's by `cargo test --workspace` (`npm
 /// test`), or by `cargo build -p seatquote-sandbox`. The proxy does not depend on it.
@@ -136,6 +151,8 @@ pub fn proxy_env(sandbox: &Proc, data: &std::path::Path) -> Vec<(&'static str, S
         ("CLEVERBRIDGE_USERNAME", "sandbox".into()),
         ("CLEVERBRIDGE_PASSWORD", "sandbox".into()),
         ("SEATQUOTE_TOKEN_SECRET", SECRET.into()),
+        ("SEATQUOTE_JWKS", jwks()),
+        ("SEATQUOTE_JWT_AUDIENCE", AUDIENCE.into()),
         (
             "SEATQUOTE_DATA_DIR",
             data.join("data").display().to_string(),
@@ -159,6 +176,7 @@ pub fn in_process(sandbox: &Proc, data: &std::path::Path, extra: &[&str]) -> axu
 pub fn in_process_at(base: &str, data: &std::path::Path, extra: &[&str]) -> axum::Router {
     let base = base.to_owned();
     let dir = data.join("data").display().to_string();
+    let jwks = jwks();
     let mut args = vec![
         "seatquote-proxy",
         "--cleverbridge-base-url",
@@ -169,6 +187,10 @@ pub fn in_process_at(base: &str, data: &std::path::Path, extra: &[&str]) -> axum
         "sandbox",
         "--token-secret",
         SECRET,
+        "--jwks",
+        &jwks,
+        "--jwt-audience",
+        AUDIENCE,
         "--data-dir",
         &dir,
         "--today",
@@ -214,21 +236,27 @@ pub fn client() -> reqwest::Client {
         .unwrap()
 }
 
+/// Unix seconds now.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A customer token as the merchant's backend mints it: issued at `iat`, valid for
+/// `lifetime` seconds, signed with [`merchant_key`].
+pub fn token_at(customer: &str, subs: &[&str], iat: i64, lifetime: i64) -> String {
+    let claims =
+        seatquote_auth::Claims::new(customer, subs.iter().copied(), AUDIENCE, iat, lifetime);
+    let key = merchant_key();
+    seatquote_auth::mint(&key.private_key_pem, &key.kid, &claims).unwrap()
+}
+
+/// A customer token valid from now for `ttl` (`30s`, `1h`, …).
 pub fn token(customer: &str, subs: &[&str], ttl: &str) -> String {
-    let mut cmd = Command::new(BIN);
-    cmd.env_clear().env("SEATQUOTE_TOKEN_SECRET", SECRET).args([
-        "token",
-        "--customer",
-        customer,
-        "--ttl",
-        ttl,
-    ]);
-    for s in subs {
-        cmd.args(["--subscription", s]);
-    }
-    let out = cmd.output().unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    let ttl = seatquote_auth::parse_duration(ttl).unwrap().as_secs() as i64;
+    token_at(customer, subs, now(), ttl)
 }
 
 pub fn c1001() -> String {
