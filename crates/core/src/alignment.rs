@@ -185,27 +185,20 @@ impl UpdateAction {
     }
 
     /// From Cleverbridge's integer or name (`0`/`"Update"`, …), case-insensitively.
-    /// Takes anything that reads as text (`&str`, `String`, an `UpdateAction`).
     ///
     /// ```
     /// use seatquote_core::alignment::UpdateAction;
     /// assert_eq!(UpdateAction::from_wire_name("Upgrade"), Some(UpdateAction::Upgrade));
     /// assert_eq!(UpdateAction::from_wire_name("2"), Some(UpdateAction::Downgrade));
-    /// assert_eq!(UpdateAction::from_wire_name(&UpdateAction::Update), Some(UpdateAction::Update));
+    /// assert_eq!(UpdateAction::from_wire_name(UpdateAction::Update.as_str()), Some(UpdateAction::Update));
     /// ```
-    pub fn from_wire_name<S: AsRef<str> + ?Sized>(s: &S) -> Option<Self> {
-        match s.as_ref().to_ascii_lowercase().as_str() {
+    pub fn from_wire_name(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
             "0" | "update" => Some(Self::Update),
             "1" | "upgrade" => Some(Self::Upgrade),
             "2" | "downgrade" => Some(Self::Downgrade),
             _ => None,
         }
-    }
-}
-
-impl AsRef<str> for UpdateAction {
-    fn as_ref(&self) -> &str {
-        self.as_str()
     }
 }
 

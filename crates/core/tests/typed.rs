@@ -96,6 +96,6 @@ fn update_action_is_written_as_its_name() {
     ] {
         assert_eq!(serde_json::to_string(&a).unwrap(), s);
         assert_eq!(serde_json::from_str::<UpdateAction>(s).unwrap(), a);
-        assert_eq!(UpdateAction::from_wire_name(&a), Some(a));
+        assert_eq!(UpdateAction::from_wire_name(a.as_str()), Some(a));
     }
 }
