@@ -16,7 +16,7 @@
 //! | [`context`] | the subscription and an item's pricing context |
 //! | [`summary`], [`preview`], [`commit`] | the three API routes |
 //! | [`problem`] | problem+json and the `From` impls into it |
-//! | [`upstream`] | the Cleverbridge client |
+//! | [`upstream`], [`budget`] | the Cleverbridge client; the upstream budget every request passes |
 //! | [`store`] | the idempotency store (SQLite) |
 //! | [`policy`], [`token`], [`metrics`] | pricing policy, quote tokens, counters |
 //! | [`operator`] | the `keys` and `token` subcommands |
@@ -24,6 +24,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod budget;
 pub mod commit;
 pub mod config;
 pub mod context;
@@ -145,7 +146,7 @@ async fn metrics_text(State(app): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        app.metrics.render(),
+        app.metrics.render() + &app.upstream.budget().render(),
     )
         .into_response()
 }

@@ -9,6 +9,7 @@ use parking_lot::Mutex;
 use seatquote_auth::{QuoteKeys, Verifier};
 use seatquote_core::date::Date;
 
+use crate::budget::{Budget, BudgetConfig};
 use crate::config::{Config, ConfigError};
 use crate::metrics::Metrics;
 use crate::policy::{Policy, DEMO_POLICY};
@@ -80,6 +81,10 @@ impl App {
             reason: format!("cannot hold the store: {e}"),
         })?;
         let metrics = Arc::new(Metrics::default());
+        let budget = Budget::local(BudgetConfig {
+            max_in_flight: cfg.upstream_max_in_flight,
+            max_per_second: cfg.upstream_rps,
+        });
         let upstream = Upstream::new(
             UpstreamConfig {
                 base_url: up.base_url,
@@ -87,9 +92,14 @@ impl App {
                 password: up.password,
                 timeout: Duration::from_millis(cfg.upstream_timeout_ms),
                 max_in_flight: cfg.upstream_max_in_flight,
-                max_per_second: cfg.upstream_rps,
                 cache_ttl: Duration::from_millis(cfg.cache_ms),
+                subscription_ttl: Duration::from_millis(if cfg.cache_ms == 0 {
+                    0
+                } else {
+                    cfg.subscription_ttl_ms
+                }),
             },
+            budget,
             metrics.clone(),
         )
         .map_err(|e| ConfigError {
