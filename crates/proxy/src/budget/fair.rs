@@ -2,8 +2,9 @@
 //! request. Pure bookkeeping (no clocks of its own, no I/O), so it is tested directly.
 //!
 //! Rules, in order: nothing while blocked (a 429's `Retry-After`); at most
-//! `max_in_flight` in flight; at most `rps` grants in any 1-second window (when this
-//! process keeps the window; with a shared budget the database keeps it); commit-class
+//! `max_in_flight` in flight; at most `rps` grants in any 1-second window, at least
+//! 1/`rps` s apart (when this process keeps the window; with a shared budget the
+//! database keeps it); commit-class
 //! waiters before normal ones; within a class, customers in round-robin order, one grant
 //! per turn; a customer's normal requests hold at most `per_customer` slots at once, so
 //! one customer sending many distinct previews leaves the other slots to others.
@@ -208,6 +209,14 @@ impl<W> Fair<W> {
                     return Next::WaitUntil(*first + WINDOW);
                 }
             }
+            // Evenly spaced rather than in bursts: what arrives upstream keeps under the
+            // limit even when requests are delayed unevenly on their way.
+            if let Some(last) = self.window.back() {
+                let gap = WINDOW / rps.max(1);
+                if now < *last + gap {
+                    return Next::WaitUntil(*last + gap);
+                }
+            }
         }
         let picked = match self.commits.pop(|_| true) {
             Some(p) => Some(p),
@@ -278,7 +287,7 @@ mod tests {
     #[test]
     fn a_flooding_customer_gets_its_share_only() {
         let now = Instant::now();
-        let mut f = Fair::new(4, 2, 100, Some(25));
+        let mut f = Fair::new(4, 2, 100, None);
         for i in 0..20 {
             f.enqueue(now, "flood", Class::Normal, i, i as u32).unwrap();
         }
@@ -304,12 +313,19 @@ mod tests {
             f.enqueue(now, &format!("c{i}"), Class::Normal, i, i as u32)
                 .unwrap();
         }
+        let gap = WINDOW / 3;
+        let mut at = now;
         let mut n = 0;
         for _ in 0..10 {
-            match f.next(now) {
+            match f.next(at) {
                 Next::Grant(c, _) => {
                     n += 1;
                     f.release(&c, true);
+                }
+                // Spaced by a third of a second, then the window is full.
+                Next::WaitUntil(t) if n < 3 => {
+                    assert_eq!(t, at + gap);
+                    at = t;
                 }
                 Next::WaitUntil(t) => {
                     assert_eq!(t, now + WINDOW);
@@ -319,7 +335,7 @@ mod tests {
             }
         }
         assert_eq!(n, 3);
-        assert_eq!(grants(&mut f, now + WINDOW).len(), 3);
+        assert_eq!(grants(&mut f, now + WINDOW).len(), 1);
         // An unused grant gives its place back.
         f.release("c3", false);
         assert_eq!(grants(&mut f, now + WINDOW).len(), 1);
