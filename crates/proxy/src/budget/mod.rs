@@ -153,15 +153,16 @@ pub struct Budget {
 pub struct Permit {
     inner: Arc<Inner>,
     customer: String,
-    slot: Option<i64>,
+    /// A shared slot and the lease holder's name (unique per grant).
+    slot: Option<(i64, String)>,
 }
 
 impl Drop for Permit {
     fn drop(&mut self) {
         self.inner.fair.lock().release(&self.customer, true);
         pump(&self.inner);
-        if let (Some(slot), Some(shared)) = (self.slot, self.inner.shared.clone()) {
-            let holder = self.inner.holder.clone();
+        if let (Some((slot, holder)), Some(shared)) = (self.slot.take(), self.inner.shared.clone())
+        {
             let give_back = move || {
                 if let Err(e) = shared.release(&holder, slot) {
                     tracing::warn!(cause = %e, "cannot release a shared upstream slot; its lease will expire");
@@ -274,9 +275,10 @@ impl Budget {
             return Ok(permit);
         };
         loop {
+            let holder = format!("{}-{id}", inner.holder);
             let (s, h, c, class) = (
                 shared.clone(),
-                inner.holder.clone(),
+                holder.clone(),
                 who.customer.clone(),
                 who.class,
             );
@@ -286,7 +288,7 @@ impl Budget {
                 .and_then(|r| r);
             match took {
                 Ok(Take::Slot(slot)) => {
-                    permit.slot = Some(slot);
+                    permit.slot = Some((slot, holder));
                     return Ok(permit);
                 }
                 Ok(Take::Wait(d)) => {
