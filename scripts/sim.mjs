@@ -53,7 +53,8 @@ function binaries() {
 
 /** Starts a process and resolves with { child, base } once it prints `listening on …`. */
 function start(bin, args, env, name, pattern = /listening on (http:\/\/127\.0\.0\.1:\d+)/) {
-  const child = spawn(bin, args, { env: { PATH: process.env.PATH, RUST_LOG: 'warn', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin a pipe: pg-temp keeps its server until its stdin closes (when this process ends).
+  const child = spawn(bin, args, { env: { PATH: process.env.PATH, RUST_LOG: 'warn', PORT: '0', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let logs = '';
   child.stderr.on('data', (d) => { logs = (logs + d).slice(-8000); });
   return new Promise((resolve, reject) => {
@@ -114,7 +115,7 @@ async function main() {
   try {
     let dbUrl = opt['database-url'];
     if (!dbUrl && Number(opt.replicas) > 1 && existsSync(pgTempBin)) {
-      const pg = await start(pgTempBin, [], {}, 'pg-temp', /(postgres(?:ql)?:\/\/\S+)/);
+      const pg = await start(pgTempBin, [], {}, 'pg-temp', /^(postgres(?:ql)?:\/\/\S+)$/m);
       cleanup.unshift(() => stop(pg.child));
       dbUrl = pg.base;
     }

@@ -39,29 +39,28 @@ pub struct PgBudget {
 }
 
 impl PgBudget {
-    /// Connects (a pool of two; the schema is the store's migrations'), for these limits;
-    /// a slot's lease lasts `lease`.
-    ///
-    /// # Errors
-    /// The database unreachable.
-    pub fn open(
+    /// A budget on this database (a pool of two connections, made on first use; the
+    /// schema is the store's migrations'), for these limits; a slot's lease lasts `lease`.
+    pub fn new(
         config: postgres::Config,
         max_in_flight: usize,
         max_per_second: u32,
         lease: Duration,
-    ) -> Result<Self, String> {
+    ) -> Self {
         let manager = PostgresConnectionManager::new(config, NoTls);
+        // Connections are made on first use, inside `spawn_blocking` (the synchronous
+        // client must not start its runtime on a thread driving Tokio).
         let pool = r2d2::Pool::builder()
             .max_size(2)
+            .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(5))
-            .build(manager)
-            .map_err(e)?;
-        Ok(Self {
+            .build_unchecked(manager);
+        Self {
             pool,
             max_in_flight: i16::try_from(max_in_flight.clamp(1, 4)).unwrap_or(4),
             max_per_second: i64::from(max_per_second.max(1)),
             lease_ms: i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2),
-        })
+        }
     }
 
     fn wait(ms: i64) -> Take {
