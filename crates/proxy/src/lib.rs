@@ -14,15 +14,17 @@
 //! | [`auth`] | the customer's JWT (an extractor over `seatquote_auth::Verifier`) |
 //! | [`extract`] | path, `Idempotency-Key` and JSON body, rejected as problems |
 //! | [`context`] | the subscription and an item's pricing context |
-//! | [`summary`], [`preview`], [`commit`] | the three API routes |
+//! | [`summary`], [`preview`], [`commit`] | the three API routes ([`attempt`]: a commit key's earlier attempts) |
 //! | [`problem`] | problem+json and the `From` impls into it |
 //! | [`upstream`], [`budget`] | the Cleverbridge client; the upstream budget every request passes |
-//! | [`store`] | the idempotency store (SQLite) |
+//! | [`store`], [`ledger`] | the commit ledger's store (SQLite or PostgreSQL) and its transitions |
+//! | [`migrate`] | the stores' versioned schema migrations |
 //! | [`policy`], [`token`], [`metrics`] | pricing policy, quote tokens, counters |
 //! | [`operator`] | the `keys` and `token` subcommands |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod attempt;
 pub mod auth;
 pub mod budget;
 pub mod commit;
@@ -32,12 +34,14 @@ pub mod extract;
 pub mod jwt;
 pub mod ledger;
 pub mod metrics;
+pub mod migrate;
 pub mod operator;
 pub mod policy;
 pub mod preview;
 pub mod problem;
 pub mod state;
 pub mod store;
+pub mod store_pg;
 pub mod store_sqlite;
 pub mod summary;
 pub mod token;

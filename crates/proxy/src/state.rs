@@ -13,8 +13,11 @@ use crate::budget::{Budget, BudgetConfig};
 use crate::config::{Config, ConfigError};
 use crate::metrics::Metrics;
 use crate::policy::{Policy, DEMO_POLICY};
-use crate::store::{IdempotencyStore, SqliteStore};
+use crate::store::{IdempotencyStore, PgStore, SqliteStore};
 use crate::upstream::{Upstream, UpstreamConfig};
+
+/// Connections in each replica's PostgreSQL pool.
+const PG_POOL: u32 = 8;
 
 /// Everything the handlers share.
 pub struct App {
@@ -76,10 +79,21 @@ impl App {
             var: "SEATQUOTE_POLICY",
             reason: format!("is not a valid policy: {e}"),
         })?;
-        let store = SqliteStore::open(&cfg.data_dir).map_err(|e| ConfigError {
-            var: "SEATQUOTE_DATA_DIR",
-            reason: format!("cannot hold the store: {e}"),
-        })?;
+        let instance = format!("proxy-{:016x}", rand::random::<u64>());
+        let store: Arc<dyn IdempotencyStore> = match cfg.database()? {
+            Some(db) => {
+                Arc::new(
+                    PgStore::open(db, &instance, PG_POOL).map_err(|e| ConfigError {
+                        var: "SEATQUOTE_DATABASE_URL",
+                        reason: format!("cannot be used: {e}"),
+                    })?,
+                )
+            }
+            None => Arc::new(SqliteStore::open(&cfg.data_dir).map_err(|e| ConfigError {
+                var: "SEATQUOTE_DATA_DIR",
+                reason: format!("cannot hold the store: {e}"),
+            })?),
+        };
         let metrics = Arc::new(Metrics::default());
         let budget = Budget::local(BudgetConfig {
             max_in_flight: cfg.upstream_max_in_flight,
@@ -125,14 +139,14 @@ impl App {
             policy,
             verifier: cfg.jwt.verifier()?,
             quote_keys: cfg.quote_keys()?,
-            store: Arc::new(store),
+            store,
             metrics,
             fixed_today: cfg.fixed_today()?,
             quote_ttl: cfg.quote_ttl,
             allowed_origins,
             #[cfg(feature = "failpoints")]
             failpoint: cfg.failpoint.clone(),
-            instance: format!("proxy-{:016x}", rand::random::<u64>()),
+            instance,
             key_locks: Mutex::default(),
         }))
     }
