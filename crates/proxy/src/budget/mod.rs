@@ -15,6 +15,9 @@
 //! shared by every replica; the in-process scheduler still orders this replica's callers.
 
 mod fair;
+mod pg;
+
+pub use pg::PgBudget;
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
