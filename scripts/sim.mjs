@@ -9,12 +9,13 @@
 // sandbox applied it) or a double commit (applied more than once) fails the run, as does a
 // 429 from the sandbox or more than 30 requests to it in any 1-second window.
 //
-//   node scripts/sim.mjs [--customers 200] [--replicas 3] [--concurrency 60]
+//   node scripts/sim.mjs [--customers 200] [--replicas 3] [--concurrency 60] [--sticky]
 //                        [--database-url postgres://…] [--json]
 //
-// Several replicas need one shared store: --database-url (or SEATQUOTE_DATABASE_URL), else a
-// temporary PostgreSQL from the testkit's `pg-temp` binary when it is built; with neither,
-// one replica on SQLite. Binaries: SEATQUOTE_PROXY_BIN (default the newer of target/release and
+// Several replicas share one PostgreSQL: --database-url (or SEATQUOTE_DATABASE_URL), else a
+// temporary one from the testkit's `pg-temp` binary (target/*/pg-temp). `--replicas 1`
+// without a database: one replica on SQLite. Requests go to a random replica each
+// (--sticky: a customer always to the same one). Binaries: SEATQUOTE_PROXY_BIN (default the newer of target/release and
 // target/debug), the sandbox its sibling.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -35,6 +36,7 @@ const { values: opt } = parseArgs({
     replicas: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '60' },
     'database-url': { type: 'string', default: process.env.SEATQUOTE_DATABASE_URL ?? '' },
+    sticky: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -114,12 +116,13 @@ async function main() {
   cleanup.push(() => rmSync(tmp, { recursive: true, force: true }));
   try {
     let dbUrl = opt['database-url'];
-    if (!dbUrl && Number(opt.replicas) > 1 && existsSync(pgTempBin)) {
+    if (!dbUrl && Number(opt.replicas) > 1) {
+      if (!existsSync(pgTempBin)) throw new Error(`several replicas need one PostgreSQL: --database-url, or build ${pgTempBin} (cargo build -p seatquote-testkit)`);
       const pg = await start(pgTempBin, [], {}, 'pg-temp', /^(postgres(?:ql)?:\/\/\S+)$/m);
       cleanup.unshift(() => stop(pg.child));
       dbUrl = pg.base;
     }
-    const replicas = dbUrl ? Number(opt.replicas) : 1;
+    const replicas = Number(opt.replicas);
     const sandbox = await start(sandboxBin, [], {
       SEATQUOTE_SANDBOX_TODAY: TODAY, SEATQUOTE_SANDBOX_GENERATE_CUSTOMERS: String(CUSTOMERS),
     }, 'cleverbridge-sandbox');
@@ -149,8 +152,10 @@ async function main() {
       const customer = `C-SIM-${String(i).padStart(5, '0')}`;
       const sub = `S${90000000 + i}`;
       const token = await mintToken({ ...key, audience: AUDIENCE }, { sub: customer, subscriptions: [sub], ttl: 3600 });
-      // Each request to any replica, as a load balancer without sticky sessions would.
-      const at = (path) => proxies[Math.floor(Math.random() * proxies.length)] + path;
+      // Each request to any replica, as a load balancer without sticky sessions would
+      // (--sticky: each customer always to the same one).
+      const home = proxies[i % proxies.length];
+      const at = (path) => (opt.sticky ? home : proxies[Math.floor(Math.random() * proxies.length)]) + path;
       const out = { sub, target: 6 + (i % 20), committed: false, answer: null };
       const summary = await patient(at(`/api/subscriptions/${sub}`), { token }, stats);
       if (summary.status !== 200) { out.answer = `summary ${summary.status} ${summary.text}`; return out; }
@@ -193,6 +198,7 @@ async function main() {
     const lat = outcomes.filter((o) => o.committed).map((o) => o.latency).sort((a, b) => a - b);
     const result = {
       customers: CUSTOMERS, replicas, store: dbUrl ? 'postgresql' : 'sqlite',
+      routing: opt.sticky || replicas === 1 ? 'sticky' : 'random',
       seconds: Number(seconds.toFixed(1)),
       committed, failed,
       changesPerSecond: Number((committed / seconds).toFixed(2)),

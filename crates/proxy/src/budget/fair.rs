@@ -5,9 +5,10 @@
 //! `max_in_flight` in flight; at most `rps` grants in any 1-second window, at least
 //! 1/`rps` s apart (when this process keeps the window; with a shared budget the
 //! database keeps it); commit-class
-//! waiters before normal ones; within a class, customers in round-robin order, one grant
-//! per turn; a customer's normal requests hold at most `per_customer` slots at once, so
-//! one customer sending many distinct previews leaves the other slots to others.
+//! waiters before normal ones, and the last free slot only for them; within a class,
+//! customers in round-robin order, one grant per turn; a customer's normal requests hold
+//! at most `per_customer` slots at once, so one customer sending many distinct previews
+//! leaves the other slots to others.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -220,6 +221,8 @@ impl<W> Fair<W> {
         }
         let picked = match self.commits.pop(|_| true) {
             Some(p) => Some(p),
+            // The last slot is the commit class's.
+            None if self.max_in_flight > 1 && self.in_flight + 1 >= self.max_in_flight => None,
             None => {
                 let (per, cap) = (&self.per, self.per_customer);
                 self.normal.pop(|c| per.get(c).copied().unwrap_or(0) < cap)
@@ -294,14 +297,19 @@ mod tests {
         f.enqueue(now, "other", Class::Normal, 100, 100).unwrap();
         f.enqueue(now, "third", Class::Normal, 101, 101).unwrap();
         let g = grants(&mut f, now);
-        // Two for the flooder (its cap), one for each other customer.
+        // Turns: one each; the fourth slot is kept for commits.
         let who: Vec<&str> = g.iter().map(|(c, _)| c.as_str()).collect();
-        assert_eq!(who.iter().filter(|c| **c == "flood").count(), 2, "{who:?}");
-        assert!(who.contains(&"other") && who.contains(&"third"), "{who:?}");
-        // A commit arriving later goes before the flooder's queue.
+        assert_eq!(who, ["flood", "other", "third"]);
+        // A commit arriving later takes the kept slot at once.
         f.enqueue(now, "other", Class::Commit, 102, 102).unwrap();
-        f.release("other", true);
         assert!(matches!(f.next(now), Next::Grant(c, 102) if c == "other"));
+        assert!(matches!(f.next(now), Next::Idle));
+        // Freed slots go to the flooder up to its cap of two.
+        f.release("other", true);
+        f.release("third", true);
+        f.release("other", true);
+        let g = grants(&mut f, now);
+        assert_eq!(g.len(), 1, "{g:?}");
         assert!(matches!(f.next(now), Next::Idle));
     }
 

@@ -7,7 +7,9 @@
 //!   1/`max_per_second` s apart (`last_grant_ms`);
 //! - at most `max_in_flight` leased slots (`upstream_slots`); a lease expires after the
 //!   request's timeout and a margin, so a dead replica's slots come back;
-//! - a customer's normal requests hold at most two slots, across replicas.
+//! - a customer's normal requests hold at most two slots, across replicas;
+//! - commits first across replicas too: normal requests may use four fifths of the
+//!   window and all slots but one; the rest is the commit class's.
 //!
 //! Times are the database's clock (`clock_timestamp()`), so replicas' clocks need not
 //! agree. The synchronous `postgres` client with its own small r2d2 pool.
@@ -101,7 +103,13 @@ impl SharedBudget for PgBudget {
             )
             .map_err(e)?;
         let (granted, first): (i64, i64) = (row.get(0), row.get(1));
-        if granted >= self.max_per_second {
+        // Commits first across replicas too: normal requests leave a fifth of the window
+        // and one slot to the commit class.
+        let (cap, reserved_slots) = match class {
+            Class::Commit => (self.max_per_second, 0),
+            Class::Normal => (self.max_per_second - self.max_per_second / 5, 1),
+        };
+        if granted >= cap {
             return Ok(Self::wait(first + 1000 - now));
         }
         let slots = tx
@@ -118,7 +126,9 @@ impl SharedBudget for PgBudget {
         if class == Class::Normal && i64::try_from(mine).unwrap_or(i64::MAX) >= PER_CUSTOMER {
             return Ok(Take::Wait(SLOT_POLL));
         }
-        let Some(free) = slots.iter().find(|r| !r.get::<_, bool>(1)) else {
+        let mut free = slots.iter().filter(|r| !r.get::<_, bool>(1));
+        let free_count = free.clone().count();
+        let Some(free) = free.next().filter(|_| free_count > reserved_slots) else {
             return Ok(Take::Wait(SLOT_POLL));
         };
         let slot: i16 = free.get(0);
