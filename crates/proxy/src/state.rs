@@ -9,6 +9,7 @@ use parking_lot::Mutex;
 use seatquote_auth::{QuoteKeys, Verifier};
 use seatquote_core::date::Date;
 
+use crate::budget::{Budget, BudgetConfig, PgBudget};
 use crate::config::{Config, ConfigError};
 use crate::metrics::Metrics;
 use crate::policy::{Policy, DEMO_POLICY};
@@ -79,7 +80,8 @@ impl App {
             reason: format!("is not a valid policy: {e}"),
         })?;
         let instance = format!("proxy-{:016x}", rand::random::<u64>());
-        let store: Arc<dyn IdempotencyStore> = match cfg.database()? {
+        let database = cfg.database()?;
+        let store: Arc<dyn IdempotencyStore> = match database.clone() {
             Some(db) => {
                 Arc::new(
                     PgStore::open(db, &instance, PG_POOL).map_err(|e| ConfigError {
@@ -94,6 +96,24 @@ impl App {
             })?),
         };
         let metrics = Arc::new(Metrics::default());
+        let limits = BudgetConfig {
+            max_in_flight: cfg.upstream_max_in_flight,
+            max_per_second: cfg.upstream_rps,
+        };
+        // With PostgreSQL every replica shares one budget (a slot's lease outlives the
+        // request's timeout by a margin); with SQLite, one process keeps it.
+        let budget = match database {
+            Some(db) => Budget::shared(
+                limits,
+                Arc::new(PgBudget::new(
+                    db,
+                    cfg.upstream_max_in_flight,
+                    cfg.upstream_rps,
+                    Duration::from_millis(cfg.upstream_timeout_ms) + Duration::from_secs(5),
+                )),
+            ),
+            None => Budget::local(limits),
+        };
         let upstream = Upstream::new(
             UpstreamConfig {
                 base_url: up.base_url,
@@ -101,9 +121,14 @@ impl App {
                 password: up.password,
                 timeout: Duration::from_millis(cfg.upstream_timeout_ms),
                 max_in_flight: cfg.upstream_max_in_flight,
-                max_per_second: cfg.upstream_rps,
                 cache_ttl: Duration::from_millis(cfg.cache_ms),
+                subscription_ttl: Duration::from_millis(if cfg.cache_ms == 0 {
+                    0
+                } else {
+                    cfg.subscription_ttl_ms
+                }),
             },
+            budget,
             metrics.clone(),
         )
         .map_err(|e| ConfigError {
