@@ -16,6 +16,7 @@ use crate::auth::{now_unix, Customer};
 use crate::context::{context, load_subscription, ItemContext};
 use crate::extract::{IdempotencyKey, Item, JsonBody};
 use crate::ledger::{resolve, resolve_after, transition, Resolution, To};
+use crate::outbox::commit_event;
 use crate::preview::{preview_change, quote_hash, update_request, Previewed};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
@@ -321,7 +322,9 @@ pub async fn send_commit(
             #[cfg(feature = "failpoints")]
             failpoint(app, "after_upstream_commit").await;
             let b = intent.response.clone();
-            blocking(move || store.complete(&k, 200, &b)).await?;
+            let ev = commit_event(intent, 200, now_ms());
+            blocking(move || store.complete(&k, 200, &b, Some(&ev))).await?;
+            app.outbox_wake.notify_one();
             transition(app, intent, To::Applied, "answered");
             app.metrics.commit("committed");
             Ok(replay(200, intent.response.clone()))

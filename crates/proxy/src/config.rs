@@ -13,6 +13,7 @@ use seatquote_core::date::Date;
 
 use crate::jwt::JwtSettings;
 use crate::operator::{KeysArgs, TokenArgs};
+use crate::webhook_config::WebhookSettings;
 
 /// Shortest accepted `SEATQUOTE_TOKEN_SECRET` (and HS256 `SEATQUOTE_JWT_SECRET`), in bytes
 /// (an HMAC-SHA256 key of 256 bits).
@@ -101,6 +102,9 @@ pub struct Config {
     /// Customer tokens: the merchant's keys, audience, lifetime.
     #[command(flatten)]
     pub jwt: JwtSettings,
+    /// Provisioning: webhooks, the events API, Cleverbridge notifications.
+    #[command(flatten)]
+    pub webhooks: WebhookSettings,
     /// Directory of the SQLite idempotency store.
     #[arg(
         long,
@@ -204,7 +208,7 @@ pub struct Upstream {
     pub password: String,
 }
 
-fn is_loopback(host: &url::Host<&str>) -> bool {
+pub(crate) fn is_loopback(host: &url::Host<&str>) -> bool {
     match host {
         url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
         url::Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
@@ -355,6 +359,7 @@ impl Config {
         self.jwt.auth_config()?;
         self.limits()?;
         self.fixed_today()?;
+        self.webhooks.check()?;
         Ok(())
     }
 }

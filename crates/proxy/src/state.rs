@@ -11,9 +11,11 @@ use seatquote_core::date::Date;
 
 use crate::config::{Config, ConfigError};
 use crate::metrics::Metrics;
+use crate::outbox::OutboxStore;
 use crate::policy::{Policy, DEMO_POLICY};
 use crate::store::{IdempotencyStore, SqliteStore};
 use crate::upstream::{Upstream, UpstreamConfig};
+use crate::webhook_config::Webhooks;
 
 /// Everything the handlers share.
 pub struct App {
@@ -27,6 +29,12 @@ pub struct App {
     pub quote_keys: QuoteKeys,
     /// Idempotency store.
     pub store: Arc<dyn IdempotencyStore>,
+    /// The outbox and the notifications received (the same database as `store`).
+    pub outbox: Arc<dyn OutboxStore>,
+    /// Wakes the deliverer when an event is written.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Provisioning settings (webhooks, events API, notifications).
+    pub webhooks: Webhooks,
     /// Metrics.
     pub metrics: Arc<Metrics>,
     /// Pinned today (`SEATQUOTE_TODAY`).
@@ -75,10 +83,10 @@ impl App {
             var: "SEATQUOTE_POLICY",
             reason: format!("is not a valid policy: {e}"),
         })?;
-        let store = SqliteStore::open(&cfg.data_dir).map_err(|e| ConfigError {
+        let store = Arc::new(SqliteStore::open(&cfg.data_dir).map_err(|e| ConfigError {
             var: "SEATQUOTE_DATA_DIR",
             reason: format!("cannot hold the store: {e}"),
-        })?;
+        })?);
         let metrics = Arc::new(Metrics::default());
         let upstream = Upstream::new(
             UpstreamConfig {
@@ -115,7 +123,10 @@ impl App {
             policy,
             verifier: cfg.jwt.verifier()?,
             quote_keys: cfg.quote_keys()?,
-            store: Arc::new(store),
+            store: store.clone(),
+            outbox: store,
+            outbox_wake: Arc::default(),
+            webhooks: cfg.webhooks.check()?,
             metrics,
             fixed_today: cfg.fixed_today()?,
             quote_ttl: cfg.quote_ttl,

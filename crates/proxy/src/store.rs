@@ -8,6 +8,8 @@
 
 pub use crate::store_sqlite::SqliteStore;
 
+use crate::outbox::NewEvent;
+
 /// Where an unfinished commit stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -128,11 +130,19 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn token_use(&self, jti: &str) -> Result<Option<TokenUse>, String>;
-    /// Finishes a key with the answer to replay: `applied` (200) or `disputed` (a problem).
+    /// Finishes an unfinished key with the answer to replay: `applied` (200) or `disputed`
+    /// (a problem), and writes `event` to the outbox in the same transaction (only when
+    /// the key was unfinished: an event per finished commit, once).
     ///
     /// # Errors
     /// Storage failures.
-    fn complete(&self, key: &str, status: u16, body: &str) -> Result<(), String>;
+    fn complete(
+        &self,
+        key: &str,
+        status: u16,
+        body: &str,
+        event: Option<&NewEvent>,
+    ) -> Result<(), String>;
     /// Forgets an unfinished intent that certainly did not apply upstream (frees the key,
     /// the quote and the item). Finished records are never forgotten.
     ///
