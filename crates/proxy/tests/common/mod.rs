@@ -2,6 +2,8 @@
 //! loopback, killed on drop, and the proxy's router in-process ([`in_process`]).
 #![allow(dead_code)]
 
+pub mod hooks;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
