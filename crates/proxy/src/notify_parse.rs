@@ -133,6 +133,7 @@ pub fn parse(body: &[u8]) -> Result<Notification, String> {
         Some(v) => Some(
             id_text(v)
                 .map(|s| normalize_subscription_id(&s))
+                .filter(|s| s.len() > 1 && s[1..].bytes().all(|b| b.is_ascii_digit()))
                 .ok_or("subscriptionId is not an integer")?,
         ),
     };
