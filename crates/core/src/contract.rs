@@ -192,14 +192,14 @@ pub struct EventRecord {
     pub delivery: String,
     /// Delivery attempts so far.
     pub attempts: u32,
-    /// When the next attempt is due (pending events).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// When the next attempt is due (pending events; null otherwise).
+    #[serde(default)]
     pub next_attempt_at: Option<String>,
     /// The last failed attempt's cause.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub last_error: Option<String>,
     /// When delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub delivered_at: Option<String>,
     /// The webhook body, exactly as delivered.
     pub payload: serde_json::Value,
