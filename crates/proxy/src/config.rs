@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use seatquote_auth::QuoteKeys;
 use seatquote_core::date::Date;
 
+use crate::events_cli::EventsCommand;
 use crate::jwt::JwtSettings;
 use crate::operator::{KeysArgs, TokenArgs};
 use crate::webhook_config::WebhookSettings;
@@ -43,6 +44,9 @@ pub enum Command {
     /// Generate a key pair: the private key (PEM, mode 0600) for the merchant's backend,
     /// the public JWKS (printed) for the proxy's `SEATQUOTE_JWKS`.
     Keys(KeysArgs),
+    /// The outbox's events, from a running proxy's events API (docs/webhooks.md).
+    #[command(subcommand)]
+    Events(EventsCommand),
 }
 
 /// `seatquote-proxy serve`: every setting, from a flag or its environment variable.

@@ -22,7 +22,7 @@
 //! | [`operator`] | the `keys` and `token` subcommands |
 //! | [`outbox`], [`deliverer`], [`webhook_config`] | events written with the ledger, delivered as signed webhooks |
 //! | [`notifications`], [`notify_parse`] | Cleverbridge's notifications |
-//! | [`events_api`] | the merchant's events API |
+//! | [`events_api`], [`events_cli`] | the merchant's events API and `events tail` |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -32,6 +32,7 @@ pub mod config;
 pub mod context;
 pub mod deliverer;
 pub mod events_api;
+pub mod events_cli;
 pub mod extract;
 pub mod jwt;
 pub mod ledger;

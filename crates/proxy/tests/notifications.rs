@@ -224,3 +224,46 @@ async fn payment_failures_refunds_and_chargebacks_become_events() {
         assert_eq!(last["subscriptionId"], S1);
     }
 }
+
+/// `seatquote-proxy events tail --once` prints the events (readable or JSON), after a
+/// cursor; a wrong admin token stops it with the proxy's refusal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_tail_prints_the_outbox() {
+    let p = pair(&hook_env(free_port()));
+    for v in 1..=3 {
+        p.notify(&updated(68841753, 1, 10 + v, i64::from(v))).await;
+    }
+    let tail = |args: &[&str], token: &str| {
+        let mut all = vec!["events", "tail", "--once", "--url", &p.proxy.base];
+        all.extend_from_slice(args);
+        std::process::Command::new(BIN)
+            .args(all)
+            .env_clear()
+            .env("SEATQUOTE_ADMIN_TOKEN", token)
+            .output()
+            .unwrap()
+    };
+    let out = tail(&[], ADMIN);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(
+        text.lines()
+            .all(|l| l.contains("subscription.changed_outside") && l.contains("S68841753")),
+        "{text}"
+    );
+    let out = tail(&["--json", "--after", "2"], ADMIN);
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["payload"]["data"]["quantity"], 13);
+    let out = tail(&[], "wrong-token-0123456789abcdef-0123456789");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("admin_unauthorized"));
+}
