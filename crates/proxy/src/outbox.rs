@@ -148,7 +148,8 @@ pub fn classify(item: &NotifiedItem, k: &ItemKnowledge) -> ItemVerdict {
         (_, Some((_, q, _))) => Some(q),
         _ => None,
     };
-    if baseline == Some(item.quantity) {
+    // An item seen for the first time at its first version: its initial state.
+    if baseline == Some(item.quantity) || (baseline.is_none() && item.version <= 1) {
         ItemVerdict::Known
     } else {
         ItemVerdict::Outside(baseline)

@@ -231,7 +231,8 @@ async fn payment_failures_refunds_and_chargebacks_become_events() {
 async fn events_tail_prints_the_outbox() {
     let p = pair(&hook_env(free_port()));
     for v in 1..=3 {
-        p.notify(&updated(68841753, 1, 10 + v, i64::from(v))).await;
+        p.notify(&updated(68841753, 1, 10 + v, i64::from(v) + 1))
+            .await;
     }
     let tail = |args: &[&str], token: &str| {
         let mut all = vec!["events", "tail", "--once", "--url", &p.proxy.base];
@@ -266,4 +267,139 @@ async fn events_tail_prints_the_outbox() {
     let out = tail(&[], "wrong-token-0123456789abcdef-0123456789");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("admin_unauthorized"));
+}
+
+/// The sandbox notifies like Cleverbridge, with faults; a change made only in the
+/// sandbox's admin reaches the merchant's webhook endpoint as
+/// `subscription.changed_outside`, verified by the `standardwebhooks` library.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_notifications_reach_the_merchant() {
+    let (proxy_port, hook_port) = (free_port(), free_port());
+    let sandbox = sandbox(&[
+        (
+            "SEATQUOTE_SANDBOX_NOTIFY_URL",
+            format!("http://127.0.0.1:{proxy_port}/api/cleverbridge/notifications"),
+        ),
+        ("SEATQUOTE_SANDBOX_NOTIFY_USERNAME", NOTIFY_USER.into()),
+        ("SEATQUOTE_SANDBOX_NOTIFY_PASSWORD", NOTIFY_PASSWORD.into()),
+    ]);
+    let data = tmp_dir("sandbox-notify");
+    let mut env = hook_env(hook_port);
+    env.push(("PORT", proxy_port.to_string()));
+    let p = Pair {
+        proxy: proxy(&sandbox, &data, &env),
+        sandbox,
+        data,
+        http: client(),
+    };
+    let r = receiver(hook_port, 0, 0);
+    let quantity = |sub: &str, qty: u32| {
+        serde_json::json!({"subscriptionId": sub, "runningNumber": 1, "quantity": qty}).to_string()
+    };
+    // Changed only in the sandbox's admin.
+    p.admin("quantity", Some(&quantity("S68841753", 5))).await;
+    let e = events_until(&p, 1).await;
+    assert_eq!(e[0]["type"], "subscription.changed_outside", "{e:?}");
+    assert_eq!(e[0]["payload"]["data"]["quantity"], 5);
+    let got = deliveries(&r, 1, Duration::from_secs(10));
+    assert_eq!(got[0]["type"], "subscription.changed_outside");
+    assert_eq!(got[0]["verified"], serde_json::json!([true, true]));
+
+    // The ledger's own change, its notification duplicated: one event, applied.
+    p.admin("notify-fault", Some(r#"{"fault":"duplicate"}"#))
+        .await;
+    p.change("S70000001", 6).await;
+    // Out of order: version 2 (3 seats) held back until version 3 (4 seats) was sent.
+    p.admin("notify-fault", Some(r#"{"fault":"outOfOrder","ms":3000}"#))
+        .await;
+    p.admin("quantity", Some(&quantity("S70000006", 3))).await;
+    p.admin("quantity", Some(&quantity("S70000006", 4))).await;
+    // Dropped, then delayed.
+    p.admin("notify-fault", Some(r#"{"fault":"dropped"}"#))
+        .await;
+    p.admin("quantity", Some(&quantity("S68841753", 6))).await;
+    p.admin("notify-fault", Some(r#"{"fault":"delayed","ms":300}"#))
+        .await;
+    p.admin("quantity", Some(&quantity("S68841753", 7))).await;
+    // A payment failure, on demand.
+    p.admin(
+        "notify",
+        Some(r#"{"type":"SubscriptionPaymentFailedNotification","subscriptionId":"S70000001"}"#),
+    )
+    .await;
+
+    // Every notification sent has arrived (duplicate: 2, out of order: 2, delayed, payment).
+    for _ in 0..100 {
+        if p.admin("notifications", None).await["sent"] == 7 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let n = p.admin("notifications", None).await;
+    assert_eq!(
+        (n["sent"].clone(), n["dropped"].clone()),
+        (7.into(), 1.into()),
+        "{n}"
+    );
+    let e = events_until(&p, 5).await;
+    let seen: Vec<(String, String, Value)> = e
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap().to_owned(),
+                e["subscriptionId"].as_str().unwrap().to_owned(),
+                e["payload"]["data"]["quantity"].clone(),
+            )
+        })
+        .collect();
+    let mut sorted = seen.clone();
+    sorted.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+    assert_eq!(
+        sorted,
+        vec![
+            (
+                "subscription.changed_outside".into(),
+                "S68841753".into(),
+                5.into()
+            ),
+            (
+                "subscription.changed_outside".into(),
+                "S68841753".into(),
+                7.into()
+            ),
+            ("payment.failed".into(), "S70000001".into(), Value::Null),
+            ("seat_change.applied".into(), "S70000001".into(), 6.into()),
+            (
+                "subscription.changed_outside".into(),
+                "S70000006".into(),
+                4.into()
+            ),
+        ],
+        "{seen:?}"
+    );
+    let last7 = e
+        .iter()
+        .find(|e| e["payload"]["data"]["quantity"] == 7)
+        .unwrap();
+    assert_eq!(
+        last7["payload"]["data"]["fromQuantity"], 5,
+        "the dropped one was never known"
+    );
+    let got = deliveries(&r, 4, Duration::from_secs(10));
+    assert!(
+        got.iter()
+            .all(|v| v["verified"] == serde_json::json!([true, true])),
+        "{got:?}"
+    );
+}
+
+async fn events_until(p: &Pair, n: usize) -> Vec<Value> {
+    for _ in 0..100 {
+        let e = p.event_list().await;
+        if e.len() >= n {
+            return e;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    p.event_list().await
 }

@@ -167,8 +167,8 @@ async fn two_replicas_deliver_each_event_once_at_a_time() {
     for (n, sub) in subs.iter().enumerate() {
         for v in 1..=3 {
             // Outside changes reported by Cleverbridge, half to each replica.
-            let body = updated(*sub, 1, 40 + v, i64::from(v));
-            let base = if (n + v as usize) % 2 == 0 {
+            let body = updated(*sub, 1, 40 + v, i64::from(v) + 1);
+            let base = if (n + v as usize).is_multiple_of(2) {
                 &p.proxy.base
             } else {
                 &second.base

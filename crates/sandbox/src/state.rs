@@ -74,6 +74,8 @@ pub struct Sandbox {
     fixture: Arc<Fixture>,
     fixed_today: Option<Date>,
     rate_limit: u32,
+    /// Sends notifications like Cleverbridge's (disabled unless configured).
+    pub(crate) notifier: crate::notifier::Notifier,
 }
 
 /// Today's UTC date.
@@ -186,7 +188,15 @@ impl Sandbox {
             fixture: Arc::new(fixture),
             fixed_today,
             rate_limit,
+            notifier: crate::notifier::Notifier::default(),
         }
+    }
+
+    /// The same sandbox, sending notifications through `notifier`.
+    #[must_use]
+    pub fn with_notifier(mut self, notifier: crate::notifier::Notifier) -> Self {
+        self.notifier = notifier;
+        self
     }
 
     /// The sandbox's today.
