@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, idempotently: fast when all is present.
 #   rust wasm32 target, wasm-bindgen-cli (= the Cargo.toml pin), wasm-pack,
-#   Debian chromium + chromium-driver + wrk (when missing and apt is usable), npm deps,
+#   Debian chromium + chromium-driver + wrk + postgresql (when missing and apt is usable), npm deps,
 #   schemathesis (= SCHEMATHESIS_VERSION, from PyPI into .venv/).
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -27,6 +27,8 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v wrk >/dev/null || missing+=(wrk)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+# PostgreSQL's server binaries for the store tests (crates/testkit starts a throw-away server).
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if command -v dpkg >/dev/null && ! dpkg -s fonts-ipafont-gothic >/dev/null 2>&1; then missing+=(fonts-ipafont-gothic); fi # ja-JP glyphs (￥) in screenshots
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -2,29 +2,31 @@
 //! per `Idempotency-Key`, through the commit ledger (DESIGN.md, "The commit state
 //! machine"; transitions and their resolution in [`crate::ledger`]).
 //!
-//! The steps, in order: consent → (key lock) → [`previous_attempt`] → [`verify_quote`] →
+//! The steps, in order: consent → (key lock) → [`previous_attempt`] (the key's record,
+//! [`crate::attempt`]) → [`verify_quote`] →
 //! [`record_intent`] (claims the item) → [`reprice`] → [`send_commit`].
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use seatquote_auth::QuoteTokenError;
 use seatquote_core::alignment::Alignment;
 use seatquote_core::contract::{Commit, CommitRequest};
 
+use crate::attempt::{key_in_progress, previous_attempt, recheck, replay};
 use crate::auth::{now_unix, Customer};
 use crate::context::{context, load_subscription, ItemContext};
 use crate::extract::{IdempotencyKey, Item, JsonBody};
-use crate::ledger::{resolve, resolve_after, transition, Resolution, To};
+use crate::ledger::{resolve_after, transition, To};
 use crate::outbox::commit_event;
 use crate::preview::{preview_change, quote_hash, update_request, Previewed};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::{now_ms, Begin, Intent, Record, State as IntentState, TokenUse};
+use crate::store::{now_ms, Begin, Intent, State as IntentState, TokenUse};
 use crate::token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 
 /// Runs a store call off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, String> + Send + 'static,
 ) -> Result<T, Problem> {
     tokio::task::spawn_blocking(f)
@@ -33,21 +35,8 @@ async fn blocking<T: Send + 'static>(
         .map_err(Problem::internal)
 }
 
-fn invalid_token(detail: &str) -> Problem {
+pub(crate) fn invalid_token(detail: &str) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "invalid_quote_token", detail)
-}
-
-/// A stored answer (the 200 body, or a disputed commit's problem), replayed byte for byte.
-fn replay(status: u16, body: String) -> Response {
-    let mut r = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
-    let kind = if status >= 400 {
-        "application/problem+json"
-    } else {
-        "application/json"
-    };
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-    r
 }
 
 /// Step 1 (before the key lock): the customer's consent.
@@ -110,77 +99,6 @@ pub async fn verify_quote(
     }
 }
 
-/// Step 2: the key's record. A finished request is replayed; an unfinished one is
-/// resolved (never sent again while its outcome is unknown), after waiting for the
-/// first call's deadline if it is near: found applied → its answer; certainly not
-/// applied → `None`, a new attempt; still not resolvable (Cleverbridge unreadable,
-/// another worker holds the lease) → `commit_outcome_unknown`.
-///
-/// # Errors
-/// `idempotency_key_reused`, `commit_outcome_unknown`, storage.
-pub async fn previous_attempt(
-    app: &App,
-    key: &str,
-    fingerprint: &str,
-) -> Result<Option<Response>, Problem> {
-    let reused = || {
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
-            "this Idempotency-Key was used for a different request",
-        )
-    };
-    let store = app.store.clone();
-    let k = key.to_owned();
-    let intent = match blocking(move || store.get(&k)).await? {
-        None => return Ok(None),
-        Some(Record::Done {
-            fingerprint: f,
-            status,
-            body,
-        }) => {
-            if f != fingerprint {
-                return Err(reused());
-            }
-            app.metrics.commit("replayed");
-            return Ok(Some(replay(status, body)));
-        }
-        Some(Record::Pending(intent)) => intent,
-    };
-    if intent.fingerprint != fingerprint {
-        return Err(reused());
-    }
-    // Not resolvable before the first call's deadline: wait for it (holding the key, at
-    // most 2 × timeout + 1 s), so that the usual "check again" gets a definite answer.
-    let wait = intent.resolve_after - now_ms();
-    if intent.state != IntentState::Recorded && wait > 0 {
-        let cap = app.upstream.timeout() * 2 + std::time::Duration::from_millis(1_100);
-        let wait = std::time::Duration::from_millis(u64::try_from(wait).unwrap_or(0));
-        tokio::time::sleep(wait.min(cap)).await;
-    }
-    match resolve(app, &intent, &app.instance)
-        .await
-        .map_err(Problem::internal)?
-    {
-        Resolution::Applied(body) => {
-            app.metrics.commit("reconciled");
-            Ok(Some(replay(200, body)))
-        }
-        Resolution::Disputed(body) => Ok(Some(replay(409, body))),
-        Resolution::NotApplied => Ok(None),
-        Resolution::Unresolved(wait) => {
-            app.metrics.commit("outcome_unknown");
-            let mut p = Problem::new(
-                StatusCode::CONFLICT,
-                "commit_outcome_unknown",
-                "this commit's outcome is not known yet; it is being checked with Cleverbridge: retry with the same Idempotency-Key later",
-            );
-            p.retry_after = Some(wait);
-            Err(p)
-        }
-    }
-}
-
 /// Step 4: records the intent durably (state `recorded`), before anything is sent;
 /// this claims the item: one unfinished change per subscription item.
 ///
@@ -207,7 +125,8 @@ pub async fn record_intent(
     };
     let store = app.store.clone();
     let i = intent.clone();
-    match blocking(move || store.begin(&i)).await? {
+    let owner = app.instance.clone();
+    match blocking(move || store.begin(&i, &owner)).await? {
         Begin::Started => {
             transition(app, &intent, To::Recorded, "new commit");
             Ok(intent)
@@ -215,11 +134,7 @@ pub async fn record_intent(
         Begin::TokenUsed => Err(invalid_token(
             "this quote was already committed; preview again",
         )),
-        Begin::KeyExists => Err(Problem::new(
-            StatusCode::CONFLICT,
-            "idempotency_key_in_progress",
-            "a request with this Idempotency-Key is in progress; retry",
-        )),
+        Begin::KeyExists => Err(key_in_progress()),
         Begin::ItemBusy => {
             app.metrics.commit("item_busy");
             Err(Problem::new(
@@ -387,8 +302,14 @@ pub async fn commit(
     if let Some(answer) = previous_attempt(&app, &key, &fingerprint).await? {
         return Ok(answer);
     }
-    let qc = verify_quote(&app, &customer, running_no, &body).await?;
-    let mut intent = record_intent(&app, &key, &fingerprint, &qc).await?;
+    let qc = match verify_quote(&app, &customer, running_no, &body).await {
+        Ok(qc) => qc,
+        Err(p) => return recheck(&app, &key, &fingerprint, p).await,
+    };
+    let mut intent = match record_intent(&app, &key, &fingerprint, &qc).await {
+        Ok(i) => i,
+        Err(p) => return recheck(&app, &key, &fingerprint, p).await,
+    };
     let (ctx, fresh) = match reprice(&app, &customer, running_no, &qc).await {
         Ok(x) => x,
         Err(p) => {

@@ -1,7 +1,7 @@
 //! The proxy's configuration: flags or environment variables, parsed once by clap and
 //! then checked. A setting that would make the proxy unsafe (no upstream, plain HTTP to a
 //! remote host, no credentials, a short quote-token secret, no customer-token keys or
-//! audience, no upstream rate) stops it at
+//! audience, no upstream rate, a malformed database URL) stops it at
 //! start with one line naming the variable and what is wrong. docs/proxy.md lists them.
 
 use std::net::IpAddr;
@@ -117,6 +117,16 @@ pub struct Config {
         default_value = "./.seatquote"
     )]
     pub data_dir: PathBuf,
+    /// PostgreSQL URL of the commit ledger shared by several replicas
+    /// (`postgres://user:password@host:port/database`); unset: the embedded SQLite store
+    /// under `SEATQUOTE_DATA_DIR`.
+    #[arg(
+        long,
+        env = "SEATQUOTE_DATABASE_URL",
+        value_name = "SEATQUOTE_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
     /// Pricing policy file (default: the built-in demo policy).
     #[arg(long, env = "SEATQUOTE_POLICY", value_name = "SEATQUOTE_POLICY")]
     pub policy: Option<PathBuf>,
@@ -308,6 +318,14 @@ impl Config {
         Ok(QuoteKeys::from_settings(&current, Some(previous)))
     }
 
+    /// The PostgreSQL store's connection settings (`None`: the SQLite store).
+    ///
+    /// # Errors
+    /// See [`crate::store_pg::database_config`].
+    pub fn database(&self) -> Result<Option<postgres::Config>, ConfigError> {
+        crate::store_pg::database_config(self.database_url.as_deref())
+    }
+
     /// The pinned today, if any.
     ///
     /// # Errors
@@ -363,6 +381,7 @@ impl Config {
         self.jwt.auth_config()?;
         self.limits()?;
         self.fixed_today()?;
+        self.database()?;
         self.webhooks.check()?;
         Ok(())
     }

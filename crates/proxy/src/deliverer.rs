@@ -99,7 +99,8 @@ pub async fn deliver_once(app: &Arc<App>, owner: &str, client: &reqwest::Client)
     };
     let cfg: Webhooks = app.webhooks.clone();
     let now = now_ms();
-    let until = now + millis(cfg.timeout + Duration::from_secs(30));
+    // Longer than an attempt can take; a dead deliverer's lease expires after this.
+    let until = now + millis(cfg.timeout * 2 + Duration::from_secs(1));
     let (store, o) = (app.outbox.clone(), owner.to_owned());
     let due = match blocking(move || store.claim(&o, now, until, BATCH)).await {
         Ok(d) => d,

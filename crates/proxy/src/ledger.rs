@@ -99,6 +99,8 @@ pub enum Resolution {
     /// Not resolvable yet (before its deadline, leased elsewhere, or Cleverbridge
     /// unreadable): retry after about this many seconds.
     Unresolved(u64),
+    /// Recorded and not sent yet by a request that is still running (on another replica).
+    InProgress,
 }
 
 /// The answer stored for a disputed commit.
@@ -119,8 +121,13 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
     let store = app.store.clone();
     let key = i.key.clone();
     if i.state == State::Recorded {
-        // Never sent: whatever the item shows now is not this commit's doing.
-        blocking(move || store.abandon(&key)).await?;
+        // Never sent: whatever the item shows now is not this commit's doing. Removed
+        // once its request is over (its process dead, or it is stale); a live one on
+        // another replica is left alone.
+        let (o, stale) = (owner.to_owned(), now_ms() - stale_after(app));
+        if !blocking(move || store.abandon_recorded(&key, &o, stale)).await? {
+            return Ok(Resolution::InProgress);
+        }
         transition(app, i, To::NotApplied, "recorded but never sent");
         return Ok(Resolution::NotApplied);
     }

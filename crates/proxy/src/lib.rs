@@ -14,10 +14,11 @@
 //! | [`auth`] | the customer's JWT (an extractor over `seatquote_auth::Verifier`) |
 //! | [`extract`] | path, `Idempotency-Key` and JSON body, rejected as problems |
 //! | [`context`] | the subscription and an item's pricing context |
-//! | [`summary`], [`preview`], [`commit`] | the three API routes |
+//! | [`summary`], [`preview`], [`commit`] | the three API routes ([`attempt`]: a commit key's earlier attempts) |
 //! | [`problem`] | problem+json and the `From` impls into it |
 //! | [`upstream`] | the Cleverbridge client |
-//! | [`store`] | the idempotency store (SQLite) |
+//! | [`store`], [`ledger`] | the commit ledger's store (SQLite or PostgreSQL) and its transitions |
+//! | [`migrate`] | the stores' versioned schema migrations |
 //! | [`policy`], [`token`], [`metrics`] | pricing policy, quote tokens, counters |
 //! | [`operator`] | the `keys` and `token` subcommands |
 //! | [`outbox`], [`deliverer`], [`webhook_config`] | events written with the ledger, delivered as signed webhooks |
@@ -26,6 +27,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod attempt;
 pub mod auth;
 pub mod commit;
 pub mod config;
@@ -37,16 +39,19 @@ pub mod extract;
 pub mod jwt;
 pub mod ledger;
 pub mod metrics;
+pub mod migrate;
 pub mod notifications;
 pub mod notify_parse;
 pub mod operator;
 pub mod outbox;
+pub mod outbox_pg;
 pub mod outbox_sqlite;
 pub mod policy;
 pub mod preview;
 pub mod problem;
 pub mod state;
 pub mod store;
+pub mod store_pg;
 pub mod store_sqlite;
 pub mod summary;
 pub mod token;

@@ -1,5 +1,6 @@
 //! [`OutboxStore`] for [`SqliteStore`]: the outbox, the notifications received and the
-//! items' notified versions, in the ledger's database (docs/webhooks.md).
+//! items' notified versions, in the ledger's database (docs/webhooks.md; tables:
+//! `migrations/sqlite/V2__outbox.sql`).
 
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
@@ -13,48 +14,6 @@ use crate::store_sqlite::{record, SqliteStore, COLUMNS};
 
 fn e(err: rusqlite::Error) -> String {
     err.to_string()
-}
-
-/// Creates the outbox's tables (idempotent), called when the store opens.
-///
-/// # Errors
-/// Storage failures.
-pub(crate) fn migrate(conn: &Connection) -> Result<(), String> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS events (
-           seq INTEGER PRIMARY KEY AUTOINCREMENT,
-           id TEXT NOT NULL UNIQUE,
-           kind TEXT NOT NULL,
-           subscription TEXT NOT NULL,
-           body TEXT NOT NULL,
-           created_ms INTEGER NOT NULL,
-           state TEXT NOT NULL DEFAULT 'pending',
-           attempts INTEGER NOT NULL DEFAULT 0,
-           next_attempt_ms INTEGER NOT NULL,
-           retry_from_ms INTEGER NOT NULL,
-           lease_owner TEXT,
-           lease_until_ms INTEGER NOT NULL DEFAULT 0,
-           last_error TEXT,
-           delivered_ms INTEGER
-         );
-         CREATE INDEX IF NOT EXISTS events_due ON events (state, subscription, seq);
-         CREATE TABLE IF NOT EXISTS notifications (
-           digest TEXT PRIMARY KEY,
-           kind TEXT NOT NULL,
-           subscription TEXT,
-           received_ms INTEGER NOT NULL,
-           body TEXT NOT NULL
-         );
-         CREATE TABLE IF NOT EXISTS notified_items (
-           subscription TEXT NOT NULL,
-           running_no INTEGER NOT NULL,
-           version INTEGER NOT NULL,
-           quantity INTEGER NOT NULL,
-           updated_ms INTEGER NOT NULL,
-           PRIMARY KEY (subscription, running_no)
-         );",
-    )
-    .map_err(e)
 }
 
 /// Writes an event within the caller's transaction (kept once per id).

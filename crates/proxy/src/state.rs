@@ -13,9 +13,12 @@ use crate::config::{Config, ConfigError};
 use crate::metrics::Metrics;
 use crate::outbox::OutboxStore;
 use crate::policy::{Policy, DEMO_POLICY};
-use crate::store::{IdempotencyStore, SqliteStore};
+use crate::store::{IdempotencyStore, PgStore, SqliteStore};
 use crate::upstream::{Upstream, UpstreamConfig};
 use crate::webhook_config::Webhooks;
+
+/// Connections in each replica's PostgreSQL pool.
+const PG_POOL: u32 = 8;
 
 /// Everything the handlers share.
 pub struct App {
@@ -83,10 +86,29 @@ impl App {
             var: "SEATQUOTE_POLICY",
             reason: format!("is not a valid policy: {e}"),
         })?;
-        let store = Arc::new(SqliteStore::open(&cfg.data_dir).map_err(|e| ConfigError {
-            var: "SEATQUOTE_DATA_DIR",
-            reason: format!("cannot hold the store: {e}"),
-        })?);
+        let instance = format!("proxy-{:016x}", rand::random::<u64>());
+        // One database holds the ledger and the outbox: `complete` writes its event in the
+        // commit's transaction.
+        let (store, outbox): (Arc<dyn IdempotencyStore>, Arc<dyn OutboxStore>) =
+            match cfg.database()? {
+                Some(db) => {
+                    let s = Arc::new(PgStore::open(db, &instance, PG_POOL).map_err(|e| {
+                        ConfigError {
+                            var: "SEATQUOTE_DATABASE_URL",
+                            reason: format!("cannot be used: {e}"),
+                        }
+                    })?);
+                    (s.clone(), s)
+                }
+                None => {
+                    let s =
+                        Arc::new(SqliteStore::open(&cfg.data_dir).map_err(|e| ConfigError {
+                            var: "SEATQUOTE_DATA_DIR",
+                            reason: format!("cannot hold the store: {e}"),
+                        })?);
+                    (s.clone(), s)
+                }
+            };
         let metrics = Arc::new(Metrics::default());
         let upstream = Upstream::new(
             UpstreamConfig {
@@ -123,8 +145,8 @@ impl App {
             policy,
             verifier: cfg.jwt.verifier()?,
             quote_keys: cfg.quote_keys()?,
-            store: store.clone(),
-            outbox: store,
+            store,
+            outbox,
             outbox_wake: Arc::default(),
             webhooks: cfg.webhooks.check()?,
             metrics,
@@ -133,7 +155,7 @@ impl App {
             allowed_origins,
             #[cfg(feature = "failpoints")]
             failpoint: cfg.failpoint.clone(),
-            instance: format!("proxy-{:016x}", rand::random::<u64>()),
+            instance,
             key_locks: Mutex::default(),
         }))
     }

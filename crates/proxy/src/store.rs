@@ -2,10 +2,15 @@
 //! lease that lets exactly one worker resolve an unknown outcome (DESIGN.md, "The commit
 //! state machine").
 //!
-//! [`IdempotencyStore`] is the interface the commit path and the reconciler need;
-//! [`SqliteStore`](crate::store_sqlite::SqliteStore) implements it with an embedded SQLite
-//! database under `SEATQUOTE_DATA_DIR`. Times are Unix milliseconds.
+//! [`IdempotencyStore`] is the interface the commit path and the reconciler need (it is
+//! synchronous: callers run it inside `tokio::task::spawn_blocking`). Two implementations:
+//! [`SqliteStore`](crate::store_sqlite::SqliteStore), an embedded SQLite database under
+//! `SEATQUOTE_DATA_DIR` (the default, one process), and
+//! [`PgStore`](crate::store_pg::PgStore), PostgreSQL at `SEATQUOTE_DATABASE_URL`, shared
+//! by several replicas. Their schemas are versioned migrations ([`crate::migrate`]).
+//! Times are Unix milliseconds.
 
+pub use crate::store_pg::PgStore;
 pub use crate::store_sqlite::SqliteStore;
 
 use crate::outbox::NewEvent;
@@ -103,12 +108,14 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn get(&self, key: &str) -> Result<Option<Record>, String>;
-    /// Records an intent (durably, state `recorded`) unless the key or the token is
-    /// taken or another change of the item is unfinished.
+    /// Records an intent (durably, state `recorded`, recorded by `owner`) unless the key
+    /// or the token is taken or another change of the item is unfinished. Across
+    /// processes sharing the store these hold by the store itself, not by a lock in one
+    /// process.
     ///
     /// # Errors
     /// Storage failures.
-    fn begin(&self, intent: &Intent) -> Result<Begin, String>;
+    fn begin(&self, intent: &Intent, owner: &str) -> Result<Begin, String>;
     /// Fills in a recorded intent's guard read and answer (after the re-preview).
     ///
     /// # Errors
@@ -130,9 +137,10 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn token_use(&self, jti: &str) -> Result<Option<TokenUse>, String>;
-    /// Finishes an unfinished key with the answer to replay: `applied` (200) or `disputed`
-    /// (a problem), and writes `event` to the outbox in the same transaction (only when
-    /// the key was unfinished: an event per finished commit, once).
+    /// Finishes an unfinished key with the answer to replay: `applied` (200) or
+    /// `disputed` (a problem), and writes `event` to the outbox in the same transaction
+    /// (only when the key was unfinished: one event per finished commit). A finished key
+    /// keeps its first answer.
     ///
     /// # Errors
     /// Storage failures.
@@ -149,6 +157,15 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn abandon(&self, key: &str) -> Result<(), String>;
+    /// Forgets a `recorded` intent (never sent) whose recording request is over: recorded
+    /// by `owner` (who holds the key's lock and so knows its request is finished), or by a
+    /// process known to be dead, or untouched since `stale_before`. False when it is
+    /// still another live worker's (or no longer `recorded`). A store used by one process
+    /// only (SQLite) may take every recorded intent seen under the key's lock as dead.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn abandon_recorded(&self, key: &str, owner: &str, stale_before: i64) -> Result<bool, String>;
     /// Takes the lease on a `sent`/`unknown` intent that is resolvable at `now`, until
     /// `until`; false when not resolvable yet or another live holder has it.
     ///

@@ -18,7 +18,8 @@ fn e(err: rusqlite::Error) -> String {
     err.to_string()
 }
 
-const UNFINISHED: &str = "('recorded','sent','unknown')";
+/// Unfinished states (`pending`: an older store's spelling of `sent`).
+const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
 pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms";
 
 pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
@@ -51,61 +52,21 @@ pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
 }
 
 impl SqliteStore {
-    /// Opens (creating, and adding the ledger's columns to an older store)
+    /// Opens (creating, or migrating to the newest schema: [`crate::migrate`])
     /// `dir/seatquote.sqlite3`.
     ///
     /// # Errors
     /// When the directory or database cannot be opened.
     pub fn open(dir: &Path) -> Result<Self, String> {
         std::fs::create_dir_all(dir).map_err(|x| format!("{}: {x}", dir.display()))?;
-        let conn = Connection::open(dir.join("seatquote.sqlite3")).map_err(e)?;
+        let mut conn = Connection::open(dir.join("seatquote.sqlite3")).map_err(e)?;
         conn.execute_batch(
             "PRAGMA journal_mode=WAL;
              PRAGMA synchronous=FULL;
-             PRAGMA busy_timeout=5000;
-             CREATE TABLE IF NOT EXISTS commits (
-               key TEXT PRIMARY KEY,
-               fingerprint TEXT NOT NULL,
-               jti TEXT NOT NULL UNIQUE,
-               subscription TEXT NOT NULL,
-               running_no INTEGER NOT NULL,
-               from_quantity INTEGER NOT NULL,
-               quantity INTEGER NOT NULL,
-               response TEXT NOT NULL,
-               state TEXT NOT NULL,
-               status INTEGER,
-               body TEXT,
-               created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-               completed_at TEXT
-             );",
+             PRAGMA busy_timeout=5000;",
         )
         .map_err(e)?;
-        for (col, def) in [
-            ("resolve_after_ms", "INTEGER NOT NULL DEFAULT 0"),
-            ("lease_owner", "TEXT"),
-            ("lease_until_ms", "INTEGER NOT NULL DEFAULT 0"),
-            ("updated_ms", "INTEGER NOT NULL DEFAULT 0"),
-        ] {
-            let has: bool = conn
-                .query_row(
-                    "SELECT 1 FROM pragma_table_info('commits') WHERE name = ?1",
-                    params![col],
-                    |_| Ok(()),
-                )
-                .optional()
-                .map_err(e)?
-                .is_some();
-            if !has {
-                conn.execute_batch(&format!("ALTER TABLE commits ADD COLUMN {col} {def}"))
-                    .map_err(e)?;
-            }
-        }
-        conn.execute_batch(
-            "CREATE INDEX IF NOT EXISTS commits_item ON commits (subscription, running_no, state);
-             CREATE INDEX IF NOT EXISTS commits_state ON commits (state, resolve_after_ms);",
-        )
-        .map_err(e)?;
-        crate::outbox_sqlite::migrate(&conn)?;
+        crate::migrate::sqlite(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -125,7 +86,7 @@ impl IdempotencyStore for SqliteStore {
             .map_err(e)
     }
 
-    fn begin(&self, i: &Intent) -> Result<Begin, String> {
+    fn begin(&self, i: &Intent, owner: &str) -> Result<Begin, String> {
         let mut c = self.conn.lock();
         let tx = c.transaction().map_err(e)?;
         let exists = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<bool, String> {
@@ -148,9 +109,9 @@ impl IdempotencyStore for SqliteStore {
             return Ok(Begin::ItemBusy);
         }
         tx.execute(
-            "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, resolve_after_ms, updated_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'recorded', ?9, ?10)",
-            params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now_ms()],
+            "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, resolve_after_ms, updated_ms, lease_owner)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'recorded', ?9, ?10, ?11)",
+            params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now_ms(), owner],
         )
         .map_err(e)?;
         tx.commit().map_err(e)?;
@@ -222,9 +183,11 @@ impl IdempotencyStore for SqliteStore {
         let tx = c.transaction().map_err(e)?;
         let finished = tx
             .execute(
-                "UPDATE commits SET state = ?4, status = ?2, body = ?3, lease_owner = NULL,
+                &format!(
+                    "UPDATE commits SET state = ?4, status = ?2, body = ?3, lease_owner = NULL,
                  updated_ms = ?5, completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-                 WHERE key = ?1 AND state IN ('recorded','sent','unknown','pending')",
+                 WHERE key = ?1 AND state IN {UNFINISHED}"
+                ),
                 params![key, status, body, state, now],
             )
             .map_err(e)?;
@@ -242,6 +205,18 @@ impl IdempotencyStore for SqliteStore {
                 params![key],
             )
             .map(|_| ())
+            .map_err(e)
+    }
+
+    fn abandon_recorded(&self, key: &str, _owner: &str, _stale: i64) -> Result<bool, String> {
+        // One process: under the key's lock, a recorded intent is a dead request's.
+        self.conn
+            .lock()
+            .execute(
+                "DELETE FROM commits WHERE key = ?1 AND state = 'recorded'",
+                params![key],
+            )
+            .map(|n| n == 1)
             .map_err(e)
     }
 
@@ -289,78 +264,5 @@ impl IdempotencyStore for SqliteStore {
             }
         }
         Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn intent_lifecycle() {
-        let dir = std::env::temp_dir().join(format!("sq-store-{}", std::process::id()));
-        let s = SqliteStore::open(&dir).unwrap();
-        let i = Intent {
-            key: "k".into(),
-            fingerprint: "f".into(),
-            jti: "j".into(),
-            subscription: "S1".into(),
-            running_no: 1,
-            from_quantity: 1,
-            quantity: 2,
-            response: "{}".into(),
-            state: State::Recorded,
-            resolve_after: 0,
-        };
-        assert_eq!(s.begin(&i).unwrap(), Begin::Started);
-        assert_eq!(s.begin(&i).unwrap(), Begin::KeyExists);
-        let other = Intent {
-            key: "k2".into(),
-            ..i.clone()
-        };
-        assert_eq!(s.begin(&other).unwrap(), Begin::TokenUsed);
-        let same_item = Intent {
-            key: "k3".into(),
-            jti: "j3".into(),
-            ..i.clone()
-        };
-        assert_eq!(s.begin(&same_item).unwrap(), Begin::ItemBusy);
-        assert_eq!(s.get("k").unwrap(), Some(Record::Pending(i.clone())));
-        assert!(
-            !s.lease("k", "w", 10, 20).unwrap(),
-            "recorded: nothing to resolve"
-        );
-        assert!(s.mark_sent("k", 100).unwrap());
-        assert!(!s.mark_sent("k", 100).unwrap(), "sent once");
-        s.mark_unknown("k").unwrap();
-        assert!(
-            !s.lease("k", "w", 99, 200).unwrap(),
-            "not before its deadline"
-        );
-        assert!(s.lease("k", "w", 100, 200).unwrap());
-        assert!(!s.lease("k", "v", 150, 300).unwrap(), "one holder");
-        assert_eq!(s.due(150, 0).unwrap(), vec![], "leased");
-        assert!(
-            s.lease("k", "v", 200, 300).unwrap(),
-            "an expired lease is taken over"
-        );
-        s.abandon("k3").unwrap();
-        s.complete("k", 200, "{\"a\":1}", None).unwrap();
-        assert!(matches!(
-            s.get("k").unwrap(),
-            Some(Record::Done { status: 200, .. })
-        ));
-        s.abandon("k").unwrap();
-        assert!(
-            s.get("k").unwrap().is_some(),
-            "done records are never abandoned"
-        );
-        assert_eq!(
-            s.begin(&same_item).unwrap(),
-            Begin::Started,
-            "item free again"
-        );
-        drop(s);
-        let _ = std::fs::remove_dir_all(dir);
     }
 }

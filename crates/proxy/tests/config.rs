@@ -304,3 +304,34 @@ fn notification_credentials_half_set_or_weak() {
     );
     assert!(e.contains("16"), "{e}");
 }
+
+/// A malformed `SEATQUOTE_DATABASE_URL` is refused at start (never a silent fall-back to
+/// the embedded store, which several replicas would not share), without echoing the URL
+/// (it may hold a password).
+#[test]
+fn database_url_malformed() {
+    const VAR: &str = "SEATQUOTE_DATABASE_URL";
+    assert!(refused(VAR, Some("")).contains("is empty"));
+    assert!(refused(VAR, Some("mysql://u:pw@db/x")).contains("not a PostgreSQL URL"));
+    let e = refused(VAR, Some("postgres://u:s3cret@db:notaport/x"));
+    assert!(
+        e.contains("postgres://user:password@host:port/database"),
+        "{e}"
+    );
+    assert!(!e.contains("s3cret"), "{e}");
+    assert!(refused(VAR, Some("postgres://u:s3cret@db:5432")).contains("names no database"));
+}
+
+/// A well-formed URL whose server cannot be reached stops the proxy at start too.
+#[test]
+fn database_url_unreachable() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("postgres://u:s3cret@127.0.0.1:{port}/seatquote");
+    let e = refused("SEATQUOTE_DATABASE_URL", Some(&url));
+    assert!(e.contains("cannot be used"), "{e}");
+    assert!(!e.contains("s3cret"), "{e}");
+}

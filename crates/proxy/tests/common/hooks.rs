@@ -2,6 +2,7 @@
 //! verifying with the `standardwebhooks` npm package), admin calls to the events API,
 //! Cleverbridge notifications, and committed changes.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -146,4 +147,48 @@ pub fn notification(kind: &str, sub: u64, item: u32, qty: u32, version: i64) -> 
         "subscriptionItems": [{"runningNumber": item, "quantity": qty, "productId": 294835, "version": version, "status": "Active"}],
     })
     .to_string()
+}
+
+/// Two replicas sharing one store (`store`: extra settings, e.g. a PostgreSQL URL; none:
+/// one SQLite data directory).
+pub async fn two_replicas(store: &[(&'static str, String)]) {
+    let port = free_port();
+    let r = receiver(port, 0, 300);
+    let mut env = hook_env(port);
+    env.extend(store.iter().cloned());
+    let p = pair(&env);
+    let mut envs = proxy_env(&p.sandbox, &p.data);
+    envs.extend(env);
+    let second = spawn(&["serve"], &envs);
+    let subs = [68841753_u64, 70000001, 70000002, 70000006];
+    for (n, sub) in subs.iter().enumerate() {
+        for v in 1..=3 {
+            // Outside changes reported by Cleverbridge, half to each replica.
+            let body = updated(*sub, 1, 40 + v, i64::from(v) + 1);
+            let base = if (n + v as usize).is_multiple_of(2) {
+                &p.proxy.base
+            } else {
+                &second.base
+            };
+            let res = send(
+                p.http
+                    .post(format!("{base}/api/cleverbridge/notifications"))
+                    .basic_auth(NOTIFY_USER, Some(NOTIFY_PASSWORD))
+                    .body(body),
+            )
+            .await;
+            assert_eq!(res.status, 200, "{}", res.text);
+        }
+    }
+    let got = deliveries(&r, 12, Duration::from_secs(30));
+    let mut count: BTreeMap<String, u32> = BTreeMap::new();
+    for v in &got {
+        assert_eq!(v["overlap"], false, "delivered by two at once: {v}");
+        *count
+            .entry(v["id"].as_str().unwrap().to_owned())
+            .or_default() += 1;
+    }
+    assert_eq!(count.len(), 12, "{got:?}");
+    assert!(count.values().all(|n| *n == 1), "each once: {count:?}");
+    drop(second);
 }

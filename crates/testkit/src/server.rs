@@ -1,0 +1,280 @@
+//! [`TempPostgres`]: initdb, the server under its watchdog, readiness, databases, cleanup.
+
+use std::io::Read;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// How long the server may take to accept connections.
+const READY_WITHIN: Duration = Duration::from_secs(60);
+
+/// The watchdog: starts the server in the background, waits until its stdin (a pipe from
+/// the owning process) reaches end-of-file, then stops the server in immediate mode and
+/// removes the directory. Arguments: directory, `postgres` binary, port.
+const WATCHDOG: &str = r#"
+d="$1"; pg="$2"; port="$3"
+"$pg" -D "$d/data" -k "$d" -h 127.0.0.1 -p "$port" \
+  -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+  -c max_connections=300 -c shared_buffers=16MB \
+  >"$d/server.log" 2>&1 </dev/null &
+pid=$!
+while read -r _; do :; done
+kill -QUIT "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+rm -rf "$d"
+"#;
+
+/// A running throw-away PostgreSQL server (see the crate documentation). Dropping it stops
+/// the server and removes its directory.
+pub struct TempPostgres {
+    dir: PathBuf,
+    port: u16,
+    url: String,
+    watchdog: Option<Child>,
+    databases: AtomicU32,
+}
+
+/// The directory of Debian's PostgreSQL binaries: `SEATQUOTE_PG_BINDIR`, else the newest
+/// `/usr/lib/postgresql/<version>/bin` holding `initdb`.
+///
+/// # Errors
+/// None found (install Debian's `postgresql`: `scripts/bootstrap.sh` does).
+pub fn bin_dir() -> Result<PathBuf, String> {
+    if let Some(d) = std::env::var_os("SEATQUOTE_PG_BINDIR") {
+        return Ok(PathBuf::from(d));
+    }
+    let root = Path::new("/usr/lib/postgresql");
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir(root)
+        .map_err(|e| format!("{}: {e} (install Debian's postgresql)", root.display()))?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let version = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").exists().then_some((version, bin))
+        })
+        .collect();
+    found.sort();
+    found.pop().map(|(_, b)| b).ok_or_else(|| {
+        format!(
+            "no {}/<version>/bin/initdb (install Debian's postgresql)",
+            root.display()
+        )
+    })
+}
+
+/// The user the server runs as: this process's when it is not root, else `nobody`
+/// (uid, gid, name).
+fn server_user() -> Result<Option<(u32, u32)>, String> {
+    let euid = std::fs::metadata("/proc/self")
+        .map(|m| m.uid())
+        .map_err(|e| format!("/proc/self: {e}"))?;
+    if euid != 0 {
+        return Ok(None);
+    }
+    let id = |flag: &str| -> Result<u32, String> {
+        let out = Command::new("id")
+            .args([flag, "nobody"])
+            .output()
+            .map_err(|e| format!("id: {e}"))?;
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .map_err(|_| "there is no user nobody to run PostgreSQL as".to_owned())
+    };
+    Ok(Some((id("-u")?, id("-g")?)))
+}
+
+/// `program` run as the server user (through `setpriv`, else `runuser`, when root).
+fn as_user(user: Option<(u32, u32)>, program: &Path) -> Command {
+    match user {
+        None => Command::new(program),
+        Some((uid, gid)) if Path::new("/usr/bin/setpriv").exists() => {
+            let mut c = Command::new("/usr/bin/setpriv");
+            c.arg(format!("--reuid={uid}"))
+                .arg(format!("--regid={gid}"))
+                .arg("--clear-groups")
+                .arg("--")
+                .arg(program);
+            c
+        }
+        Some(_) => {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "nobody", "--"]).arg(program);
+            c
+        }
+    }
+}
+
+fn free_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free loopback port: {e}"))
+}
+
+fn fresh_dir() -> Result<PathBuf, String> {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let dir = std::env::temp_dir().join(format!(
+        "seatquote-pg-{}-{}-{nanos:x}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+impl TempPostgres {
+    /// Starts a server and creates the database `seatquote` ([`TempPostgres::url`]).
+    ///
+    /// # Errors
+    /// Binaries missing, initdb or the server failing (with their output), or the server
+    /// not ready within a minute.
+    pub fn start() -> Result<Self, String> {
+        let bin = bin_dir()?;
+        let user = server_user()?;
+        let dir = fresh_dir()?;
+        let mut pg = Self {
+            dir: dir.clone(),
+            port: 0,
+            url: String::new(),
+            watchdog: None,
+            databases: AtomicU32::new(0),
+        };
+        if let Some((uid, gid)) = user {
+            std::os::unix::fs::chown(&dir, Some(uid), Some(gid))
+                .map_err(|e| format!("chown {}: {e}", dir.display()))?;
+        }
+        let out = as_user(user, &bin.join("initdb"))
+            .arg("-D")
+            .arg(dir.join("data"))
+            .args([
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "-N",
+            ])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("initdb: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "initdb failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        // A port found free can be taken before the server binds it: try a few.
+        let mut last = String::new();
+        for _ in 0..3 {
+            pg.port = free_port()?;
+            match pg.run(user, &bin) {
+                Ok(()) => {
+                    pg.url = pg.create_named("seatquote")?;
+                    return Ok(pg);
+                }
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
+    fn run(&mut self, user: Option<(u32, u32)>, bin: &Path) -> Result<(), String> {
+        let mut child = as_user(user, Path::new("/bin/sh"))
+            .args(["-c", WATCHDOG, "sh"])
+            .arg(&self.dir)
+            .arg(bin.join("postgres"))
+            .arg(self.port.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start the PostgreSQL watchdog: {e}"))?;
+        let admin = self.database_url("postgres");
+        let end = Instant::now() + READY_WITHIN;
+        loop {
+            if crate::query(&admin, "SELECT 1", &[]).is_ok() {
+                self.watchdog = Some(child);
+                return Ok(());
+            }
+            let log = self.log();
+            if Instant::now() > end || log.contains("FATAL") {
+                drop(child.stdin.take());
+                let _ = child.wait();
+                return Err(format!("PostgreSQL did not start: {log}"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The server's log so far.
+    pub fn log(&self) -> String {
+        let mut s = String::new();
+        if let Ok(mut f) = std::fs::File::open(self.dir.join("server.log")) {
+            let _ = f.read_to_string(&mut s);
+        }
+        s
+    }
+
+    /// The URL of a database on this server: `postgres://postgres@127.0.0.1:<port>/<name>`
+    /// (trust authentication on loopback).
+    pub fn database_url(&self, name: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+    }
+
+    /// The URL of the database created at start, `seatquote`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The loopback port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The temporary directory (data directory `data/`, the socket, `server.log`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Creates a fresh, empty database (`t1`, `t2`, …) and returns its URL.
+    ///
+    /// # Errors
+    /// When the server refuses.
+    pub fn create_database(&self) -> Result<String, String> {
+        let n = self.databases.fetch_add(1, Ordering::SeqCst) + 1;
+        self.create_named(&format!("t{n}"))
+    }
+
+    fn create_named(&self, name: &str) -> Result<String, String> {
+        crate::query(
+            &self.database_url("postgres"),
+            &format!("CREATE DATABASE \"{name}\""),
+            &[],
+        )?;
+        Ok(self.database_url(name))
+    }
+}
+
+impl Drop for TempPostgres {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.watchdog.take() {
+            drop(child.stdin.take());
+            let end = Instant::now() + Duration::from_secs(20);
+            while matches!(child.try_wait(), Ok(None)) && Instant::now() < end {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
