@@ -18,10 +18,11 @@ use crate::auth::{now_unix, Customer};
 use crate::context::{context, load_subscription, ItemContext};
 use crate::extract::{IdempotencyKey, Item, JsonBody};
 use crate::ledger::{resolve_after, transition, To};
+use crate::outbox::commit_event;
 use crate::preview::{preview_change, quote_hash, reuse_quoted, update_request, Previewed};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::{Begin, Intent, State as IntentState, TokenUse};
+use crate::store::{now_ms, Begin, Intent, State as IntentState, TokenUse};
 use crate::token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 
 /// Runs a store call off the async threads.
@@ -242,7 +243,9 @@ pub async fn send_commit(
             #[cfg(feature = "failpoints")]
             failpoint(app, "after_upstream_commit").await;
             let b = intent.response.clone();
-            blocking(move || store.complete(&k, 200, &b)).await?;
+            let ev = commit_event(intent, 200, now_ms());
+            blocking(move || store.complete(&k, 200, &b, Some(&ev))).await?;
+            app.outbox_wake.notify_one();
             transition(app, intent, To::Applied, "answered");
             app.metrics.commit("committed");
             Ok(replay(200, intent.response.clone()))

@@ -21,6 +21,9 @@
 //! | [`migrate`] | the stores' versioned schema migrations |
 //! | [`policy`], [`token`], [`metrics`] | pricing policy, quote tokens, counters |
 //! | [`operator`] | the `keys` and `token` subcommands |
+//! | [`outbox`], [`deliverer`], [`webhook_config`] | events written with the ledger, delivered as signed webhooks |
+//! | [`notifications`], [`notify_parse`] | Cleverbridge's notifications |
+//! | [`events_api`], [`events_cli`] | the merchant's events API and `events tail` |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -30,12 +33,20 @@ pub mod budget;
 pub mod commit;
 pub mod config;
 pub mod context;
+pub mod deliverer;
+pub mod events_api;
+pub mod events_cli;
 pub mod extract;
 pub mod jwt;
 pub mod ledger;
 pub mod metrics;
 pub mod migrate;
+pub mod notifications;
+pub mod notify_parse;
 pub mod operator;
+pub mod outbox;
+pub mod outbox_pg;
+pub mod outbox_sqlite;
 pub mod policy;
 pub mod preview;
 pub mod problem;
@@ -46,6 +57,7 @@ pub mod store_sqlite;
 pub mod summary;
 pub mod token;
 pub mod upstream;
+pub mod webhook_config;
 
 use std::time::Duration;
 
@@ -74,6 +86,7 @@ pub const CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'non
 /// ([`ledger::spawn_reconciler`]), which stops when the state is dropped.
 pub fn app(state: AppState) -> Router {
     ledger::spawn_reconciler(&state);
+    deliverer::spawn_deliverer(&state);
     let mut router = Router::new()
         .route("/api/subscriptions/{id}", get(summary::summary))
         .route(
@@ -83,6 +96,12 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/subscriptions/{id}/items/{running_no}/commit",
             post(commit::commit),
+        )
+        .route("/api/events", get(events_api::list))
+        .route("/api/events/{id}/redeliver", post(events_api::redeliver))
+        .route(
+            "/api/cleverbridge/notifications",
+            post(notifications::notification),
         )
         .route("/api/openapi.json", get(openapi))
         .route("/healthz", get(healthz))

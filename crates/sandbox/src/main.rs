@@ -16,7 +16,7 @@ use axum::routing::get;
 use axum::Json;
 use clap::Parser;
 use seatquote_core::date::Date;
-use seatquote_sandbox::{router, Fixture, Sandbox, DEFAULT_FIXTURE};
+use seatquote_sandbox::{router, Fixture, Notifier, Sandbox, DEFAULT_FIXTURE};
 
 /// Settings (flags or environment variables).
 #[derive(Parser)]
@@ -73,6 +73,31 @@ struct Config {
         value_parser = clap::value_parser!(u32).range(0..=i64::from(seatquote_sandbox::generate::MAX_GENERATED))
     )]
     generate_customers: u32,
+    /// Where to send notifications like Cleverbridge's (the proxy's
+    /// `/api/cleverbridge/notifications`); unset: none sent.
+    #[arg(
+        long,
+        env = "SEATQUOTE_SANDBOX_NOTIFY_URL",
+        value_name = "SEATQUOTE_SANDBOX_NOTIFY_URL"
+    )]
+    notify_url: Option<String>,
+    /// The Basic user the notifications carry.
+    #[arg(
+        long,
+        env = "SEATQUOTE_SANDBOX_NOTIFY_USERNAME",
+        value_name = "SEATQUOTE_SANDBOX_NOTIFY_USERNAME",
+        default_value = "cleverbridge"
+    )]
+    notify_username: String,
+    /// The Basic password the notifications carry.
+    #[arg(
+        long,
+        env = "SEATQUOTE_SANDBOX_NOTIFY_PASSWORD",
+        value_name = "SEATQUOTE_SANDBOX_NOTIFY_PASSWORD",
+        default_value = "",
+        hide_env_values = true
+    )]
+    notify_password: String,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -120,8 +145,15 @@ fn run(cfg: Config) -> Result<(), String> {
         .extend(seatquote_sandbox::generate::generated(
             cfg.generate_customers,
         ));
-    let sandbox = Sandbox::new(fixture, cfg.today, cfg.rate_limit)
+    let mut sandbox = Sandbox::new(fixture, cfg.today, cfg.rate_limit)
         .with_rate_block(std::time::Duration::from_secs(cfg.rate_block_seconds));
+    if let Some(url) = cfg.notify_url.as_deref().filter(|u| !u.is_empty()) {
+        sandbox = sandbox.with_notifier(Notifier::new(
+            url,
+            &cfg.notify_username,
+            &cfg.notify_password,
+        )?);
+    }
     let app = router(&sandbox).route(
         "/healthz",
         get(|| async { Json(serde_json::json!({ "status": "ok" })) }),

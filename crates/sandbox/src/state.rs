@@ -77,6 +77,8 @@ pub struct Sandbox {
     pub(crate) inner: Arc<Mutex<Inner>>,
     fixture: Arc<Fixture>,
     fixed_today: Option<Date>,
+    /// Sends notifications like Cleverbridge's (disabled unless configured).
+    pub(crate) notifier: crate::notifier::Notifier,
 }
 
 /// Today's UTC date.
@@ -190,6 +192,7 @@ impl Sandbox {
             })),
             fixture: Arc::new(fixture),
             fixed_today,
+            notifier: crate::notifier::Notifier::default(),
         }
     }
 
@@ -201,6 +204,13 @@ impl Sandbox {
             let limit = g.rate.counters().limit_per_second;
             g.rate = RateLimit::new(limit, block);
         }
+        self
+    }
+
+    /// The same sandbox, sending notifications through `notifier`.
+    #[must_use]
+    pub fn with_notifier(mut self, notifier: crate::notifier::Notifier) -> Self {
+        self.notifier = notifier;
         self
     }
 
