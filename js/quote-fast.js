@@ -4,7 +4,14 @@
 // object belongs, a separator character inside a string) goes to the engine's own
 // object reader instead, which gives the same answers and the same errors.
 // The packed format is described in src/packed.rs; why, and the figures, in DESIGN.md.
-import { quote as quoteExact, quotePacked, quoteManyPacked } from './quote.js';
+// The engine is the quote module's or, on a page with the widget, the widget's (engine.js).
+import { current } from './engine.js';
+
+function engine() {
+  const e = current();
+  if (e === undefined) throw new Error('seatquote: call `await init()` before quote()');
+  return e;
+}
 
 const US = '\x1f';
 const RS = '\x1e';
@@ -99,7 +106,7 @@ function answer(text) {
 
 function exact(input) {
   try {
-    return quoteExact(input);
+    return engine().quote(input);
   } catch (e) {
     if (e && typeof e.code === 'string') throw new QuoteError(e.code, e.message);
     throw e;
@@ -112,7 +119,7 @@ function exact(input) {
  */
 export function quote(input) {
   const packed = pack(input);
-  const q = packed === undefined ? undefined : answer(quotePacked(packed));
+  const q = packed === undefined ? undefined : answer(engine().quotePacked(packed));
   return q === undefined ? exact(input) : q;
 }
 
@@ -132,7 +139,7 @@ export function quoteMany(inputs) {
     if (!ok) slow.push(i);
     packed[i] = ok ? p : 'o';
   }
-  const texts = n === 0 ? [] : quoteManyPacked(packed.join(RS)).split(RS);
+  const texts = n === 0 ? [] : engine().quoteManyPacked(packed.join(RS)).split(RS);
   const out = new Array(n);
   let s = 0;
   for (let i = 0; i < n; i++) {
