@@ -38,5 +38,5 @@ for f in "$OUT"/*.js; do
   esbuild "$f" --minify --format=esm --target=es2022 --legal-comments=none --log-level=warning \
     --outfile="$f" --allow-overwrite
 done
-# (content-hashed copies: added with the static server)
+node scripts/hash-assets.mjs "$OUT"
 log "built $(ls "$OUT" | tr '\n' ' ')"
