@@ -118,7 +118,10 @@ fn date(v: ScalarRef<'_>) -> Result<Date, QuoteError> {
 
 fn missing(field: &'static str) -> QuoteError {
     // Concatenated, not `format!`: keeps `std::fmt` out of the wasm modules' error path.
-    QuoteError::with_message(ErrorCode::InvalidInput, ["missing field `", field, "`"].concat())
+    QuoteError::with_message(
+        ErrorCode::InvalidInput,
+        ["missing field `", field, "`"].concat(),
+    )
 }
 
 impl InputRef<'_> {
