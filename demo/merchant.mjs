@@ -1,9 +1,9 @@
 // The demo merchant: what a merchant writes itself around the seatquote proxy. It signs
 // its customer in (here: any customer of the sandbox fixture, no password) and mints the
 // customer token, a JWT signed with its private key through `jose` (docs/tokens.md); the
-// proxy holds only the public key set. It serves its pages (www/) and
-// the built package (pkg/), cached and compressed (demo/static.mjs); and it mounts the proxy under its own origin by forwarding
-// /api/* (and /healthz) to it, so the browser talks to one origin. For the demo and the
+// proxy holds only the public key set. It serves its pages (www/) and the built package
+// (pkg/), cached and compressed (demo/static.mjs); and it mounts the proxy under its own
+// origin by forwarding /api/* (and /healthz) to it, so the browser talks to one origin. For the demo and the
 // tests only, it also passes /sandbox/* through to the Cleverbridge sandbox.
 //
 //   SEATQUOTE_MERCHANT_DIR=… SEATQUOTE_JWT_AUDIENCE=… SEATQUOTE_PROXY_URL=http://127.0.0.1:8081 node demo/merchant.mjs
