@@ -93,10 +93,13 @@ console.log(`inputs: ${inputs.length} valid changes (golden + generated); decima
 console.log(`node quote() (object in → object out):   ${fmt(engine)}   target ≥ 200 k/s: ${engine >= 200_000 ? 'met' : 'MISSED'}`);
 console.log(`hand-written decimal.js, same inputs:     ${fmt(decimal)}`);
 console.log(`quote() ÷ decimal.js:                     ${(engine / decimal).toFixed(2).padStart(6)} ×     target ≥ 3×: ${engine / decimal >= 3 ? 'met' : 'MISSED'}`);
-// The step before: the same engine build reading the object field by field from wasm.
+// The step before: the same engine build reading the object field by field from wasm
+// (builds that still export that reader; it is no longer shipped, see src/packed.rs).
 const raw = await import(new URL('./quote.js', new URL(pkg, import.meta.url)).href);
-const reader = rate(raw.quote);
-console.log(`field-by-field object reader (before):    ${fmt(reader)}`);
+if (typeof raw.quote === 'function') {
+  const reader = rate(raw.quote);
+  console.log(`field-by-field object reader (before):    ${fmt(reader)}`);
+}
 if (seatquote.quoteMany) {
   const many = rateMany(100);
   console.log(`node quoteMany() in batches of 100:       ${fmt(many)}   (${(many / decimal).toFixed(2)} × decimal.js)`);

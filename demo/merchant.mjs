@@ -1,29 +1,24 @@
 // The demo merchant: what a merchant writes itself around the seatquote proxy. It signs
 // its customer in (here: any customer of the sandbox fixture, no password) and mints the
 // customer token, a JWT signed with its private key through `jose` (docs/tokens.md); the
-// proxy holds only the public key set. It serves its pages (www/) and
-// the built package (pkg/); and it mounts the proxy under its own origin by forwarding
-// /api/* (and /healthz) to it, so the browser talks to one origin. For the demo and the
+// proxy holds only the public key set. It serves its pages (www/) and the built package
+// (pkg/), cached and compressed (demo/static.mjs); and it mounts the proxy under its own
+// origin by forwarding /api/* (and /healthz) to it, so the browser talks to one origin. For the demo and the
 // tests only, it also passes /sandbox/* through to the Cleverbridge sandbox.
 //
 //   SEATQUOTE_MERCHANT_DIR=… SEATQUOTE_JWT_AUDIENCE=… SEATQUOTE_PROXY_URL=http://127.0.0.1:8081 node demo/merchant.mjs
 import { createServer, request } from 'node:http';
-import { readFileSync, writeFileSync, existsSync, mkdirSync, createReadStream, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { SignJWT, importPKCS8, generateKeyPair, exportPKCS8, exportJWK, calculateJwkThumbprint } from 'jose';
-import { join, normalize, extname, dirname, sep } from 'node:path';
+import { join, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { staticFiles } from './static.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_FIXTURE = join(ROOT, 'crates', 'sandbox', 'fixtures', 'sandbox.json');
 
 /** The page's Content-Security-Policy: no inline script or style, wasm allowed. */
 export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.ts': 'text/plain; charset=utf-8', '.map': 'application/json',
-};
 
 /**
  * A fresh Ed25519 key pair, made with jose as docs/tokens.md shows: the private key (PKCS#8
@@ -91,23 +86,12 @@ function forward(req, res, target) {
   req.pipe(up);
 }
 
-function serveFile(req, res, dir, rel) {
-  const path = normalize(join(dir, decodeURIComponent(rel)));
-  if (path !== dir && !path.startsWith(dir + sep)) return problem(res, 404, 'not_found', 'no such file');
-  let file = path;
-  try {
-    if (statSync(file).isDirectory()) file = join(file, 'index.html');
-    statSync(file);
-  } catch {
-    return problem(res, 404, 'not_found', 'no such file');
-  }
-  res.writeHead(200, {
-    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer',
-    'Cache-Control': 'no-cache',
-  });
-  if (req.method === 'HEAD') return res.end();
-  createReadStream(file).pipe(res);
+const files = new Map(); // directory → its static file server (demo/static.mjs)
+
+function serveFile(req, res, dir, rel, pkgDir) {
+  const id = `${dir}\0${pkgDir ?? ''}`;
+  if (!files.has(id)) files.set(id, staticFiles(dir, { pkgDir, headers: { 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' } }));
+  if (!files.get(id)(req, res, rel)) problem(res, 404, 'not_found', 'no such file');
 }
 
 async function readJson(req, limit = 4096) {
@@ -156,7 +140,7 @@ export function createMerchant(opts) {
     if (path.startsWith('/sandbox/') && cfg.sandboxUrl) return forward(req, res, cfg.sandboxUrl);
     if (req.method !== 'GET' && req.method !== 'HEAD') return problem(res, 405, 'method_not_allowed', 'GET only');
     if (path.startsWith('/pkg/')) return serveFile(req, res, cfg.pkgDir, path.slice('/pkg/'.length));
-    return serveFile(req, res, cfg.wwwDir, path.slice(1));
+    return serveFile(req, res, cfg.wwwDir, path.slice(1), cfg.pkgDir);
   });
 }
 

@@ -1,8 +1,19 @@
 // Types of the `seatquote` quote module (browsers, bundlers and Node).
 import type { Quote, QuoteInput, QuoteErrorCode } from './quote.js';
 
+import type { InitInput, SyncInitInput } from './quote.js';
 export type { Amounts, InitInput, InitOutput, Quote, QuoteErrorCode, QuoteInput, SyncInitInput } from './quote.js';
-export { default, initSync } from './quote.js';
+
+/**
+ * Loads the engine; resolves when `quote()` is ready. On a page that has loaded the widget
+ * entry (`seatquote/widget`), it uses the widget's module instead of downloading
+ * `quote_bg.wasm` (one engine per page). In Node the engine is ready at import and this
+ * resolves at once. The argument (where to find `quote_bg.wasm`) is rarely needed.
+ */
+export default function init(module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<unknown>;
+
+/** Instantiates the engine synchronously from its bytes (or uses the engine already loaded). */
+export declare function initSync(module: { module: SyncInitInput } | SyncInitInput): unknown;
 
 /**
  * Prices a seat change: line totals, the amount due today (net, VAT, gross), the next

@@ -1,10 +1,16 @@
 // quote() and quoteMany() with one boundary crossing per call: the input object is read
-// here, in JavaScript, and packed into one string; the engine answers with one string.
-// Anything this packer does not handle exactly (an unknown field, a non-object where an
-// object belongs, a separator character inside a string) goes to the engine's own
-// object reader instead, which gives the same answers and the same errors.
-// The packed format is described in src/packed.rs; why, and the figures, in DESIGN.md.
-import { quote as quoteExact, quotePacked, quoteManyPacked } from './quote.js';
+// here, in JavaScript (its shape: objects where objects belong, no unknown fields, the
+// alignment flags), and packed into one string of tagged scalars; the engine validates and
+// prices it and answers with one string. The packed format is described in src/packed.rs;
+// why, and the figures, in DESIGN.md ("Size and speed").
+// The engine is the quote module's or, on a page with the widget, the widget's (engine.js).
+import { current } from './engine.js';
+
+function engine() {
+  const e = current();
+  if (e === undefined) throw new Error('seatquote: call `await init()` before quote()');
+  return e;
+}
 
 const US = '\x1f';
 const RS = '\x1e';
@@ -18,16 +24,40 @@ export class QuoteError extends Error {
   }
 }
 
-function isObject(v) {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+// The shape errors, in the order the fields are read: the top object, interval, current,
+// next, alignment, then unknown top-level fields.
+function object(v, message) {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new QuoteError('invalid_input', message);
+  return v;
 }
 
-// One scalar: a tag and a payload. A string holding a separator shifts the packed fields;
-// the engine notices (the field count) and answers `?`, and the exact reader takes over.
-function scalar(v) {
+const topKey = (k) => k === 'currency' || k === 'taxMode' || k === 'taxRate' || k === 'periodStart' ||
+  k === 'nextBillingDate' || k === 'interval' || k === 'changeDate' || k === 'current' || k === 'next' ||
+  k === 'alignment';
+const intervalKey = (k) => k === 'months' || k === 'days';
+const priceKey = (k) => k === 'unitPrice' || k === 'quantity' || k === 'currency' || k === 'isGross';
+const flagKey = (k) => k === 'alignToCurrentInterval' || k === 'extendInterval';
+
+// Refuses the first own enumerable field of `o` that is not a known one. The common case
+// costs no allocation: `for…in` sees a superset of the own keys; only when it meets an
+// unknown key (perhaps an inherited one, which is allowed) are the own keys listed.
+function onlyKnown(o, known) {
+  for (const k in o) {
+    if (!known(k)) {
+      for (const own of Object.keys(o)) {
+        if (!known(own)) throw new QuoteError('invalid_input', 'unknown field `' + own + '`');
+      }
+      return;
+    }
+  }
+}
+
+// One scalar: a tag and a payload. With `clean`, the separator characters inside a string
+// become U+001D (just as invalid in every field; no message repeats the value).
+function scalar(v, clean) {
   switch (typeof v) {
     case 'string':
-      return 's' + v;
+      return clean ? 's' + v.replace(/[\x1e\x1f]/g, '\x1d') : 's' + v;
     case 'number':
       return Number.isSafeInteger(v) ? 'i' + v : 'n';
     case 'boolean':
@@ -36,48 +66,45 @@ function scalar(v) {
       return 'o';
   }
 }
+const guard = (v, clean) => (v === undefined ? 'u' : scalar(v, clean));
 
-// Every enumerable key of `o` (own or inherited: a superset of what the exact reader
-// checks) is one of the known ones; no allocation.
-function onlyKeys(o, known) {
-  for (const k in o) if (!known(k)) return false;
-  return true;
+function flags(a) {
+  const at = a.alignToCurrentInterval, ex = a.extendInterval;
+  if (typeof at !== 'boolean' || (ex !== undefined && typeof ex !== 'boolean')) {
+    throw new QuoteError('invalid_alignment', 'alignment flags must be true or false');
+  }
+  onlyKnown(a, flagKey);
+  return at ? (ex ? 'F11' : 'F10') : (ex ? 'F01' : 'F00');
 }
-const topKey = (k) => k === 'currency' || k === 'taxMode' || k === 'taxRate' || k === 'periodStart' ||
-  k === 'nextBillingDate' || k === 'interval' || k === 'changeDate' || k === 'current' || k === 'next' ||
-  k === 'alignment';
-const intervalKey = (k) => k === 'months' || k === 'days';
-const currentKey = (k) => k === 'unitPrice' || k === 'quantity';
-const nextKey = (k) => k === 'unitPrice' || k === 'quantity' || k === 'currency' || k === 'isGross';
-const flagKey = (k) => k === 'alignToCurrentInterval' || k === 'extendInterval';
 
-/** The packed form of one input, or undefined when the exact reader must handle it. */
-function pack(input) {
-  if (!isObject(input) || !onlyKeys(input, topKey)) return undefined;
-  const interval = input.interval, current = input.current, next = input.next, alignment = input.alignment;
-  if (!isObject(interval) || !isObject(current) || !isObject(next)) return undefined;
-  if (!onlyKeys(interval, intervalKey) || !onlyKeys(current, currentKey) || !onlyKeys(next, nextKey)) return undefined;
-  if (current.currency !== undefined || current.isGross !== undefined) return undefined;
+/** Reads one input's shape and packs it (throws its shape error as a `QuoteError`). */
+function pack(input, clean) {
+  object(input, 'quote() takes an object');
+  const interval = object(input.interval, 'interval must be an object { months, days }');
+  onlyKnown(interval, intervalKey);
+  const cur = object(input.current, 'current must be an object');
+  onlyKnown(cur, priceKey);
+  const next = object(input.next, 'next must be an object');
+  onlyKnown(next, priceKey);
+  const alignment = input.alignment;
   let a;
   if (typeof alignment === 'object' && alignment !== null) {
-    if (Array.isArray(alignment) || !onlyKeys(alignment, flagKey)) return undefined;
-    const at = alignment.alignToCurrentInterval, ex = alignment.extendInterval;
-    if (typeof at !== 'boolean' || (ex !== undefined && typeof ex !== 'boolean')) return undefined;
-    a = at ? (ex ? 'F11' : 'F10') : (ex ? 'F01' : 'F00');
+    if (Array.isArray(alignment)) throw new QuoteError('invalid_input', 'alignment must be a mode or an object');
+    a = flags(alignment);
   } else {
-    a = scalar(alignment);
+    a = scalar(alignment, clean);
   }
-  const nc = next.currency, ng = next.isGross;
-  const p = scalar(input.currency) + US + scalar(input.taxMode) + US + scalar(input.taxRate) + US +
-    scalar(input.periodStart) + US + scalar(input.nextBillingDate) + US + scalar(input.changeDate) + US +
-    scalar(interval.months) + US + scalar(interval.days) + US +
-    scalar(current.unitPrice) + US + scalar(current.quantity) + US +
-    scalar(next.unitPrice) + US + scalar(next.quantity) + US +
-    (nc === undefined ? 'u' : scalar(nc)) + US + (ng === undefined ? 'u' : scalar(ng)) + US + a;
-  return p;
+  onlyKnown(input, topKey);
+  return scalar(input.currency, clean) + US + scalar(input.taxMode, clean) + US + scalar(input.taxRate, clean) + US +
+    scalar(input.periodStart, clean) + US + scalar(input.nextBillingDate, clean) + US + scalar(input.changeDate, clean) + US +
+    scalar(interval.months, clean) + US + scalar(interval.days, clean) + US +
+    scalar(cur.unitPrice, clean) + US + scalar(cur.quantity, clean) + US + guard(cur.currency, clean) + US + guard(cur.isGross, clean) + US +
+    scalar(next.unitPrice, clean) + US + scalar(next.quantity, clean) + US + guard(next.currency, clean) + US + guard(next.isGross, clean) + US +
+    a;
 }
 
-// The object for one packed answer; undefined for `?` (not unpackable: use the reader).
+// The object for one packed answer; undefined for `?` (a separator inside a string moved
+// the fields: the caller packs again with `clean`).
 function answer(text) {
   const first = text.charCodeAt(0);
   if (first === 63 /* ? */) return undefined;
@@ -97,13 +124,10 @@ function answer(text) {
   };
 }
 
-function exact(input) {
-  try {
-    return quoteExact(input);
-  } catch (e) {
-    if (e && typeof e.code === 'string') throw new QuoteError(e.code, e.message);
-    throw e;
-  }
+function again(input) {
+  const q = answer(engine().quotePacked(pack(input, true)));
+  if (q === undefined) throw new Error('seatquote: the engine could not read a packed input');
+  return q;
 }
 
 /**
@@ -111,9 +135,7 @@ function exact(input) {
  * Throws a `QuoteError` whose `code` says what is wrong.
  */
 export function quote(input) {
-  const packed = pack(input);
-  const q = packed === undefined ? undefined : answer(quotePacked(packed));
-  return q === undefined ? exact(input) : q;
+  return answer(engine().quotePacked(pack(input, false))) ?? again(input);
 }
 
 /**
@@ -124,20 +146,24 @@ export function quote(input) {
 export function quoteMany(inputs) {
   const n = inputs.length;
   const packed = new Array(n);
-  const slow = [];
-  for (let i = 0; i < n; i++) {
-    const p = pack(inputs[i]);
-    // A record separator inside a string would split the batch: such inputs go to the reader.
-    const ok = p !== undefined && p.indexOf(RS) === -1;
-    if (!ok) slow.push(i);
-    packed[i] = ok ? p : 'o';
-  }
-  const texts = n === 0 ? [] : quoteManyPacked(packed.join(RS)).split(RS);
-  const out = new Array(n);
-  let s = 0;
+  const shape = new Array(n);
   for (let i = 0; i < n; i++) {
     try {
-      out[i] = slow[s] === i ? (s++, exact(inputs[i])) : (answer(texts[i]) ?? exact(inputs[i]));
+      const p = pack(inputs[i], false);
+      // A record separator inside a string would split the batch.
+      packed[i] = p.indexOf(RS) === -1 ? p : pack(inputs[i], true);
+    } catch (e) {
+      if (!(e instanceof QuoteError)) throw e;
+      shape[i] = e;
+      packed[i] = 'o';
+    }
+  }
+  const texts = n === 0 ? [] : engine().quoteManyPacked(packed.join(RS)).split(RS);
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) {
+    try {
+      if (shape[i]) throw shape[i];
+      out[i] = answer(texts[i]) ?? again(inputs[i]);
     } catch (e) {
       if (e instanceof QuoteError) e.index = i;
       throw e;

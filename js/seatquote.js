@@ -3,9 +3,15 @@
 //   <script type="module" src="/pkg/seatquote.js"></script>
 //   import { mount } from '/pkg/seatquote.js';
 // Every callback below delegates to the Rust widget (widget.js / widget_bg.wasm).
+// Its module also carries the quote exports: `quote()` from 'seatquote' on the same page
+// uses it rather than downloading a second engine (engine.js).
 import init, { mount, autoMount, elementAttributes, ElementHandle } from './widget.js';
+import * as widgetModule from './widget.js';
+import { offer } from './engine.js';
 
-await init({ module_or_path: new URL('./widget_bg.wasm', import.meta.url) });
+const ready = init({ module_or_path: new URL('./widget_bg.wasm', import.meta.url) }).then(() => widgetModule);
+offer(ready);
+await ready;
 
 class SeatQuoteElement extends HTMLElement {
   static get observedAttributes() { return elementAttributes(); }

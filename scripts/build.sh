@@ -1,23 +1,42 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: the quote-only module (quote_bg.wasm, tuned for speed:
-# cargo profile `wasm-speed`, `wasm-opt -O3`) and the widget (widget_bg.wasm, tuned for size:
-# profile `wasm`, `wasm-opt -Oz`), each through wasm-bindgen.
+# Builds the npm package into pkg/, each module through wasm-bindgen:
+# - quote_bg.wasm: the quote module for browsers and bundlers, tuned for size (cargo profile
+#   `wasm`, `wasm-opt -Oz`);
+# - quote_speed_bg.wasm: the same module tuned for speed (profile `wasm-speed`,
+#   `wasm-opt -O3`), which Node loads; its JS glue must be identical to quote_bg.wasm's
+#   (checked here), so one quote.js serves both;
+# - widget_bg.wasm: the widget, which also carries the quote exports (one engine per page),
+#   tuned for size.
+# Then every JS file is minified (esbuild), and the demo's content-hashed copies plus a
+# manifest are written to pkg/assets/ (scripts/hash-assets.mjs; not part of the npm package).
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 OUT="$ROOT/pkg"
-rm -rf "$OUT" && mkdir -p "$OUT"
+TMP="$ROOT/target/pkg-tmp"
+rm -rf "$OUT" "$TMP" && mkdir -p "$OUT" "$TMP"
 
-build_one() { # out-name cargo-profile wasm-opt-level cargo-args...
-  local name="$1" profile="$2" level="$3"; shift 3
+build_one() { # out-dir out-name cargo-profile wasm-opt-level cargo-args...
+  local dir="$1" name="$2" profile="$3" level="$4"; shift 4
   log "building $name.wasm (profile $profile, wasm-opt $level)"
   cargo build --quiet --target wasm32-unknown-unknown --profile "$profile" -p seatquote "$@"
-  wasm-bindgen --target web --out-dir "$OUT" --out-name "$name" \
+  wasm-bindgen --target web --out-dir "$dir" --out-name "$name" \
     "$ROOT/target/wasm32-unknown-unknown/$profile/seatquote.wasm"
-  wasm-opt "$level" "${WASM_OPT_FLAGS[@]:1}" "$OUT/${name}_bg.wasm" -o "$OUT/${name}_bg.wasm"
+  wasm-opt "$level" "${WASM_OPT_FLAGS[@]:1}" --converge "$dir/${name}_bg.wasm" -o "$dir/${name}_bg.wasm"
 }
-build_one quote wasm-speed -O3
+build_one "$TMP" quote wasm-speed -O3
+build_one "$OUT" quote wasm -Oz
+if ! cmp -s "$TMP/quote.js" "$OUT/quote.js"; then
+  log "the speed- and size-tuned quote modules need different JS glue"; exit 1
+fi
+mv "$TMP/quote_bg.wasm" "$OUT/quote_speed_bg.wasm"
 if grep -q '^widget = ' Cargo.toml && [ -d src/widget ]; then
-  build_one widget wasm -Oz --features widget
+  build_one "$OUT" widget wasm -Oz --features widget
 fi
 cp js/* "$OUT/"
+rm -f "$OUT"/*_bg.wasm.d.ts
+for f in "$OUT"/*.js; do
+  esbuild "$f" --minify --format=esm --target=es2022 --legal-comments=none --log-level=warning \
+    --outfile="$f" --allow-overwrite
+done
+node scripts/hash-assets.mjs "$OUT"
 log "built $(ls "$OUT" | tr '\n' ' ')"

@@ -180,8 +180,7 @@ extern "C" {
 }
 
 fn get(o: &Object, key: &str) -> JsValue {
-    // Interned: the key strings are created in JS once, not decoded on every call.
-    reflect_get(o, &JsValue::from_str(wasm_bindgen::intern(key)))
+    reflect_get(o, &JsValue::from_str(key))
 }
 
 /// A JS value as a [`Scalar`]. A number becomes an integer only when it is a safe

@@ -1,14 +1,14 @@
 //! # seatquote (WebAssembly bindings)
 //!
 //! Thin wasm-bindgen exports over [`seatquote_core`]: `quote()` for JavaScript, and with the
-//! `widget` feature the seat-change widget rendered through web-sys. All pricing rules live
+//! `widget` feature the seat-change widget rendered through web-sys. The widget's module
+//! carries the quote exports too, so a page with both loads one module (DESIGN.md, "One engine per page"). All pricing rules live
 //! in `crates/core`; nothing here computes money.
 
 #![forbid(unsafe_code)]
 
 mod js_error;
 mod js_value;
-#[cfg(not(feature = "widget"))]
 mod packed;
 mod quote_js;
 pub mod widget;

@@ -2,24 +2,26 @@
 //!
 //! Reading a JS object from wasm costs a crossing per field (a `Reflect.get` and a UTF-8
 //! copy each). Instead, `js/quote-fast.js` reads the object in JavaScript, where property
-//! reads are cheap, and packs it into one string; this module unpacks it into the engine's
+//! reads are cheap, checks its shape (objects where objects belong, no unknown field, the
+//! alignment flags) and packs it into one string; this module unpacks it into the engine's
 //! borrowed input view ([`InputRef`]) without copying, validates and prices it with the
-//! same code as every other boundary, and returns one string. Anything the packer does
-//! not handle (an unknown field, a non-object where an object belongs, a separator inside a
-//! string) goes through the exact reader in `js_value.rs` instead, so both paths give the
-//! same answers and the same errors (a Node test compares both). The reasons and figures are in `DESIGN.md` ("Size and speed").
+//! same code as every other boundary, and returns one string. This is the only boundary
+//! the wasm modules export for quotes: the field-by-field reader (`js_value.rs`) stays for
+//! Rust callers only, which keeps it out of the downloaded bytes. The reasons and figures
+//! are in `DESIGN.md` ("Size and speed").
 //!
-//! Packed input: fifteen fields separated by U+001F, in this order: currency, taxMode,
+//! Packed input: seventeen fields separated by U+001F, in this order: currency, taxMode,
 //! taxRate, periodStart, nextBillingDate, changeDate, interval.months, interval.days,
-//! current.unitPrice, current.quantity, next.unitPrice, next.quantity, next.currency,
-//! next.isGross, alignment. Each field is a tag and a payload: `s` + text, `i` + a safe
+//! current.unitPrice, current.quantity, current.currency, current.isGross,
+//! next.unitPrice, next.quantity, next.currency, next.isGross, alignment. Each field is a tag and a payload: `s` + text, `i` + a safe
 //! integer, `n` (a number that is not a safe integer), `t` / `f` (booleans), `o` (null,
 //! undefined or anything else), `u` (an absent optional guard); the alignment may also be
 //! `F` + two digits (`alignToCurrentInterval`, `extendInterval`, `1` or `0`).
 //! Several inputs are separated by U+001E.
 //!
 //! A packed input that does not unpack (wrong tags or field count, as when a string held a
-//! separator) is answered `?`: the JS side then uses the exact reader for it.
+//! separator) is answered `?`: the JS side then packs it again with each separator inside a
+//! string replaced by U+001D (as invalid in every field, and no message repeats a value).
 //!
 //! Packed output: the quote's seventeen values separated by U+001F, in the order of the
 //! JSON contract (currency, updateAction, remainingDays, periodDays, current.unitPrice,
@@ -113,8 +115,8 @@ fn unpack(packed: &str) -> Result<InputRef<'_>, QuoteError> {
     let current = Some(PriceRef {
         unit_price: scalar(next()?)?,
         quantity: scalar(next()?)?,
-        currency: None,
-        is_gross: None,
+        currency: guard(next()?)?,
+        is_gross: guard(next()?)?,
     });
     let next_line = Some(PriceRef {
         unit_price: scalar(next()?)?,

@@ -1,4 +1,5 @@
-//! `quote(input)` for JavaScript: a plain object in, a plain object out (the contract of `docs/pricing.md` §5).
+//! The TypeScript types of `quote()` (the contract of `docs/pricing.md` §5), and `quote()`
+//! over a plain JS object for Rust callers in the browser.
 
 use seatquote_core::quote::quote as core_quote;
 use seatquote_core::QuoteError;
@@ -72,17 +73,12 @@ export type QuoteErrorCode = "invalid_currency" | "invalid_price" | "invalid_qua
   "invalid_input";
 "#;
 
-/// Prices a seat change. Throws an `Error` whose `code` is one of the codes in
-/// `docs/pricing.md`.
-///
-/// ```js
-/// import { quote } from 'seatquote';
-/// quote(specInput).alignment.gross; // "604.93" for the worked check of docs/pricing.md
-/// ```
-#[wasm_bindgen(js_name = quote, unchecked_return_type = "Quote")]
-pub fn quote(
-    #[wasm_bindgen(unchecked_param_type = "QuoteInput")] input: JsValue,
-) -> Result<JsValue, JsValue> {
+/// Prices a seat change from a plain JS object, for Rust code in the browser: `Ok` with the
+/// quote object, or `Err` with an `Error` whose `code` is one of the codes in
+/// `docs/pricing.md`. JavaScript does not call this: the package's `quote()` reads the
+/// object in JavaScript and crosses once, packed (`js/quote-fast.js`, `src/packed.rs`), so
+/// this reader is not exported from the wasm modules (it would add 5–8 KB gzipped to each).
+pub fn quote(input: JsValue) -> Result<JsValue, JsValue> {
     quote_value(&input).map_err(|e| to_js_error(&e))
 }
 

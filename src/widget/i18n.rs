@@ -277,16 +277,15 @@ fn lookup(table: Catalogue, key: &str) -> Option<&'static str> {
     table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
 }
 
-/// Replaces each `{name}` in `template` by its value.
+/// Replaces each `{name}` in `template` by its value. (`split_once`, not string indexing:
+/// no slicing panic, so no panic message formatting, in the widget's module.)
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                let name = &after[..close];
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        match after.split_once('}') {
+            Some((name, tail)) => {
                 match args.iter().find(|(k, _)| *k == name) {
                     Some((_, v)) => out.push_str(v),
                     None => {
@@ -295,10 +294,11 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
                         out.push('}');
                     }
                 }
-                rest = &after[close + 1..];
+                rest = tail;
             }
             None => {
-                out.push_str(&rest[open..]);
+                out.push('{');
+                out.push_str(after);
                 rest = "";
             }
         }

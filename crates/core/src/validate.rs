@@ -117,7 +117,11 @@ fn date(v: ScalarRef<'_>) -> Result<Date, QuoteError> {
 }
 
 fn missing(field: &'static str) -> QuoteError {
-    QuoteError::with_message(ErrorCode::InvalidInput, format!("missing field `{field}`"))
+    // Concatenated, not `format!`: keeps `std::fmt` out of the wasm modules' error path.
+    QuoteError::with_message(
+        ErrorCode::InvalidInput,
+        ["missing field `", field, "`"].concat(),
+    )
 }
 
 impl InputRef<'_> {
