@@ -172,3 +172,45 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<Box<Preview>>,
 }
+
+/// One event of the outbox, as the events API lists it (docs/webhooks.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventRecord {
+    /// Where this event is in the outbox: pass it as `after` to read on from here.
+    pub cursor: String,
+    /// The event id (the webhook's `webhook-id`).
+    pub id: String,
+    /// `seat_change.applied`, `subscription.changed_outside`, ….
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `S…`, or empty when the event names no subscription.
+    pub subscription_id: String,
+    /// When written (RFC 3339, UTC).
+    pub created_at: String,
+    /// `pending`, `delivered` or `exhausted`.
+    pub delivery: String,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+    /// When the next attempt is due (pending events; null otherwise).
+    #[serde(default)]
+    pub next_attempt_at: Option<String>,
+    /// The last failed attempt's cause.
+    #[serde(default)]
+    pub last_error: Option<String>,
+    /// When delivered.
+    #[serde(default)]
+    pub delivered_at: Option<String>,
+    /// The webhook body, exactly as delivered.
+    pub payload: serde_json::Value,
+}
+
+/// A page of events (`GET /api/events`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventPage {
+    /// The events after the cursor, oldest first.
+    pub events: Vec<EventRecord>,
+    /// The cursor to read on from (the last event's, or the one given when the page is empty).
+    pub next_cursor: String,
+}

@@ -18,10 +18,11 @@ use crate::auth::{now_unix, Customer};
 use crate::context::{context, load_subscription, ItemContext};
 use crate::extract::{IdempotencyKey, Item, JsonBody};
 use crate::ledger::{resolve_after, transition, To};
-use crate::preview::{preview_change, quote_hash, update_request, Previewed};
+use crate::outbox::commit_event;
+use crate::preview::{preview_change, quote_hash, reuse_quoted, update_request, Previewed};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::{Begin, Intent, State as IntentState, TokenUse};
+use crate::store::{now_ms, Begin, Intent, State as IntentState, TokenUse};
 use crate::token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 
 /// Runs a store call off the async threads.
@@ -145,8 +146,10 @@ pub async fn record_intent(
     }
 }
 
-/// Step 5: previews the change again, fresh from Cleverbridge, while this commit holds
-/// the item, and refuses if any amount moved since the quote.
+/// Step 5: the guard read, fresh from Cleverbridge, while this commit holds the item;
+/// then, unless the subscription is exactly as quoted on the quote's date
+/// ([`reuse_quoted`]: Cleverbridge's preview could not differ), the change previewed
+/// again; refuses if any amount moved since the quote.
 ///
 /// # Errors
 /// `quote_changed` with the new quote; preview problems.
@@ -158,6 +161,10 @@ pub async fn reprice(
 ) -> Result<(ItemContext, Previewed), Problem> {
     let sub = load_subscription(app, customer, true).await?;
     let ctx = context(app, &sub, running_no)?;
+    if let Some(same) = reuse_quoted(&ctx, qc)? {
+        app.metrics.coalesced("commit_preview");
+        return Ok((ctx, same));
+    }
     let fresh = preview_change(app, customer, &ctx, i64::from(qc.qty), &qc.mode, true).await?;
     if quote_hash(&fresh.quote) != qc.qh {
         app.metrics.commit("quote_changed");
@@ -236,7 +243,9 @@ pub async fn send_commit(
             #[cfg(feature = "failpoints")]
             failpoint(app, "after_upstream_commit").await;
             let b = intent.response.clone();
-            blocking(move || store.complete(&k, 200, &b)).await?;
+            let ev = commit_event(intent, 200, now_ms());
+            blocking(move || store.complete(&k, 200, &b, Some(&ev))).await?;
+            app.outbox_wake.notify_one();
             transition(app, intent, To::Applied, "answered");
             app.metrics.commit("committed");
             Ok(replay(200, intent.response.clone()))

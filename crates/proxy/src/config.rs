@@ -11,8 +11,10 @@ use clap::{Parser, Subcommand};
 use seatquote_auth::QuoteKeys;
 use seatquote_core::date::Date;
 
+use crate::events_cli::EventsCommand;
 use crate::jwt::JwtSettings;
 use crate::operator::{KeysArgs, TokenArgs};
+use crate::webhook_config::WebhookSettings;
 
 /// Shortest accepted `SEATQUOTE_TOKEN_SECRET` (and HS256 `SEATQUOTE_JWT_SECRET`), in bytes
 /// (an HMAC-SHA256 key of 256 bits).
@@ -42,6 +44,9 @@ pub enum Command {
     /// Generate a key pair: the private key (PEM, mode 0600) for the merchant's backend,
     /// the public JWKS (printed) for the proxy's `SEATQUOTE_JWKS`.
     Keys(KeysArgs),
+    /// The outbox's events, from a running proxy's events API (docs/webhooks.md).
+    #[command(subcommand)]
+    Events(EventsCommand),
 }
 
 /// `seatquote-proxy serve`: every setting, from a flag or its environment variable.
@@ -101,6 +106,9 @@ pub struct Config {
     /// Customer tokens: the merchant's keys, audience, lifetime.
     #[command(flatten)]
     pub jwt: JwtSettings,
+    /// Provisioning: webhooks, the events API, Cleverbridge notifications.
+    #[command(flatten)]
+    pub webhooks: WebhookSettings,
     /// Directory of the SQLite idempotency store.
     #[arg(
         long,
@@ -164,6 +172,15 @@ pub struct Config {
         default_value_t = 2000
     )]
     pub cache_ms: u64,
+    /// How long a subscription read is reused for the same subscription, milliseconds
+    /// (a commit's guard read is always fresh; 0, or `SEATQUOTE_CACHE_MS=0`: not reused).
+    #[arg(
+        long,
+        env = "SEATQUOTE_SUBSCRIPTION_TTL_MS",
+        value_name = "SEATQUOTE_SUBSCRIPTION_TTL_MS",
+        default_value_t = 30_000
+    )]
+    pub subscription_ttl_ms: u64,
     /// Quote token lifetime, seconds.
     #[arg(
         long,
@@ -215,7 +232,7 @@ pub struct Upstream {
     pub password: String,
 }
 
-fn is_loopback(host: &url::Host<&str>) -> bool {
+pub(crate) fn is_loopback(host: &url::Host<&str>) -> bool {
     match host {
         url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
         url::Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
@@ -375,6 +392,7 @@ impl Config {
         self.limits()?;
         self.fixed_today()?;
         self.database()?;
+        self.webhooks.check()?;
         Ok(())
     }
 }

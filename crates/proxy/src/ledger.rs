@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 
+use crate::outbox::commit_event;
 use crate::problem::Problem;
 use crate::state::App;
 use crate::store::{now_ms, Intent, State};
@@ -154,7 +155,9 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
         }
         Some(q) if q == u64::from(i.quantity) && i.quantity != i.from_quantity => {
             let body = i.response.clone();
-            blocking(move || store.complete(&key, 200, &body)).await?;
+            let ev = commit_event(i, 200, now_ms());
+            blocking(move || store.complete(&key, 200, &body, Some(&ev))).await?;
+            app.outbox_wake.notify_one();
             transition(app, i, To::Applied, "found applied at Cleverbridge");
             Resolution::Applied(i.response.clone())
         }
@@ -167,7 +170,9 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
             let body =
                 serde_json::to_string(&disputed_problem().body()).map_err(|e| e.to_string())?;
             let b = body.clone();
-            blocking(move || store.complete(&key, 409, &b)).await?;
+            let ev = commit_event(i, 409, now_ms());
+            blocking(move || store.complete(&key, 409, &b, Some(&ev))).await?;
+            app.outbox_wake.notify_one();
             transition(
                 app,
                 i,

@@ -16,25 +16,37 @@
 //! | [`context`] | the subscription and an item's pricing context |
 //! | [`summary`], [`preview`], [`commit`] | the three API routes ([`attempt`]: a commit key's earlier attempts) |
 //! | [`problem`] | problem+json and the `From` impls into it |
-//! | [`upstream`] | the Cleverbridge client |
+//! | [`upstream`], [`budget`] | the Cleverbridge client; the upstream budget every request passes |
 //! | [`store`], [`ledger`] | the commit ledger's store (SQLite or PostgreSQL) and its transitions |
 //! | [`migrate`] | the stores' versioned schema migrations |
 //! | [`policy`], [`token`], [`metrics`] | pricing policy, quote tokens, counters |
 //! | [`operator`] | the `keys` and `token` subcommands |
+//! | [`outbox`], [`deliverer`], [`webhook_config`] | events written with the ledger, delivered as signed webhooks |
+//! | [`notifications`], [`notify_parse`] | Cleverbridge's notifications |
+//! | [`events_api`], [`events_cli`] | the merchant's events API and `events tail` |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod attempt;
 pub mod auth;
+pub mod budget;
 pub mod commit;
 pub mod config;
 pub mod context;
+pub mod deliverer;
+pub mod events_api;
+pub mod events_cli;
 pub mod extract;
 pub mod jwt;
 pub mod ledger;
 pub mod metrics;
 pub mod migrate;
+pub mod notifications;
+pub mod notify_parse;
 pub mod operator;
+pub mod outbox;
+pub mod outbox_pg;
+pub mod outbox_sqlite;
 pub mod policy;
 pub mod preview;
 pub mod problem;
@@ -45,6 +57,7 @@ pub mod store_sqlite;
 pub mod summary;
 pub mod token;
 pub mod upstream;
+pub mod webhook_config;
 
 use std::time::Duration;
 
@@ -73,6 +86,7 @@ pub const CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'non
 /// ([`ledger::spawn_reconciler`]), which stops when the state is dropped.
 pub fn app(state: AppState) -> Router {
     ledger::spawn_reconciler(&state);
+    deliverer::spawn_deliverer(&state);
     let mut router = Router::new()
         .route("/api/subscriptions/{id}", get(summary::summary))
         .route(
@@ -82,6 +96,12 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/subscriptions/{id}/items/{running_no}/commit",
             post(commit::commit),
+        )
+        .route("/api/events", get(events_api::list))
+        .route("/api/events/{id}/redeliver", post(events_api::redeliver))
+        .route(
+            "/api/cleverbridge/notifications",
+            post(notifications::notification),
         )
         .route("/api/openapi.json", get(openapi))
         .route("/healthz", get(healthz))
@@ -149,7 +169,7 @@ async fn metrics_text(State(app): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        app.metrics.render(),
+        app.metrics.render() + &app.upstream.budget().render(),
     )
         .into_response()
 }

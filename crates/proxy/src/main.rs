@@ -1,5 +1,5 @@
 //! `seatquote-proxy`: serves [`seatquote_proxy::app`] with a checked configuration, or
-//! runs an operator's subcommand (`keys`, `token`). See docs/proxy.md for the settings.
+//! runs an operator's subcommand (`keys`, `token`, `events tail`). See docs/proxy.md for the settings.
 
 #![forbid(unsafe_code)]
 
@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use seatquote_proxy::config::{Cli, Command, Config};
-use seatquote_proxy::operator;
 use seatquote_proxy::{app, App};
+use seatquote_proxy::{events_cli, operator};
 
 fn main() -> ExitCode {
     let parsed = Cli::try_parse().and_then(|cli| match cli.command {
@@ -31,6 +31,7 @@ fn main() -> ExitCode {
     let result = match command {
         Command::Token(t) => operator::token(&t).map(|t| println!("{t}")),
         Command::Keys(k) => operator::keys(&k).map(|jwks| println!("{jwks}")),
+        Command::Events(e) => events_cli::run(&e),
         Command::Serve(cfg) => serve(&cfg),
     };
     match result {

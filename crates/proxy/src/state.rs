@@ -9,11 +9,14 @@ use parking_lot::Mutex;
 use seatquote_auth::{QuoteKeys, Verifier};
 use seatquote_core::date::Date;
 
+use crate::budget::{Budget, BudgetConfig, PgBudget};
 use crate::config::{Config, ConfigError};
 use crate::metrics::Metrics;
+use crate::outbox::OutboxStore;
 use crate::policy::{Policy, DEMO_POLICY};
 use crate::store::{IdempotencyStore, PgStore, SqliteStore};
 use crate::upstream::{Upstream, UpstreamConfig};
+use crate::webhook_config::Webhooks;
 
 /// Connections in each replica's PostgreSQL pool.
 const PG_POOL: u32 = 8;
@@ -30,6 +33,12 @@ pub struct App {
     pub quote_keys: QuoteKeys,
     /// Idempotency store.
     pub store: Arc<dyn IdempotencyStore>,
+    /// The outbox and the notifications received (the same database as `store`).
+    pub outbox: Arc<dyn OutboxStore>,
+    /// Wakes the deliverer when an event is written.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Provisioning settings (webhooks, events API, notifications).
+    pub webhooks: Webhooks,
     /// Metrics.
     pub metrics: Arc<Metrics>,
     /// Pinned today (`SEATQUOTE_TODAY`).
@@ -79,21 +88,48 @@ impl App {
             reason: format!("is not a valid policy: {e}"),
         })?;
         let instance = format!("proxy-{:016x}", rand::random::<u64>());
-        let store: Arc<dyn IdempotencyStore> = match cfg.database()? {
-            Some(db) => {
-                Arc::new(
-                    PgStore::open(db, &instance, PG_POOL).map_err(|e| ConfigError {
-                        var: "SEATQUOTE_DATABASE_URL",
-                        reason: format!("cannot be used: {e}"),
-                    })?,
-                )
-            }
-            None => Arc::new(SqliteStore::open(&cfg.data_dir).map_err(|e| ConfigError {
-                var: "SEATQUOTE_DATA_DIR",
-                reason: format!("cannot hold the store: {e}"),
-            })?),
-        };
+        // One database holds the ledger and the outbox: `complete` writes its event in the
+        // commit's transaction.
+        let database = cfg.database()?;
+        let (store, outbox): (Arc<dyn IdempotencyStore>, Arc<dyn OutboxStore>) =
+            match database.clone() {
+                Some(db) => {
+                    let s = Arc::new(PgStore::open(db, &instance, PG_POOL).map_err(|e| {
+                        ConfigError {
+                            var: "SEATQUOTE_DATABASE_URL",
+                            reason: format!("cannot be used: {e}"),
+                        }
+                    })?);
+                    (s.clone(), s)
+                }
+                None => {
+                    let s =
+                        Arc::new(SqliteStore::open(&cfg.data_dir).map_err(|e| ConfigError {
+                            var: "SEATQUOTE_DATA_DIR",
+                            reason: format!("cannot hold the store: {e}"),
+                        })?);
+                    (s.clone(), s)
+                }
+            };
         let metrics = Arc::new(Metrics::default());
+        let limits = BudgetConfig {
+            max_in_flight: cfg.upstream_max_in_flight,
+            max_per_second: cfg.upstream_rps,
+        };
+        // With PostgreSQL every replica shares one budget (a slot's lease outlives the
+        // request's timeout by a margin); with SQLite, one process keeps it.
+        let budget = match database {
+            Some(db) => Budget::shared(
+                limits,
+                Arc::new(PgBudget::new(
+                    db,
+                    cfg.upstream_max_in_flight,
+                    cfg.upstream_rps,
+                    Duration::from_millis(cfg.upstream_timeout_ms) + Duration::from_secs(5),
+                )),
+            ),
+            None => Budget::local(limits),
+        };
         let upstream = Upstream::new(
             UpstreamConfig {
                 base_url: up.base_url,
@@ -101,9 +137,14 @@ impl App {
                 password: up.password,
                 timeout: Duration::from_millis(cfg.upstream_timeout_ms),
                 max_in_flight: cfg.upstream_max_in_flight,
-                max_per_second: cfg.upstream_rps,
                 cache_ttl: Duration::from_millis(cfg.cache_ms),
+                subscription_ttl: Duration::from_millis(if cfg.cache_ms == 0 {
+                    0
+                } else {
+                    cfg.subscription_ttl_ms
+                }),
             },
+            budget,
             metrics.clone(),
         )
         .map_err(|e| ConfigError {
@@ -130,6 +171,9 @@ impl App {
             verifier: cfg.jwt.verifier()?,
             quote_keys: cfg.quote_keys()?,
             store,
+            outbox,
+            outbox_wake: Arc::default(),
+            webhooks: cfg.webhooks.check()?,
             metrics,
             fixed_today: cfg.fixed_today()?,
             quote_ttl: cfg.quote_ttl,

@@ -13,6 +13,8 @@
 pub use crate::store_pg::PgStore;
 pub use crate::store_sqlite::SqliteStore;
 
+use crate::outbox::NewEvent;
+
 /// Where an unfinished commit stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -136,11 +138,19 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// Storage failures.
     fn token_use(&self, jti: &str) -> Result<Option<TokenUse>, String>;
     /// Finishes an unfinished key with the answer to replay: `applied` (200) or
-    /// `disputed` (a problem). A finished key keeps its first answer.
+    /// `disputed` (a problem), and writes `event` to the outbox in the same transaction
+    /// (only when the key was unfinished: one event per finished commit). A finished key
+    /// keeps its first answer.
     ///
     /// # Errors
     /// Storage failures.
-    fn complete(&self, key: &str, status: u16, body: &str) -> Result<(), String>;
+    fn complete(
+        &self,
+        key: &str,
+        status: u16,
+        body: &str,
+        event: Option<&NewEvent>,
+    ) -> Result<(), String>;
     /// Forgets an unfinished intent that certainly did not apply upstream (frees the key,
     /// the quote and the item). Finished records are never forgotten.
     ///

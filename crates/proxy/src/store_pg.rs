@@ -16,6 +16,7 @@ use postgres::{Client, GenericClient, NoTls, Row};
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
 
 use crate::config::{refuse, ConfigError};
+use crate::outbox::NewEvent;
 use crate::store::{now_ms, Begin, IdempotencyStore, Intent, Record, State, TokenUse};
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
@@ -72,18 +73,18 @@ pub struct PgStore {
     _alive: Mutex<Client>,
 }
 
-fn e(err: impl std::fmt::Display) -> String {
+pub(crate) fn e(err: impl std::fmt::Display) -> String {
     format!("PostgreSQL: {err}")
 }
 
-const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms";
+pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms";
 const UNFINISHED: &str = "('recorded','sent','unknown')";
 
 fn num<T: TryFrom<i64>>(v: i64, what: &str) -> Result<T, String> {
     T::try_from(v).map_err(|_| format!("stored {what} out of range: {v}"))
 }
 
-fn record(r: &Row) -> Result<Record, String> {
+pub(crate) fn record(r: &Row) -> Result<Record, String> {
     let state = match r.get::<_, &str>(8) {
         "recorded" => State::Recorded,
         "sent" => State::Sent,
@@ -143,7 +144,9 @@ impl PgStore {
         })
     }
 
-    fn conn(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, String> {
+    pub(crate) fn conn(
+        &self,
+    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, String> {
         self.pool.get().map_err(e)
     }
 
@@ -263,16 +266,30 @@ impl IdempotencyStore for PgStore {
         }))
     }
 
-    fn complete(&self, key: &str, status: u16, body: &str) -> Result<(), String> {
+    fn complete(
+        &self,
+        key: &str,
+        status: u16,
+        body: &str,
+        event: Option<&NewEvent>,
+    ) -> Result<(), String> {
         let state = if status == 200 { "done" } else { "disputed" };
-        self.execute(
-            &format!(
-                "UPDATE commits SET state = $4, status = $2, body = $3, lease_owner = NULL,
+        let now = now_ms();
+        let mut c = self.conn()?;
+        let mut tx = c.transaction().map_err(e)?;
+        let finished = tx
+            .execute(
+                &format!(
+                    "UPDATE commits SET state = $4, status = $2, body = $3, lease_owner = NULL,
                  updated_ms = $5, completed_at = now() WHERE key = $1 AND state IN {UNFINISHED}"
-            ),
-            &[&key, &i32::from(status), &body, &state, &now_ms()],
-        )
-        .map(|_| ())
+                ),
+                &[&key, &i32::from(status), &body, &state, &now],
+            )
+            .map_err(e)?;
+        if let (1, Some(ev)) = (finished, event) {
+            crate::outbox_pg::insert_event(&mut tx, ev, now)?;
+        }
+        tx.commit().map_err(e)
     }
 
     fn abandon(&self, key: &str) -> Result<(), String> {

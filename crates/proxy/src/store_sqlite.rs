@@ -6,11 +6,12 @@ use std::path::Path;
 use parking_lot::Mutex;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use crate::outbox::NewEvent;
 use crate::store::{now_ms, Begin, IdempotencyStore, Intent, Record, State, TokenUse};
 
 /// SQLite implementation of [`IdempotencyStore`].
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
+    pub(crate) conn: Mutex<Connection>,
 }
 
 fn e(err: rusqlite::Error) -> String {
@@ -19,9 +20,9 @@ fn e(err: rusqlite::Error) -> String {
 
 /// Unfinished states (`pending`: an older store's spelling of `sent`).
 const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
-const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms";
+pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms";
 
-fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
+pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
     let state: String = r.get(8)?;
     let state = match state.as_str() {
         "recorded" => State::Recorded,
@@ -169,20 +170,31 @@ impl IdempotencyStore for SqliteStore {
         }))
     }
 
-    fn complete(&self, key: &str, status: u16, body: &str) -> Result<(), String> {
+    fn complete(
+        &self,
+        key: &str,
+        status: u16,
+        body: &str,
+        event: Option<&NewEvent>,
+    ) -> Result<(), String> {
         let state = if status == 200 { "done" } else { "disputed" };
-        self.conn
-            .lock()
+        let now = now_ms();
+        let mut c = self.conn.lock();
+        let tx = c.transaction().map_err(e)?;
+        let finished = tx
             .execute(
                 &format!(
                     "UPDATE commits SET state = ?4, status = ?2, body = ?3, lease_owner = NULL,
                  updated_ms = ?5, completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
                  WHERE key = ?1 AND state IN {UNFINISHED}"
                 ),
-                params![key, status, body, state, now_ms()],
+                params![key, status, body, state, now],
             )
-            .map(|_| ())
-            .map_err(e)
+            .map_err(e)?;
+        if let (1, Some(ev)) = (finished, event) {
+            crate::outbox_sqlite::insert_event(&tx, ev, now)?;
+        }
+        tx.commit().map_err(e)
     }
 
     fn abandon(&self, key: &str) -> Result<(), String> {

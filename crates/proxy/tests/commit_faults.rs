@@ -255,7 +255,7 @@ async fn commit_429_drops_the_intent_and_a_later_retry_commits(store: Backend) {
     let t = c1001();
     let qt = quote_token(&p, &t, 2).await;
 
-    p.fault_on("status429", "commit", 1, None).await;
+    p.fault_on("status429", "commit", 1, Some(1000)).await;
     let r = p.commit(&t, S1, 1, &qt, "k-429").await;
     assert_eq!(
         (r.status, r.code()),
@@ -263,7 +263,7 @@ async fn commit_429_drops_the_intent_and_a_later_retry_commits(store: Backend) {
         "{}",
         r.text
     );
-    assert_eq!(r.headers["retry-after"], "60");
+    assert_eq!(r.headers["retry-after"], "1");
     assert_eq!(p.attempts("commit").await, 1, "not retried");
     assert_eq!(p.commits(S1).await, 0);
     assert_eq!(p.intent_state("C-1001", "k-429"), None, "intent dropped");
@@ -277,6 +277,8 @@ async fn commit_429_drops_the_intent_and_a_later_retry_commits(store: Backend) {
         "{m}"
     );
 
+    // Nothing is sent until the Retry-After has passed.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
     let r = p.commit(&t, S1, 1, &qt, "k-429").await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["quantity"], 2);

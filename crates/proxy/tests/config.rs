@@ -220,6 +220,91 @@ fn hs256_secret_starts() {
     assert!(p.base.starts_with("http://127.0.0.1:"));
 }
 
+const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYo=";
+
+#[test]
+fn webhook_url_without_a_secret() {
+    let e = refused_with(
+        "SEATQUOTE_WEBHOOK_SECRET",
+        &[("SEATQUOTE_WEBHOOK_URL", Some("https://shop.test/hooks"))],
+    );
+    assert!(e.contains("whsec_"), "{e}");
+}
+
+#[test]
+fn webhook_secret_without_a_url() {
+    refused_with(
+        "SEATQUOTE_WEBHOOK_URL",
+        &[("SEATQUOTE_WEBHOOK_SECRET", Some(WHSEC))],
+    );
+}
+
+#[test]
+fn webhook_url_plain_http_to_a_remote_host() {
+    let e = refused_with(
+        "SEATQUOTE_WEBHOOK_URL",
+        &[
+            ("SEATQUOTE_WEBHOOK_URL", Some("http://shop.test/hooks")),
+            ("SEATQUOTE_WEBHOOK_SECRET", Some(WHSEC)),
+        ],
+    );
+    assert!(e.contains("https://"), "{e}");
+}
+
+#[test]
+fn webhook_secrets_not_standard_webhooks_secrets() {
+    let url = ("SEATQUOTE_WEBHOOK_URL", Some("https://shop.test/hooks"));
+    for (secret, says) in [
+        ("0123456789abcdef0123456789abcdef", "whsec_"),
+        ("whsec_not*base64", "base64"),
+        ("whsec_c2hvcnQ=", "24 to 64"),
+    ] {
+        let e = refused_with(
+            "SEATQUOTE_WEBHOOK_SECRET",
+            &[url, ("SEATQUOTE_WEBHOOK_SECRET", Some(secret))],
+        );
+        assert!(e.contains(says), "{secret}: {e}");
+    }
+    let e = refused_with(
+        "SEATQUOTE_WEBHOOK_SECRET_PREVIOUS",
+        &[
+            url,
+            ("SEATQUOTE_WEBHOOK_SECRET", Some(WHSEC)),
+            ("SEATQUOTE_WEBHOOK_SECRET_PREVIOUS", Some("whsec_c2hvcnQ=")),
+        ],
+    );
+    assert!(e.contains("24 to 64"), "{e}");
+}
+
+#[test]
+fn webhook_retry_period_out_of_range() {
+    let e = refused("SEATQUOTE_WEBHOOK_RETRY_FOR", Some("90d"));
+    assert!(e.contains("1s to 30d"), "{e}");
+    refused("SEATQUOTE_WEBHOOK_RETRY_BASE_MS", Some("5"));
+}
+
+#[test]
+fn admin_token_short() {
+    let e = refused("SEATQUOTE_ADMIN_TOKEN", Some("letmein"));
+    assert!(e.contains("at least 32"), "{e}");
+}
+
+#[test]
+fn notification_credentials_half_set_or_weak() {
+    refused_with(
+        "SEATQUOTE_NOTIFY_PASSWORD",
+        &[("SEATQUOTE_NOTIFY_USERNAME", Some("cleverbridge"))],
+    );
+    let e = refused_with(
+        "SEATQUOTE_NOTIFY_PASSWORD",
+        &[
+            ("SEATQUOTE_NOTIFY_USERNAME", Some("cleverbridge")),
+            ("SEATQUOTE_NOTIFY_PASSWORD", Some("short")),
+        ],
+    );
+    assert!(e.contains("16"), "{e}");
+}
+
 /// A malformed `SEATQUOTE_DATABASE_URL` is refused at start (never a silent fall-back to
 /// the embedded store, which several replicas would not share), without echoing the URL
 /// (it may hold a password).

@@ -3,7 +3,8 @@
 //! writes, and nested objects follow their `$ref`s.
 
 use seatquote_core::contract::{
-    Commit, CommitRequest, Interval, Preview, PreviewRequest, Problem, Summary, SummaryItem,
+    Commit, CommitRequest, EventPage, EventRecord, Interval, Preview, PreviewRequest, Problem,
+    Summary, SummaryItem,
 };
 use seatquote_core::quote::{quote_json, Quote};
 use serde_json::Value;
@@ -158,6 +159,35 @@ fn openapi_matches_the_contract_types() {
         &j(&CommitRequest {
             quote_token: "q".into(),
             consent: Some(true),
+        }),
+        &[],
+    );
+    let event = EventRecord {
+        cursor: "7".into(),
+        id: "evt_46c56e2c53cc4c0a630c0d5332c9a98b".into(),
+        kind: "seat_change.applied".into(),
+        subscription_id: "S68841753".into(),
+        created_at: "2026-05-13T10:00:00.000Z".into(),
+        delivery: "pending".into(),
+        attempts: 2,
+        next_attempt_at: Some("2026-05-13T10:00:05.000Z".into()),
+        last_error: Some("HTTP 503".into()),
+        delivered_at: Some("2026-05-13T10:00:06.000Z".into()),
+        payload: serde_json::json!({"id": "evt_46c56e2c53cc4c0a630c0d5332c9a98b", "type": "seat_change.applied"}),
+    };
+    check(&doc, "EventRecord", &j(&event), &[]);
+    let bare_event = EventRecord {
+        next_attempt_at: None,
+        last_error: None,
+        delivered_at: None,
+        ..event
+    };
+    check(
+        &doc,
+        "EventPage",
+        &j(&EventPage {
+            events: vec![bare_event],
+            next_cursor: "7".into(),
         }),
         &[],
     );

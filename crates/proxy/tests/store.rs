@@ -68,8 +68,8 @@ fn lifecycle(s: &dyn IdempotencyStore) {
         "an expired lease is taken over"
     );
     s.abandon("k3").unwrap();
-    s.complete("k", 200, "{\"a\":1}").unwrap();
-    s.complete("k", 409, "{}").unwrap();
+    s.complete("k", 200, "{\"a\":1}", None).unwrap();
+    s.complete("k", 409, "{}", None).unwrap();
     assert_eq!(
         s.get("k").unwrap(),
         Some(Record::Done {

@@ -313,6 +313,9 @@ fn apply_update(sb: &Sandbox, req: &UpdateSubscriptionItemRequest) -> Response {
             s.next_billing = d;
         }
     }
+    if let Some(s) = g.subs.get(&id) {
+        sb.notifier.item_changed(s, running_no);
+    }
     *g.commits.entry(id).or_default() += 1;
     Json(UpdateSubscriptionItemResponse {
         result_message: Some("OK".into()),

@@ -3,8 +3,9 @@
 //! A fake Cleverbridge subscription API for demos and tests (binary
 //! `cleverbridge-sandbox`): `getsubscription` and `updatesubscriptionitem` with
 //! Cleverbridge's shapes and untidiness, prices from the core engine, state in memory
-//! seeded from a fixture (`fixtures/sandbox.json`), a clock that can be pinned, a
-//! per-client rate limit, and fault injection for tests.
+//! seeded from a fixture (`fixtures/sandbox.json`) and optionally generated customers
+//! ([`generate`]), a clock that can be pinned, Cleverbridge's per-client rate limit with
+//! counters of how close callers came to it, and fault injection for tests.
 //!
 //! Routes (all under `/sandbox`):
 //! - `GET  /sandbox/subscription/getsubscription?subscriptionId=S…` (Basic auth)
@@ -12,6 +13,9 @@
 //! - `POST /sandbox/_admin/fault`, `POST /sandbox/_admin/price`,
 //!   `GET /sandbox/_admin/counters`, `POST /sandbox/_admin/reset` (no auth: never expose
 //!   the sandbox beyond a test machine)
+//! - notifications like Cleverbridge's to a configured URL ([`notifier`]):
+//!   `POST /sandbox/_admin/quantity`, `POST /sandbox/_admin/notify`,
+//!   `POST /sandbox/_admin/notify-fault`, `GET /sandbox/_admin/notifications`
 //!
 //! The merchant proxy knows nothing of this crate: it is pointed at the sandbox's base
 //! URL (`http://127.0.0.1:PORT/sandbox/subscription/`) like at Cleverbridge's.
@@ -22,6 +26,9 @@ mod admin;
 mod cleverbridge;
 pub mod fault;
 pub mod fixture;
+pub mod generate;
+pub mod notifier;
+mod rate;
 mod state;
 
 use axum::routing::{get, post};
@@ -29,6 +36,7 @@ use axum::Router;
 
 pub use fault::{Fault, FaultKind, FaultTarget, RequestKind};
 pub use fixture::{Fixture, DEFAULT_FIXTURE};
+pub use notifier::Notifier;
 pub use state::{utc_today, Sandbox};
 
 /// The sandbox's fixed Basic-auth user.
@@ -52,5 +60,15 @@ pub fn router(sandbox: &Sandbox) -> Router {
         .route("/sandbox/_admin/price", post(admin::admin_price))
         .route("/sandbox/_admin/counters", get(admin::admin_counters))
         .route("/sandbox/_admin/reset", post(admin::admin_reset))
+        .route("/sandbox/_admin/quantity", post(notifier::admin_quantity))
+        .route("/sandbox/_admin/notify", post(notifier::admin_notify))
+        .route(
+            "/sandbox/_admin/notify-fault",
+            post(notifier::admin_notify_fault),
+        )
+        .route(
+            "/sandbox/_admin/notifications",
+            get(notifier::admin_notifications),
+        )
         .with_state(sandbox.clone())
 }

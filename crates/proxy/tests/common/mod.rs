@@ -5,6 +5,7 @@
 #[macro_use]
 pub mod backend;
 pub use backend::Backend;
+pub mod hooks;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
