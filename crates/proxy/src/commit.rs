@@ -266,7 +266,7 @@ pub async fn send_commit(
 
 /// Pauses here for ever when `SEATQUOTE_FAILPOINT` names this point (test builds).
 #[cfg(feature = "failpoints")]
-async fn failpoint(app: &App, name: &str) {
+pub(crate) async fn failpoint(app: &App, name: &str) {
     if app.failpoint.as_deref() == Some(name) {
         println!("failpoint {name} reached");
         tracing::warn!(name, "failpoint: pausing");

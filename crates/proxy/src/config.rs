@@ -189,7 +189,8 @@ pub struct Config {
         default_value_t = 900
     )]
     pub quote_ttl: i64,
-    /// Test-only pause point (`after_upstream_commit`); exists only with the `failpoints`
+    /// Test-only pause point (`after_upstream_commit`, `before_upstream_commit`,
+    /// `after_lease`); exists only with the `failpoints`
     /// cargo feature.
     #[cfg(feature = "failpoints")]
     #[arg(long, env = "SEATQUOTE_FAILPOINT", value_name = "SEATQUOTE_FAILPOINT")]

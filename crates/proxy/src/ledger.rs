@@ -138,6 +138,8 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
     if !blocking(move || store.lease(&k, &o, now, until)).await? {
         return Ok(Resolution::Unresolved(wait));
     }
+    #[cfg(feature = "failpoints")]
+    crate::commit::failpoint(app, "after_lease").await;
     let read = app.upstream.get_subscription(&i.subscription, true).await;
     let quantity = match &read {
         Ok(r) => r.subscription.item(i.running_no).map(|it| it.quantity.0),

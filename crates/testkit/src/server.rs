@@ -11,16 +11,19 @@ use std::time::{Duration, Instant};
 const READY_WITHIN: Duration = Duration::from_secs(60);
 
 /// The watchdog: starts the server in the background, waits until its stdin (a pipe from
-/// the owning process) reaches end-of-file, then stops the server in immediate mode and
-/// removes the directory. Arguments: directory, `postgres` binary, port.
+/// the owning process) reaches end-of-file (`cat`, which a signal such as the server's
+/// exit does not interrupt, unlike the shell's `read`), then stops the server in
+/// immediate mode and removes the directory. Arguments: directory, `postgres` binary, port.
 const WATCHDOG: &str = r#"
 d="$1"; pg="$2"; port="$3"
+exec 2>"$d/watchdog.log"
 "$pg" -D "$d/data" -k "$d" -h 127.0.0.1 -p "$port" \
   -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
   -c max_connections=300 -c shared_buffers=16MB \
   >"$d/server.log" 2>&1 </dev/null &
 pid=$!
-while read -r _; do :; done
+echo "$pid" >"$d/postgres.pid"
+cat >/dev/null
 kill -QUIT "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 rm -rf "$d"
@@ -107,11 +110,28 @@ fn as_user(user: Option<(u32, u32)>, program: &Path) -> Command {
     }
 }
 
+/// A loopback port free right now, picked at random below Linux's ephemeral range
+/// (32768–60999), so that neither an outgoing connection nor another harness starting at
+/// the same moment is likely to take it before the server binds it.
 fn free_port() -> Result<u16, String> {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|e| format!("no free loopback port: {e}"))
+    static N: AtomicU32 = AtomicU32::new(0);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos())
+        ^ std::process::id().rotate_left(16)
+        ^ N.fetch_add(1, Ordering::SeqCst).wrapping_mul(0x9e37_79b9);
+    let mut x = seed | 1;
+    for _ in 0..200 {
+        // xorshift32
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        let port = 20_000 + u16::try_from(x % 12_000).unwrap_or(0);
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return Ok(port);
+        }
+    }
+    Err("no free loopback port between 20000 and 32000".to_owned())
 }
 
 fn fresh_dir() -> Result<PathBuf, String> {
@@ -137,10 +157,23 @@ impl TempPostgres {
     pub fn start() -> Result<Self, String> {
         let bin = bin_dir()?;
         let user = server_user()?;
+        // A port found free can be taken before the server binds it: then everything is
+        // tried again in a fresh directory (the failed attempt's watchdog removed its own).
+        let mut last = String::new();
+        for _ in 0..4 {
+            match Self::attempt(user, &bin) {
+                Ok(pg) => return Ok(pg),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
+    fn attempt(user: Option<(u32, u32)>, bin: &Path) -> Result<Self, String> {
         let dir = fresh_dir()?;
         let mut pg = Self {
             dir: dir.clone(),
-            port: 0,
+            port: free_port()?,
             url: String::new(),
             watchdog: None,
             databases: AtomicU32::new(0),
@@ -172,19 +205,9 @@ impl TempPostgres {
                 String::from_utf8_lossy(&out.stderr)
             ));
         }
-        // A port found free can be taken before the server binds it: try a few.
-        let mut last = String::new();
-        for _ in 0..3 {
-            pg.port = free_port()?;
-            match pg.run(user, &bin) {
-                Ok(()) => {
-                    pg.url = pg.create_named("seatquote")?;
-                    return Ok(pg);
-                }
-                Err(e) => last = e,
-            }
-        }
-        Err(last)
+        pg.run(user, bin)?;
+        pg.url = pg.create_named("seatquote")?;
+        Ok(pg)
     }
 
     fn run(&mut self, user: Option<(u32, u32)>, bin: &Path) -> Result<(), String> {
@@ -198,18 +221,30 @@ impl TempPostgres {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("cannot start the PostgreSQL watchdog: {e}"))?;
-        let admin = self.database_url("postgres");
+        // Probed through the Unix socket in our own directory: a server of someone else's
+        // on the same port cannot answer for ours.
+        let admin = self.socket_url("postgres");
         let end = Instant::now() + READY_WITHIN;
         loop {
-            if crate::query(&admin, "SELECT 1", &[]).is_ok() {
+            let probe = crate::query(&admin, "SELECT 1", &[]);
+            if probe.is_ok() {
                 self.watchdog = Some(child);
                 return Ok(());
             }
             let log = self.log();
-            if Instant::now() > end || log.contains("FATAL") {
+            let exited = child.try_wait().ok().flatten();
+            let died = std::fs::read_to_string(self.dir.join("postgres.pid"))
+                .is_ok_and(|pid| !Path::new(&format!("/proc/{}", pid.trim())).exists());
+            if Instant::now() > end || log.contains("FATAL") || exited.is_some() || died {
+                let watchdog =
+                    std::fs::read_to_string(self.dir.join("watchdog.log")).unwrap_or_default();
                 drop(child.stdin.take());
                 let _ = child.wait();
-                return Err(format!("PostgreSQL did not start: {log}"));
+                return Err(format!(
+                    "PostgreSQL did not start on port {} (server exited: {died}; watchdog exited: {exited:?}; last probe: {:?}; watchdog: {watchdog}): {log}",
+                    self.port,
+                    probe.err(),
+                ));
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -228,6 +263,15 @@ impl TempPostgres {
     /// (trust authentication on loopback).
     pub fn database_url(&self, name: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+    }
+
+    /// Connection settings for a database through the server's Unix socket.
+    fn socket_url(&self, name: &str) -> String {
+        format!(
+            "host={} port={} user=postgres dbname={name}",
+            self.dir.display(),
+            self.port
+        )
     }
 
     /// The URL of the database created at start, `seatquote`.
@@ -256,7 +300,7 @@ impl TempPostgres {
 
     fn create_named(&self, name: &str) -> Result<String, String> {
         crate::query(
-            &self.database_url("postgres"),
+            &self.socket_url("postgres"),
             &format!("CREATE DATABASE \"{name}\""),
             &[],
         )?;
