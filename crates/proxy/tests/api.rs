@@ -210,6 +210,7 @@ async fn crash_after_upstream_commit_then_retry_commits_once() {
         sandbox: sb,
         proxy: spawn_placeholder(),
         data: data.clone(),
+        db: None,
         http: client(),
     };
     std::mem::swap(&mut p.proxy, &mut px);
