@@ -21,7 +21,9 @@ fn preview_body(qty: u32) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_flooding_customer_does_not_starve_another() {
-    let p = pair(&[]);
+    // A 1.5 s upstream timeout: first come, first served, the other customer's preview
+    // would wait behind the flood's ~20 queued previews (about 1.6 s) and time out.
+    let p = pair(&[("SEATQUOTE_UPSTREAM_TIMEOUT_MS", "1500".into())]);
     // Every preview takes 300 ms upstream: 4 in flight serve about 13 previews a second.
     p.fault_on("latency", "preview", 100_000, Some(300)).await;
     let flood_token = c1001();
@@ -50,6 +52,8 @@ async fn a_flooding_customer_does_not_starve_another() {
                 match r.status {
                     200 => ok.fetch_add(1, Ordering::Relaxed),
                     503 => refused.fetch_add(1, Ordering::Relaxed),
+                    // The flood's own slow answers on a loaded machine: not what is tested.
+                    502 | 504 => 0,
                     s => panic!("flood preview: {s} {}", r.text),
                 };
             }
@@ -77,7 +81,7 @@ async fn a_flooding_customer_does_not_starve_another() {
         w.await.unwrap();
     }
     assert!(
-        preview_took < Duration::from_millis(1_500),
+        preview_took < Duration::from_millis(1_200),
         "preview took {preview_took:?}"
     );
     assert!(

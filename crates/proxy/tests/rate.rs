@@ -51,8 +51,9 @@ async fn load(proxies: &[Proc], seconds: u64) -> (u32, u32) {
                 .await;
                 match r.status {
                     200 => ok += 1,
-                    // Held back by the budget; or, on a starved machine, no answer in time.
-                    503 | 504 => {
+                    // Held back by the budget; or, on a starved machine, no answer in
+                    // time or a dropped connection.
+                    502 | 503 | 504 => {
                         busy += 1;
                         continue;
                     }
@@ -243,4 +244,64 @@ fn shared_budget_slots_expire_and_blocks_are_shared() {
         Take::Blocked(d) => assert!(d > Duration::from_millis(1_000), "{d:?}"),
         t => panic!("not blocked: {t:?}"),
     }
+}
+
+/// A 429 seen by one replica holds back the others: nothing is sent to Cleverbridge by any
+/// replica until its Retry-After has passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_on_one_replica_holds_back_every_replica() {
+    let url = seatquote_testkit::shared()
+        .unwrap()
+        .create_database()
+        .unwrap();
+    let sb = sandbox_for_load();
+    let data = tmp_dir("rate-429");
+    let db = [("SEATQUOTE_DATABASE_URL", url)];
+    let (r1, r2) = (
+        proxy(&sb, &data.join("r1"), &db),
+        proxy(&sb, &data.join("r2"), &db),
+    );
+    let http = client();
+    let admin = format!("{}/sandbox/_admin/fault", sb.base);
+    send(
+        http.post(&admin)
+            .header("content-type", "application/json")
+            .body(r#"{"fault":"status429","target":"getsubscription","ms":2000}"#),
+    )
+    .await;
+    let read = |base: &str, i: u32| {
+        let (sub, t) = (
+            subscription_id(i),
+            token(&customer_id(i), &[&subscription_id(i)], "1h"),
+        );
+        send(
+            http.get(format!("{base}/api/subscriptions/{sub}"))
+                .bearer_auth(t),
+        )
+    };
+    let r = read(&r1.base, 1).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (503, "upstream_unavailable"),
+        "{}",
+        r.text
+    );
+    let before = counters(&sb).await["totalRequests"].as_u64().unwrap();
+    // Another customer on the other replica: held back, nothing sent.
+    let r = read(&r2.base, 2).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (503, "upstream_unavailable"),
+        "{}",
+        r.text
+    );
+    let left: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=2).contains(&left), "{left}");
+    assert_eq!(
+        counters(&sb).await["totalRequests"].as_u64().unwrap(),
+        before
+    );
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    assert_eq!(read(&r2.base, 2).await.status, 200);
+    assert_eq!(read(&r1.base, 1).await.status, 200);
 }

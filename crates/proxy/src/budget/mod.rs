@@ -295,7 +295,7 @@ impl Budget {
                     return Ok(permit);
                 }
                 Ok(Take::Wait(d)) => {
-                    let d = d.clamp(Duration::from_millis(5), Duration::from_millis(250));
+                    let d = d.clamp(Duration::from_millis(5), Duration::from_millis(50));
                     if Instant::now() + d >= deadline {
                         return Err(Refused::Busy);
                     }
