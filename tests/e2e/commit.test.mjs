@@ -99,13 +99,15 @@ test('bug 2: after a refused Confirm (nothing charged) a new count confirms with
     const sent = recordCommits(page);
     const w = await openDemo(page, proxy.base);
     const notice = part(w, 'notice');
-    // 429 upstream → 503: certainly not applied.
-    await admin(proxy.base, 'fault', { fault: 'status429', count: 1, target: 'commit' });
+    // 429 upstream (Retry-After: 1) → 503: certainly not applied.
+    await admin(proxy.base, 'fault', { fault: 'status429', count: 1, target: 'commit', ms: 1000 });
     await control(w, 'inc').click();
     await waitVerified(w);
     await agreeAndConfirm(w);
     await notice.getByText('Your change was not made and nothing was charged.').waitFor();
     await shot(w, 'commit-refused');
+    // The proxy sends nothing upstream until the Retry-After has passed.
+    await page.waitForTimeout(1100);
     await control(w, 'inc').click(); // 3 seats: a new quote
     await waitVerified(w);
     await agreeAndConfirm(w);

@@ -19,7 +19,7 @@ use crate::context::{context, load_subscription, ItemContext};
 use crate::extract::{IdempotencyKey, Item, JsonBody};
 use crate::ledger::{resolve_after, transition, To};
 use crate::outbox::commit_event;
-use crate::preview::{preview_change, quote_hash, update_request, Previewed};
+use crate::preview::{preview_change, quote_hash, reuse_quoted, update_request, Previewed};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
 use crate::store::{now_ms, Begin, Intent, State as IntentState, TokenUse};
@@ -146,8 +146,10 @@ pub async fn record_intent(
     }
 }
 
-/// Step 5: previews the change again, fresh from Cleverbridge, while this commit holds
-/// the item, and refuses if any amount moved since the quote.
+/// Step 5: the guard read, fresh from Cleverbridge, while this commit holds the item;
+/// then, unless the subscription is exactly as quoted on the quote's date
+/// ([`reuse_quoted`]: Cleverbridge's preview could not differ), the change previewed
+/// again; refuses if any amount moved since the quote.
 ///
 /// # Errors
 /// `quote_changed` with the new quote; preview problems.
@@ -159,6 +161,10 @@ pub async fn reprice(
 ) -> Result<(ItemContext, Previewed), Problem> {
     let sub = load_subscription(app, customer, true).await?;
     let ctx = context(app, &sub, running_no)?;
+    if let Some(same) = reuse_quoted(&ctx, qc)? {
+        app.metrics.coalesced("commit_preview");
+        return Ok((ctx, same));
+    }
     let fresh = preview_change(app, customer, &ctx, i64::from(qc.qty), &qc.mode, true).await?;
     if quote_hash(&fresh.quote) != qc.qh {
         app.metrics.commit("quote_changed");

@@ -172,6 +172,15 @@ pub struct Config {
         default_value_t = 2000
     )]
     pub cache_ms: u64,
+    /// How long a subscription read is reused for the same subscription, milliseconds
+    /// (a commit's guard read is always fresh; 0, or `SEATQUOTE_CACHE_MS=0`: not reused).
+    #[arg(
+        long,
+        env = "SEATQUOTE_SUBSCRIPTION_TTL_MS",
+        value_name = "SEATQUOTE_SUBSCRIPTION_TTL_MS",
+        default_value_t = 30_000
+    )]
+    pub subscription_ttl_ms: u64,
     /// Quote token lifetime, seconds.
     #[arg(
         long,

@@ -11,6 +11,7 @@ use seatquote_core::tax::{TaxMode, TaxRate};
 use seatquote_core::wire::{Subscription, SubscriptionItem};
 
 use crate::auth::Customer;
+use crate::budget::Caller;
 use crate::policy::Rules;
 use crate::problem::Problem;
 use crate::state::App;
@@ -138,8 +139,10 @@ pub fn context(app: &App, sub: &Subscription, running_no: u64) -> Result<ItemCon
     })
 }
 
-/// Reads the customer's subscription from Cleverbridge (`fresh`: bypassing the cache)
-/// and checks that it is theirs.
+/// Reads the customer's subscription from Cleverbridge and checks that it is theirs.
+/// `fresh` (a commit's guard read, in the budget's commit class): sent now, bypassing
+/// what was read before; otherwise a read from the last `SEATQUOTE_SUBSCRIPTION_TTL_MS`
+/// is reused (the customer's normal class).
 ///
 /// # Errors
 /// Upstream failures; `forbidden_subscription` when Cleverbridge names another customer.
@@ -148,9 +151,14 @@ pub async fn load_subscription(
     customer: &Customer,
     fresh: bool,
 ) -> Result<Subscription, Problem> {
+    let who = if fresh {
+        Caller::commit(&customer.id)
+    } else {
+        Caller::normal(&customer.id)
+    };
     let sub = app
         .upstream
-        .get_subscription(&customer.subscription, fresh)
+        .get_subscription_for(&who, &customer.subscription, fresh)
         .await?
         .subscription;
     if sub

@@ -16,7 +16,7 @@
 //! | [`context`] | the subscription and an item's pricing context |
 //! | [`summary`], [`preview`], [`commit`] | the three API routes ([`attempt`]: a commit key's earlier attempts) |
 //! | [`problem`] | problem+json and the `From` impls into it |
-//! | [`upstream`] | the Cleverbridge client |
+//! | [`upstream`], [`budget`] | the Cleverbridge client; the upstream budget every request passes |
 //! | [`store`], [`ledger`] | the commit ledger's store (SQLite or PostgreSQL) and its transitions |
 //! | [`migrate`] | the stores' versioned schema migrations |
 //! | [`policy`], [`token`], [`metrics`] | pricing policy, quote tokens, counters |
@@ -29,6 +29,7 @@
 
 pub mod attempt;
 pub mod auth;
+pub mod budget;
 pub mod commit;
 pub mod config;
 pub mod context;
@@ -168,7 +169,7 @@ async fn metrics_text(State(app): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        app.metrics.render(),
+        app.metrics.render() + &app.upstream.budget().render(),
     )
         .into_response()
 }

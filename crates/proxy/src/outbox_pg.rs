@@ -1,6 +1,6 @@
 //! [`OutboxStore`] for [`PgStore`]: the outbox, the notifications received and the items'
 //! notified versions, in the ledger's database (docs/webhooks.md; tables:
-//! `migrations/postgres/V2__outbox.sql`). Across replicas: events are inserted under a
+//! `migrations/postgres/V3__outbox.sql`). Across replicas: events are inserted under a
 //! transaction-level advisory lock (so the cursor, `seq`, follows commit order), claimed
 //! with `FOR UPDATE SKIP LOCKED` and a lease, and a subscription's notifications are
 //! recorded one at a time (an advisory lock per subscription).

@@ -1,6 +1,6 @@
 //! [`OutboxStore`] for [`SqliteStore`]: the outbox, the notifications received and the
 //! items' notified versions, in the ledger's database (docs/webhooks.md; tables:
-//! `migrations/sqlite/V2__outbox.sql`).
+//! `migrations/sqlite/V3__outbox.sql`).
 
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 

@@ -17,11 +17,12 @@ use seatquote_core::wire::{
 };
 
 use crate::auth::{now_unix, Customer};
+use crate::budget::Caller;
 use crate::context::{context, load_subscription, ItemContext};
 use crate::extract::{Item, JsonBody};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::token::{sha256_hex, QuoteClaims, QUOTE_KIND};
+use crate::token::{sha256_hex, subscription_fingerprint, QuoteClaims, Quoted, QUOTE_KIND};
 
 /// A verified preview: the quote from upstream numbers and its token.
 #[derive(Debug, Clone)]
@@ -160,7 +161,12 @@ pub async fn preview_change(
     let (qty, mode) = check_policy(ctx, qty, mode)?;
     let local = local_quote(ctx, qty, mode)?;
     let req = update_request(ctx, qty, mode, true, local.update_action);
-    let up = app.upstream.preview(&req, fresh).await?;
+    let who = if fresh {
+        Caller::commit(&customer.id)
+    } else {
+        Caller::normal(&customer.id)
+    };
+    let up = app.upstream.preview(&who, &req, fresh).await?;
     let quote = quote_from_upstream(ctx, &local, &up)?;
     let exp = now_unix() + app.quote_ttl;
     let claims = QuoteClaims {
@@ -173,6 +179,8 @@ pub async fn preview_change(
         qh: quote_hash(&quote),
         jti: format!("{:032x}", rand::random::<u128>()),
         exp,
+        sf: Some(subscription_fingerprint(&ctx.sub)),
+        up: Some(quoted(&quote)),
     };
     Ok(Previewed {
         token: app.quote_keys.sign(QUOTE_KIND, &claims),
@@ -180,6 +188,55 @@ pub async fn preview_change(
         expires_at: exp,
         mode,
     })
+}
+
+/// The amounts of a quote that came from Cleverbridge.
+fn quoted(q: &Quote) -> Quoted {
+    let (a, n) = (&q.alignment, &q.next_billing);
+    Quoted([a.net, a.vat, a.gross, n.net, n.vat, n.gross, n.date].map(|s| s.to_string()))
+}
+
+/// A commit's quote without a second preview, when that preview could not differ: the
+/// guard read found the subscription exactly as it was quoted (same fingerprint), on the
+/// quote's date, the change still passes the policy and the engine, and the engine's
+/// quote with the quoted Cleverbridge amounts hashes to the token's. `None`: preview
+/// again.
+///
+/// # Errors
+/// Policy and engine problems.
+pub fn reuse_quoted(ctx: &ItemContext, qc: &QuoteClaims) -> Result<Option<Previewed>, Problem> {
+    let (Some(sf), Some(Quoted(up))) = (&qc.sf, &qc.up) else {
+        return Ok(None);
+    };
+    if *sf != subscription_fingerprint(&ctx.sub) || qc.date != ctx.today.to_iso_string() {
+        return Ok(None);
+    }
+    let (qty, mode) = check_policy(ctx, i64::from(qc.qty), &qc.mode)?;
+    let mut q = local_quote(ctx, qty, mode)?;
+    let text = |s: &String| seatquote_core::text::ShortStr::new(s);
+    let (Some(an), Some(av), Some(ag), Some(nn), Some(nv), Some(ng), Some(nd)) = (
+        text(&up[0]),
+        text(&up[1]),
+        text(&up[2]),
+        text(&up[3]),
+        text(&up[4]),
+        text(&up[5]),
+        text(&up[6]),
+    ) else {
+        return Ok(None);
+    };
+    (q.alignment.net, q.alignment.vat, q.alignment.gross) = (an, av, ag);
+    (q.next_billing.net, q.next_billing.vat, q.next_billing.gross) = (nn, nv, ng);
+    q.next_billing.date = nd;
+    if quote_hash(&q) != qc.qh {
+        return Ok(None);
+    }
+    Ok(Some(Previewed {
+        quote: q,
+        token: String::new(),
+        expires_at: qc.exp,
+        mode,
+    }))
 }
 
 /// The quote with the amounts Cleverbridge returned (day counts and lines from the

@@ -9,6 +9,7 @@ use parking_lot::Mutex;
 use seatquote_auth::{QuoteKeys, Verifier};
 use seatquote_core::date::Date;
 
+use crate::budget::{Budget, BudgetConfig, PgBudget};
 use crate::config::{Config, ConfigError};
 use crate::metrics::Metrics;
 use crate::outbox::OutboxStore;
@@ -89,8 +90,9 @@ impl App {
         let instance = format!("proxy-{:016x}", rand::random::<u64>());
         // One database holds the ledger and the outbox: `complete` writes its event in the
         // commit's transaction.
+        let database = cfg.database()?;
         let (store, outbox): (Arc<dyn IdempotencyStore>, Arc<dyn OutboxStore>) =
-            match cfg.database()? {
+            match database.clone() {
                 Some(db) => {
                     let s = Arc::new(PgStore::open(db, &instance, PG_POOL).map_err(|e| {
                         ConfigError {
@@ -110,6 +112,24 @@ impl App {
                 }
             };
         let metrics = Arc::new(Metrics::default());
+        let limits = BudgetConfig {
+            max_in_flight: cfg.upstream_max_in_flight,
+            max_per_second: cfg.upstream_rps,
+        };
+        // With PostgreSQL every replica shares one budget (a slot's lease outlives the
+        // request's timeout by a margin); with SQLite, one process keeps it.
+        let budget = match database {
+            Some(db) => Budget::shared(
+                limits,
+                Arc::new(PgBudget::new(
+                    db,
+                    cfg.upstream_max_in_flight,
+                    cfg.upstream_rps,
+                    Duration::from_millis(cfg.upstream_timeout_ms) + Duration::from_secs(5),
+                )),
+            ),
+            None => Budget::local(limits),
+        };
         let upstream = Upstream::new(
             UpstreamConfig {
                 base_url: up.base_url,
@@ -117,9 +137,14 @@ impl App {
                 password: up.password,
                 timeout: Duration::from_millis(cfg.upstream_timeout_ms),
                 max_in_flight: cfg.upstream_max_in_flight,
-                max_per_second: cfg.upstream_rps,
                 cache_ttl: Duration::from_millis(cfg.cache_ms),
+                subscription_ttl: Duration::from_millis(if cfg.cache_ms == 0 {
+                    0
+                } else {
+                    cfg.subscription_ttl_ms
+                }),
             },
+            budget,
             metrics.clone(),
         )
         .map_err(|e| ConfigError {

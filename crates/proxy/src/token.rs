@@ -32,6 +32,27 @@ pub struct QuoteClaims {
     pub jti: String,
     /// Expiry, Unix seconds.
     pub exp: i64,
+    /// A hash of the subscription as read for the quote ([`subscription_fingerprint`]):
+    /// a commit whose guard read finds the same subscription on the same date reuses
+    /// the quoted upstream amounts instead of previewing again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sf: Option<String>,
+    /// Cleverbridge's amounts as quoted (absent on older tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up: Option<Quoted>,
+}
+
+/// The amounts of a quote that come from Cleverbridge's preview (the rest is the
+/// engine's, from the subscription): alignment net/VAT/gross, next billing net/VAT/gross
+/// and the next billing date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quoted(pub [String; 7]);
+
+/// A hash (hex, 128 bits) of a subscription as Cleverbridge sent it: equal hashes, the
+/// same subscription.
+pub fn subscription_fingerprint(sub: &seatquote_core::wire::Subscription) -> String {
+    let json = serde_json::to_string(sub).unwrap_or_default();
+    sha256_hex(json.as_bytes())[..32].to_owned()
 }
 
 impl Expiring for QuoteClaims {

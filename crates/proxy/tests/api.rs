@@ -210,6 +210,7 @@ async fn crash_after_upstream_commit_then_retry_commits_once() {
         sandbox: sb,
         proxy: spawn_placeholder(),
         data: data.clone(),
+        db: None,
         http: client(),
     };
     std::mem::swap(&mut p.proxy, &mut px);
@@ -290,7 +291,9 @@ async fn upstream_faults_become_problems_without_hanging() {
     assert_eq!((r.status, r.code()), (502, "upstream_error"), "{}", r.text);
     p.fault("status500", 0, None).await;
 
-    p.fault("status429", 1, None).await;
+    // A 429 with a Retry-After longer than the retry budget: 503 with it, and nothing
+    // is sent upstream until it has passed (docs/proxy.md, "Upstream discipline").
+    p.fault("status429", 1, Some(2000)).await;
     let r = p.preview(&t, S1, 1, next_qty(), "immediate").await;
     assert_eq!(
         (r.status, r.code()),
@@ -298,7 +301,8 @@ async fn upstream_faults_become_problems_without_hanging() {
         "{}",
         r.text
     );
-    assert_eq!(r.headers["retry-after"], "60");
+    assert_eq!(r.headers["retry-after"], "2");
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
 
     p.fault("malformed", 1, None).await;
     let r = p.preview(&t, S1, 1, next_qty(), "immediate").await;

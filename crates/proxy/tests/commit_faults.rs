@@ -4,6 +4,7 @@
 //! tests/ledger.rs).
 //! Real processes, real HTTP on loopback.
 
+#[macro_use]
 mod common;
 
 use std::time::{Duration, Instant};
@@ -21,9 +22,8 @@ async fn quote_token(p: &Pair, t: &str, qty: u32) -> String {
 
 /// A fault targeted at commits leaves reads and previews alone; one transient 500 on a
 /// preview is retried (two preview attempts upstream) and succeeds.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn targeted_faults_and_preview_retry() {
-    let p = pair(&[]);
+async fn targeted_faults_and_preview_retry(store: Backend) {
+    let p = pair_on(store, &[]);
     let t = c1001();
 
     // Bad fault requests are refused; the old shape (no target) still works.
@@ -89,9 +89,8 @@ async fn targeted_faults_and_preview_retry() {
 /// (a) A 500 on the commit: 502, exactly one commit attempt (never retried), the intent
 /// stays pending; a retry with the same key finds the subscription unchanged upstream
 /// and commits once.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn commit_500_is_not_retried_and_a_retry_commits_once() {
-    let p = pair(&[]);
+async fn commit_500_is_not_retried_and_a_retry_commits_once(store: Backend) {
+    let p = pair_on(store, &[]);
     let t = c1001();
     let qt = quote_token(&p, &t, 2).await;
 
@@ -186,10 +185,9 @@ async fn commit_500_is_not_retried_and_a_retry_commits_once() {
 /// (b) The commit is applied upstream but the answer never comes: 504, no second
 /// attempt; a retry with the same key reconciles, sees the change, and answers without
 /// committing again.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn commit_applied_then_timeout_reconciles_without_a_second_commit() {
+async fn commit_applied_then_timeout_reconciles_without_a_second_commit(store: Backend) {
     // SEATQUOTE_UPSTREAM_TIMEOUT_MS is 800 (common::proxy_env).
-    let p = pair(&[]);
+    let p = pair_on(store, &[]);
     let t = c1001();
     let qt = quote_token(&p, &t, 3).await;
 
@@ -252,13 +250,12 @@ async fn commit_applied_then_timeout_reconciles_without_a_second_commit() {
 
 /// (c) A 429 on the commit: 503 with Retry-After, not retried, the intent dropped (it
 /// certainly did not apply); a later retry with the same key commits.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn commit_429_drops_the_intent_and_a_later_retry_commits() {
-    let p = pair(&[]);
+async fn commit_429_drops_the_intent_and_a_later_retry_commits(store: Backend) {
+    let p = pair_on(store, &[]);
     let t = c1001();
     let qt = quote_token(&p, &t, 2).await;
 
-    p.fault_on("status429", "commit", 1, None).await;
+    p.fault_on("status429", "commit", 1, Some(1000)).await;
     let r = p.commit(&t, S1, 1, &qt, "k-429").await;
     assert_eq!(
         (r.status, r.code()),
@@ -266,7 +263,7 @@ async fn commit_429_drops_the_intent_and_a_later_retry_commits() {
         "{}",
         r.text
     );
-    assert_eq!(r.headers["retry-after"], "60");
+    assert_eq!(r.headers["retry-after"], "1");
     assert_eq!(p.attempts("commit").await, 1, "not retried");
     assert_eq!(p.commits(S1).await, 0);
     assert_eq!(p.intent_state("C-1001", "k-429"), None, "intent dropped");
@@ -280,6 +277,8 @@ async fn commit_429_drops_the_intent_and_a_later_retry_commits() {
         "{m}"
     );
 
+    // Nothing is sent until the Retry-After has passed.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
     let r = p.commit(&t, S1, 1, &qt, "k-429").await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["quantity"], 2);
@@ -287,3 +286,10 @@ async fn commit_429_drops_the_intent_and_a_later_retry_commits() {
     assert_eq!(p.commits(S1).await, 1);
     assert_eq!(p.intent_state("C-1001", "k-429").as_deref(), Some("done"));
 }
+
+on_both_stores!(
+    targeted_faults_and_preview_retry,
+    commit_500_is_not_retried_and_a_retry_commits_once,
+    commit_applied_then_timeout_reconciles_without_a_second_commit,
+    commit_429_drops_the_intent_and_a_later_retry_commits,
+);

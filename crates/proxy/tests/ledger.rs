@@ -4,6 +4,7 @@
 //! ledger. `SEATQUOTE_UPSTREAM_TIMEOUT_MS` is 800 (common::proxy_env), so an unknown
 //! outcome is resolvable 2.6 s after it was sent.
 
+#[macro_use]
 mod common;
 
 use std::time::Duration;
@@ -33,10 +34,9 @@ fn needs_failpoints() {
 /// Finding 1: the connection resets (or Cleverbridge answers 500) after the change was
 /// applied. The record is kept as unknown, resolved as applied, and the retry answers
 /// the commit — exactly one change applied, none lost.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn applied_then_reset_or_500_is_recorded_as_applied_not_lost() {
+async fn applied_then_reset_or_500_is_recorded_as_applied_not_lost(store: Backend) {
     for fault in ["resetAfterApply", "status500AfterApply"] {
-        let p = pair(&[]);
+        let p = pair_on(store, &[]);
         let t = c1001();
         let qt = quote_token(&p, &t, 3).await;
         p.fault_on(fault, "commit", 1, None).await;
@@ -80,9 +80,8 @@ async fn applied_then_reset_or_500_is_recorded_as_applied_not_lost() {
 /// customer retries the same key at once. The retry must not send a second commit
 /// while the first may still be running: it waits for the first call's deadline and
 /// reads Cleverbridge (409 `commit_outcome_unknown` while that read fails), then answers.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn delayed_apply_past_the_timeout_and_an_immediate_retry_commit_once() {
-    let p = pair(&[]);
+async fn delayed_apply_past_the_timeout_and_an_immediate_retry_commit_once(store: Backend) {
+    let p = pair_on(store, &[]);
     let t = c1001();
     let qt = quote_token(&p, &t, 3).await;
     p.fault_on("applyAfterDelay", "commit", 1, Some(2_000))
@@ -114,9 +113,8 @@ async fn delayed_apply_past_the_timeout_and_an_immediate_retry_commit_once() {
 
 /// Finding 3: a price change seen by a retry must not abandon an intent whose outcome is
 /// unknown (the commit is applied a moment later): the record is kept and answers.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_price_change_does_not_abandon_an_unknown_outcome() {
-    let p = pair(&[]);
+async fn a_price_change_does_not_abandon_an_unknown_outcome(store: Backend) {
+    let p = pair_on(store, &[]);
     let t = c1001();
     let qt = quote_token(&p, &t, 3).await;
     p.fault_on("applyAfterDelay", "commit", 1, Some(1_500))
@@ -146,9 +144,8 @@ async fn a_price_change_does_not_abandon_an_unknown_outcome() {
 
 /// Finding 4: nobody retries; the reconciler resolves the unknown outcome in the
 /// background, and a replay answers it although the quote token has expired meanwhile.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_reconciler_resolves_unattended_and_a_replay_ignores_token_age() {
-    let p = pair(&[("SEATQUOTE_QUOTE_TTL", "2".into())]);
+async fn the_reconciler_resolves_unattended_and_a_replay_ignores_token_age(store: Backend) {
+    let p = pair_on(store, &[("SEATQUOTE_QUOTE_TTL", "2".into())]);
     let t = c1001();
     let qt = quote_token(&p, &t, 3).await;
     p.fault_on("resetAfterApply", "commit", 1, None).await;
@@ -184,9 +181,8 @@ async fn the_reconciler_resolves_unattended_and_a_replay_ignores_token_age() {
 /// Finding 5: two tabs, two quotes for one item. While the first commit is in flight the
 /// second gets 409 `item_change_in_progress` (not a second change at stale amounts);
 /// afterwards its quote no longer holds.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_change_in_flight_per_item() {
-    let p = pair(&[]);
+async fn one_change_in_flight_per_item(store: Backend) {
+    let p = pair_on(store, &[]);
     let t = c1001();
     let q2 = quote_token(&p, &t, 2).await;
     let q3 = quote_token(&p, &t, 3).await;
@@ -211,10 +207,12 @@ async fn one_change_in_flight_per_item() {
 
 /// Finding 8: the proxy dies after recording the intent and before sending it; the same
 /// change is then made outside the proxy. The retry must not take it as its own.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_change_made_elsewhere_after_a_crash_is_not_taken_as_ours() {
+async fn a_change_made_elsewhere_after_a_crash_is_not_taken_as_ours(store: Backend) {
     needs_failpoints();
-    let mut p = pair(&[("SEATQUOTE_FAILPOINT", "before_upstream_commit".into())]);
+    let mut p = pair_on(
+        store,
+        &[("SEATQUOTE_FAILPOINT", "before_upstream_commit".into())],
+    );
     let t = c1001();
     let qt = quote_token(&p, &t, 3).await;
     let rb = p
@@ -231,7 +229,7 @@ async fn a_change_made_elsewhere_after_a_crash_is_not_taken_as_ours() {
     p.proxy.kill();
     assert!(pending.await.unwrap().is_err());
     p.outside_commit(S1, 1, 3).await;
-    p.proxy = proxy(&p.sandbox, &p.data, &[]);
+    p.restart(&[]);
 
     let r = p.commit_resolved(&t, S1, 1, &qt, "k-8", SETTLE).await;
     assert_ne!(r.status, 200, "not ours: {}", r.text);
@@ -242,9 +240,8 @@ async fn a_change_made_elsewhere_after_a_crash_is_not_taken_as_ours() {
 /// applied nothing) and the item is then changed outside the proxy to a third quantity.
 /// Neither "as before" nor "as intended": recorded as disputed — not dropped, not sent
 /// again.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_outside_change_to_another_quantity_is_disputed_not_dropped() {
-    let p = pair(&[]);
+async fn an_outside_change_to_another_quantity_is_disputed_not_dropped(store: Backend) {
+    let p = pair_on(store, &[]);
     let t = c1001();
     let qt = quote_token(&p, &t, 3).await;
     p.fault_on("hang", "commit", 1, Some(1_500)).await;
@@ -271,9 +268,8 @@ async fn an_outside_change_to_another_quantity_is_disputed_not_dropped() {
 /// A reset before Cleverbridge applied anything: unknown at first (the proxy cannot tell
 /// the two resets apart), resolved as not applied after the deadline, and the retry
 /// commits — exactly one change.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reset_before_apply_is_not_applied_and_the_retry_commits() {
-    let p = pair(&[]);
+async fn reset_before_apply_is_not_applied_and_the_retry_commits(store: Backend) {
+    let p = pair_on(store, &[]);
     let t = c1001();
     let qt = quote_token(&p, &t, 3).await;
     p.fault_on("resetBeforeApply", "commit", 1, None).await;
@@ -300,9 +296,8 @@ async fn reset_before_apply_is_not_applied_and_the_retry_commits() {
 
 /// SIGKILL while the commit is at Cleverbridge (applied there, no answer yet), restart
 /// on the same store, retry: exactly one change, and the record kept.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigkill_mid_commit_then_retry_applies_once_and_keeps_the_record() {
-    let mut p = pair(&[]);
+async fn sigkill_mid_commit_then_retry_applies_once_and_keeps_the_record(store: Backend) {
+    let mut p = pair_on(store, &[]);
     let t = c1001();
     let qt = quote_token(&p, &t, 3).await;
     p.fault_on("applyThenHang", "commit", 1, Some(60_000)).await;
@@ -324,10 +319,22 @@ async fn sigkill_mid_commit_then_retry_applies_once_and_keeps_the_record() {
         p.intent_state("C-1001", "k-kill").is_some(),
         "recorded before sending"
     );
-    p.proxy = proxy(&p.sandbox, &p.data, &[]);
+    p.restart(&[]);
     let r = p.commit_resolved(&t, S1, 1, &qt, "k-kill", SETTLE).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["quantity"], 3);
     assert_eq!(p.commit_counts().await, (1, 1), "exactly one applied");
     assert_eq!(p.intent_state("C-1001", "k-kill").as_deref(), Some("done"));
 }
+
+on_both_stores!(
+    applied_then_reset_or_500_is_recorded_as_applied_not_lost,
+    delayed_apply_past_the_timeout_and_an_immediate_retry_commit_once,
+    a_price_change_does_not_abandon_an_unknown_outcome,
+    the_reconciler_resolves_unattended_and_a_replay_ignores_token_age,
+    one_change_in_flight_per_item,
+    a_change_made_elsewhere_after_a_crash_is_not_taken_as_ours,
+    an_outside_change_to_another_quantity_is_disputed_not_dropped,
+    reset_before_apply_is_not_applied_and_the_retry_commits,
+    sigkill_mid_commit_then_retry_applies_once_and_keeps_the_record,
+);

@@ -290,6 +290,7 @@ async fn sandbox_notifications_reach_the_merchant() {
         proxy: proxy(&sandbox, &data, &env),
         sandbox,
         data,
+        db: None,
         http: client(),
     };
     let r = receiver(hook_port, 0, 0);

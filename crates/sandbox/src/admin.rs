@@ -115,6 +115,9 @@ pub(crate) async fn admin_counters(State(sb): State<Sandbox>) -> Response {
             .collect::<BTreeMap<_, _>>(),
         "totalRequests": g.requests.iter().filter(|(k, _)| **k != "previews").map(|(_, v)| v).sum::<u64>(),
         "quantities": quantities,
+        // Cleverbridge's rate limit: the most requests in any 1-second window, 429s sent.
+        "rate": g.rate_counters(),
+        "tooManySent": g.too_many_sent,
         "fault": g.fault.as_ref().map(|f| json!({"fault": f.fault, "count": f.count, "target": f.target})),
     }))
     .into_response()

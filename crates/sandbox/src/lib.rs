@@ -3,8 +3,9 @@
 //! A fake Cleverbridge subscription API for demos and tests (binary
 //! `cleverbridge-sandbox`): `getsubscription` and `updatesubscriptionitem` with
 //! Cleverbridge's shapes and untidiness, prices from the core engine, state in memory
-//! seeded from a fixture (`fixtures/sandbox.json`), a clock that can be pinned, a
-//! per-client rate limit, and fault injection for tests.
+//! seeded from a fixture (`fixtures/sandbox.json`) and optionally generated customers
+//! ([`generate`]), a clock that can be pinned, Cleverbridge's per-client rate limit with
+//! counters of how close callers came to it, and fault injection for tests.
 //!
 //! Routes (all under `/sandbox`):
 //! - `GET  /sandbox/subscription/getsubscription?subscriptionId=S…` (Basic auth)
@@ -25,7 +26,9 @@ mod admin;
 mod cleverbridge;
 pub mod fault;
 pub mod fixture;
+pub mod generate;
 pub mod notifier;
+mod rate;
 mod state;
 
 use axum::routing::{get, post};

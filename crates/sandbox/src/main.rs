@@ -55,6 +55,24 @@ struct Config {
         default_value_t = 30
     )]
     rate_limit: u32,
+    /// Seconds a client stays blocked after going over the rate limit (Cleverbridge: 60).
+    #[arg(
+        long,
+        env = "SEATQUOTE_SANDBOX_RATE_BLOCK_SECONDS",
+        value_name = "SEATQUOTE_SANDBOX_RATE_BLOCK_SECONDS",
+        default_value_t = 60
+    )]
+    rate_block_seconds: u64,
+    /// Adds N generated customers (`C-SIM-00001` … with subscriptions `S90000001` …) to
+    /// the fixture's, for load tests.
+    #[arg(
+        long,
+        env = "SEATQUOTE_SANDBOX_GENERATE_CUSTOMERS",
+        value_name = "SEATQUOTE_SANDBOX_GENERATE_CUSTOMERS",
+        default_value_t = 0,
+        value_parser = clap::value_parser!(u32).range(0..=i64::from(seatquote_sandbox::generate::MAX_GENERATED))
+    )]
+    generate_customers: u32,
     /// Where to send notifications like Cleverbridge's (the proxy's
     /// `/api/cleverbridge/notifications`); unset: none sent.
     #[arg(
@@ -120,8 +138,15 @@ fn run(cfg: Config) -> Result<(), String> {
         Some(p) => std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?,
         None => DEFAULT_FIXTURE.to_owned(),
     };
-    let fixture = Fixture::parse(&text).map_err(|e| format!("SEATQUOTE_SANDBOX_FIXTURE: {e}"))?;
-    let mut sandbox = Sandbox::new(fixture, cfg.today, cfg.rate_limit);
+    let mut fixture =
+        Fixture::parse(&text).map_err(|e| format!("SEATQUOTE_SANDBOX_FIXTURE: {e}"))?;
+    fixture
+        .subscriptions
+        .extend(seatquote_sandbox::generate::generated(
+            cfg.generate_customers,
+        ));
+    let mut sandbox = Sandbox::new(fixture, cfg.today, cfg.rate_limit)
+        .with_rate_block(std::time::Duration::from_secs(cfg.rate_block_seconds));
     if let Some(url) = cfg.notify_url.as_deref().filter(|u| !u.is_empty()) {
         sandbox = sandbox.with_notifier(Notifier::new(
             url,

@@ -2,10 +2,10 @@
 //! injected fault and the per-client rate windows; and the gate every Cleverbridge
 //! request passes (counting, rate limit, fault, Basic auth).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,6 +21,7 @@ use serde_json::json;
 
 use crate::fault::{Fault, FaultKind, RequestKind};
 use crate::fixture::Fixture;
+use crate::rate::{RateCounters, RateLimit};
 use crate::{SANDBOX_PASSWORD, SANDBOX_USER};
 
 /// One item in memory.
@@ -51,12 +52,6 @@ pub(crate) struct Sub {
     pub items: Vec<Item>,
 }
 
-#[derive(Default)]
-struct RateWindow {
-    hits: VecDeque<Instant>,
-    blocked_until: Option<Instant>,
-}
-
 /// Everything behind the sandbox's lock.
 pub(crate) struct Inner {
     pub subs: BTreeMap<String, Sub>,
@@ -64,7 +59,16 @@ pub(crate) struct Inner {
     pub requests: BTreeMap<&'static str, u64>,
     pub attempts: BTreeMap<RequestKind, u64>,
     pub fault: Option<Fault>,
-    rate: HashMap<IpAddr, RateWindow>,
+    rate: RateLimit,
+    /// 429s sent (the rate limit's and injected `status429` faults).
+    pub too_many_sent: u64,
+}
+
+impl Inner {
+    /// The rate limit's counters.
+    pub(crate) fn rate_counters(&self) -> RateCounters {
+        self.rate.counters()
+    }
 }
 
 /// The sandbox's shared state (cheap to clone).
@@ -73,7 +77,6 @@ pub struct Sandbox {
     pub(crate) inner: Arc<Mutex<Inner>>,
     fixture: Arc<Fixture>,
     fixed_today: Option<Date>,
-    rate_limit: u32,
     /// Sends notifications like Cleverbridge's (disabled unless configured).
     pub(crate) notifier: crate::notifier::Notifier,
 }
@@ -143,8 +146,8 @@ pub(crate) fn cb(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "ResultMessage": message }))).into_response()
 }
 
-/// Cleverbridge's rate-limit answer: HTML, not JSON, with `Retry-After: 60`.
-pub(crate) fn too_many() -> Response {
+/// Cleverbridge's rate-limit answer: HTML, not JSON, with `Retry-After` (60 s there).
+pub(crate) fn too_many(retry_after: u64) -> Response {
     let mut r = (
         StatusCode::TOO_MANY_REQUESTS,
         "<!DOCTYPE html><html><head><title>429 Too Many Requests</title></head><body><h1>Too Many Requests</h1><p>Rate limit exceeded. Try again later.</p></body></html>",
@@ -155,12 +158,12 @@ pub(crate) fn too_many() -> Response {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     r.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
     r
 }
 
-/// The client is over the rate limit.
-pub(crate) struct RateLimited;
+/// The client is over the rate limit: retry after this many seconds.
+pub(crate) struct RateLimited(u64);
 
 /// What the gate decided.
 pub(crate) enum Gate {
@@ -172,7 +175,8 @@ pub(crate) enum Gate {
 
 impl Sandbox {
     /// A sandbox seeded from a fixture; `fixed_today` pins the clock; `rate_limit` is
-    /// requests per second per client IP (0: off).
+    /// requests per second per client IP (0: off), blocking for 60 s after (see
+    /// [`Sandbox::with_rate_block`]).
     pub fn new(fixture: Fixture, fixed_today: Option<Date>, rate_limit: u32) -> Self {
         let today = fixed_today.unwrap_or_else(utc_today);
         let subs = load(&fixture, today);
@@ -183,13 +187,24 @@ impl Sandbox {
                 requests: BTreeMap::new(),
                 attempts: BTreeMap::new(),
                 fault: None,
-                rate: HashMap::new(),
+                rate: RateLimit::new(rate_limit, Duration::from_secs(60)),
+                too_many_sent: 0,
             })),
             fixture: Arc::new(fixture),
             fixed_today,
-            rate_limit,
             notifier: crate::notifier::Notifier::default(),
         }
+    }
+
+    /// The same sandbox with another block time after going over the rate limit
+    /// (Cleverbridge's is 60 s; tests use less).
+    pub fn with_rate_block(self, block: Duration) -> Self {
+        {
+            let mut g = self.inner.lock();
+            let limit = g.rate.counters().limit_per_second;
+            g.rate = RateLimit::new(limit, block);
+        }
+        self
     }
 
     /// The same sandbox, sending notifications through `notifier`.
@@ -218,7 +233,8 @@ impl Sandbox {
         g.requests.clear();
         g.attempts.clear();
         g.fault = None;
-        g.rate.clear();
+        g.rate.reset();
+        g.too_many_sent = 0;
     }
 
     /// Counts the request, applies the rate limit, takes the fault if one matches.
@@ -231,24 +247,9 @@ impl Sandbox {
         let mut g = self.inner.lock();
         *g.requests.entry(op).or_default() += 1;
         *g.attempts.entry(kind).or_default() += 1;
-        if self.rate_limit > 0 {
-            let now = Instant::now();
-            let w = g.rate.entry(peer).or_default();
-            if w.blocked_until.is_some_and(|t| t > now) {
-                return Err(RateLimited);
-            }
-            while w
-                .hits
-                .front()
-                .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
-            {
-                w.hits.pop_front();
-            }
-            w.hits.push_back(now);
-            if w.hits.len() > self.rate_limit as usize {
-                w.blocked_until = Some(now + Duration::from_secs(60));
-                return Err(RateLimited);
-            }
+        if let Err(retry_after) = g.rate.admit(peer) {
+            g.too_many_sent += 1;
+            return Err(RateLimited(retry_after));
         }
         Ok(match &mut g.fault {
             Some(f) if f.count > 0 && f.matches(kind) => {
@@ -274,7 +275,7 @@ impl Sandbox {
     ) -> Gate {
         let fault = match self.admit(peer, op, kind) {
             Ok(f) => f,
-            Err(RateLimited) => return Gate::Stop(too_many()),
+            Err(RateLimited(after)) => return Gate::Stop(too_many(after)),
         };
         let mut hang_after = None;
         if let Some(f) = fault {
@@ -287,7 +288,11 @@ impl Sandbox {
                         "Internal server error.",
                     ))
                 }
-                FaultKind::Status429 => return Gate::Stop(too_many()),
+                FaultKind::Status429 => {
+                    self.inner.lock().too_many_sent += 1;
+                    let secs = f.ms.map_or(60, |ms| ms.div_ceil(1000).max(1));
+                    return Gate::Stop(too_many(secs));
+                }
                 FaultKind::Malformed => {
                     let mut r =
                         (StatusCode::OK, "{\"Subscription\": {\"Id\": \"S688417").into_response();

@@ -279,3 +279,88 @@ async fn admin_faults_price_and_reset() {
         .body;
     assert_eq!(c["attempts"]["getsubscription"], 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_counters_report_the_busiest_second_and_429s() {
+    let sb = sandbox(&[
+        ("SEATQUOTE_SANDBOX_RATE_LIMIT", "5"),
+        ("SEATQUOTE_SANDBOX_RATE_BLOCK_SECONDS", "2"),
+    ]);
+    let http = client();
+    let url = format!(
+        "{}/sandbox/subscription/getsubscription?subscriptionId=S68841753",
+        sb.base
+    );
+    let counters = || async {
+        send(http.get(format!("{}/sandbox/_admin/counters", sb.base)))
+            .await
+            .body
+    };
+    for _ in 0..5 {
+        assert_eq!(send(cb(&http, http.get(&url))).await.status, 200);
+    }
+    let c = counters().await;
+    assert_eq!(c["rate"]["maxInAnySecond"], 5, "{c}");
+    assert_eq!(
+        (c["rate"]["limited"].clone(), c["tooManySent"].clone()),
+        (json!(0), json!(0))
+    );
+    // The sixth in the same second is over: 429 with the configured block.
+    let r = send(cb(&http, http.get(&url))).await;
+    assert_eq!(r.status, 429);
+    assert_eq!(r.headers["retry-after"], "2");
+    let c = counters().await;
+    assert_eq!(c["rate"]["maxInAnySecond"], 6, "{c}");
+    assert_eq!(
+        (c["rate"]["limited"].clone(), c["tooManySent"].clone()),
+        (json!(1), json!(1))
+    );
+    assert_eq!(c["rate"]["limitPerSecond"], 5);
+    // The block ends after its seconds.
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    assert_eq!(send(cb(&http, http.get(&url))).await.status, 200);
+    // An injected 429 counts as sent, with `ms` as its Retry-After (rounded up).
+    send(
+        http.post(format!("{}/sandbox/_admin/fault", sb.base))
+            .header("Content-Type", "application/json")
+            .body(json!({"fault": "status429", "ms": 1500}).to_string()),
+    )
+    .await;
+    let r = send(cb(&http, http.get(&url))).await;
+    assert_eq!(
+        (r.status, r.headers["retry-after"].to_str().unwrap()),
+        (429, "2")
+    );
+    let c = counters().await;
+    assert_eq!(
+        (c["rate"]["limited"].clone(), c["tooManySent"].clone()),
+        (json!(1), json!(2))
+    );
+    send(http.post(format!("{}/sandbox/_admin/reset", sb.base))).await;
+    let c = counters().await;
+    assert_eq!(c["rate"]["maxInAnySecond"], 0);
+    assert_eq!(c["tooManySent"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generated_customers_are_served() {
+    let sb = sandbox(&[("SEATQUOTE_SANDBOX_GENERATE_CUSTOMERS", "250")]);
+    let http = client();
+    let r = send(cb(
+        &http,
+        http.get(format!(
+            "{}/sandbox/subscription/getsubscription?subscriptionId=S90000250",
+            sb.base
+        )),
+    ))
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let s = parse_get_subscription(&r.text).unwrap().subscription;
+    assert_eq!(s.customer_reference_id.as_deref(), Some("C-SIM-00250"));
+    assert_eq!(s.items[0].quantity.0, 5);
+    let c = send(http.get(format!("{}/sandbox/_admin/counters", sb.base)))
+        .await
+        .body;
+    assert_eq!(c["quantities"]["S90000001"]["1"], 5);
+    assert!(c["quantities"]["S90000251"].is_null());
+}

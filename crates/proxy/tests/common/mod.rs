@@ -2,6 +2,9 @@
 //! loopback, killed on drop, and the proxy's router in-process ([`in_process`]).
 #![allow(dead_code)]
 
+#[macro_use]
+pub mod backend;
+pub use backend::Backend;
 pub mod hooks;
 
 use std::io::{BufRead, BufReader};
@@ -216,17 +219,31 @@ pub struct Pair {
     pub sandbox: Proc,
     pub proxy: Proc,
     pub data: PathBuf,
+    /// The proxy's PostgreSQL database (`None`: its SQLite store under `data`).
+    pub db: Option<String>,
     pub http: reqwest::Client,
 }
 
+/// A sandbox and a proxy on the SQLite store.
 pub fn pair(extra: &[(&str, String)]) -> Pair {
+    pair_on(Backend::Sqlite, extra)
+}
+
+/// A sandbox and a proxy on `store`.
+pub fn pair_on(store: Backend, extra: &[(&str, String)]) -> Pair {
     let sandbox = sandbox(&[]);
     let data = tmp_dir("pair");
-    let proxy = proxy(&sandbox, &data, extra);
+    let db = store.database();
+    let mut envs = extra.to_vec();
+    if let Some(url) = &db {
+        envs.push(("SEATQUOTE_DATABASE_URL", url.clone()));
+    }
+    let proxy = proxy(&sandbox, &data, &envs);
     Pair {
         sandbox,
         proxy,
         data,
+        db,
         http: client(),
     }
 }
@@ -411,17 +428,32 @@ impl Pair {
         send(self.http.get(self.url("/metrics"))).await.text
     }
 
-    /// The state (`pending` / `done`) of the proxy's record for a customer's
-    /// Idempotency-Key, read from its SQLite store; `None` when there is no record.
+    /// A new proxy process on the same sandbox and store (after a kill), with `extra`.
+    pub fn restart(&mut self, extra: &[(&str, String)]) {
+        let mut envs = extra.to_vec();
+        if let Some(url) = &self.db {
+            envs.push(("SEATQUOTE_DATABASE_URL", url.clone()));
+        }
+        self.proxy = proxy(&self.sandbox, &self.data, &envs);
+    }
+
+    /// The state (`recorded`, `sent`, `unknown`, `done`, `disputed`) of the proxy's record
+    /// for a customer's Idempotency-Key, read from its store; `None` when there is no
+    /// record.
     pub fn intent_state(&self, customer: &str, idempotency_key: &str) -> Option<String> {
+        let key = format!("{customer}\u{1f}{idempotency_key}");
+        if let Some(url) = &self.db {
+            let rows =
+                seatquote_testkit::query(url, "SELECT state FROM commits WHERE key = $1", &[&key])
+                    .expect("read the proxy's PostgreSQL store");
+            return rows.first().map(|r| r.get(0));
+        }
         let db = self.data.join("data").join("seatquote.sqlite3");
         let c = rusqlite::Connection::open(db).expect("open the proxy's store");
         c.busy_timeout(Duration::from_secs(5)).unwrap();
-        c.query_row(
-            "SELECT state FROM commits WHERE key = ?1",
-            [format!("{customer}\u{1f}{idempotency_key}")],
-            |r| r.get(0),
-        )
+        c.query_row("SELECT state FROM commits WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .ok()
     }
 }

@@ -1,27 +1,30 @@
-//! The Cleverbridge client with upstream discipline: per-attempt timeouts, at most 4
-//! requests in flight, a sliding-window cap on requests per second, retries with
-//! backoff (honouring `Retry-After`) for reads and previews only — never for commits —
-//! and coalescing plus a short cache for identical subscription reads and previews.
+//! The Cleverbridge client with upstream discipline: every request passes the
+//! [`Budget`] (requests per second, in flight, a fair share per customer, a 429's
+//! `Retry-After`); per-attempt timeouts; retries with backoff for reads and previews
+//! only — never for commits; coalescing and short sharing of identical subscription
+//! reads and previews ([`cache`]).
 
-use std::collections::{HashMap, VecDeque};
+mod cache;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use parking_lot::Mutex;
 use seatquote_core::wire::{
     parse_get_subscription, GetSubscriptionResponse, ResultMessage, UpdateSubscriptionItemRequest,
     UpdateSubscriptionItemResponse,
 };
-use tokio::sync::{OnceCell, Semaphore};
 
+use crate::budget::{Budget, Caller, Refused};
 use crate::metrics::Metrics;
+use cache::Cache;
 
 /// Why an upstream call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UpstreamError {
     /// No answer within the timeout.
     Timeout,
-    /// 429 (rate limited) or no connection (nothing was sent): try later.
+    /// 429 (rate limited), held back by the budget, or no connection (nothing was
+    /// sent): try later.
     Unavailable {
         /// Seconds to wait.
         retry_after: u64,
@@ -53,7 +56,8 @@ impl UpstreamError {
     }
 
     /// Whether the request certainly did not change anything upstream: only no
-    /// connection (nothing sent), an answered 429 and an answered 4xx. A reset, a
+    /// connection or held back by the budget (nothing sent), an answered 429 and an
+    /// answered 4xx. A reset, a
     /// timeout, a 5xx or an unreadable answer leave the outcome unknown.
     pub fn certainly_not_applied(&self) -> bool {
         match self {
@@ -73,14 +77,14 @@ pub struct UpstreamConfig {
     pub username: String,
     /// Basic-auth password.
     pub password: String,
-    /// Per-attempt timeout.
+    /// Per-attempt timeout (also the longest a request waits for the budget).
     pub timeout: Duration,
-    /// Requests in flight (Cleverbridge advises at most 4).
+    /// Requests in flight (Cleverbridge advises at most 4), for the HTTP pool.
     pub max_in_flight: usize,
-    /// Requests per second (Cleverbridge blocks above 30).
-    pub max_per_second: u32,
-    /// How long identical reads and previews are shared.
+    /// How long identical previews are shared.
     pub cache_ttl: Duration,
+    /// How long a subscription read is reused for the same subscription.
+    pub subscription_ttl: Duration,
 }
 
 /// Largest upstream body read; a longer one is refused as malformed.
@@ -111,64 +115,27 @@ async fn read_limited(mut resp: reqwest::Response) -> Result<String, UpstreamErr
     String::from_utf8(buf).map_err(|e| UpstreamError::Malformed(e.to_string()))
 }
 
-type Cell<T> = Arc<OnceCell<Result<T, UpstreamError>>>;
-
-struct Cache<T> {
-    map: Mutex<HashMap<String, (Instant, Cell<T>)>>,
-}
-
-impl<T: Clone> Cache<T> {
-    fn new() -> Self {
-        Self {
-            map: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn cell(&self, key: &str, ttl: Duration) -> (Cell<T>, bool) {
-        let mut m = self.map.lock();
-        let now = Instant::now();
-        if m.len() > 10_000 {
-            m.retain(|_, (t, c)| c.get().is_none() || now.duration_since(*t) < ttl);
-        }
-        if let Some((t, c)) = m.get(key) {
-            if c.get().is_none() || now.duration_since(*t) < ttl {
-                return (c.clone(), true);
-            }
-        }
-        let c: Cell<T> = Arc::new(OnceCell::new());
-        m.insert(key.to_owned(), (now, c.clone()));
-        (c, false)
-    }
-
-    fn forget_failed(&self, key: &str, cell: &Cell<T>) {
-        let mut m = self.map.lock();
-        if m.get(key).is_some_and(|(_, c)| Arc::ptr_eq(c, cell)) {
-            m.remove(key);
-        }
-    }
-
-    fn clear(&self) {
-        self.map.lock().clear();
-    }
-}
-
 /// The client.
 pub struct Upstream {
     http: reqwest::Client,
     cfg: UpstreamConfig,
-    in_flight: Semaphore,
-    window: tokio::sync::Mutex<VecDeque<Instant>>,
+    budget: Budget,
     subs: Cache<GetSubscriptionResponse>,
     previews: Cache<UpdateSubscriptionItemResponse>,
     metrics: Arc<Metrics>,
 }
 
+/// The cache key of a subscription's read, and the prefix of its previews' keys.
+fn preview_prefix(subscription: &str) -> String {
+    format!("{subscription}\u{1f}")
+}
+
 impl Upstream {
-    /// A client for this configuration.
+    /// A client for this configuration, sending through `budget`.
     ///
     /// # Errors
     /// When the HTTP client cannot be built.
-    pub fn new(cfg: UpstreamConfig, metrics: Arc<Metrics>) -> Result<Self, String> {
+    pub fn new(cfg: UpstreamConfig, budget: Budget, metrics: Arc<Metrics>) -> Result<Self, String> {
         let http = reqwest::Client::builder()
             .connect_timeout(cfg.timeout.min(Duration::from_secs(3)))
             .timeout(cfg.timeout)
@@ -180,8 +147,7 @@ impl Upstream {
             .map_err(|e| e.to_string())?;
         Ok(Self {
             http,
-            in_flight: Semaphore::new(cfg.max_in_flight.max(1)),
-            window: tokio::sync::Mutex::new(VecDeque::new()),
+            budget,
             subs: Cache::new(),
             previews: Cache::new(),
             cfg,
@@ -189,47 +155,29 @@ impl Upstream {
         })
     }
 
-    /// Waits for a slot in the per-second window.
-    async fn pace(&self) {
-        if self.cfg.max_per_second == 0 {
-            return;
-        }
-        let mut w = self.window.lock().await;
-        loop {
-            let now = Instant::now();
-            while w
-                .front()
-                .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
-            {
-                w.pop_front();
-            }
-            if w.len() < self.cfg.max_per_second as usize {
-                w.push_back(now);
-                return;
-            }
-            if let Some(first) = w.front() {
-                let wait = Duration::from_secs(1).saturating_sub(now.duration_since(*first));
-                tokio::time::sleep(wait + Duration::from_millis(1)).await;
-            }
-        }
+    /// The budget every request passes.
+    pub fn budget(&self) -> &Budget {
+        &self.budget
     }
 
     async fn send_once(
         &self,
+        who: &Caller,
         op: &'static str,
         req: reqwest::RequestBuilder,
     ) -> Result<String, UpstreamError> {
         let deadline = Instant::now() + self.cfg.timeout;
-        let permit = tokio::time::timeout(self.cfg.timeout, self.in_flight.acquire())
-            .await
-            .map_err(|_| UpstreamError::Timeout)?
-            .map_err(|_| UpstreamError::Unavailable { retry_after: 1 })?;
-        tokio::time::timeout(
-            deadline.saturating_duration_since(Instant::now()),
-            self.pace(),
-        )
-        .await
-        .map_err(|_| UpstreamError::Timeout)?;
+        let permit = match self.budget.acquire(who, deadline).await {
+            Ok(p) => p,
+            Err(refused) => {
+                let retry_after = match refused {
+                    Refused::Blocked(s) => s,
+                    Refused::Busy => 1,
+                };
+                self.metrics.upstream(op, "held_back", Duration::ZERO);
+                return Err(UpstreamError::Unavailable { retry_after });
+            }
+        };
         self.metrics.upstream_in_flight(1);
         let started = Instant::now();
         let res = async {
@@ -256,9 +204,11 @@ impl Upstream {
             let body = read_limited(resp).await?;
             match status {
                 200..=299 => Ok(body),
-                429 => Err(UpstreamError::Unavailable {
-                    retry_after: retry_after.unwrap_or(60),
-                }),
+                429 => {
+                    let retry_after = retry_after.unwrap_or(60);
+                    self.budget.honour_429(Duration::from_secs(retry_after));
+                    Err(UpstreamError::Unavailable { retry_after })
+                }
                 _ => {
                     let message = serde_json::from_str::<ResultMessage>(&body)
                         .ok()
@@ -277,8 +227,14 @@ impl Upstream {
     }
 
     /// Sends with retries (reads and previews only): 5xx and connection failures are
-    /// retried twice with backoff; a 429 only when its `Retry-After` fits the budget.
-    async fn send_retrying<F>(&self, op: &'static str, make: F) -> Result<String, UpstreamError>
+    /// retried twice with backoff; a 429 (or the block it started) only when its
+    /// `Retry-After` fits the budget.
+    async fn send_retrying<F>(
+        &self,
+        who: &Caller,
+        op: &'static str,
+        make: F,
+    ) -> Result<String, UpstreamError>
     where
         F: Fn() -> reqwest::RequestBuilder,
     {
@@ -287,7 +243,7 @@ impl Upstream {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let res = self.send_once(op, make()).await;
+            let res = self.send_once(who, op, make()).await;
             let wait = match &res {
                 Ok(_) | Err(UpstreamError::Timeout | UpstreamError::Malformed(_)) => return res,
                 Err(UpstreamError::Reset) => backoff,
@@ -316,11 +272,17 @@ impl Upstream {
         &self.cfg.base_url
     }
 
+    /// How long a subscription read is reused.
+    pub fn subscription_ttl(&self) -> Duration {
+        self.cfg.subscription_ttl
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.cfg.base_url)
     }
 
-    /// `getsubscription`, shared with identical calls for the cache TTL unless `fresh`.
+    /// `getsubscription` on behalf of the subscription itself (a commit-class caller when
+    /// `fresh`, as the ledger's reads are); see [`Upstream::get_subscription_for`].
     ///
     /// # Errors
     /// [`UpstreamError`].
@@ -329,9 +291,29 @@ impl Upstream {
         id: &str,
         fresh: bool,
     ) -> Result<GetSubscriptionResponse, UpstreamError> {
+        let who = if fresh {
+            Caller::commit(id)
+        } else {
+            Caller::normal(id)
+        };
+        self.get_subscription_for(&who, id, fresh).await
+    }
+
+    /// `getsubscription` for `who`. Unless `fresh`, a read of the same subscription from
+    /// the last `subscription_ttl` (or one in flight) is reused; a fresh read is always
+    /// sent and then reused by later ones.
+    ///
+    /// # Errors
+    /// [`UpstreamError`].
+    pub async fn get_subscription_for(
+        &self,
+        who: &Caller,
+        id: &str,
+        fresh: bool,
+    ) -> Result<GetSubscriptionResponse, UpstreamError> {
         let fetch = || async {
             let body = self
-                .send_retrying("getsubscription", || {
+                .send_retrying(who, "getsubscription", || {
                     self.http
                         .get(self.url("getsubscription"))
                         .query(&[("subscriptionId", id)])
@@ -339,24 +321,35 @@ impl Upstream {
                 .await?;
             parse_get_subscription(&body).map_err(|e| UpstreamError::Malformed(e.to_string()))
         };
+        let key = preview_prefix(id);
         if fresh {
             let r = fetch().await;
-            self.subs.clear();
+            match &r {
+                Ok(v) if !self.cfg.subscription_ttl.is_zero() => self.subs.put(&key, v.clone()),
+                _ => self.forget(id),
+            }
             return r;
         }
-        let (cell, shared) = self.subs.cell(id, self.cfg.cache_ttl);
+        let (cell, shared) = self.subs.cell(&key, self.cfg.subscription_ttl);
         if shared {
             self.metrics.coalesced("getsubscription");
         }
         let r = cell.get_or_init(fetch).await.clone();
         if r.is_err() {
-            self.subs.forget_failed(id, &cell);
+            self.subs.forget_failed(&key, &cell);
         }
         r
     }
 
+    /// Forgets what is cached for one subscription (its read and its previews).
+    pub fn forget(&self, subscription: &str) {
+        self.subs.forget_prefix(&preview_prefix(subscription));
+        self.previews.forget_prefix(&preview_prefix(subscription));
+    }
+
     async fn update(
         &self,
+        who: &Caller,
         op: &'static str,
         req: &UpdateSubscriptionItemRequest,
         retry: bool,
@@ -370,32 +363,38 @@ impl Upstream {
                 .body(body.clone())
         };
         let text = if retry {
-            self.send_retrying(op, make).await?
+            self.send_retrying(who, op, make).await?
         } else {
-            self.send_once(op, make()).await?
+            self.send_once(who, op, make()).await?
         };
         serde_json::from_str(&text).map_err(|e| UpstreamError::Malformed(e.to_string()))
     }
 
-    /// A preview (`GetCustomerPricePreviewOnly=true`), coalesced and cached unless `fresh`.
+    /// A preview (`GetCustomerPricePreviewOnly=true`) for `who`, coalesced and shared
+    /// for the cache TTL unless `fresh`.
     ///
     /// # Errors
     /// [`UpstreamError`].
     pub async fn preview(
         &self,
+        who: &Caller,
         req: &UpdateSubscriptionItemRequest,
         fresh: bool,
     ) -> Result<UpdateSubscriptionItemResponse, UpstreamError> {
         if fresh {
-            return self.update("preview", req, true).await;
+            return self.update(who, "preview", req, true).await;
         }
-        let key = serde_json::to_string(req).unwrap_or_default();
+        let key = format!(
+            "{}{}",
+            preview_prefix(&req.subscription_id),
+            serde_json::to_string(req).unwrap_or_default()
+        );
         let (cell, shared) = self.previews.cell(&key, self.cfg.cache_ttl);
         if shared {
             self.metrics.coalesced("preview");
         }
         let r = cell
-            .get_or_init(|| self.update("preview", req, true))
+            .get_or_init(|| self.update(who, "preview", req, true))
             .await
             .clone();
         if r.is_err() {
@@ -404,8 +403,9 @@ impl Upstream {
         r
     }
 
-    /// A commit (`GetCustomerPricePreviewOnly=false`): sent once, never retried; caches
-    /// are dropped afterwards whatever the outcome.
+    /// A commit (`GetCustomerPricePreviewOnly=false`), in the commit class: sent once,
+    /// never retried; what is cached for the subscription is dropped afterwards whatever the
+    /// outcome.
     ///
     /// # Errors
     /// [`UpstreamError`].
@@ -413,9 +413,9 @@ impl Upstream {
         &self,
         req: &UpdateSubscriptionItemRequest,
     ) -> Result<UpdateSubscriptionItemResponse, UpstreamError> {
-        let r = self.update("commit", req, false).await;
-        self.subs.clear();
-        self.previews.clear();
+        let who = Caller::commit(&req.subscription_id);
+        let r = self.update(&who, "commit", req, false).await;
+        self.forget(&req.subscription_id);
         r
     }
 }

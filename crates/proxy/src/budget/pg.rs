@@ -1,0 +1,174 @@
+//! [`PgBudget`]: the upstream budget kept in PostgreSQL, shared by every replica on one
+//! database (migration `V2__upstream_budget.sql`). Every grant takes the one
+//! `upstream_budget` row's lock for a moment, so the rules hold across replicas:
+//!
+//! - the block of a 429 (`blocked_until_ms`), seen by every replica;
+//! - at most `max_per_second` grants in any 1-second window (`upstream_grants`), at least
+//!   1/`max_per_second` s apart (`last_grant_ms`);
+//! - at most `max_in_flight` leased slots (`upstream_slots`); a lease expires after the
+//!   request's timeout and a margin, so a dead replica's slots come back;
+//! - a customer's normal requests hold at most two slots, across replicas;
+//! - commits first across replicas too: normal requests may use four fifths of the
+//!   window and all slots but one; the rest is the commit class's.
+//!
+//! Times are the database's clock (`clock_timestamp()`), so replicas' clocks need not
+//! agree. The synchronous `postgres` client with its own small r2d2 pool.
+
+use std::time::Duration;
+
+use postgres::NoTls;
+use r2d2_postgres::{r2d2, PostgresConnectionManager};
+
+use super::{Class, SharedBudget, Take};
+
+type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+
+/// A customer's normal requests in flight at once, across replicas.
+const PER_CUSTOMER: i64 = 2;
+/// How soon to ask again when every slot is taken.
+const SLOT_POLL: Duration = Duration::from_millis(15);
+
+fn e(err: impl std::fmt::Display) -> String {
+    format!("PostgreSQL (upstream budget): {err}")
+}
+
+/// The shared budget.
+pub struct PgBudget {
+    pool: Pool,
+    max_in_flight: i16,
+    max_per_second: i64,
+    lease_ms: i64,
+}
+
+impl PgBudget {
+    /// A budget on this database (a pool of two connections, made on first use; the
+    /// schema is the store's migrations'), for these limits; a slot's lease lasts `lease`.
+    pub fn new(
+        config: postgres::Config,
+        max_in_flight: usize,
+        max_per_second: u32,
+        lease: Duration,
+    ) -> Self {
+        let manager = PostgresConnectionManager::new(config, NoTls);
+        // Connections are made on first use, inside `spawn_blocking` (the synchronous
+        // client must not start its runtime on a thread driving Tokio).
+        let pool = r2d2::Pool::builder()
+            .max_size(2)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(5))
+            .build_unchecked(manager);
+        Self {
+            pool,
+            max_in_flight: i16::try_from(max_in_flight.clamp(1, 4)).unwrap_or(4),
+            max_per_second: i64::from(max_per_second.max(1)),
+            lease_ms: i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2),
+        }
+    }
+
+    fn wait(ms: i64) -> Take {
+        Take::Wait(Duration::from_millis(u64::try_from(ms.max(1)).unwrap_or(1)))
+    }
+}
+
+impl SharedBudget for PgBudget {
+    fn take(&self, holder: &str, customer: &str, class: Class) -> Result<Take, String> {
+        let mut conn = self.pool.get().map_err(e)?;
+        let mut tx = conn.transaction().map_err(e)?;
+        let row = tx
+            .query_one(
+                "SELECT blocked_until_ms, last_grant_ms, \
+                 (extract(epoch FROM clock_timestamp()) * 1000)::bigint \
+                 FROM upstream_budget WHERE id = 1 FOR UPDATE",
+                &[],
+            )
+            .map_err(e)?;
+        let (blocked, last, now): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+        if blocked > now {
+            let left = u64::try_from(blocked - now).unwrap_or(0);
+            return Ok(Take::Blocked(Duration::from_millis(left)));
+        }
+        let gap = 1000 / self.max_per_second;
+        if now < last + gap {
+            return Ok(Self::wait(last + gap - now));
+        }
+        tx.execute(
+            "DELETE FROM upstream_grants WHERE at_ms <= $1",
+            &[&(now - 1000)],
+        )
+        .map_err(e)?;
+        let row = tx
+            .query_one(
+                "SELECT count(*), coalesce(min(at_ms), 0) FROM upstream_grants",
+                &[],
+            )
+            .map_err(e)?;
+        let (granted, first): (i64, i64) = (row.get(0), row.get(1));
+        // Commits first across replicas too: normal requests leave a fifth of the window
+        // and one slot to the commit class.
+        let (cap, reserved_slots) = match class {
+            Class::Commit => (self.max_per_second, 0),
+            Class::Normal => (self.max_per_second - self.max_per_second / 5, 1),
+        };
+        if granted >= cap {
+            return Ok(Self::wait(first + 1000 - now));
+        }
+        let slots = tx
+            .query(
+                "SELECT slot, holder IS NOT NULL AND until_ms >= $2, customer \
+                 FROM upstream_slots WHERE slot <= $1 ORDER BY slot",
+                &[&self.max_in_flight, &now],
+            )
+            .map_err(e)?;
+        let mine = slots
+            .iter()
+            .filter(|r| r.get::<_, bool>(1) && r.get::<_, Option<&str>>(2) == Some(customer))
+            .count();
+        if class == Class::Normal && i64::try_from(mine).unwrap_or(i64::MAX) >= PER_CUSTOMER {
+            return Ok(Take::Wait(SLOT_POLL));
+        }
+        let mut free = slots.iter().filter(|r| !r.get::<_, bool>(1));
+        let free_count = free.clone().count();
+        let Some(free) = free.next().filter(|_| free_count > reserved_slots) else {
+            return Ok(Take::Wait(SLOT_POLL));
+        };
+        let slot: i16 = free.get(0);
+        tx.execute(
+            "UPDATE upstream_slots SET holder = $2, customer = $3, until_ms = $4 WHERE slot = $1",
+            &[&slot, &holder, &customer, &(now + self.lease_ms)],
+        )
+        .map_err(e)?;
+        tx.execute("INSERT INTO upstream_grants (at_ms) VALUES ($1)", &[&now])
+            .map_err(e)?;
+        tx.execute(
+            "UPDATE upstream_budget SET last_grant_ms = $1 WHERE id = 1",
+            &[&now],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(Take::Slot(i64::from(slot)))
+    }
+
+    fn release(&self, holder: &str, slot: i64) -> Result<(), String> {
+        let slot = i16::try_from(slot).map_err(e)?;
+        let mut conn = self.pool.get().map_err(e)?;
+        conn.execute(
+            "UPDATE upstream_slots SET holder = NULL, customer = NULL, until_ms = 0 \
+             WHERE slot = $1 AND holder = $2",
+            &[&slot, &holder],
+        )
+        .map_err(e)?;
+        Ok(())
+    }
+
+    fn block(&self, for_ms: u64) -> Result<(), String> {
+        let ms = i64::try_from(for_ms).unwrap_or(i64::MAX / 2);
+        let mut conn = self.pool.get().map_err(e)?;
+        conn.execute(
+            "UPDATE upstream_budget SET blocked_until_ms = greatest(blocked_until_ms, \
+             (extract(epoch FROM clock_timestamp()) * 1000)::bigint + $1) WHERE id = 1",
+            &[&ms],
+        )
+        .map_err(e)?;
+        Ok(())
+    }
+}
