@@ -10,7 +10,18 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
 import { createMerchant, customersFromFixture, listen, merchantKey, DEFAULT_FIXTURE, ROOT } from './merchant.mjs';
+import { createWebhookReceiver, newWebhookSecret, seatsFromFixture } from './webhooks.mjs';
+
+/** A port free right now on `host` (for the proxy, whose URL the others need first). */
+function freePort(host) {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
 
 /** The audience the demo's proxy is configured with and the demo merchant's tokens name. */
 export const DEMO_AUDIENCE = 'urn:seatquote:demo-proxy';
@@ -46,7 +57,9 @@ async function stopProcess(child) {
  * SEATQUOTE_SANDBOX_TODAY, SEATQUOTE_CACHE_MS, SEATQUOTE_QUOTE_TTL, SEATQUOTE_SANDBOX_FIXTURE).
  * The merchant's key pair lives in `merchantDir` (made there at the first start; default: a
  * fresh temporary directory).
- * Resolves with { base, proxy, sandbox, stop, logs }; stop() stops all three.
+ * The proxy delivers its webhooks to the merchant (demo/webhooks.mjs) and the sandbox sends
+ * its notifications to the proxy (docs/webhooks.md).
+ * Resolves with { base, proxy, sandbox, stop, logs, webhooks, adminToken }; stop() stops all three.
  */
 export async function startDemo({ proxyBin, sandboxBin, env = {}, port = 0, host = '127.0.0.1', merchantDir }) {
   const dataDir = env.SEATQUOTE_DATA_DIR ? null : mkdtempSync(join(tmpdir(), 'seatquote-demo-'));
@@ -61,27 +74,49 @@ export async function startDemo({ proxyBin, sandboxBin, env = {}, port = 0, host
     if (keyDir) rmSync(keyDir, { recursive: true, force: true });
   };
   try {
-    const sb = startProcess(sandboxBin, base, 'cleverbridge-sandbox');
+    // The proxy's port is chosen first: the sandbox notifies it and the merchant forwards
+    // to it, and the proxy delivers its webhooks to the merchant.
+    const proxyPort = await freePort(host);
+    const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+    const webhookSecret = newWebhookSecret();
+    const notifyPassword = randomBytes(16).toString('hex');
+    const adminToken = randomBytes(32).toString('hex');
+    const fixture = env.SEATQUOTE_SANDBOX_FIXTURE || DEFAULT_FIXTURE;
+    const webhooks = createWebhookReceiver({
+      secret: webhookSecret, seats: seatsFromFixture(fixture), privateKeyPem: key.privateKeyPem, audience: DEMO_AUDIENCE,
+    });
+    const sb = startProcess(sandboxBin, {
+      ...base,
+      SEATQUOTE_SANDBOX_NOTIFY_URL: `${proxyUrl}/api/cleverbridge/notifications`,
+      SEATQUOTE_SANDBOX_NOTIFY_USERNAME: 'cleverbridge', SEATQUOTE_SANDBOX_NOTIFY_PASSWORD: notifyPassword,
+    }, 'cleverbridge-sandbox');
     started.push({ stop: () => stopProcess(sb.child) });
     const sandbox = await sb.base;
+    const server = createMerchant({
+      privateKeyPem: key.privateKeyPem, kid: key.kid, audience: DEMO_AUDIENCE, proxyUrl, sandboxUrl: sandbox, webhooks,
+      customers: customersFromFixture(fixture),
+    });
+    started.push({ stop: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }) });
+    const url = await listen(server, port, host);
     const px = startProcess(proxyBin, {
       ...base,
+      PORT: String(proxyPort),
       CLEVERBRIDGE_BASE_URL: `${sandbox}/sandbox/subscription/`,
       CLEVERBRIDGE_USERNAME: 'sandbox', CLEVERBRIDGE_PASSWORD: 'sandbox',
       SEATQUOTE_TOKEN_SECRET: secret,
       SEATQUOTE_JWKS: JSON.stringify(key.jwks), SEATQUOTE_JWT_AUDIENCE: DEMO_AUDIENCE,
       SEATQUOTE_DATA_DIR: env.SEATQUOTE_DATA_DIR ?? dataDir,
+      SEATQUOTE_WEBHOOK_URL: `http://127.0.0.1:${new URL(url).port}/webhooks/seatquote`, SEATQUOTE_WEBHOOK_SECRET: webhookSecret,
+      SEATQUOTE_NOTIFY_USERNAME: 'cleverbridge', SEATQUOTE_NOTIFY_PASSWORD: notifyPassword,
+      SEATQUOTE_ADMIN_TOKEN: adminToken,
       ...(env.SEATQUOTE_SANDBOX_TODAY && !env.SEATQUOTE_TODAY ? { SEATQUOTE_TODAY: env.SEATQUOTE_SANDBOX_TODAY } : {}),
     }, 'seatquote-proxy');
     started.push({ stop: () => stopProcess(px.child) });
     const proxy = await px.base;
-    const server = createMerchant({
-      privateKeyPem: key.privateKeyPem, kid: key.kid, audience: DEMO_AUDIENCE, proxyUrl: proxy, sandboxUrl: sandbox,
-      customers: customersFromFixture(env.SEATQUOTE_SANDBOX_FIXTURE || DEFAULT_FIXTURE),
-    });
-    started.push({ stop: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }) });
-    const url = await listen(server, port, host);
-    return { base: url, proxy, sandbox, stop, logs: () => `--- sandbox\n${sb.logs()}\n--- proxy\n${px.logs()}` };
+    return {
+      base: url, proxy, sandbox, stop, webhooks, adminToken,
+      logs: () => `--- sandbox\n${sb.logs()}\n--- proxy\n${px.logs()}`,
+    };
   } catch (e) {
     await stop();
     throw e;
@@ -101,7 +136,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv
   env.SEATQUOTE_DATA_DIR ??= join(ROOT, '.seatquote');
   const merchantDir = process.env.SEATQUOTE_MERCHANT_DIR || join(ROOT, '.seatquote-merchant');
   const demo = await startDemo({ ...binaries(), env, port: Number(process.env.PORT ?? 8080), merchantDir });
-  console.log(`\n  seatquote demo: ${demo.base}/\n`);
+  console.log(`\n  seatquote demo: ${demo.base}/\n  events: SEATQUOTE_ADMIN_TOKEN=${demo.adminToken} target/release/seatquote-proxy events tail --url ${demo.proxy}\n`);
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.on(sig, async () => {

@@ -122,8 +122,10 @@ async function login(req, res, { signing, customers, ttl }) {
 /**
  * The demo merchant's HTTP server (not listening yet).
  * `privateKeyPem` and `kid` sign the customer tokens, for the proxy's `audience`.
+ * `webhooks` (demo/webhooks.mjs) receives the proxy's webhooks at POST /webhooks/seatquote
+ * and answers GET /demo/provisioned.
  * @param {{privateKeyPem: string, kid: string, audience: string, proxyUrl: string, sandboxUrl?: string, wwwDir?: string, pkgDir?: string,
- *          customers?: Map<string, string[]>, ttl?: number}} opts
+ *          customers?: Map<string, string[]>, ttl?: number, webhooks?: object}} opts
  */
 export function createMerchant(opts) {
   if (!opts.privateKeyPem || !opts.kid) throw new Error('the merchant needs its private key and its kid');
@@ -136,6 +138,8 @@ export function createMerchant(opts) {
   return createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/demo/login' && req.method === 'POST') return void login(req, res, cfg);
+    if (cfg.webhooks && path === '/webhooks/seatquote' && req.method === 'POST') return void cfg.webhooks.receive(req, res);
+    if (cfg.webhooks && path === '/demo/provisioned' && req.method === 'GET') return void cfg.webhooks.provisioned(req, res);
     if (path.startsWith('/api/') || path === '/healthz') return forward(req, res, cfg.proxyUrl);
     if (path.startsWith('/sandbox/') && cfg.sandboxUrl) return forward(req, res, cfg.sandboxUrl);
     if (req.method !== 'GET' && req.method !== 'HEAD') return problem(res, 405, 'method_not_allowed', 'GET only');

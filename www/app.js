@@ -17,6 +17,7 @@ signInButton.addEventListener('click', async () => {
     document.getElementById('signed-out').hidden = true;
     account.hidden = false;
     who.textContent = 'Signed in as Dana Whitfield (customer C-1001)';
+    watchProvisioned();
   } catch (e) {
     signInButton.disabled = false;
     who.textContent = 'Sign-in failed. Is `npm start` running?';
@@ -32,4 +33,24 @@ for (const name of ['seatquote:quote', 'seatquote:checkout', 'seatquote:committe
     log.prepend(li);
     while (log.children.length > 8) log.lastElementChild.remove();
   });
+}
+
+// "Seats provisioned": what Acme's backend has provisioned, as its webhook receiver
+// (demo/webhooks.mjs) recorded it from the proxy's signed webhooks. Polled; the widget's
+// browser events do not touch it.
+const provisioned = document.getElementById('provisioned');
+function watchProvisioned() {
+  const refresh = async () => {
+    try {
+      const res = await fetch('/demo/provisioned?subscription=S68841753', {
+        headers: { Authorization: 'Bearer ' + await getToken(false) },
+      });
+      if (res.ok) {
+        const n = (await res.json()).items['1'];
+        provisioned.textContent = Number.isInteger(n) ? String(n) : '—';
+      }
+    } catch { /* the next poll tries again */ }
+  };
+  refresh();
+  setInterval(refresh, 1000);
 }
