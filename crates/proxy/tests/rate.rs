@@ -53,7 +53,7 @@ async fn load(proxies: &[Proc], seconds: u64) -> (u32, u32) {
                     200 => ok += 1,
                     // Held back by the budget; or, on a starved machine, no answer in
                     // time or a dropped connection.
-                    502 | 503 | 504 => {
+                    502..=504 => {
                         busy += 1;
                         continue;
                     }
