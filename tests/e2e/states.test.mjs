@@ -63,12 +63,15 @@ async function walk(page, w, tag) {
   await control(w, 'notice').click();
   await waitVerified(w);
   // Error: the commit was refused (nothing charged).
-  await fault({ fault: 'status429', count: 1, target: 'commit' });
+  // Retry-After 1 s: a 429 blocks every upstream request for that long (shared budget).
+  await fault({ fault: 'status429', count: 1, target: 'commit', ms: 1000 });
   await w.getByRole('checkbox').check();
   await control(w, 'confirm').click();
   await notice.locator('[data-action="notice"]').waitFor();
   await snap('error-commit-refused');
-  // Error: the outcome is unknown (applied, answer lost): only "Check again".
+  // Error: the outcome is unknown (applied, answer lost): only "Check again" — once the
+  // 429's Retry-After has passed (until then every upstream request waits or is refused).
+  await new Promise((r) => setTimeout(r, 1200));
   await fault({ fault: 'applyThenHang', count: 1, target: 'commit' });
   await control(w, 'notice').click();
   await notice.getByText(/may already have been applied|möglicherweise bereits erfolgt/).waitFor({ timeout: 15000 });

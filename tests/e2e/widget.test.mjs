@@ -197,7 +197,8 @@ test('upstream 500 and 429 show an error state and recover on Retry', async () =
   try {
     const w = await openDemo(page, proxy.base);
     for (const [fault, count, name] of [['status500', 3, 'error-500'], ['status429', 1, 'error-429']]) {
-      await admin(proxy.base, 'fault', { fault, count });
+      // A 429's Retry-After blocks every upstream request (shared budget): 1 s here, not 60.
+      await admin(proxy.base, 'fault', fault === 'status429' ? { fault, count, ms: 1000 } : { fault, count });
       await w.getByRole('button', { name: 'Add one seat' }).click();
       const notice = part(w, 'notice');
       await notice.getByText('The billing service is busy').waitFor();
