@@ -63,11 +63,13 @@ async function walk(page, w, tag) {
   await control(w, 'notice').click();
   await waitVerified(w);
   // Error: the commit was refused (nothing charged).
-  await fault({ fault: 'status429', count: 1, target: 'commit' });
+  await fault({ fault: 'status429', count: 1, target: 'commit', ms: 1000 });
   await w.getByRole('checkbox').check();
   await control(w, 'confirm').click();
   await notice.locator('[data-action="notice"]').waitFor();
   await snap('error-commit-refused');
+  // The proxy sends nothing upstream until the 429's Retry-After (1 s) has passed.
+  await new Promise((r) => setTimeout(r, 1100));
   // Error: the outcome is unknown (applied, answer lost): only "Check again".
   await fault({ fault: 'applyThenHang', count: 1, target: 'commit' });
   await control(w, 'notice').click();

@@ -197,12 +197,14 @@ test('upstream 500 and 429 show an error state and recover on Retry', async () =
   try {
     const w = await openDemo(page, proxy.base);
     for (const [fault, count, name] of [['status500', 3, 'error-500'], ['status429', 1, 'error-429']]) {
-      await admin(proxy.base, 'fault', { fault, count });
+      // A 429's Retry-After of 1 s: the proxy sends nothing upstream until it has passed.
+      await admin(proxy.base, 'fault', { fault, count, ms: 1000 });
       await w.getByRole('button', { name: 'Add one seat' }).click();
       const notice = part(w, 'notice');
       await notice.getByText('The billing service is busy').waitFor();
       await shot(w, 'widget-' + name);
       assert.equal(await w.getByRole('button', { name: 'Confirm change' }).isDisabled(), true);
+      await page.waitForTimeout(1100);
       await notice.getByRole('button', { name: 'Try again' }).click();
       await waitVerified(w);
       assert.equal(await notice.isVisible(), false);
