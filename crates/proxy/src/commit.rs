@@ -22,17 +22,14 @@ use crate::outbox::commit_event;
 use crate::preview::{preview_change, quote_hash, reuse_quoted, update_request, Previewed};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::{now_ms, Begin, Intent, State as IntentState, TokenUse};
+use crate::store::{now_ms, run_blocking, Begin, Intent, State as IntentState, TokenUse};
 use crate::token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 
-/// Runs a store call off the async threads.
+/// Runs a store call off the async threads ([`run_blocking`]); a failure is a 500 problem.
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, String> + Send + 'static,
 ) -> Result<T, Problem> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(Problem::internal)?
-        .map_err(Problem::internal)
+    run_blocking(f).await.map_err(Problem::internal)
 }
 
 pub(crate) fn invalid_token(detail: &str) -> Problem {

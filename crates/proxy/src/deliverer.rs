@@ -16,7 +16,7 @@ use standardwebhooks::Webhook;
 
 use crate::outbox::Event;
 use crate::state::App;
-use crate::store::now_ms;
+use crate::store::{now_ms, run_blocking as blocking};
 use crate::webhook_config::{Target, Webhooks};
 
 /// How often the deliverer looks for due events when nothing wakes it.
@@ -82,14 +82,6 @@ async fn attempt(client: &reqwest::Client, target: &Target, ev: &Event) -> Resul
     } else {
         Err(format!("HTTP {}", status.as_u16()))
     }
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| e.to_string())?
 }
 
 /// One pass: claims the due events and attempts each; returns how many were delivered.

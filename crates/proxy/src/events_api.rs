@@ -11,6 +11,7 @@ use axum::Json;
 use seatquote_core::contract::{EventPage, EventRecord};
 use subtle::ConstantTimeEq;
 
+use crate::commit::blocking;
 use crate::outbox::{Delivery, Event};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
@@ -87,15 +88,6 @@ fn page_query(q: Option<&str>) -> Result<(i64, u32), Problem> {
         }
     }
     Ok((after, limit))
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, Problem> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(Problem::internal)?
-        .map_err(Problem::internal)
 }
 
 /// `GET /api/events`.

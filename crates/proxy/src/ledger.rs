@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use crate::outbox::commit_event;
 use crate::problem::Problem;
 use crate::state::App;
-use crate::store::{now_ms, Intent, State};
+use crate::store::{now_ms, run_blocking as blocking, Intent, State};
 use crate::token::sha256_hex;
 
 /// How often the reconciler looks for unfinished intents.
@@ -183,14 +183,6 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
         }
     };
     Ok(resolution)
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| e.to_string())?
 }
 
 /// One pass of the reconciler: resolves every due intent it can.

@@ -19,6 +19,7 @@ use axum::Json;
 use base64::Engine;
 use subtle::ConstantTimeEq;
 
+use crate::commit::blocking;
 use crate::ledger::{transition, To};
 use crate::notify_parse::parse;
 use crate::outbox::commit_event;
@@ -59,15 +60,6 @@ fn authorized(app: &App, headers: &HeaderMap) -> bool {
     };
     let expected = format!("{user}:{pass}");
     bool::from(given.as_slice().ct_eq(expected.as_bytes()))
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, Problem> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(Problem::internal)?
-        .map_err(Problem::internal)
 }
 
 /// Resolves an unfinished commit as applied because Cleverbridge reports its quantity

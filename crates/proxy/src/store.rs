@@ -186,6 +186,19 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     fn due(&self, now: i64, stale_before: i64) -> Result<Vec<Intent>, String>;
 }
 
+/// Runs a store call on tokio's blocking pool, off the async threads (the stores are
+/// synchronous).
+///
+/// # Errors
+/// The call's own error, or the blocking task's failure as text.
+pub async fn run_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| e.to_string())?
+}
+
 /// Now, Unix milliseconds.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
