@@ -35,6 +35,18 @@ impl State {
             Self::Unknown => "unknown",
         }
     }
+
+    /// An unfinished state from its stored spelling; `None` for a finished one (`done`,
+    /// `disputed`). `pending` is the spelling of SQLite stores written before the ledger's
+    /// states.
+    pub fn from_stored(stored: &str) -> Option<Self> {
+        match stored {
+            "recorded" => Some(Self::Recorded),
+            "sent" | "pending" => Some(Self::Sent),
+            "unknown" => Some(Self::Unknown),
+            _ => None,
+        }
+    }
 }
 
 /// A commit the proxy is about to send upstream (written **before** the upstream call).
@@ -99,6 +111,16 @@ pub enum TokenUse {
     Done,
     /// Recorded but unfinished: the upstream outcome is not known yet.
     Pending,
+}
+
+impl TokenUse {
+    /// How the commit stands, from its stored state.
+    pub fn from_stored(stored: &str) -> Self {
+        match stored {
+            "done" | "disputed" => Self::Done,
+            _ => Self::Pending,
+        }
+    }
 }
 
 /// Storage for idempotency keys and the commit ledger.

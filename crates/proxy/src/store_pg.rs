@@ -85,20 +85,15 @@ fn num<T: TryFrom<i64>>(v: i64, what: &str) -> Result<T, String> {
 }
 
 pub(crate) fn record(r: &Row) -> Result<Record, String> {
-    let state = match r.get::<_, &str>(8) {
-        "recorded" => State::Recorded,
-        "sent" => State::Sent,
-        "unknown" => State::Unknown,
-        _ => {
-            return Ok(Record::Done {
-                fingerprint: r.get(1),
-                status: num(
-                    i64::from(r.get::<_, Option<i32>>(9).unwrap_or(200)),
-                    "status",
-                )?,
-                body: r.get::<_, Option<String>>(10).unwrap_or_default(),
-            })
-        }
+    let Some(state) = State::from_stored(r.get::<_, &str>(8)) else {
+        return Ok(Record::Done {
+            fingerprint: r.get(1),
+            status: num(
+                i64::from(r.get::<_, Option<i32>>(9).unwrap_or(200)),
+                "status",
+            )?,
+            body: r.get::<_, Option<String>>(10).unwrap_or_default(),
+        });
     };
     Ok(Record::Pending(Intent {
         key: r.get(0),
@@ -260,10 +255,7 @@ impl IdempotencyStore for PgStore {
             .conn()?
             .query_opt("SELECT state FROM commits WHERE jti = $1", &[&jti])
             .map_err(e)?;
-        Ok(row.map(|r| match r.get::<_, &str>(0) {
-            "done" | "disputed" => TokenUse::Done,
-            _ => TokenUse::Pending,
-        }))
+        Ok(row.map(|r| TokenUse::from_stored(r.get::<_, &str>(0))))
     }
 
     fn complete(

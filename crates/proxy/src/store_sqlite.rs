@@ -23,19 +23,13 @@ const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
 pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms";
 
 pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
-    let state: String = r.get(8)?;
-    let state = match state.as_str() {
-        "recorded" => State::Recorded,
-        // `pending` is the spelling of stores written before the ledger's states.
-        "sent" | "pending" => State::Sent,
-        "unknown" => State::Unknown,
-        _ => {
-            return Ok(Record::Done {
-                fingerprint: r.get(1)?,
-                status: r.get::<_, Option<u16>>(9)?.unwrap_or(200),
-                body: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
-            })
-        }
+    let stored: String = r.get(8)?;
+    let Some(state) = State::from_stored(&stored) else {
+        return Ok(Record::Done {
+            fingerprint: r.get(1)?,
+            status: r.get::<_, Option<u16>>(9)?.unwrap_or(200),
+            body: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+        });
     };
     Ok(Record::Pending(Intent {
         key: r.get(0)?,
@@ -164,10 +158,7 @@ impl IdempotencyStore for SqliteStore {
             )
             .optional()
             .map_err(e)?;
-        Ok(state.map(|s| match s.as_str() {
-            "done" | "disputed" => TokenUse::Done,
-            _ => TokenUse::Pending,
-        }))
+        Ok(state.map(|s| TokenUse::from_stored(&s)))
     }
 
     fn complete(
