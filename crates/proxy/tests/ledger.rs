@@ -20,17 +20,6 @@ async fn quote_token(p: &Pair, t: &str, qty: u32) -> String {
     pv.body["quoteToken"].as_str().unwrap().to_owned()
 }
 
-fn needs_failpoints() {
-    let help = std::process::Command::new(BIN)
-        .args(["serve", "--help"])
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8_lossy(&help.stdout).contains("SEATQUOTE_FAILPOINT"),
-        "this test needs the failpoints build: cargo test --features seatquote-proxy/failpoints"
-    );
-}
-
 /// Finding 1: the connection resets (or Cleverbridge answers 500) after the change was
 /// applied. The record is kept as unknown, resolved as applied, and the retry answers
 /// the commit — exactly one change applied, none lost.

@@ -114,17 +114,6 @@ fn self_spawn(p: &mut Pair, extra: &[(&'static str, String)]) -> Proc {
     proxy(&p.sandbox, &tmp_dir("replica"), &envs)
 }
 
-fn needs_failpoints() {
-    let help = std::process::Command::new(BIN)
-        .args(["serve", "--help"])
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8_lossy(&help.stdout).contains("SEATQUOTE_FAILPOINT"),
-        "this test needs the failpoints build: cargo test --features seatquote-proxy/failpoints"
-    );
-}
-
 /// 50 concurrent commits with one Idempotency-Key spread over three replicas: the
 /// sandbox applies the change exactly once, and every answer that succeeded is the same
 /// answer, byte for byte (so is a later replay on each replica).

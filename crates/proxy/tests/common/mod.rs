@@ -45,6 +45,18 @@ pub fn sandbox_bin() -> PathBuf {
     );
     p
 }
+/// Fails the test unless the proxy was built with the `failpoints` feature.
+pub fn needs_failpoints() {
+    let help = std::process::Command::new(BIN)
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&help.stdout).contains("SEATQUOTE_FAILPOINT"),
+        "this test needs the failpoints build: cargo test --features seatquote-proxy/failpoints"
+    );
+}
+
 pub const TODAY: &str = "2026-05-13";
 
 pub struct Proc {
