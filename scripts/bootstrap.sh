@@ -11,6 +11,15 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
+# rust-src for the nightly wasm builds (scripts/lib.sh, wasm_nightly). Optional: when it
+# cannot be installed, the build uses the stable toolchain and says so.
+if [ "${SEATQUOTE_WASM_TOOLCHAIN:-nightly}" = nightly ] && rustup run nightly rustc --version >/dev/null 2>&1 \
+  && ! wasm_nightly; then
+  log "adding rust-src to the nightly toolchain (for the size-tuned wasm builds)"
+  timeout 300 rustup component add rust-src --toolchain nightly \
+    || log "rust-src could not be installed: the wasm modules will be built with stable (larger)"
+fi
+
 cargo_install() { # name version-or-empty
   local args=("$1"); [ -n "${2:-}" ] && args+=(--version "$2")
   log "installing $1 ${2:-} (a few minutes on a cold machine)"

@@ -15,12 +15,28 @@ OUT="$ROOT/pkg"
 TMP="$ROOT/target/pkg-tmp"
 rm -rf "$OUT" "$TMP" && mkdir -p "$OUT" "$TMP"
 
+if wasm_nightly; then
+  # std rebuilt without panic formatting; its own target dir, so the stable builds of the
+  # workspace are not invalidated by a toolchain switch.
+  TOOLCHAIN="$(rustup run nightly rustc --version)"
+  CARGO_WASM=(cargo +nightly build -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
+    --target-dir "$ROOT/target/wasm-nightly")
+  WASM_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
+  WASM_TARGET_DIR="$ROOT/target/wasm-nightly"
+else
+  TOOLCHAIN="$(rustc --version) (no nightly with rust-src: larger modules)"
+  CARGO_WASM=(cargo build)
+  WASM_RUSTFLAGS=""
+  WASM_TARGET_DIR="$ROOT/target"
+fi
+log "wasm toolchain: $TOOLCHAIN"
 build_one() { # out-dir out-name cargo-profile wasm-opt-level cargo-args...
   local dir="$1" name="$2" profile="$3" level="$4"; shift 4
   log "building $name.wasm (profile $profile, wasm-opt $level)"
-  cargo build --quiet --target wasm32-unknown-unknown --profile "$profile" -p seatquote "$@"
+  RUSTFLAGS="$WASM_RUSTFLAGS" "${CARGO_WASM[@]}" --quiet --target wasm32-unknown-unknown \
+    --profile "$profile" -p seatquote "$@"
   wasm-bindgen --target web --out-dir "$dir" --out-name "$name" \
-    "$ROOT/target/wasm32-unknown-unknown/$profile/seatquote.wasm"
+    "$WASM_TARGET_DIR/wasm32-unknown-unknown/$profile/seatquote.wasm"
   wasm-opt "$level" "${WASM_OPT_FLAGS[@]:1}" --converge "$dir/${name}_bg.wasm" -o "$dir/${name}_bg.wasm"
 }
 build_one "$TMP" quote wasm-speed -O3
@@ -39,4 +55,5 @@ for f in "$OUT"/*.js; do
     --outfile="$f" --allow-overwrite
 done
 node scripts/hash-assets.mjs "$OUT"
+echo "$TOOLCHAIN" > "$ROOT/target/wasm-toolchain.txt"
 log "built $(ls "$OUT" | tr '\n' ' ')"
