@@ -2,23 +2,14 @@
 // sees is what is charged", bugs 1–3): real proxy + sandbox with fault injection, Chromium.
 // The committed change always equals what was on screen at Confirm; a confirmation's
 // Idempotency-Key belongs to one quote; an unknown outcome offers only "Check again".
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startProxy, launch, newPage, openDemo, admin, shot, part } from './helpers.mjs';
+import { newPage, openDemo, admin, shot, part, useStack } from './helpers.mjs';
 import { control, waitVerified, events, counters } from './widget-helpers.mjs';
 
-let proxy, browser;
-before(async () => {
-  // Upstream timeout 4 s: above the 1.5 s latency faults, and the applied-then-hung commit
-  // answers 504 within seconds.
-  [proxy, browser] = await Promise.all([
-    startProxy({ SEATQUOTE_CACHE_MS: '0', SEATQUOTE_UPSTREAM_TIMEOUT_MS: '4000' }), launch()]);
-});
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
-beforeEach(async () => { await admin(proxy.base, 'reset', {}); });
+// Upstream timeout 4 s: above the 1.5 s latency faults, and the applied-then-hung commit
+// answers 504 within seconds.
+const stack = useStack({ env: { SEATQUOTE_CACHE_MS: '0', SEATQUOTE_UPSTREAM_TIMEOUT_MS: '4000' } });
 
 /** Records every commit request the page sends: { key, token }. */
 function recordCommits(page) {
@@ -35,14 +26,14 @@ async function agreeAndConfirm(w) {
 }
 
 test('bug 1: switching the mode during a slowed commit changes nothing; the committed change is what was on screen at Confirm', async () => {
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   try {
-    const w = await openDemo(page, proxy.base);
+    const w = await openDemo(page, stack.proxy.base);
     await control(w, 'inc').click();
     await waitVerified(w);
     assert.equal(await part(w, 'due').textContent(), '$604.93');
     assert.equal(await w.locator('input[name="mode"]:checked').getAttribute('value'), 'immediate');
-    await admin(proxy.base, 'fault', { fault: 'latency', ms: 1500, count: 1, target: 'commit' });
+    await admin(stack.proxy.base, 'fault', { fault: 'latency', ms: 1500, count: 1, target: 'commit' });
     // Everything the widget shows as confirmed from here on is recorded.
     await w.evaluate((host) => {
       const root = host.shadowRoot;
@@ -84,7 +75,7 @@ test('bug 1: switching the mode during a slowed commit changes nothing; the comm
     }
     const success = await part(w, 'success').textContent();
     assert.match(success, /You now have 2 seats\. \$604\.93 was charged today\. Next billing: \$2,400\.00 on Nov 13, 2026\./);
-    const c = await counters(proxy.base);
+    const c = await counters(stack.proxy.base);
     assert.equal(c.commits.S68841753, 1);
     assert.deepEqual(c.quantities.S68841753, { 1: 2 });
     assert.deepEqual(problems, []);
@@ -94,13 +85,13 @@ test('bug 1: switching the mode during a slowed commit changes nothing; the comm
 });
 
 test('bug 2: after a refused Confirm (nothing charged) a new count confirms with its own key; after a 500 only Check again, then a new change', async () => {
-  const { page, context } = await newPage(browser);
+  const { page, context } = await newPage(stack.browser);
   try {
     const sent = recordCommits(page);
-    const w = await openDemo(page, proxy.base);
+    const w = await openDemo(page, stack.proxy.base);
     const notice = part(w, 'notice');
     // 429 upstream (Retry-After: 1) → 503: certainly not applied.
-    await admin(proxy.base, 'fault', { fault: 'status429', count: 1, target: 'commit', ms: 1000 });
+    await admin(stack.proxy.base, 'fault', { fault: 'status429', count: 1, target: 'commit', ms: 1000 });
     await control(w, 'inc').click();
     await waitVerified(w);
     await agreeAndConfirm(w);
@@ -115,13 +106,13 @@ test('bug 2: after a refused Confirm (nothing charged) a new count confirms with
     assert.equal(sent.length, 2);
     assert.notEqual(sent[1].key, sent[0].key, 'the new quote has its own Idempotency-Key');
     assert.notEqual(sent[1].token, sent[0].token);
-    let c = await counters(proxy.base);
+    let c = await counters(stack.proxy.base);
     assert.deepEqual([c.commits.S68841753, c.quantities.S68841753], [1, { 1: 3 }]);
 
     // 500 upstream → 502: may have been applied. Only "Check again", with the same key.
     await control(w, 'again').click();
     await w.getByRole('spinbutton').waitFor();
-    await admin(proxy.base, 'fault', { fault: 'status500', count: 1, target: 'commit' });
+    await admin(stack.proxy.base, 'fault', { fault: 'status500', count: 1, target: 'commit' });
     await control(w, 'inc').click();
     await waitVerified(w);
     await agreeAndConfirm(w);
@@ -143,7 +134,7 @@ test('bug 2: after a refused Confirm (nothing charged) a new count confirms with
     await part(w, 'success').getByText('You now have 5 seats.').waitFor();
     assert.equal(sent.length, 5);
     assert.ok(!sent.slice(0, 4).some((s) => s.key === sent[4].key));
-    c = await counters(proxy.base);
+    c = await counters(stack.proxy.base);
     assert.deepEqual([c.commits.S68841753, c.quantities.S68841753], [3, { 1: 5 }]);
     const codes = (await events(page, 'seatquote:error')).map((e) => e.detail.code);
     assert.ok(!codes.includes('idempotency_key_reused'), codes.join());
@@ -153,11 +144,11 @@ test('bug 2: after a refused Confirm (nothing charged) a new count confirms with
 });
 
 test('bug 3: a commit applied but unanswered says it may have gone through, offers only Check again, and settles with exactly one change', async () => {
-  const { page, context } = await newPage(browser);
+  const { page, context } = await newPage(stack.browser);
   try {
     const sent = recordCommits(page);
-    const w = await openDemo(page, proxy.base);
-    await admin(proxy.base, 'fault', { fault: 'applyThenHang', count: 1, target: 'commit' });
+    const w = await openDemo(page, stack.proxy.base);
+    await admin(stack.proxy.base, 'fault', { fault: 'applyThenHang', count: 1, target: 'commit' });
     await control(w, 'inc').click();
     await waitVerified(w);
     await agreeAndConfirm(w);
@@ -172,10 +163,10 @@ test('bug 3: a commit applied but unanswered says it may have gone through, offe
     assert.equal(await part(w, 'due').textContent(), '$604.93');
     assert.equal(await w.getByRole('checkbox').isDisabled(), true);
     assert.equal(await control(w, 'confirm').getAttribute('aria-disabled'), 'true');
-    assert.equal((await counters(proxy.base)).commits.S68841753, 1, 'the sandbox applied it');
+    assert.equal((await counters(stack.proxy.base)).commits.S68841753, 1, 'the sandbox applied it');
     await notice.getByRole('button', { name: 'Check again' }).click();
     await part(w, 'success').getByText('You now have 2 seats.').waitFor();
-    const c = await counters(proxy.base);
+    const c = await counters(stack.proxy.base);
     assert.deepEqual([c.commits.S68841753, c.quantities.S68841753], [1, { 1: 2 }], 'exactly one applied change');
     assert.equal(sent.length, 2);
     assert.equal(sent[1].key, sent[0].key);

@@ -1,48 +1,18 @@
 // End to end, part 2: quote expiry, the item picker, dark theme + reduced motion, preview
 // rate under rapid clicks, and a merchant taking over checkout. Same real proxy/sandbox
 // (SEATQUOTE_SANDBOX_TODAY=2026-05-13) and Chromium as widget.test.mjs.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startProxy, launch, newPage, openDemo, admin, shot, part } from './helpers.mjs';
+import { newPage, openDemo, shot, part, startProxy, useStack } from './helpers.mjs';
+import { waitVerified, events, waitEvents, counters, login, axe } from './widget-helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-let proxy, browser;
-before(async () => {
-  [proxy, browser] = await Promise.all([startProxy({ SEATQUOTE_CACHE_MS: '0' }), launch()]);
-});
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
-beforeEach(async () => { await admin(proxy.base, 'reset', {}); });
+const stack = useStack();
 
-const waitVerified = (w) => w.locator('[part~="badge"].verified').waitFor();
-const events = (page, type) => page.evaluate((t) => window.__events.filter((e) => e.type === t), type);
-const waitEvents = (page, type, n) => page.waitForFunction(
-  ([t, k]) => window.__events.filter((e) => e.type === t).length >= k, [type, n]);
-const counters = (base) => admin(base, 'counters');
-async function axe(page) {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
-async function login(base, customerId) {
-  const res = await fetch(base + '/demo/login', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ customerId }),
-  });
-  assert.equal(res.status, 200);
-  return (await res.json()).token;
-}
 
 test('quote expiry (TTL 3 s): an expired quote is re-previewed, never committed as-is; then exactly one commit', async () => {
   const p2 = await startProxy({ SEATQUOTE_QUOTE_TTL: '3', SEATQUOTE_CACHE_MS: '0' });
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   try {
     const commitsSent = [];
     page.on('request', (r) => {
@@ -135,13 +105,13 @@ test('quote expiry (TTL 3 s): an expired quote is re-previewed, never committed 
 });
 
 test('item picker: two current items offered (not the retired one); switching updates product, seats and figures; `item` hides it', async () => {
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   try {
     const previews = [];
     page.on('request', (r) => { if (r.url().includes('/S70000004/') && r.url().endsWith('/preview')) previews.push(r.url()); });
-    await page.goto(proxy.base + '/embed.html');
+    await page.goto(stack.proxy.base + '/embed.html');
     await page.locator('#jpy').getByRole('spinbutton').waitFor(); // the module is loaded
-    const token = await login(proxy.base, 'C-2002');
+    const token = await login(stack.proxy.base, 'C-2002');
     await page.evaluate(async (t) => {
       const { mount } = await import('/pkg/seatquote.js');
       for (const [id, item] of [['multi', undefined], ['fixed', 2]]) {
@@ -201,9 +171,9 @@ test('item picker: two current items offered (not the retired one); switching up
 });
 
 test('dark theme and reduced motion: dark colours apply, no transition or animation runs, axe clean', async () => {
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   try {
-    const w = await openDemo(page, proxy.base);
+    const w = await openDemo(page, stack.proxy.base);
     await w.getByRole('button', { name: 'Add one seat' }).click();
     await waitVerified(w);
     const look = () => page.evaluate(() => {
@@ -244,12 +214,12 @@ test('dark theme and reduced motion: dark colours apply, no transition or animat
 });
 
 test('30 rapid clicks send at most a few previews per second (and end on the right quantity)', async () => {
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   try {
     const previews = [];
     page.on('request', (r) => { if (r.url().endsWith('/preview')) previews.push({ t: Date.now(), q: JSON.parse(r.postData()).quantity }); });
-    const w = await openDemo(page, proxy.base);
-    const before = (await counters(proxy.base)).requests.previews ?? 0;
+    const w = await openDemo(page, stack.proxy.base);
+    const before = (await counters(stack.proxy.base)).requests.previews ?? 0;
     await page.evaluate(async () => {
       const inc = document.querySelector('#seat-widget').shadowRoot.querySelector('[data-action="inc"]');
       for (let i = 0; i < 30; i++) {
@@ -263,7 +233,7 @@ test('30 rapid clicks send at most a few previews per second (and end on the rig
     const perSecond = Math.max(...previews.map((p) => previews.filter((o) => o.t >= p.t && o.t < p.t + 1000).length));
     assert.ok(perSecond <= 4, `${perSecond} previews in one second`);
     assert.ok(previews.length <= 6, `${previews.length} previews for 30 clicks`);
-    const upstream = ((await counters(proxy.base)).requests.previews ?? 0) - before;
+    const upstream = ((await counters(stack.proxy.base)).requests.previews ?? 0) - before;
     assert.ok(upstream >= 1 && upstream <= previews.length, `${upstream} upstream previews`);
     assert.deepEqual(problems, []);
   } finally {
@@ -272,14 +242,14 @@ test('30 rapid clicks send at most a few previews per second (and end on the rig
 });
 
 test('seatquote:checkout preventDefault() hands off: no commit is sent', async () => {
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   await context.addInitScript(() => {
     document.addEventListener('seatquote:checkout', (e) => { window.__handoff = e.detail; e.preventDefault(); });
   });
   try {
     const sent = [];
     page.on('request', (r) => { if (r.url().endsWith('/commit')) sent.push(r.url()); });
-    const w = await openDemo(page, proxy.base);
+    const w = await openDemo(page, stack.proxy.base);
     await w.getByRole('button', { name: 'Add one seat' }).click();
     await waitVerified(w);
     await w.getByRole('checkbox').check();
@@ -293,7 +263,7 @@ test('seatquote:checkout preventDefault() hands off: no commit is sent', async (
     // page proves none is on its way.
     assert.equal(await page.evaluate(async () => (await fetch('/healthz')).status), 200);
     assert.deepEqual(sent, []);
-    assert.equal((await counters(proxy.base)).commits.S68841753 ?? 0, 0);
+    assert.equal((await counters(stack.proxy.base)).commits.S68841753 ?? 0, 0);
     assert.equal((await events(page, 'seatquote:committed')).length, 0);
     assert.deepEqual(problems, []);
   } finally {

@@ -2,6 +2,7 @@
 // (fixed clock) and the demo merchant serving the pages and forwarding /api/* — on port 0
 // (demo/launch.mjs), and Debian's Chromium through playwright-core. Everything started here
 // is stopped by stop().
+import { before, after, beforeEach } from 'node:test';
 import { mkdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,3 +85,23 @@ export async function shot(locator, name) {
 export function part(widget, name) {
   return widget.locator(`[part~="${name}"]`).first();
 }
+
+/**
+ * The stack a test file runs against: the demo (sandbox, proxy, merchant page; `env` as for
+ * `startProxy`) and one Chromium, started before the file's tests and stopped after them.
+ * With `reset`, the sandbox is reset before each test. `stack.proxy` and `stack.browser`
+ * are set once the file's `before` hook has run.
+ */
+export function useStack({ env = { SEATQUOTE_CACHE_MS: '0' }, reset = true } = {}) {
+  const stack = {};
+  before(async () => {
+    [stack.proxy, stack.browser] = await Promise.all([startProxy(env), launch()]);
+  });
+  after(async () => {
+    await stack.browser?.close();
+    await stack.proxy?.stop();
+  });
+  if (reset) beforeEach(async () => { await admin(stack.proxy.base, 'reset', {}); });
+  return stack;
+}
+

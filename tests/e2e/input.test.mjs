@@ -1,36 +1,28 @@
 // End to end, the widget under quick hands (issue "What the customer sees is what is
 // charged", bugs 4–8): no alert before input, typed numbers, one widget per element,
 // focus, long names and narrow screens. Real proxy + sandbox, Chromium.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startProxy, launch, newPage, openDemo, admin, shot, part, ROOT } from './helpers.mjs';
+import { newPage, openDemo, admin, shot, part, ROOT, startProxy, useStack } from './helpers.mjs';
 import { control, waitVerified, events, focused, visibleAlerts, login } from './widget-helpers.mjs';
 
-let proxy, browser;
-before(async () => {
-  [proxy, browser] = await Promise.all([startProxy({ SEATQUOTE_CACHE_MS: '0' }), launch()]);
-});
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
-beforeEach(async () => { await admin(proxy.base, 'reset', {}); });
+const stack = useStack();
 
 test('bug 4: no visible alert on first load of every demo widget (en, de, ja), nor after Try again on a failed load', async () => {
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   try {
-    const w = await openDemo(page, proxy.base);
+    const w = await openDemo(page, stack.proxy.base);
     assert.deepEqual(await visibleAlerts(w), [], 'en-US');
-    await page.goto(proxy.base + '/embed.html');
+    await page.goto(stack.proxy.base + '/embed.html');
     for (const id of ['eur', 'jpy']) {
       await page.locator('#' + id).getByRole('spinbutton').waitFor();
       assert.deepEqual(await visibleAlerts(page.locator('#' + id)), [], id);
     }
     // A failed load (3 × 500: the proxy's read retries exhausted), then Try again.
-    await admin(proxy.base, 'fault', { fault: 'status500', count: 3, target: 'getsubscription' });
+    await admin(stack.proxy.base, 'fault', { fault: 'status500', count: 3, target: 'getsubscription' });
     await page.evaluate(() => window.seatquoteHandles.jpy.refresh());
     const jpy = page.locator('#jpy');
     await part(jpy, 'error').waitFor();
@@ -45,9 +37,9 @@ test('bug 4: no visible alert on first load of every demo widget (en, de, ja), n
 });
 
 test('bug 5: a typed number outside the limits or not whole shows the message and no price; full-width digits count', async () => {
-  const { page, context } = await newPage(browser);
+  const { page, context } = await newPage(stack.browser);
   try {
-    const w = await openDemo(page, proxy.base);
+    const w = await openDemo(page, stack.proxy.base);
     const qty = w.getByRole('spinbutton');
     await qty.fill('10');
     await waitVerified(w);
@@ -81,13 +73,13 @@ test('bug 5: a typed number outside the limits or not whole shows the message an
 });
 
 test('bug 6: mount() twice on one element runs one widget (one preview, one quote event, one checkout)', async () => {
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   try {
     const previews = [];
     page.on('request', (r) => { if (r.url().includes('/S70000006/') && r.url().endsWith('/preview')) previews.push(r.url()); });
-    await page.goto(proxy.base + '/embed.html');
+    await page.goto(stack.proxy.base + '/embed.html');
     await page.locator('#jpy').getByRole('spinbutton').waitFor();
-    const token = await login(proxy.base, 'C-1001');
+    const token = await login(stack.proxy.base, 'C-1001');
     const same = await page.evaluate(async (t) => {
       const { mount } = await import('/pkg/seatquote.js');
       const el = document.createElement('div');
@@ -119,9 +111,9 @@ test('bug 6: mount() twice on one element runs one widget (one preview, one quot
 });
 
 test('bug 7: focus stays on a control when the focused one is disabled or replaced', async () => {
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   try {
-    const w = await openDemo(page, proxy.base);
+    const w = await openDemo(page, stack.proxy.base);
     await control(w, 'inc').focus();
     await page.keyboard.press('Enter'); // 2
     await control(w, 'dec').focus();
@@ -164,7 +156,7 @@ test('bug 8 and 320 px: a 60-letter unbroken product name wraps (360 and 1280 px
   const p2 = await startProxy({ SEATQUOTE_SANDBOX_FIXTURE: join(dir, 'sandbox.json') });
   try {
     for (const width of [320, 360, 1280]) {
-      const { page, context } = await newPage(browser, { viewport: { width, height: 900 } });
+      const { page, context } = await newPage(stack.browser, { viewport: { width, height: 900 } });
       try {
         const w = await openDemo(page, p2.base);
         await control(w, 'inc').click();

@@ -2,18 +2,11 @@
 // reserves the widget's first view (docs/widget.md, "Reserved space"). Measured in Chromium
 // with the browser's own layout-shift entries (what Lighthouse's CLS adds up), at a phone's
 // and a desktop's width, on both demo pages, until every widget shows its figures.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startProxy, launch, newPage } from './helpers.mjs';
+import { newPage, useStack } from './helpers.mjs';
 
-let proxy, browser;
-before(async () => {
-  [proxy, browser] = await Promise.all([startProxy({ SEATQUOTE_CACHE_MS: '0' }), launch()]);
-});
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
+const stack = useStack({ reset: false });
 
 /** Sum of the layout shifts not caused by the user's input since navigation. */
 async function shifts(page) {
@@ -28,8 +21,8 @@ async function shifts(page) {
 
 for (const width of [412, 1350]) {
   test(`embed page at ${width} px: both widgets render without shifting the page`, async () => {
-    const { page, problems } = await newPage(browser, { viewport: { width, height: 900 } });
-    await page.goto(proxy.base + '/embed.html');
+    const { page, problems } = await newPage(stack.browser, { viewport: { width, height: 900 } });
+    await page.goto(stack.proxy.base + '/embed.html');
     for (const id of ['#eur', '#jpy']) await page.locator(id).getByRole('spinbutton').waitFor();
     const cls = await shifts(page);
     assert.ok(cls <= 0.01, `layout shift ${cls}`);
@@ -45,8 +38,8 @@ for (const width of [412, 1350]) {
 }
 
 test('account page: loading and signing in shift nothing the customer did not ask for', async () => {
-  const { page, problems } = await newPage(browser, { viewport: { width: 412, height: 900 } });
-  await page.goto(proxy.base + '/');
+  const { page, problems } = await newPage(stack.browser, { viewport: { width: 412, height: 900 } });
+  await page.goto(stack.proxy.base + '/');
   await page.click('#sign-in');
   await page.locator('#seat-widget').getByRole('spinbutton').waitFor();
   const cls = await shifts(page);

@@ -3,23 +3,14 @@
 // element on the embed page), saved under tests/artifacts/state-<locale>-<state>.png on
 // every run so a person can look. The states are produced by the sandbox's fault
 // injection against the real proxy.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startProxy, launch, newPage, admin, shot, part } from './helpers.mjs';
+import { newPage, admin, shot, part, useStack } from './helpers.mjs';
 import { control, waitVerified, visibleAlerts } from './widget-helpers.mjs';
 
-let proxy, browser;
-before(async () => {
-  [proxy, browser] = await Promise.all([
-    startProxy({ SEATQUOTE_CACHE_MS: '0', SEATQUOTE_UPSTREAM_TIMEOUT_MS: '5000' }), launch()]);
-});
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
-beforeEach(async () => { await admin(proxy.base, 'reset', {}); });
+const stack = useStack({ env: { SEATQUOTE_CACHE_MS: '0', SEATQUOTE_UPSTREAM_TIMEOUT_MS: '5000' } });
 
-const fault = (body) => admin(proxy.base, 'fault', body);
+const fault = (body) => admin(stack.proxy.base, 'fault', body);
 const SLOW = 2500; // upstream latency for the in-between states (below the 5 s timeout)
 
 /** Walks `w` through every state, saving `state-<tag>-<name>.png`. */
@@ -86,10 +77,10 @@ async function walk(page, w, tag) {
 }
 
 test('every state in en-US (demo page)', async () => {
-  const { page, context } = await newPage(browser);
+  const { page, context } = await newPage(stack.browser);
   try {
     await fault({ fault: 'latency', ms: SLOW, count: 1, target: 'getsubscription' });
-    await page.goto(proxy.base + '/');
+    await page.goto(stack.proxy.base + '/');
     await page.click('#sign-in');
     const w = page.locator('#seat-widget');
     await w.locator('.loading').waitFor();
@@ -97,7 +88,7 @@ test('every state in en-US (demo page)', async () => {
     await w.getByRole('spinbutton').waitFor();
     assert.deepEqual(await visibleAlerts(w), []);
     await walk(page, w, 'en-US');
-    await admin(proxy.base, 'price', { productId: 294835, unitPrice: '1500.00' });
+    await admin(stack.proxy.base, 'price', { productId: 294835, unitPrice: '1500.00' });
     await w.getByRole('checkbox').check();
     await control(w, 'confirm').click();
     await part(w, 'notice').getByText('The price changed').waitFor();
@@ -109,17 +100,17 @@ test('every state in en-US (demo page)', async () => {
 });
 
 test('every state in de-DE (custom element)', async () => {
-  const { page, context } = await newPage(browser);
+  const { page, context } = await newPage(stack.browser);
   try {
     await fault({ fault: 'latency', ms: SLOW, count: 2, target: 'getsubscription' });
-    await page.goto(proxy.base + '/embed.html');
+    await page.goto(stack.proxy.base + '/embed.html');
     const w = page.locator('#eur');
     await w.locator('.loading').waitFor();
     await shot(w, 'state-de-DE-loading');
     await w.getByRole('spinbutton').waitFor();
     assert.deepEqual(await visibleAlerts(w), []);
     await walk(page, w, 'de-DE');
-    await admin(proxy.base, 'price', { productId: 310001, unitPrice: '39.90' });
+    await admin(stack.proxy.base, 'price', { productId: 310001, unitPrice: '39.90' });
     await w.getByRole('checkbox').check();
     await control(w, 'confirm').click();
     await part(w, 'notice').getByText('Der Preis hat sich geändert').waitFor();

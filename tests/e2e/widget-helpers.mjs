@@ -1,6 +1,9 @@
 // Helpers shared by the widget's e2e tests (on top of helpers.mjs): waiting for the
 // verified badge, reading the page's recorded seatquote:* events, the sandbox counters,
-// the focused element inside shadow roots, and language-independent widget controls.
+// the focused element inside shadow roots, language-independent widget controls and an
+// axe-core accessibility check.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { admin } from './helpers.mjs';
 
 /** A control of the widget by its data-action (language-independent). */
@@ -38,4 +41,14 @@ export async function login(base, customerId) {
   });
   if (res.status !== 200) throw new Error(`login ${customerId}: ${res.status}`);
   return (await res.json()).token;
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core's violations on the page, one line each (rule: targets). */
+export async function axe(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
 }

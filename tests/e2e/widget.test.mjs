@@ -1,25 +1,15 @@
 // End to end: the demo pages in real Chromium against the real release proxy with its
 // in-process Cleverbridge sandbox (SEATQUOTE_SANDBOX_TODAY=2026-05-13: S68841753, 1 → 2 seats costs 604.93 today; docs/proxy.md).
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { startProxy, launch, newPage, openDemo, admin, shot, part, ROOT } from './helpers.mjs';
+import { newPage, openDemo, admin, shot, part, ROOT, startProxy, useStack } from './helpers.mjs';
+import { axe } from './widget-helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-let proxy, browser;
-before(async () => {
-  [proxy, browser] = await Promise.all([startProxy({ SEATQUOTE_CACHE_MS: '0' }), launch()]);
-});
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
-beforeEach(async () => { await admin(proxy.base, 'reset', {}); });
+const stack = useStack();
 
 const badge = (w) => part(w, 'badge');
 async function waitVerified(w) {
@@ -32,14 +22,14 @@ async function events(page, type) {
   return page.evaluate((t) => window.__events.filter((e) => !t || e.type === t), type);
 }
 async function sandboxSeats(id) {
-  const res = await fetch(`${proxy.base}/sandbox/subscription/getsubscription?subscriptionId=${id}`, {
+  const res = await fetch(`${stack.proxy.base}/sandbox/subscription/getsubscription?subscriptionId=${id}`, {
     headers: { Authorization: 'Basic ' + Buffer.from('sandbox:sandbox').toString('base64'), Accept: 'application/json' },
   });
   const body = await res.json();
   return body.Subscription.Items.map((i) => i.Quantity);
 }
 async function commits(id) {
-  return (await admin(proxy.base, 'counters')).commits[id] ?? 0;
+  return (await admin(stack.proxy.base, 'counters')).commits[id] ?? 0;
 }
 // The text catalogues, read from src/widget/i18n.rs: { EN: {key: template}, DE: …, FR: … }.
 const CATALOGUES = (() => {
@@ -85,18 +75,11 @@ function visibleStrings(widget) {
     return out;
   });
 }
-async function axe(page) {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 test('demo: 1 → 2 seats shows the estimate, then the verified figures (604.93 today), and commits', async () => {
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   try {
-    const w = await openDemo(page, proxy.base);
+    const w = await openDemo(page, stack.proxy.base);
     await shot(w, 'widget-initial');
     assert.match(await part(w, 'header').textContent(), /Cloud Storage – Team seat/);
     // The estimate renders in the same task as the click (before any network answer).
@@ -146,9 +129,9 @@ test('demo: 1 → 2 seats shows the estimate, then the verified figures (604.93 
 });
 
 test('keyboard only: step with arrows, consent with Space, confirm with Enter', async () => {
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   try {
-    await page.goto(proxy.base + '/');
+    await page.goto(stack.proxy.base + '/');
     await page.keyboard.press('Tab'); // skip links in the top bar
     const focusIs = (sel) => page.evaluate((s) => {
       let a = document.activeElement;
@@ -168,7 +151,7 @@ test('keyboard only: step with arrows, consent with Space, confirm with Enter', 
         widget: document.querySelector('#seat-widget').shadowRoot?.textContent.slice(0, 300),
       }));
       await shot(page, 'failed-keyboard');
-      throw new Error(`widget not ready: ${JSON.stringify(state)} ${JSON.stringify(problems)}\n${proxy.logs().slice(-3000)}`);
+      throw new Error(`widget not ready: ${JSON.stringify(state)} ${JSON.stringify(problems)}\n${stack.proxy.logs().slice(-3000)}`);
     }
     for (let i = 0; i < 20 && !(await focusIs('#qty')); i++) await page.keyboard.press('Tab');
     assert.ok(await focusIs('#qty'), 'the stepper is reachable by Tab');
@@ -193,12 +176,12 @@ test('keyboard only: step with arrows, consent with Space, confirm with Enter', 
 });
 
 test('upstream 500 and 429 show an error state and recover on Retry', async () => {
-  const { page, context } = await newPage(browser);
+  const { page, context } = await newPage(stack.browser);
   try {
-    const w = await openDemo(page, proxy.base);
+    const w = await openDemo(page, stack.proxy.base);
     for (const [fault, count, name] of [['status500', 3, 'error-500'], ['status429', 1, 'error-429']]) {
       // A 429's Retry-After blocks every upstream request (shared budget): 1 s here, not 60.
-      await admin(proxy.base, 'fault', fault === 'status429' ? { fault, count, ms: 1000 } : { fault, count });
+      await admin(stack.proxy.base, 'fault', fault === 'status429' ? { fault, count, ms: 1000 } : { fault, count });
       await w.getByRole('button', { name: 'Add one seat' }).click();
       const notice = part(w, 'notice');
       await notice.getByText('The billing service is busy').waitFor();
@@ -220,13 +203,13 @@ test('upstream 500 and 429 show an error state and recover on Retry', async () =
 });
 
 test('a price change between preview and confirm shows quote_changed and asks again', async () => {
-  const { page, context } = await newPage(browser);
+  const { page, context } = await newPage(stack.browser);
   try {
-    const w = await openDemo(page, proxy.base);
+    const w = await openDemo(page, stack.proxy.base);
     await w.getByRole('button', { name: 'Add one seat' }).click();
     await waitVerified(w);
     await w.getByRole('checkbox').check();
-    await admin(proxy.base, 'price', { productId: 294835, unitPrice: '1500.00' });
+    await admin(stack.proxy.base, 'price', { productId: 294835, unitPrice: '1500.00' });
     await w.getByRole('button', { name: 'Confirm change' }).click();
     await part(w, 'notice').getByText('The price changed').waitFor();
     await shot(w, 'widget-quote-changed');
@@ -244,7 +227,7 @@ test('a price change between preview and confirm shows quote_changed and asks ag
 });
 
 test('de-DE custom element: decrease goes to nextBilling; attribute changes re-render; destroy() leaves no listeners', async () => {
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   await context.addInitScript(() => {
     const live = new Map();
     const add = EventTarget.prototype.addEventListener;
@@ -263,7 +246,7 @@ test('de-DE custom element: decrease goes to nextBilling; attribute changes re-r
   try {
     const previews = [];
     page.on('request', (r) => { if (r.url().endsWith('/preview')) previews.push(JSON.parse(r.postData())); });
-    await page.goto(proxy.base + '/embed.html');
+    await page.goto(stack.proxy.base + '/embed.html');
     const eur = page.locator('#eur');
     await eur.getByRole('spinbutton').waitFor();
     const plain = (s) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -315,9 +298,9 @@ test('de-DE custom element: decrease goes to nextBilling; attribute changes re-r
 });
 
 test('bad options: one console error naming the option and an error state', async () => {
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   try {
-    await page.goto(proxy.base + '/embed.html');
+    await page.goto(stack.proxy.base + '/embed.html');
     await page.locator('#jpy').getByRole('spinbutton').waitFor();
     await page.evaluate(async () => {
       const { mount } = await import('/pkg/seatquote.js');
@@ -341,7 +324,7 @@ test('a hostile product name renders as text', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'seatquote-fixture-'));
   writeFileSync(join(dir, 'sandbox.json'), JSON.stringify(fixture));
   const p2 = await startProxy({ SEATQUOTE_SANDBOX_FIXTURE: join(dir, 'sandbox.json') });
-  const { page, context, problems } = await newPage(browser);
+  const { page, context, problems } = await newPage(stack.browser);
   let dialogs = 0;
   page.on('dialog', (d) => { dialogs++; d.dismiss(); });
   try {
