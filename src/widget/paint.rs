@@ -224,40 +224,41 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
 fn modes(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     let s: &Summary = &c.summary;
     let item = c.item();
-    let allowed: Vec<Mode> = if c.valid {
-        super::model::modes(item, c.qty).to_vec()
+    let allowed: &[Mode] = if c.valid {
+        super::model::modes(item, c.qty)
     } else {
-        Vec::new()
+        &[]
     };
     let choose = c.direction() == Direction::Increase && allowed.len() > 1;
-    let names: Vec<String> = allowed.iter().map(|x| x.as_str().to_owned()).collect();
-    if choose && names != v.shown_modes {
-        let nb = f.date(&s.next_billing_date);
-        let labels: Vec<(String, String)> = allowed
-            .iter()
-            .map(|mode| match mode {
+    if choose && allowed != v.shown_modes.as_slice() {
+        v.text(N::ModesLegend, m.get("mode_legend"));
+        v.clear_modes();
+        for &mode in allowed {
+            let (label, hint) = match mode {
                 Mode::Immediate => (
-                    m.get("mode_immediate").to_owned(),
-                    m.fill("mode_immediate_hint", &[("date", &nb)]),
+                    "mode_immediate",
+                    m.fill(
+                        "mode_immediate_hint",
+                        &[("date", &f.date(&s.next_billing_date))],
+                    ),
                 ),
                 Mode::Extend => {
                     let next = super::model::estimate(s, item, c.qty, Mode::Extend)
                         .map(|x| f.date(&x.next_date))
                         .unwrap_or_default();
                     (
-                        m.get("mode_extend").to_owned(),
+                        "mode_extend",
                         m.fill("mode_extend_hint", &[("date", &next)]),
                     )
                 }
-                Mode::NextBilling => (m.get("mode_nextBilling").to_owned(), String::new()),
-            })
-            .collect();
-        v.text(N::ModesLegend, m.get("mode_legend"));
-        v.set_modes(&names, &labels);
+                Mode::NextBilling => ("mode_nextBilling", String::new()),
+            };
+            v.add_mode(mode, m.get(label), &hint);
+        }
     }
     v.show(N::Modes, choose);
     if choose {
-        v.check_mode(c.mode.map_or("", Mode::as_str), c.locked());
+        v.check_mode(c.mode, c.locked());
     }
 }
 
@@ -339,45 +340,39 @@ fn figures(v: &View, m: &Messages, f: &Formatter, c: &Calc, rate: &str) {
 
 fn notice(v: &View, m: &Messages, c: &Calc) {
     let item = c.item();
-    let joined = |a: &str, b: &str| {
-        let mut t = String::from(a);
-        t.push(' ');
-        t.push_str(b);
-        t
-    };
-    let (text, action, info): (Option<String>, Option<&str>, bool) = match (&c.commit, &c.notice) {
-        (CommitState::Unknown(_), _) => (
-            Some(m.get("commit_unknown").into()),
-            Some(m.get("check_again")),
-            false,
-        ),
-        (_, Notice::None) => (None, None, false),
-        (_, Notice::QuoteChanged) => (Some(m.get("quote_changed").into()), None, false),
-        (_, Notice::QuoteExpired) => (Some(m.get("quote_expired").into()), None, false),
-        (_, Notice::HandedOff) => (Some(m.get("handed_off").into()), None, true),
-        (_, Notice::ModeUnavailable) => (Some(m.get("err_mode").into()), None, false),
+    // Catalogue keys: a lead-in, the message, the action button's label.
+    let (lead, key, action, info): (&str, &str, Option<&str>, bool) = match (&c.commit, &c.notice) {
+        (CommitState::Unknown(_), _) => ("", "commit_unknown", Some("check_again"), false),
+        (_, Notice::None) => ("", "", None, false),
+        (_, Notice::QuoteChanged) => ("", "quote_changed", None, false),
+        (_, Notice::QuoteExpired) => ("", "quote_expired", None, false),
+        (_, Notice::HandedOff) => ("", "handed_off", None, true),
+        (_, Notice::ModeUnavailable) => ("", "err_mode", None, false),
         (_, Notice::Negative) => (
-            Some(m.get("negative_alignment").into()),
+            "",
+            "negative_alignment",
             item.decrease_modes
                 .contains(&Mode::NextBilling)
-                .then(|| m.get("use_next_billing")),
+                .then_some("use_next_billing"),
             false,
         ),
-        (_, Notice::PreviewFailed(code)) => (
-            Some(m.get(code.message_key()).into()),
-            Some(m.get("retry")),
-            false,
-        ),
-        (_, Notice::CommitRefused(code)) => (
-            Some(joined(m.get("not_charged"), m.get(code.message_key()))),
-            Some(m.get("retry")),
-            false,
-        ),
+        (_, Notice::PreviewFailed(code)) => ("", code.message_key(), Some("retry"), false),
+        (_, Notice::CommitRefused(code)) => {
+            ("not_charged", code.message_key(), Some("retry"), false)
+        }
     };
-    v.show(N::Notice, text.is_some());
-    v.text(N::NoticeText, text.as_deref().unwrap_or(""));
+    let mut text = String::new();
+    if !lead.is_empty() {
+        text.push_str(m.get(lead));
+        text.push(' ');
+    }
+    if !key.is_empty() {
+        text.push_str(m.get(key));
+    }
+    v.show(N::Notice, !key.is_empty());
+    v.put(N::NoticeText, text);
     v.show(N::NoticeAction, action.is_some());
-    v.text(N::NoticeAction, action.unwrap_or(""));
+    v.text(N::NoticeAction, action.map_or("", |a| m.get(a)));
     attr(
         &v[N::Notice],
         "class",

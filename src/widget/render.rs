@@ -12,6 +12,7 @@ use wasm_bindgen::{JsCast, UnwrapThrowExt};
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 use super::dom::{append, attr, clear, document, el, flag, set_text, show, text_el};
+use super::model::Mode;
 
 /// Declares the skeleton: one `Name depth "tag" "attributes"` line per node, in document
 /// order. A node's parent is the nearest line above it one level shallower. Attributes
@@ -102,7 +103,7 @@ pub struct View {
     /// The mode radios, in the order of `shown_modes`.
     radios: Vec<Element>,
     /// The modes the radio group currently shows.
-    pub(super) shown_modes: Vec<String>,
+    pub(super) shown_modes: Vec<Mode>,
     /// How many options the item picker holds.
     pub(super) items: usize,
 }
@@ -155,32 +156,34 @@ impl View {
         }
     }
 
-    /// Rebuilds the mode radios for `modes`, with their labels and hints.
-    pub(super) fn set_modes(&mut self, modes: &[String], labels: &[(String, String)]) {
-        let list = &self[N::ModesList];
-        clear(list);
-        let mut radios = Vec::new();
-        for (m, (label, hint)) in modes.iter().zip(labels) {
-            let l = el("label", "mode");
-            let r = el("input", "");
-            attr(&r, "type", "radio");
-            attr(&r, "name", "mode");
-            attr(&r, "value", m);
-            attr(&r, "data-action", "mode");
-            let t = text_el("span", "", label);
-            let h = text_el("span", "mode-hint", hint);
-            append(&l, &[&r, &t, &h]);
-            append(list, &[&l]);
-            radios.push(r.into());
-        }
-        self.radios = radios;
-        self.shown_modes = modes.to_vec();
+    /// Removes the mode radios.
+    pub(super) fn clear_modes(&mut self) {
+        clear(&self[N::ModesList]);
+        self.radios.clear();
+        self.shown_modes.clear();
+    }
+
+    /// Adds the radio of `mode`, with its label and hint.
+    pub(super) fn add_mode(&mut self, mode: Mode, label: &str, hint: &str) {
+        let l = el("label", "mode");
+        let r = el("input", "");
+        attr(&r, "type", "radio");
+        attr(&r, "name", "mode");
+        attr(&r, "value", mode.as_str());
+        attr(&r, "data-action", "mode");
+        let t = text_el("span", "", label);
+        let h = text_el("span", "mode-hint", hint);
+        append(&l, &[&r, &t, &h]);
+        append(&self[N::ModesList], &[&l]);
+        self.radios.push(r.into());
+        self.shown_modes.push(mode);
     }
 
     /// Checks the radio of `mode`; `locked` disables the radios (while confirming).
-    pub(super) fn check_mode(&self, mode: &str, locked: bool) {
+    pub(super) fn check_mode(&self, mode: Option<Mode>, locked: bool) {
         for (r, m) in self.radios.iter().zip(&self.shown_modes) {
-            r.unchecked_ref::<HtmlInputElement>().set_checked(m == mode);
+            r.unchecked_ref::<HtmlInputElement>()
+                .set_checked(Some(*m) == mode);
             flag(r, "disabled", locked);
         }
     }
