@@ -8,7 +8,9 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 use super::dom::{append, attr, clear, el, flag};
 use super::format::Formatter;
 use super::i18n::Messages;
-use super::model::{Calc, CommitState, Direction, Focus, Mode, Notice, Phase, Receipt, Summary};
+use super::model::{
+    Calc, CommitState, Direction, Figures, Focus, Mode, Notice, Phase, Receipt, Summary,
+};
 use super::render::{View, N};
 use super::runtime::Widget;
 use super::timeline::{self, geometry};
@@ -22,19 +24,19 @@ pub fn paint(w: &mut Widget) {
         model,
         ..
     } = w;
-    view.text(N::Loading, msgs.get("loading"));
+    view.msg(N::Loading, msgs, "loading");
     match &model.phase {
         Phase::Destroyed => {}
         Phase::Misconfigured => {
             view.panel(N::Error);
-            view.text(N::ErrorText, msgs.get("err_config"));
+            view.msg(N::ErrorText, msgs, "err_config");
             view.show(N::ErrorRetry, false);
         }
         Phase::Loading => view.panel(N::Loading),
         Phase::LoadFailed(code) => {
             view.panel(N::Error);
-            view.text(N::ErrorText, msgs.get(code.message_key()));
-            view.text(N::ErrorRetry, msgs.get("retry"));
+            view.msg(N::ErrorText, msgs, code.message_key());
+            view.msg(N::ErrorRetry, msgs, "retry");
             view.show(N::ErrorRetry, true);
         }
         Phase::Done(r) => {
@@ -45,7 +47,7 @@ pub fn paint(w: &mut Widget) {
                 view.text(N::Live, &text);
             }
             attr(&view[N::SuccessText], "tabindex", "-1");
-            view.text(N::Again, msgs.get("again"));
+            view.msg(N::Again, msgs, "again");
         }
         Phase::Ready(c) => {
             view.panel(N::Main);
@@ -66,15 +68,21 @@ fn success_text(m: &Messages, f: &Formatter, r: &Receipt) -> String {
     } else {
         "success_paid"
     };
-    text.push_str(&m.fill(
+    text.push_str(&due_next(m, f, key, q));
+    text
+}
+
+/// Message `key` with what is due today, the next charge and its date.
+#[inline(never)]
+fn due_next(m: &Messages, f: &Formatter, key: &str, fig: &Figures) -> String {
+    m.fill(
         key,
         &[
-            ("due", &f.money(&q.due_gross)),
-            ("next", &f.money(&q.next_gross)),
-            ("date", &f.date(&q.next_date)),
+            ("due", &f.money(&fig.due_gross)),
+            ("next", &f.money(&fig.next_gross)),
+            ("date", &f.date(&fig.next_date)),
         ],
-    ));
-    text
+    )
 }
 
 fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
@@ -103,8 +111,8 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     v.text(N::Product, &item.product_name);
     let seats = m.seats(item.quantity, &f.integer(item.quantity));
     v.put(N::Current, m.fill("current", &[("seats", &seats)]));
-    v.text(N::PickerLabel, m.get("item_label"));
-    v.text(N::SeatsLabel, m.get("seats_label"));
+    v.msg(N::PickerLabel, m, "item_label");
+    v.msg(N::SeatsLabel, m, "seats_label");
     attr(&v[N::Dec], "aria-label", m.get("decrease"));
     attr(&v[N::Inc], "aria-label", m.get("increase"));
     let (min, max) = (f.integer(item.min), f.integer(item.max));
@@ -168,14 +176,14 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
         m.fill("decrease_note", &[("date", &f.date(&s.next_billing_date))]),
     );
     v.show(N::NoChange, c.valid && dir == Direction::Unchanged);
-    v.text(N::NoChange, m.get("no_change"));
+    v.msg(N::NoChange, m, "no_change");
 
     figures(v, m, f, c, &rate);
     notice(v, m, c);
 
     // "Checking the price…" while a slow preview runs (and why consent waits).
     v.show(N::Checking, c.previewing && c.slow && c.quote.is_none());
-    v.text(N::Checking, m.get("checking"));
+    v.msg(N::Checking, m, "checking");
 
     // Consent and confirm.
     let changing = dir != Direction::Unchanged && shown.is_some();
@@ -187,14 +195,7 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
         } else {
             "consent_increase"
         };
-        let text = m.fill(
-            key,
-            &[
-                ("due", &f.money(&fig.due_gross)),
-                ("next", &f.money(&fig.next_gross)),
-                ("date", &f.date(&fig.next_date)),
-            ],
-        );
+        let text = due_next(m, f, key, fig);
         v.put(N::ConsentText, text);
     }
     v.enable(N::Consent, !(c.quote.is_none() || locked));
@@ -217,7 +218,7 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     } else {
         "confirm"
     };
-    v.text(N::Confirm, m.get(label));
+    v.msg(N::Confirm, m, label);
 }
 
 /// The mode choice: radios only for an increase with more than one allowed mode.
@@ -231,7 +232,7 @@ fn modes(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     };
     let choose = c.direction() == Direction::Increase && allowed.len() > 1;
     if choose && allowed != v.shown_modes.as_slice() {
-        v.text(N::ModesLegend, m.get("mode_legend"));
+        v.msg(N::ModesLegend, m, "mode_legend");
         v.clear_modes();
         for &mode in allowed {
             let (label, hint) = match mode {
@@ -283,7 +284,7 @@ fn figures(v: &View, m: &Messages, f: &Formatter, c: &Calc, rate: &str) {
         v.text(N::Live, "");
         return;
     };
-    v.text(N::DueTitle, m.get("due_today"));
+    v.msg(N::DueTitle, m, "due_today");
     v.text(
         N::Badge,
         m.get(if verified { "verified" } else { "estimate" }),
@@ -313,25 +314,18 @@ fn figures(v: &View, m: &Messages, f: &Formatter, c: &Calc, rate: &str) {
         ],
     );
     timeline::update(v, geometry(fig.remaining_days, fig.period_days), &label);
-    v.text(N::NetLabel, m.get("net"));
+    v.msg(N::NetLabel, m, "net");
     v.put(N::Net, f.money(&fig.due_net));
     v.put(N::VatLabel, m.fill("vat", &[("rate", rate)]));
     v.put(N::Vat, f.money(&fig.due_vat));
-    v.text(N::TotalLabel, m.get("total_today"));
+    v.msg(N::TotalLabel, m, "total_today");
     v.put(N::Total, f.money(&fig.due_gross));
     let mut next = m.fill("next_billing", &[("date", &f.date(&fig.next_date))]);
     next.push_str(": ");
     next.push_str(&f.money(&fig.next_gross));
     v.put(N::Next, next);
     let announce = if verified && changing {
-        m.fill(
-            "announce",
-            &[
-                ("due", &f.money(&fig.due_gross)),
-                ("next", &f.money(&fig.next_gross)),
-                ("date", &f.date(&fig.next_date)),
-            ],
-        )
+        due_next(m, f, "announce", fig)
     } else {
         String::new()
     };

@@ -12,6 +12,8 @@ use wasm_bindgen::{JsCast, UnwrapThrowExt};
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 use super::dom::{append, attr, clear, document, el, flag, set_text, show, text_el};
+
+use super::i18n::Messages;
 use super::model::Mode;
 
 /// Declares the skeleton: one `Name depth "tag" "attributes"` line per node, in document
@@ -192,6 +194,12 @@ impl View {
     #[inline(never)]
     pub(super) fn text(&self, n: N, text: &str) {
         set_text(&self[n], text);
+    }
+
+    /// Sets the text of node `n` to the catalogue's message `key`.
+    #[inline(never)]
+    pub(super) fn msg(&self, n: N, m: &Messages, key: &str) {
+        set_text(&self[n], m.get(key));
     }
 
     /// [`View::text`] with an owned string (one call and one drop for every caller).
