@@ -36,6 +36,12 @@ pub fn attr(e: &Element, name: &str, value: &str) {
     e.set_attribute(name, value).unwrap_throw();
 }
 
+/// `setAttribute` with a number's decimal digits.
+#[inline(never)]
+pub fn attr_num(e: &Element, name: &str, n: u32) {
+    attr(e, name, &n.to_string());
+}
+
 /// Sets the text of `e` only when it differs (keeps unchanged nodes untouched, so
 /// screen readers and selection are not disturbed).
 #[inline(never)]

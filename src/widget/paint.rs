@@ -5,7 +5,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
-use super::dom::{append, attr, clear, el, flag};
+use super::dom::{append, attr, attr_num, clear, el, flag};
 use super::format::Formatter;
 use super::i18n::Messages;
 use super::model::{
@@ -95,7 +95,7 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
         clear(picker);
         for (i, it) in s.items.iter().enumerate() {
             let o = el("option", "");
-            attr(&o, "value", &i.to_string());
+            attr_num(&o, "value", i as u32);
             o.set_text_content(Some(&it.product_name));
             append(picker, &[&o]);
         }
@@ -121,9 +121,9 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
         N::Invalid,
         m.fill("invalid_quantity", &[("min", &min), ("max", &max)]),
     );
-    attr(&v[N::Qty], "aria-valuemin", &item.min.to_string());
-    attr(&v[N::Qty], "aria-valuemax", &item.max.to_string());
-    attr(&v[N::Qty], "aria-valuenow", &c.qty.to_string());
+    attr_num(&v[N::Qty], "aria-valuemin", item.min);
+    attr_num(&v[N::Qty], "aria-valuemax", item.max);
+    attr_num(&v[N::Qty], "aria-valuenow", c.qty);
     let qty: &HtmlInputElement = v[N::Qty].unchecked_ref();
     if qty.value() != c.text {
         qty.set_value(&c.text);

@@ -2,7 +2,7 @@
 //! from its start to the next billing date, today marked and the prorated share
 //! highlighted (its nodes are part of the skeleton in `render.rs`). Labelled for screen readers through `role="img"` and `aria-label`.
 
-use super::dom::attr;
+use super::dom::{attr, attr_num};
 use super::render::{View, N};
 
 /// Width of the SVG's coordinate system.
@@ -39,12 +39,12 @@ pub fn geometry(remaining_days: u32, period_days: u32) -> Geometry {
 
 /// Moves today's mark and the share of the view's timeline, and sets its accessible label.
 pub(super) fn update(v: &View, g: Geometry, label: &str) {
-    attr(&v[N::Share], "x", &g.today_x.to_string());
-    attr(&v[N::Share], "width", &g.share_width.to_string());
-    attr(
+    attr_num(&v[N::Share], "x", g.today_x);
+    attr_num(&v[N::Share], "width", g.share_width);
+    attr_num(
         &v[N::Today],
         "x",
-        &g.today_x.saturating_sub(3).min(WIDTH - 6).to_string(),
+        g.today_x.saturating_sub(3).min(WIDTH - 6),
     );
     attr(&v[N::Timeline], "aria-label", label);
 }
