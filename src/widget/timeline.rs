@@ -1,6 +1,7 @@
 //! The period picture: an inline SVG (built with `createElementNS`) of the current period
 //! from its start to the next billing date, today marked and the prorated share
-//! highlighted (its nodes are part of the skeleton in `render.rs`). Labelled for screen readers through `role="img"` and `aria-label`.
+//! highlighted. Its nodes are part of the skeleton in `render.rs`; this module places
+//! them. Labelled for screen readers through `role="img"` and `aria-label`.
 
 use super::dom::{attr, attr_num};
 use super::render::{View, N};
