@@ -4,8 +4,6 @@
 use wasm_bindgen::{JsCast, JsValue, UnwrapThrowExt};
 use web_sys::{Document, Element, HtmlElement};
 
-const SVG_NS: &str = "http://www.w3.org/2000/svg";
-
 /// The page's document. The widget only runs in a window, so this is an invariant.
 pub fn document() -> Document {
     web_sys::window()
@@ -13,22 +11,16 @@ pub fn document() -> Document {
         .expect_throw("seatquote: no document")
 }
 
-/// `document.createElement(tag)` with an optional class list and `part` names.
+/// `document.createElement(tag)` with an optional class list.
+#[inline(never)]
 pub fn el(tag: &str, class: &str) -> HtmlElement {
     let e = document()
         .create_element(tag)
         .expect_throw("seatquote: createElement");
     if !class.is_empty() {
-        e.set_class_name(class);
+        attr(&e, "class", class);
     }
     e.unchecked_into()
-}
-
-/// An element with `part` (for `::part()` theming) and a class of the same name.
-pub fn part(tag: &str, name: &str) -> HtmlElement {
-    let e = el(tag, name);
-    attr(&e, "part", name);
-    e
 }
 
 /// An element holding `text` (as a text node).
@@ -38,20 +30,21 @@ pub fn text_el(tag: &str, class: &str, text: &str) -> HtmlElement {
     e
 }
 
-/// An SVG element (`createElementNS`).
-pub fn svg(tag: &str) -> Element {
-    document()
-        .create_element_ns(Some(SVG_NS), tag)
-        .expect_throw("seatquote: createElementNS")
-}
-
 /// `setAttribute`; a failure (an invalid attribute name) is a programming error.
+#[inline(never)]
 pub fn attr(e: &Element, name: &str, value: &str) {
     e.set_attribute(name, value).unwrap_throw();
 }
 
+/// `setAttribute` with a number's decimal digits.
+#[inline(never)]
+pub fn attr_num(e: &Element, name: &str, n: u32) {
+    attr(e, name, &n.to_string());
+}
+
 /// Sets the text of `e` only when it differs (keeps unchanged nodes untouched, so
 /// screen readers and selection are not disturbed).
+#[inline(never)]
 pub fn set_text(e: &Element, text: &str) {
     if e.text_content().as_deref() != Some(text) {
         e.set_text_content(Some(text));
@@ -59,6 +52,7 @@ pub fn set_text(e: &Element, text: &str) {
 }
 
 /// Shows or hides `e` through the `hidden` attribute.
+#[inline(never)]
 pub fn show(e: &Element, visible: bool) {
     if e.has_attribute("hidden") == visible {
         if visible {
@@ -70,6 +64,7 @@ pub fn show(e: &Element, visible: bool) {
 }
 
 /// Sets or removes a boolean attribute.
+#[inline(never)]
 pub fn flag(e: &Element, name: &str, on: bool) {
     if on {
         attr(e, name, "");
@@ -79,17 +74,16 @@ pub fn flag(e: &Element, name: &str, on: bool) {
 }
 
 /// `parent.append(children…)`.
+#[inline(never)]
 pub fn append(parent: &Element, children: &[&Element]) {
     for c in children {
         parent.append_child(c).unwrap_throw();
     }
 }
 
-/// Removes every child of `e`.
+/// Removes every child of `e` (setting `textContent` to nothing does exactly that).
 pub fn clear(e: &web_sys::Node) {
-    while let Some(c) = e.first_child() {
-        let _ = e.remove_child(&c);
-    }
+    e.set_text_content(None);
 }
 
 /// Reads a property of a JS object (undefined when absent).

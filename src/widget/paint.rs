@@ -2,15 +2,18 @@
 //! state through attributes), and keeps the keyboard focus on a control when the focused
 //! one is disabled or hidden.
 
-use web_sys::Element;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
-use super::dom::{attr, clear, el, flag, set_text, show};
+use super::dom::{append, attr, attr_num, clear, el, flag};
 use super::format::Formatter;
 use super::i18n::Messages;
-use super::model::{Calc, CommitState, Direction, Focus, Mode, Notice, Phase, Receipt, Summary};
-use super::render::{Panel, View};
+use super::model::{
+    Calc, CommitState, Direction, Figures, Focus, Mode, Notice, Phase, Receipt, Summary,
+};
+use super::render::{View, N};
 use super::runtime::Widget;
-use super::timeline::geometry;
+use super::timeline::{self, geometry};
 
 /// Draws the widget's state.
 pub fn paint(w: &mut Widget) {
@@ -21,33 +24,33 @@ pub fn paint(w: &mut Widget) {
         model,
         ..
     } = w;
-    set_text(&view.loading, msgs.get("loading"));
+    view.msg(N::Loading, msgs, "loading");
     match &model.phase {
         Phase::Destroyed => {}
         Phase::Misconfigured => {
-            view.panel(Panel::Error);
-            set_text(&view.error_text, msgs.get("err_config"));
-            show(&view.error_retry, false);
+            view.panel(N::Error);
+            view.msg(N::ErrorText, msgs, "err_config");
+            view.show(N::ErrorRetry, false);
         }
-        Phase::Loading => view.panel(Panel::Loading),
+        Phase::Loading => view.panel(N::Loading),
         Phase::LoadFailed(code) => {
-            view.panel(Panel::Error);
-            set_text(&view.error_text, msgs.get(code.message_key()));
-            set_text(&view.error_retry, msgs.get("retry"));
-            show(&view.error_retry, true);
+            view.panel(N::Error);
+            view.msg(N::ErrorText, msgs, code.message_key());
+            view.msg(N::ErrorRetry, msgs, "retry");
+            view.show(N::ErrorRetry, true);
         }
         Phase::Done(r) => {
-            view.panel(Panel::Success);
+            view.panel(N::Success);
             if let Some(f) = fmt.as_ref() {
                 let text = success_text(msgs, f, r);
-                set_text(&view.success_text, &text);
-                set_text(&view.live, &text);
+                view.text(N::SuccessText, &text);
+                view.text(N::Live, &text);
             }
-            attr(&view.success_text, "tabindex", "-1");
-            set_text(&view.again, msgs.get("again"));
+            attr(&view[N::SuccessText], "tabindex", "-1");
+            view.msg(N::Again, msgs, "again");
         }
         Phase::Ready(c) => {
-            view.panel(Panel::Main);
+            view.panel(N::Main);
             if let Some(f) = fmt.as_ref() {
                 main(view, msgs, f, c);
             }
@@ -65,15 +68,21 @@ fn success_text(m: &Messages, f: &Formatter, r: &Receipt) -> String {
     } else {
         "success_paid"
     };
-    text.push_str(&m.fill(
+    text.push_str(&due_next(m, f, key, q));
+    text
+}
+
+/// Message `key` with what is due today, the next charge and its date.
+#[inline(never)]
+fn due_next(m: &Messages, f: &Formatter, key: &str, fig: &Figures) -> String {
+    m.fill(
         key,
         &[
-            ("due", &f.money(&q.due_gross)),
-            ("next", &f.money(&q.next_gross)),
-            ("date", &f.date(&q.next_date)),
+            ("due", &f.money(&fig.due_gross)),
+            ("next", &f.money(&fig.next_gross)),
+            ("date", &f.date(&fig.next_date)),
         ],
-    ));
-    text
+    )
 }
 
 fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
@@ -81,43 +90,48 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     let item = c.item();
     let locked = c.locked();
     // Item picker (only when several items and no `item` option).
-    if c.picker && v.picker.length() as usize != s.items.len() {
-        clear(&v.picker);
+    if c.picker && v.items != s.items.len() {
+        let picker = &v[N::Picker];
+        clear(picker);
         for (i, it) in s.items.iter().enumerate() {
             let o = el("option", "");
-            attr(&o, "value", &i.to_string());
+            attr_num(&o, "value", i as u32);
             o.set_text_content(Some(&it.product_name));
-            let _ = v.picker.append_child(&o);
+            append(picker, &[&o]);
         }
+        v.items = s.items.len();
     }
     if c.picker {
-        v.picker.set_selected_index(c.item as i32);
+        v[N::Picker]
+            .unchecked_ref::<HtmlSelectElement>()
+            .set_selected_index(c.item as i32);
     }
-    show(&v.picker_row, c.picker);
-    v.picker.set_disabled(locked);
-    set_text(&v.product, &item.product_name);
+    v.show(N::PickerRow, c.picker);
+    v.enable(N::Picker, !locked);
+    v.text(N::Product, &item.product_name);
     let seats = m.seats(item.quantity, &f.integer(item.quantity));
-    set_text(&v.current, &m.fill("current", &[("seats", &seats)]));
-    set_text(&v.picker_label, m.get("item_label"));
-    set_text(&v.seats_label, m.get("seats_label"));
-    attr(&v.dec, "aria-label", m.get("decrease"));
-    attr(&v.inc, "aria-label", m.get("increase"));
+    v.put(N::Current, m.fill("current", &[("seats", &seats)]));
+    v.msg(N::PickerLabel, m, "item_label");
+    v.msg(N::SeatsLabel, m, "seats_label");
+    attr(&v[N::Dec], "aria-label", m.get("decrease"));
+    attr(&v[N::Inc], "aria-label", m.get("increase"));
     let (min, max) = (f.integer(item.min), f.integer(item.max));
-    set_text(&v.range, &m.fill("range", &[("min", &min), ("max", &max)]));
-    set_text(
-        &v.invalid,
-        &m.fill("invalid_quantity", &[("min", &min), ("max", &max)]),
+    v.put(N::Range, m.fill("range", &[("min", &min), ("max", &max)]));
+    v.put(
+        N::Invalid,
+        m.fill("invalid_quantity", &[("min", &min), ("max", &max)]),
     );
-    attr(&v.qty, "aria-valuemin", &item.min.to_string());
-    attr(&v.qty, "aria-valuemax", &item.max.to_string());
-    attr(&v.qty, "aria-valuenow", &c.qty.to_string());
-    if v.qty.value() != c.text {
-        v.qty.set_value(&c.text);
+    attr_num(&v[N::Qty], "aria-valuemin", item.min);
+    attr_num(&v[N::Qty], "aria-valuemax", item.max);
+    attr_num(&v[N::Qty], "aria-valuenow", c.qty);
+    let qty: &HtmlInputElement = v[N::Qty].unchecked_ref();
+    if qty.value() != c.text {
+        qty.set_value(&c.text);
     }
     v.invalid_qty(!c.valid);
-    View::enable(&v.dec, !locked && (!c.valid || c.qty > item.min));
-    View::enable(&v.inc, !locked && (!c.valid || c.qty < item.max));
-    flag(&v.qty, "readonly", locked);
+    v.enable(N::Dec, !locked && (!c.valid || c.qty > item.min));
+    v.enable(N::Inc, !locked && (!c.valid || c.qty < item.max));
+    flag(&v[N::Qty], "readonly", locked);
 
     let dir = c.direction();
     let shown = c.shown();
@@ -131,7 +145,7 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
                 ("total", &f.money(&fig.total)),
             ],
         );
-        set_text(&v.line, &line);
+        v.put(N::Line, line);
         let tax = m.fill(
             if s.tax_mode == "net" {
                 "tax_net"
@@ -149,107 +163,103 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
         t.push_str(per);
         t.push_str(" · ");
         t.push_str(&tax);
-        set_text(&v.line_tax, &t);
+        v.put(N::LineTax, t);
     }
-    show(&v.line, shown.is_some());
-    show(&v.line_tax, shown.is_some());
+    v.show(N::Line, shown.is_some());
+    v.show(N::LineTax, shown.is_some());
 
     modes(v, m, f, c);
     let next_billing = c.mode == Some(Mode::NextBilling);
-    show(&v.decrease_note, dir == Direction::Decrease && next_billing);
-    set_text(
-        &v.decrease_note,
-        &m.fill("decrease_note", &[("date", &f.date(&s.next_billing_date))]),
+    v.show(N::DecreaseNote, dir == Direction::Decrease && next_billing);
+    v.put(
+        N::DecreaseNote,
+        m.fill("decrease_note", &[("date", &f.date(&s.next_billing_date))]),
     );
-    show(&v.no_change, c.valid && dir == Direction::Unchanged);
-    set_text(&v.no_change, m.get("no_change"));
+    v.show(N::NoChange, c.valid && dir == Direction::Unchanged);
+    v.msg(N::NoChange, m, "no_change");
 
     figures(v, m, f, c, &rate);
     notice(v, m, c);
 
     // "Checking the price…" while a slow preview runs (and why consent waits).
-    show(&v.checking, c.previewing && c.slow && c.quote.is_none());
-    set_text(&v.checking, m.get("checking"));
+    v.show(N::Checking, c.previewing && c.slow && c.quote.is_none());
+    v.msg(N::Checking, m, "checking");
 
     // Consent and confirm.
     let changing = dir != Direction::Unchanged && shown.is_some();
-    show(&v.consent_row, changing);
-    show(&v.confirm, changing);
+    v.show(N::ConsentRow, changing);
+    v.show(N::Confirm, changing);
     if let Some((fig, _)) = shown {
         let key = if dir == Direction::Decrease || fig.nothing_due() {
             "consent_decrease"
         } else {
             "consent_increase"
         };
-        let text = m.fill(
-            key,
-            &[
-                ("due", &f.money(&fig.due_gross)),
-                ("next", &f.money(&fig.next_gross)),
-                ("date", &f.date(&fig.next_date)),
-            ],
-        );
-        set_text(&v.consent_text, &text);
+        let text = due_next(m, f, key, fig);
+        v.put(N::ConsentText, text);
     }
-    v.consent.set_disabled(c.quote.is_none() || locked);
+    v.enable(N::Consent, !(c.quote.is_none() || locked));
     if c.quote.is_none() {
-        attr(&v.consent, "aria-describedby", "checking");
+        attr(&v[N::Consent], "aria-describedby", "checking");
     } else {
-        let _ = v.consent.remove_attribute("aria-describedby");
+        let _ = v[N::Consent].remove_attribute("aria-describedby");
     }
-    v.consent.set_checked(c.consent);
+    v[N::Consent]
+        .unchecked_ref::<HtmlInputElement>()
+        .set_checked(c.consent);
     // While confirming the button stays focusable (aria-disabled), so focus is not lost.
-    View::enable(&v.confirm, c.can_confirm() || locked);
-    flag(&v.confirm, "aria-disabled", false);
+    v.enable(N::Confirm, c.can_confirm() || locked);
+    flag(&v[N::Confirm], "aria-disabled", false);
     if locked {
-        attr(&v.confirm, "aria-disabled", "true");
+        attr(&v[N::Confirm], "aria-disabled", "true");
     }
     let label = if c.commit == CommitState::Confirming {
         "confirming"
     } else {
         "confirm"
     };
-    set_text(&v.confirm, m.get(label));
+    v.msg(N::Confirm, m, label);
 }
 
 /// The mode choice: radios only for an increase with more than one allowed mode.
 fn modes(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     let s: &Summary = &c.summary;
     let item = c.item();
-    let allowed: Vec<Mode> = if c.valid {
-        super::model::modes(item, c.qty).to_vec()
+    let allowed: &[Mode] = if c.valid {
+        super::model::modes(item, c.qty)
     } else {
-        Vec::new()
+        &[]
     };
     let choose = c.direction() == Direction::Increase && allowed.len() > 1;
-    let names: Vec<String> = allowed.iter().map(|x| x.as_str().to_owned()).collect();
-    if choose && names != v.shown_modes {
-        let nb = f.date(&s.next_billing_date);
-        let labels: Vec<(String, String)> = allowed
-            .iter()
-            .map(|mode| match mode {
+    if choose && allowed != v.shown_modes.as_slice() {
+        v.msg(N::ModesLegend, m, "mode_legend");
+        v.clear_modes();
+        for &mode in allowed {
+            let (label, hint) = match mode {
                 Mode::Immediate => (
-                    m.get("mode_immediate").to_owned(),
-                    m.fill("mode_immediate_hint", &[("date", &nb)]),
+                    "mode_immediate",
+                    m.fill(
+                        "mode_immediate_hint",
+                        &[("date", &f.date(&s.next_billing_date))],
+                    ),
                 ),
                 Mode::Extend => {
                     let next = super::model::estimate(s, item, c.qty, Mode::Extend)
                         .map(|x| f.date(&x.next_date))
                         .unwrap_or_default();
                     (
-                        m.get("mode_extend").to_owned(),
+                        "mode_extend",
                         m.fill("mode_extend_hint", &[("date", &next)]),
                     )
                 }
-                Mode::NextBilling => (m.get("mode_nextBilling").to_owned(), String::new()),
-            })
-            .collect();
-        set_text(&v.modes_legend, m.get("mode_legend"));
-        v.set_modes(&names, &labels);
+                Mode::NextBilling => ("mode_nextBilling", String::new()),
+            };
+            v.add_mode(mode, m.get(label), &hint);
+        }
     }
-    show(&v.modes, choose);
+    v.show(N::Modes, choose);
     if choose {
-        v.check_mode(c.mode.map_or("", Mode::as_str), c.locked());
+        v.check_mode(c.mode, c.locked());
     }
 }
 
@@ -259,36 +269,39 @@ fn figures(v: &View, m: &Messages, f: &Formatter, c: &Calc, rate: &str) {
     let dir = c.direction();
     let changing = dir != Direction::Unchanged && shown.is_some();
     let next_billing = c.mode == Some(Mode::NextBilling);
-    show(&v.summary, shown.is_some());
-    show(&v.due, changing && !next_billing);
-    show(&v.due_title, changing && !next_billing);
+    v.show(N::Summary, shown.is_some());
+    v.show(N::Due, changing && !next_billing);
+    v.show(N::DueTitle, changing && !next_billing);
     // No badge without a change: there is nothing to confirm.
-    show(&v.badge, changing);
+    v.show(N::Badge, changing);
     attr(
-        &v.summary,
+        &v[N::Summary],
         "aria-busy",
         if c.previewing { "true" } else { "false" },
     );
     // The live region says what is confirmed on screen, and nothing otherwise.
     let Some((fig, verified)) = shown else {
-        set_text(&v.live, "");
+        v.text(N::Live, "");
         return;
     };
-    set_text(&v.due_title, m.get("due_today"));
-    set_text(
-        &v.badge,
+    v.msg(N::DueTitle, m, "due_today");
+    v.text(
+        N::Badge,
         m.get(if verified { "verified" } else { "estimate" }),
     );
-    v.badge
-        .set_class_name(if verified { "badge verified" } else { "badge" });
+    attr(
+        &v[N::Badge],
+        "class",
+        if verified { "badge verified" } else { "badge" },
+    );
     let start = f.date(&s.period_start);
     let end = f.date(&s.next_billing_date);
-    set_text(&v.period_start, &start);
-    set_text(&v.period_end, &end);
+    v.text(N::PeriodStart, &start);
+    v.text(N::PeriodEnd, &end);
     let (n, total_days) = (f.integer(fig.remaining_days), f.integer(fig.period_days));
-    set_text(
-        &v.days,
-        &m.fill("days_remaining", &[("n", &n), ("m", &total_days)]),
+    v.put(
+        N::Days,
+        m.fill("days_remaining", &[("n", &n), ("m", &total_days)]),
     );
     let label = m.fill(
         "timeline",
@@ -300,76 +313,65 @@ fn figures(v: &View, m: &Messages, f: &Formatter, c: &Calc, rate: &str) {
             ("m", &total_days),
         ],
     );
-    v.timeline
-        .update(geometry(fig.remaining_days, fig.period_days), &label);
-    set_text(&v.net_label, m.get("net"));
-    set_text(&v.net, &f.money(&fig.due_net));
-    set_text(&v.vat_label, &m.fill("vat", &[("rate", rate)]));
-    set_text(&v.vat, &f.money(&fig.due_vat));
-    set_text(&v.total_label, m.get("total_today"));
-    set_text(&v.total, &f.money(&fig.due_gross));
+    timeline::update(v, geometry(fig.remaining_days, fig.period_days), &label);
+    v.msg(N::NetLabel, m, "net");
+    v.put(N::Net, f.money(&fig.due_net));
+    v.put(N::VatLabel, m.fill("vat", &[("rate", rate)]));
+    v.put(N::Vat, f.money(&fig.due_vat));
+    v.msg(N::TotalLabel, m, "total_today");
+    v.put(N::Total, f.money(&fig.due_gross));
     let mut next = m.fill("next_billing", &[("date", &f.date(&fig.next_date))]);
     next.push_str(": ");
     next.push_str(&f.money(&fig.next_gross));
-    set_text(&v.next, &next);
+    v.put(N::Next, next);
     let announce = if verified && changing {
-        m.fill(
-            "announce",
-            &[
-                ("due", &f.money(&fig.due_gross)),
-                ("next", &f.money(&fig.next_gross)),
-                ("date", &f.date(&fig.next_date)),
-            ],
-        )
+        due_next(m, f, "announce", fig)
     } else {
         String::new()
     };
-    set_text(&v.live, &announce);
+    v.put(N::Live, announce);
 }
 
 fn notice(v: &View, m: &Messages, c: &Calc) {
     let item = c.item();
-    let joined = |a: &str, b: &str| {
-        let mut t = String::from(a);
-        t.push(' ');
-        t.push_str(b);
-        t
-    };
-    let (text, action, info): (Option<String>, Option<&str>, bool) = match (&c.commit, &c.notice) {
-        (CommitState::Unknown(_), _) => (
-            Some(m.get("commit_unknown").into()),
-            Some(m.get("check_again")),
-            false,
-        ),
-        (_, Notice::None) => (None, None, false),
-        (_, Notice::QuoteChanged) => (Some(m.get("quote_changed").into()), None, false),
-        (_, Notice::QuoteExpired) => (Some(m.get("quote_expired").into()), None, false),
-        (_, Notice::HandedOff) => (Some(m.get("handed_off").into()), None, true),
-        (_, Notice::ModeUnavailable) => (Some(m.get("err_mode").into()), None, false),
+    // Catalogue keys: a lead-in, the message, the action button's label.
+    let (lead, key, action, info): (&str, &str, Option<&str>, bool) = match (&c.commit, &c.notice) {
+        (CommitState::Unknown(_), _) => ("", "commit_unknown", Some("check_again"), false),
+        (_, Notice::None) => ("", "", None, false),
+        (_, Notice::QuoteChanged) => ("", "quote_changed", None, false),
+        (_, Notice::QuoteExpired) => ("", "quote_expired", None, false),
+        (_, Notice::HandedOff) => ("", "handed_off", None, true),
+        (_, Notice::ModeUnavailable) => ("", "err_mode", None, false),
         (_, Notice::Negative) => (
-            Some(m.get("negative_alignment").into()),
+            "",
+            "negative_alignment",
             item.decrease_modes
                 .contains(&Mode::NextBilling)
-                .then(|| m.get("use_next_billing")),
+                .then_some("use_next_billing"),
             false,
         ),
-        (_, Notice::PreviewFailed(code)) => (
-            Some(m.get(code.message_key()).into()),
-            Some(m.get("retry")),
-            false,
-        ),
-        (_, Notice::CommitRefused(code)) => (
-            Some(joined(m.get("not_charged"), m.get(code.message_key()))),
-            Some(m.get("retry")),
-            false,
-        ),
+        (_, Notice::PreviewFailed(code)) => ("", code.message_key(), Some("retry"), false),
+        (_, Notice::CommitRefused(code)) => {
+            ("not_charged", code.message_key(), Some("retry"), false)
+        }
     };
-    show(&v.notice, text.is_some());
-    set_text(&v.notice_text, text.as_deref().unwrap_or(""));
-    show(&v.notice_action, action.is_some());
-    set_text(&v.notice_action, action.unwrap_or(""));
-    v.notice
-        .set_class_name(if info { "notice info" } else { "notice" });
+    let mut text = String::new();
+    if !lead.is_empty() {
+        text.push_str(m.get(lead));
+        text.push(' ');
+    }
+    if !key.is_empty() {
+        text.push_str(m.get(key));
+    }
+    v.show(N::Notice, !key.is_empty());
+    v.put(N::NoticeText, text);
+    v.show(N::NoticeAction, action.is_some());
+    v.text(N::NoticeAction, action.map_or("", |a| m.get(a)));
+    attr(
+        &v[N::Notice],
+        "class",
+        if info { "notice info" } else { "notice" },
+    );
 }
 
 /// If the element focused before painting is now disabled or hidden, moves the focus to
@@ -382,12 +384,12 @@ pub fn keep_focus(w: &Widget, before: Option<Element>) {
         return;
     }
     let v = &w.view;
-    let target: &web_sys::HtmlElement = match w.model.focus_fallback() {
-        Some(Focus::Quantity) => &v.qty,
-        Some(Focus::Loading) => &v.loading,
-        Some(Focus::Retry) => &v.error_retry,
-        Some(Focus::Success) => &v.success_text,
+    let target = match w.model.focus_fallback() {
+        Some(Focus::Quantity) => &v[N::Qty],
+        Some(Focus::Loading) => &v[N::Loading],
+        Some(Focus::Retry) => &v[N::ErrorRetry],
+        Some(Focus::Success) => &v[N::SuccessText],
         None => return,
     };
-    let _ = target.focus();
+    let _ = target.unchecked_ref::<HtmlElement>().focus();
 }

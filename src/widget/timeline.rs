@@ -1,10 +1,10 @@
 //! The period picture: an inline SVG (built with `createElementNS`) of the current period
 //! from its start to the next billing date, today marked and the prorated share
-//! highlighted. Labelled for screen readers through `role="img"` and `aria-label`.
+//! highlighted. Its nodes are part of the skeleton in `render.rs`; this module places
+//! them. Labelled for screen readers through `role="img"` and `aria-label`.
 
-use web_sys::Element;
-
-use super::dom::{append, attr, svg};
+use super::dom::{attr, attr_num};
+use super::render::{View, N};
 
 /// Width of the SVG's coordinate system.
 pub const WIDTH: u32 = 1000;
@@ -38,74 +38,14 @@ pub fn geometry(remaining_days: u32, period_days: u32) -> Geometry {
     }
 }
 
-/// The timeline's SVG and the pieces that move.
-pub struct Timeline {
-    /// The `<svg>` element.
-    pub root: Element,
-    share: Element,
-    today: Element,
-}
-
-impl Timeline {
-    /// Builds the SVG skeleton.
-    pub fn new() -> Self {
-        let root = svg("svg");
-        attr(&root, "viewBox", "0 0 1000 40");
-        attr(&root, "preserveAspectRatio", "none");
-        attr(&root, "role", "img");
-        attr(&root, "part", "timeline");
-        attr(&root, "class", "timeline");
-        attr(&root, "focusable", "false");
-        let track = svg("rect");
-        for (k, v) in [
-            ("class", "track"),
-            ("x", "0"),
-            ("y", "12"),
-            ("width", "1000"),
-            ("height", "16"),
-            ("rx", "8"),
-        ] {
-            attr(&track, k, v);
-        }
-        let share = svg("rect");
-        for (k, v) in [
-            ("class", "share"),
-            ("y", "12"),
-            ("height", "16"),
-            ("rx", "8"),
-        ] {
-            attr(&share, k, v);
-        }
-        let today = svg("rect");
-        for (k, v) in [
-            ("class", "today"),
-            ("y", "4"),
-            ("width", "6"),
-            ("height", "32"),
-            ("rx", "3"),
-        ] {
-            attr(&today, k, v);
-        }
-        append(&root, &[&track, &share, &today]);
-        Self { root, share, today }
-    }
-
-    /// Moves today's mark and the share, and sets the accessible label.
-    pub fn update(&self, g: Geometry, label: &str) {
-        let x = g.today_x.to_string();
-        attr(&self.share, "x", &x);
-        attr(&self.share, "width", &g.share_width.to_string());
-        attr(
-            &self.today,
-            "x",
-            &g.today_x.saturating_sub(3).min(WIDTH - 6).to_string(),
-        );
-        attr(&self.root, "aria-label", label);
-    }
-}
-
-impl Default for Timeline {
-    fn default() -> Self {
-        Self::new()
-    }
+/// Moves today's mark and the share of the view's timeline, and sets its accessible label.
+pub(super) fn update(v: &View, g: Geometry, label: &str) {
+    attr_num(&v[N::Share], "x", g.today_x);
+    attr_num(&v[N::Share], "width", g.share_width);
+    attr_num(
+        &v[N::Today],
+        "x",
+        g.today_x.saturating_sub(3).min(WIDTH - 6),
+    );
+    attr(&v[N::Timeline], "aria-label", label);
 }
