@@ -1,7 +1,8 @@
 //! The proxy client: JSON over `fetch` with a bearer token (from the merchant's option or
 //! `getToken()` callback; the model asks for a fresh one once after a 401), abortable
 //! through `AbortSignal`.
-//! Errors are the proxy's problem documents reduced to a code, a detail and the body.
+//! Errors are the proxy's problem documents reduced to a status, a code and the body (the
+//! problem's `detail` is never shown: the widget words its errors from its own catalogue).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -9,21 +10,19 @@ use std::rc::Rc;
 use js_sys::{Function, Promise, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Element, Headers, RequestInit, Response};
+use web_sys::{AbortSignal, Element, RequestInit, Response};
 
 use super::dom::{prop, prop_str};
+use crate::js_value::obj;
 
-/// A failed call: HTTP status (0 without an answer), a machine code, the server's
-/// detail (never shown as markup) and the parsed body (a `quote_changed` problem
-/// carries a fresh quote there).
+/// A failed call: HTTP status (0 without an answer), a machine code and the parsed body (a
+/// `quote_changed` problem carries a fresh quote there).
 #[derive(Debug, Clone)]
 pub struct ApiError {
     /// HTTP status, or 0 for a network failure or an abort.
     pub status: u16,
     /// The problem's `code` (or one derived from the status).
     pub code: String,
-    /// The problem's `detail`.
-    pub detail: String,
     /// The parsed JSON body (undefined when there was none).
     pub body: JsValue,
     /// `Retry-After` in seconds, when the answer had one.
@@ -32,11 +31,10 @@ pub struct ApiError {
 
 impl ApiError {
     /// An error without an HTTP answer.
-    pub fn local(code: &str, detail: &str) -> Self {
+    pub fn local(code: &str) -> Self {
         Self {
             status: 0,
             code: code.to_owned(),
-            detail: detail.to_owned(),
             body: JsValue::UNDEFINED,
             retry_after: None,
         }
@@ -109,7 +107,7 @@ impl Client {
         }
         let call = |f: &Function, this: &JsValue| {
             f.call1(this, &JsValue::from_bool(refresh))
-                .map_err(|_| ApiError::local("unauthorized", "getToken() threw"))
+                .map_err(|_| ApiError::local("unauthorized"))
         };
         let value = match &*self.auth {
             Auth::Token(t) => JsValue::from_str(t),
@@ -130,7 +128,7 @@ impl Client {
             .ok()
             .and_then(|v| v.as_string())
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::local("unauthorized", "no customer token"))?;
+            .ok_or_else(|| ApiError::local("unauthorized"))?;
         *self.token.borrow_mut() = Some(token.clone());
         Ok(token)
     }
@@ -152,7 +150,7 @@ impl Client {
                 JSON::stringify(b)
                     .ok()
                     .and_then(|s| s.as_string())
-                    .ok_or_else(|| ApiError::local("invalid_input", "unserialisable body"))?,
+                    .ok_or_else(|| ApiError::local("invalid_input"))?,
             ),
             None => None,
         };
@@ -182,37 +180,39 @@ impl Client {
         idempotency_key: Option<&str>,
         signal: Option<&AbortSignal>,
     ) -> Result<(JsValue, String), ApiError> {
-        let network = |_| ApiError::local("network", "the request failed");
-        let headers = Headers::new().map_err(network)?;
+        // The init and its headers as plain objects (what `fetch` takes), not `Headers` and
+        // `RequestInit`: fewer imported methods in the module and its JS glue.
         let mut bearer = String::from("Bearer ");
         bearer.push_str(token);
-        headers.set("Authorization", &bearer).map_err(network)?;
-        headers.set("Accept", "application/json").map_err(network)?;
+        let mut headers = vec![
+            ("Authorization", JsValue::from(bearer)),
+            ("Accept", "application/json".into()),
+        ];
         if let Some(k) = idempotency_key {
-            headers.set("Idempotency-Key", k).map_err(network)?;
+            headers.push(("Idempotency-Key", k.into()));
         }
-        let init = RequestInit::new();
-        init.set_method(method);
+        let mut init = vec![("method", JsValue::from_str(method))];
         if let Some(b) = body {
-            headers
-                .set("Content-Type", "application/json")
-                .map_err(network)?;
-            init.set_body(&JsValue::from_str(b));
+            headers.push(("Content-Type", "application/json".into()));
+            init.push(("body", b.into()));
         }
-        init.set_headers(&headers);
-        init.set_signal(signal);
+        init.push(("headers", obj(&headers)));
+        if let Some(s) = signal {
+            init.push(("signal", s.into()));
+        }
+        let init: RequestInit = obj(&init).unchecked_into();
         let mut url = String::with_capacity(self.base.len() + path.len());
         url.push_str(&self.base);
         url.push_str(path);
-        let window = web_sys::window().ok_or_else(|| ApiError::local("network", "no window"))?;
+        let window = web_sys::window().ok_or_else(|| ApiError::local("network"))?;
         let aborted = || signal.is_some_and(|s| s.aborted());
         let resp = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
             .await
             .map_err(|_| {
                 if aborted() {
-                    ApiError::local("aborted", "replaced by a newer request")
+                    ApiError::local("aborted")
                 } else {
-                    ApiError::local("network", "the request failed")
+                    ApiError::local("network")
                 }
             })?;
         let resp: Response = resp.unchecked_into();
@@ -227,7 +227,7 @@ impl Client {
             Err(_) => None,
         };
         if aborted() {
-            return Err(ApiError::local("aborted", "replaced by a newer request"));
+            return Err(ApiError::local("aborted"));
         }
         let parsed = text
             .as_deref()
@@ -240,7 +240,6 @@ impl Client {
                 _ => Err(ApiError {
                     status,
                     code: "upstream_error".into(),
-                    detail: "the answer was not JSON".into(),
                     body: JsValue::UNDEFINED,
                     retry_after: None,
                 }),
@@ -267,7 +266,6 @@ impl Client {
         Err(ApiError {
             status,
             code,
-            detail: prop_str(&parsed, "detail").unwrap_or_default(),
             body: parsed,
             retry_after,
         })
