@@ -97,9 +97,10 @@ impl Widget {
     pub fn mount(host: HtmlElement, src: &Source<'_>) -> Result<Shared, JsValue> {
         let shadow = match host.shadow_root() {
             Some(s) => s,
-            None => {
-                host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?
-            }
+            // `{ mode: "open" }` as a plain object (no `ShadowRootInit` setter to import).
+            None => host.attach_shadow(
+                &crate::js_value::obj(&[("mode", "open".into())]).unchecked_into(),
+            )?,
         };
         clear(&shadow);
         style::adopt(&shadow)?;
