@@ -246,7 +246,8 @@ fn outcome(resp: &Response, text: Option<String>) -> Result<(JsValue, String), A
         .and_then(|t| JSON::parse(t).ok())
         .unwrap_or(JsValue::UNDEFINED);
     let status = resp.status();
-    if resp.ok() {
+    // `Response.ok`, without importing it.
+    if (200..300).contains(&status) {
         return match text {
             Some(t) if parsed.is_object() => Ok((parsed, t)),
             _ => Err(ApiError {
