@@ -1,29 +1,28 @@
 //! The proxy client: JSON over `fetch` with a bearer token (from the merchant's option or
 //! `getToken()` callback; the model asks for a fresh one once after a 401), abortable
 //! through `AbortSignal`.
-//! Errors are the proxy's problem documents reduced to a code, a detail and the body.
+//! Errors are the proxy's problem documents reduced to a status, a code and the body (the
+//! problem's `detail` is never shown: the widget words its errors from its own catalogue).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Function, Promise, JSON};
+use js_sys::{Function, JSON};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Element, Headers, RequestInit, Response};
+use web_sys::{AbortSignal, Element, RequestInit, Response};
 
 use super::dom::{prop, prop_str};
+use super::promise::{later, settled};
+use crate::js_value::obj;
 
-/// A failed call: HTTP status (0 without an answer), a machine code, the server's
-/// detail (never shown as markup) and the parsed body (a `quote_changed` problem
-/// carries a fresh quote there).
+/// A failed call: HTTP status (0 without an answer), a machine code and the parsed body (a
+/// `quote_changed` problem carries a fresh quote there).
 #[derive(Debug, Clone)]
 pub struct ApiError {
     /// HTTP status, or 0 for a network failure or an abort.
     pub status: u16,
     /// The problem's `code` (or one derived from the status).
     pub code: String,
-    /// The problem's `detail`.
-    pub detail: String,
     /// The parsed JSON body (undefined when there was none).
     pub body: JsValue,
     /// `Retry-After` in seconds, when the answer had one.
@@ -32,11 +31,10 @@ pub struct ApiError {
 
 impl ApiError {
     /// An error without an HTTP answer.
-    pub fn local(code: &str, detail: &str) -> Self {
+    pub fn local(code: &str) -> Self {
         Self {
             status: 0,
             code: code.to_owned(),
-            detail: detail.to_owned(),
             body: JsValue::UNDEFINED,
             retry_after: None,
         }
@@ -59,7 +57,26 @@ pub enum Auth {
     Element(Element),
 }
 
-/// A proxy client for one widget (cheap to clone into async tasks).
+/// One request to the proxy.
+pub struct Call {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// The path under the API base.
+    pub path: String,
+    /// The JSON body, if any.
+    pub body: Option<JsValue>,
+    /// The `Idempotency-Key`, if any.
+    pub idempotency_key: Option<String>,
+    /// Aborts the request (and makes its outcome `aborted`).
+    pub signal: Option<AbortSignal>,
+    /// Ask the merchant's `getToken(true)` for a fresh token first (after a 401).
+    pub refresh: bool,
+}
+
+/// What a request's outcome goes to: the parsed answer with its text, or the error.
+pub type Done = Box<dyn FnOnce(Result<(JsValue, String), ApiError>)>;
+
+/// A proxy client for one widget (cheap to clone into callbacks).
 #[derive(Clone)]
 pub struct Client {
     base: Rc<str>,
@@ -68,14 +85,6 @@ pub struct Client {
     /// The server's clock minus ours in ms, from the last answer's `Date` header (NaN
     /// when unknown, e.g. a cross-origin proxy that does not expose it).
     skew: Rc<Cell<f64>>,
-}
-
-async fn settle(v: JsValue) -> Result<JsValue, JsValue> {
-    if v.is_instance_of::<Promise>() {
-        JsFuture::from(Promise::from(v)).await
-    } else {
-        Ok(v)
-    }
 }
 
 impl Client {
@@ -101,71 +110,60 @@ impl Client {
         }
     }
 
-    async fn token(&self, refresh: bool) -> Result<String, ApiError> {
+    /// The customer token, or what the merchant's `getToken(refresh)` returned (perhaps a
+    /// promise; undefined when it threw, which reads as no token).
+    fn token_source(&self, refresh: bool) -> JsValue {
         if !refresh {
-            if let Some(t) = self.token.borrow().clone() {
-                return Ok(t);
+            if let Some(t) = self.token.borrow().as_deref() {
+                return JsValue::from_str(t);
             }
         }
         let call = |f: &Function, this: &JsValue| {
             f.call1(this, &JsValue::from_bool(refresh))
-                .map_err(|_| ApiError::local("unauthorized", "getToken() threw"))
+                .unwrap_or(JsValue::UNDEFINED)
         };
-        let value = match &*self.auth {
+        match &*self.auth {
             Auth::Token(t) => JsValue::from_str(t),
-            Auth::Callback(f) => call(f, &JsValue::NULL)?,
+            Auth::Callback(f) => call(f, &JsValue::NULL),
             Auth::Element(e) => {
                 let f = prop(e, "getToken");
                 if let Some(f) = f.dyn_ref::<Function>() {
-                    call(f, e)?
+                    call(f, e)
                 } else {
                     e.get_attribute("token")
                         .map(JsValue::from)
                         .unwrap_or_default()
                 }
             }
-        };
-        let token = settle(value)
-            .await
-            .ok()
-            .and_then(|v| v.as_string())
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::local("unauthorized", "no customer token"))?;
-        *self.token.borrow_mut() = Some(token.clone());
-        Ok(token)
+        }
     }
 
-    /// Sends a JSON request to `path` (under the API base) and returns the parsed answer
-    /// with its text. `refresh` first asks the merchant's `getToken(true)` for a fresh
-    /// token (the model resends a request once that way after a 401).
-    pub async fn json(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<&JsValue>,
-        idempotency_key: Option<&str>,
-        signal: Option<&AbortSignal>,
-        refresh: bool,
-    ) -> Result<(JsValue, String), ApiError> {
-        let body = match body {
-            Some(b) => Some(
-                JSON::stringify(b)
-                    .ok()
-                    .and_then(|s| s.as_string())
-                    .ok_or_else(|| ApiError::local("invalid_input", "unserialisable body"))?,
-            ),
-            None => None,
-        };
-        let token = self.token(refresh).await?;
-        self.once(
-            method,
-            path,
-            body.as_deref(),
-            &token,
-            idempotency_key,
-            signal,
-        )
-        .await
+    /// Sends a JSON request (on the microtask queue, outside the caller's borrows) and
+    /// hands `done` the parsed answer with its text, or the error. `call.refresh` first
+    /// asks the merchant's `getToken(true)` for a fresh token (the model resends a request
+    /// once that way after a 401).
+    pub fn json(&self, call: Call, done: Done) {
+        let client = self.clone();
+        later(Box::new(move || {
+            let body = match &call.body {
+                Some(b) => match JSON::stringify(b).ok().and_then(|s| s.as_string()) {
+                    Some(s) => Some(s),
+                    None => return done(Err(ApiError::local("invalid_input"))),
+                },
+                None => None,
+            };
+            let source = client.token_source(call.refresh);
+            settled(
+                &source,
+                Box::new(move |v| {
+                    let Some(token) = v.as_string().filter(|t| !t.is_empty()) else {
+                        return done(Err(ApiError::local("unauthorized")));
+                    };
+                    *client.token.borrow_mut() = Some(token.clone());
+                    client.once(&call, body.as_deref(), &token, done);
+                }),
+            );
+        }));
     }
 
     /// Whether the token source can give a fresh token after a 401.
@@ -173,103 +171,115 @@ impl Client {
         !matches!(*self.auth, Auth::Token(_))
     }
 
-    async fn once(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<&str>,
-        token: &str,
-        idempotency_key: Option<&str>,
-        signal: Option<&AbortSignal>,
-    ) -> Result<(JsValue, String), ApiError> {
-        let network = |_| ApiError::local("network", "the request failed");
-        let headers = Headers::new().map_err(network)?;
+    fn once(&self, call: &Call, body: Option<&str>, token: &str, done: Done) {
+        // The init and its headers as plain objects (what `fetch` takes), not `Headers` and
+        // `RequestInit`: fewer imported methods in the module and its JS glue.
         let mut bearer = String::from("Bearer ");
         bearer.push_str(token);
-        headers.set("Authorization", &bearer).map_err(network)?;
-        headers.set("Accept", "application/json").map_err(network)?;
-        if let Some(k) = idempotency_key {
-            headers.set("Idempotency-Key", k).map_err(network)?;
+        let mut headers = vec![
+            ("Authorization", JsValue::from(bearer)),
+            ("Accept", "application/json".into()),
+        ];
+        if let Some(k) = &call.idempotency_key {
+            headers.push(("Idempotency-Key", k.as_str().into()));
         }
-        let init = RequestInit::new();
-        init.set_method(method);
+        let mut init = vec![("method", JsValue::from_str(call.method))];
         if let Some(b) = body {
-            headers
-                .set("Content-Type", "application/json")
-                .map_err(network)?;
-            init.set_body(&JsValue::from_str(b));
+            headers.push(("Content-Type", "application/json".into()));
+            init.push(("body", b.into()));
         }
-        init.set_headers(&headers);
-        init.set_signal(signal);
-        let mut url = String::with_capacity(self.base.len() + path.len());
+        init.push(("headers", obj(&headers)));
+        if let Some(s) = &call.signal {
+            init.push(("signal", s.into()));
+        }
+        let init: RequestInit = obj(&init).unchecked_into();
+        let mut url = String::with_capacity(self.base.len() + call.path.len());
         url.push_str(&self.base);
-        url.push_str(path);
-        let window = web_sys::window().ok_or_else(|| ApiError::local("network", "no window"))?;
-        let aborted = || signal.is_some_and(|s| s.aborted());
-        let resp = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
-            .await
-            .map_err(|_| {
-                if aborted() {
-                    ApiError::local("aborted", "replaced by a newer request")
-                } else {
-                    ApiError::local("network", "the request failed")
+        url.push_str(&call.path);
+        let Some(window) = web_sys::window() else {
+            return done(Err(ApiError::local("network")));
+        };
+        let client = self.clone();
+        let signal = call.signal.clone();
+        settled(
+            &window.fetch_with_str_and_init(&url, &init),
+            Box::new(move |v| {
+                let aborted = move || signal.is_some_and(|s| s.aborted());
+                let Ok(resp) = v.dyn_into::<Response>() else {
+                    return done(Err(ApiError::local(if aborted() {
+                        "aborted"
+                    } else {
+                        "network"
+                    })));
+                };
+                client.read_date(&resp);
+                let finish = move |resp: Response, text: Option<String>| {
+                    done(if aborted() {
+                        Err(ApiError::local("aborted"))
+                    } else {
+                        outcome(&resp, text)
+                    })
+                };
+                match resp.text() {
+                    Ok(p) => settled(&p, Box::new(move |t| finish(resp, t.as_string()))),
+                    Err(_) => finish(resp, None),
                 }
-            })?;
-        let resp: Response = resp.unchecked_into();
+            }),
+        );
+    }
+
+    /// Notes the clock skew from the answer's `Date` header.
+    fn read_date(&self, resp: &Response) {
         if let Ok(Some(date)) = resp.headers().get("Date") {
             let server = js_sys::Date::parse(&date);
             if server.is_finite() {
                 self.skew.set(server - js_sys::Date::now());
             }
         }
-        let text = match resp.text() {
-            Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
-            Err(_) => None,
-        };
-        if aborted() {
-            return Err(ApiError::local("aborted", "replaced by a newer request"));
-        }
-        let parsed = text
-            .as_deref()
-            .and_then(|t| JSON::parse(t).ok())
-            .unwrap_or(JsValue::UNDEFINED);
-        let status = resp.status();
-        if resp.ok() {
-            return match text {
-                Some(t) if parsed.is_object() => Ok((parsed, t)),
-                _ => Err(ApiError {
-                    status,
-                    code: "upstream_error".into(),
-                    detail: "the answer was not JSON".into(),
-                    body: JsValue::UNDEFINED,
-                    retry_after: None,
-                }),
-            };
-        }
-        let retry_after = resp
-            .headers()
-            .get("Retry-After")
-            .ok()
-            .flatten()
-            .and_then(|v| v.trim().parse::<u32>().ok());
-        let code = prop_str(&parsed, "code").unwrap_or_else(|| {
-            match status {
-                401 => "unauthorized",
-                403 => "forbidden",
-                404 => "not_found",
-                429 | 503 => "upstream_unavailable",
-                504 => "upstream_timeout",
-                500..=599 => "upstream_error",
-                _ => "error",
-            }
-            .to_owned()
-        });
-        Err(ApiError {
-            status,
-            code,
-            detail: prop_str(&parsed, "detail").unwrap_or_default(),
-            body: parsed,
-            retry_after,
-        })
     }
+}
+
+/// Reads an answer and its text into the parsed body and text, or the problem it reports.
+fn outcome(resp: &Response, text: Option<String>) -> Result<(JsValue, String), ApiError> {
+    let parsed = text
+        .as_deref()
+        .and_then(|t| JSON::parse(t).ok())
+        .unwrap_or(JsValue::UNDEFINED);
+    let status = resp.status();
+    // `Response.ok`, without importing it.
+    if (200..300).contains(&status) {
+        return match text {
+            Some(t) if parsed.is_object() => Ok((parsed, t)),
+            _ => Err(ApiError {
+                status,
+                code: "upstream_error".into(),
+                body: JsValue::UNDEFINED,
+                retry_after: None,
+            }),
+        };
+    }
+    let retry_after = resp
+        .headers()
+        .get("Retry-After")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse::<u32>().ok());
+    let code = prop_str(&parsed, "code").unwrap_or_else(|| {
+        match status {
+            401 => "unauthorized",
+            403 => "forbidden",
+            404 => "not_found",
+            429 | 503 => "upstream_unavailable",
+            504 => "upstream_timeout",
+            500..=599 => "upstream_error",
+            _ => "error",
+        }
+        .to_owned()
+    });
+    Err(ApiError {
+        status,
+        code,
+        body: parsed,
+        retry_after,
+    })
 }

@@ -70,11 +70,11 @@ fn destroy_shared(w: Shared) {
     };
     if !done {
         // Called from inside one of the widget's own events: finish after it.
-        wasm_bindgen_futures::spawn_local(async move {
+        super::promise::later(Box::new(move || {
             if let Ok(mut g) = w.try_borrow_mut() {
                 g.destroy(&w);
             }
-        });
+        }));
     }
 }
 
@@ -168,7 +168,7 @@ impl ElementHandle {
         let w = Widget::mount(self.host.clone(), &Source::Attributes(&self.host))?;
         self.widget = Some(w);
         let flag = self.remount.clone();
-        wasm_bindgen_futures::spawn_local(async move { flag.set(false) });
+        super::promise::later(Box::new(move || flag.set(false)));
         Ok(())
     }
 

@@ -30,6 +30,8 @@ pub mod options;
 #[cfg(feature = "widget")]
 mod paint;
 #[cfg(feature = "widget")]
+pub mod promise;
+#[cfg(feature = "widget")]
 pub mod render;
 #[cfg(feature = "widget")]
 mod requests;

@@ -4,10 +4,9 @@
 use std::rc::Rc;
 
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
 
-use super::api::ApiError;
+use super::api::{ApiError, Call};
 use super::dom::prop;
 use super::format::Formatter;
 use super::model::{Answer, Confirmable, ErrorCode, Failure, Msg, ReqId, Request};
@@ -72,23 +71,25 @@ impl Widget {
             self.request = Some((id, a));
         }
         let weak = Rc::downgrade(rc);
-        spawn_local(async move {
-            let res = client
-                .json(
-                    method,
-                    &path,
-                    body.as_ref(),
-                    key.as_deref(),
-                    signal.as_ref(),
-                    refresh,
-                )
-                .await;
-            if res.as_ref().is_err_and(ApiError::is_abort) {
-                return;
-            }
-            let answer = read_answer(&request, item, client.skew(), res);
-            send(&weak, Msg::Answered(id, answer));
-        });
+        let call = Call {
+            method,
+            path,
+            body,
+            idempotency_key: key,
+            signal,
+            refresh,
+        };
+        let answering = client.clone();
+        client.json(
+            call,
+            Box::new(move |res| {
+                if res.as_ref().is_err_and(ApiError::is_abort) {
+                    return;
+                }
+                let answer = read_answer(&request, item, answering.skew(), res);
+                send(&weak, Msg::Answered(id, answer));
+            }),
+        );
     }
 }
 

@@ -8,7 +8,6 @@ use std::rc::{Rc, Weak};
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::spawn_local;
 use web_sys::{AbortController, Element, Event, HtmlElement, ShadowRoot};
 
 use super::api::Client;
@@ -18,6 +17,7 @@ use super::format::Formatter;
 use super::i18n::Messages;
 use super::model::{Answer, Effect, Event as ModelEvent, Model, Msg, Phase, ReqId, Timer};
 use super::options::{Options, Source};
+use super::promise::later;
 use super::render::View;
 use super::{input, options, paint, style, wire};
 
@@ -82,7 +82,7 @@ pub fn send(w: &Weak<RefCell<Widget>>, msg: Msg) {
         }
         Err(_) => {
             let weak = w.clone();
-            spawn_local(async move { send(&weak, msg) });
+            later(Box::new(move || send(&weak, msg)));
             return;
         }
     };
@@ -97,9 +97,10 @@ impl Widget {
     pub fn mount(host: HtmlElement, src: &Source<'_>) -> Result<Shared, JsValue> {
         let shadow = match host.shadow_root() {
             Some(s) => s,
-            None => {
-                host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?
-            }
+            // `{ mode: "open" }` as a plain object (no `ShadowRootInit` setter to import).
+            None => host.attach_shadow(
+                &crate::js_value::obj(&[("mode", "open".into())]).unchecked_into(),
+            )?,
         };
         clear(&shadow);
         style::adopt(&shadow)?;
@@ -211,7 +212,7 @@ impl Widget {
         // Closures may be running right now (destroy() from an event listener): drop them
         // after the current task.
         let timers = std::mem::take(&mut self.timer_callbacks);
-        spawn_local(async move { drop((listeners, timers)) });
+        later(Box::new(move || drop((listeners, timers))));
         LIVE.with(|l| l.borrow_mut().retain(|(_, x)| !Rc::ptr_eq(x, rc)));
     }
 
