@@ -3,7 +3,7 @@
 #![cfg(all(target_arch = "wasm32", feature = "widget"))]
 
 use seatquote::widget::format::Formatter;
-use seatquote::widget::i18n::{fill, Messages, DE, EN, FR};
+use seatquote::widget::i18n::{fill, Messages, DE, EN, FR, KEYS};
 use seatquote::widget::model::{apply_step, key_step, parse_quantity, Step};
 use seatquote::widget::timeline::{geometry, Geometry, WIDTH};
 use wasm_bindgen::JsValue;
@@ -148,22 +148,26 @@ fn placeholders(t: &str) -> Vec<&str> {
 
 #[wasm_bindgen_test]
 fn german_and_french_catalogues_are_complete() {
+    assert_eq!(EN.iter().count(), KEYS.len());
     for (lang, table) in [("de", DE), ("fr", FR)] {
-        for (key, en) in EN {
-            let Some((_, t)) = table.iter().find(|(k, _)| k == key) else {
-                panic!("{lang} lacks `{key}` (it would fall back to English)");
-            };
+        assert_eq!(
+            table.iter().count(),
+            KEYS.len(),
+            "{lang} has one text per key"
+        );
+        for ((key, en), (k, t)) in EN.iter().zip(table.iter()) {
+            assert_eq!(key, k);
+            assert!(!t.is_empty(), "{lang} `{key}` is empty");
             assert_eq!(
                 placeholders(t),
                 placeholders(en),
                 "{lang} `{key}` has other placeholders than English"
             );
         }
-        for (key, _) in table {
-            assert!(
-                EN.iter().any(|(k, _)| k == key),
-                "{lang} has `{key}`, which English does not define"
-            );
-        }
     }
+    let de = Messages::new("de", &JsValue::UNDEFINED);
+    for (key, text) in DE.iter() {
+        assert_eq!(de.get(key), text);
+    }
+    assert_eq!(de.get("no_such_key"), "no_such_key");
 }
