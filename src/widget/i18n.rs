@@ -25,7 +25,11 @@ impl Catalogue {
     /// The text for `key`, if the catalogues define that key.
     pub fn get(self, key: &str) -> Option<&'static str> {
         let index = KEYS.iter().position(|k| *k == key)?;
-        self.0.split('\n').nth(index)
+        let mut rest = self.0;
+        for _ in 0..index {
+            rest = rest.split_once('\n')?.1;
+        }
+        rest.split_once('\n').map(|(text, _)| text)
     }
 }
 
