@@ -171,3 +171,43 @@ fn german_and_french_catalogues_are_complete() {
     }
     assert_eq!(de.get("no_such_key"), "no_such_key");
 }
+
+#[wasm_bindgen_test]
+fn proxy_answers_are_read_whole_or_not_at_all() {
+    use seatquote::widget::wire::{figures, summary};
+    let parse = |s: &str| js_sys::JSON::parse(s).unwrap();
+    let quote = r#"{"next":{"unitPrice":"10.00","quantity":3,"total":"30.00"},
+        "alignment":{"net":"5.00","vat":"0.95","gross":"5.95"},
+        "nextBilling":{"date":"2026-11-13","gross":"35.70"},
+        "proration":{"remainingDays":184,"periodDays":365}}"#;
+    let f = figures(&parse(quote)).expect("a complete quote");
+    assert_eq!(
+        (f.quantity, f.due_gross.as_str(), f.period_days),
+        (3, "5.95", 365)
+    );
+    assert_eq!(
+        figures(&parse(&quote.replace(r#""vat":"0.95","#, ""))),
+        None
+    );
+    assert_eq!(figures(&parse(&quote.replace("184", "-1"))), None);
+    let sub = r#"{"id":"S1","currency":"EUR","taxMode":"gross","taxRate":"0.19",
+        "periodStart":"2025-11-13","nextBillingDate":"2026-11-13","today":"2026-05-13",
+        "interval":{"months":12,"days":0},
+        "items":[{"runningNumber":1,"quantity":3,"unitPrice":"10.00",
+            "increaseModes":["immediate"],"decreaseModes":[]}]}"#;
+    let s = summary(&parse(sub)).expect("a complete summary");
+    assert_eq!(
+        (s.months, s.items.len(), s.items[0].max),
+        (12, 1, 1_000_000)
+    );
+    assert_eq!(s.items[0].current_unit_price, "10.00");
+    assert_eq!(summary(&parse(&sub.replace(r#""quantity":3,"#, ""))), None);
+    assert_eq!(
+        summary(&parse(&sub.replace(r#""today":"2026-05-13","#, ""))),
+        None
+    );
+    assert_eq!(
+        summary(&parse(&sub.replace(r#""days":0"#, r#""days":"0""#))),
+        None
+    );
+}
