@@ -127,6 +127,10 @@ fn catalogues_and_overrides() {
     assert_eq!(de.get("line"), "{qty} × {unit} = {total}");
     let fr = Messages::new("fr-CA", &JsValue::UNDEFINED);
     assert_eq!(fr.seats(3, "3"), "3 postes");
+    let fr = Messages::new("FR_fr", &JsValue::UNDEFINED);
+    assert_eq!(fr.get("confirm"), "Confirmer la modification");
+    let other = Messages::new("nl-NL", &JsValue::UNDEFINED);
+    assert_eq!(other.get("confirm"), "Confirm change");
     let o = js_sys::Object::new();
     js_sys::Reflect::set(&o, &"confirm".into(), &"Buy seats".into()).unwrap();
     js_sys::Reflect::set(&o, &"retry".into(), &JsValue::from(3)).unwrap();

@@ -297,15 +297,13 @@ catalogue!(
 
 /// The catalogue for a BCP 47 locale (by language), with English as the fallback.
 pub fn catalogue(locale: &str) -> Catalogue {
-    let lang = locale
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match lang.as_str() {
-        "de" => DE,
-        "fr" => FR,
-        _ => EN,
+    let lang = locale.split(['-', '_']).next().unwrap_or("");
+    if lang.eq_ignore_ascii_case("de") {
+        DE
+    } else if lang.eq_ignore_ascii_case("fr") {
+        FR
+    } else {
+        EN
     }
 }
 
