@@ -3,7 +3,7 @@
 #![cfg(all(target_arch = "wasm32", feature = "widget"))]
 
 use seatquote::widget::format::Formatter;
-use seatquote::widget::i18n::{fill, Messages, DE, EN, FR};
+use seatquote::widget::i18n::{fill, Messages, DE, EN, FR, KEYS};
 use seatquote::widget::model::{apply_step, key_step, parse_quantity, Step};
 use seatquote::widget::timeline::{geometry, Geometry, WIDTH};
 use wasm_bindgen::JsValue;
@@ -127,6 +127,10 @@ fn catalogues_and_overrides() {
     assert_eq!(de.get("line"), "{qty} × {unit} = {total}");
     let fr = Messages::new("fr-CA", &JsValue::UNDEFINED);
     assert_eq!(fr.seats(3, "3"), "3 postes");
+    let fr = Messages::new("FR_fr", &JsValue::UNDEFINED);
+    assert_eq!(fr.get("confirm"), "Confirmer la modification");
+    let other = Messages::new("nl-NL", &JsValue::UNDEFINED);
+    assert_eq!(other.get("confirm"), "Confirm change");
     let o = js_sys::Object::new();
     js_sys::Reflect::set(&o, &"confirm".into(), &"Buy seats".into()).unwrap();
     js_sys::Reflect::set(&o, &"retry".into(), &JsValue::from(3)).unwrap();
@@ -148,22 +152,66 @@ fn placeholders(t: &str) -> Vec<&str> {
 
 #[wasm_bindgen_test]
 fn german_and_french_catalogues_are_complete() {
+    assert_eq!(EN.iter().count(), KEYS.len());
     for (lang, table) in [("de", DE), ("fr", FR)] {
-        for (key, en) in EN {
-            let Some((_, t)) = table.iter().find(|(k, _)| k == key) else {
-                panic!("{lang} lacks `{key}` (it would fall back to English)");
-            };
+        assert_eq!(
+            table.iter().count(),
+            KEYS.len(),
+            "{lang} has one text per key"
+        );
+        for ((key, en), (k, t)) in EN.iter().zip(table.iter()) {
+            assert_eq!(key, k);
+            assert!(!t.is_empty(), "{lang} `{key}` is empty");
             assert_eq!(
                 placeholders(t),
                 placeholders(en),
                 "{lang} `{key}` has other placeholders than English"
             );
         }
-        for (key, _) in table {
-            assert!(
-                EN.iter().any(|(k, _)| k == key),
-                "{lang} has `{key}`, which English does not define"
-            );
-        }
     }
+    let de = Messages::new("de", &JsValue::UNDEFINED);
+    for (key, text) in DE.iter() {
+        assert_eq!(de.get(key), text);
+    }
+    assert_eq!(de.get("no_such_key"), "no_such_key");
+}
+
+#[wasm_bindgen_test]
+fn proxy_answers_are_read_whole_or_not_at_all() {
+    use seatquote::widget::wire::{figures, summary};
+    let parse = |s: &str| js_sys::JSON::parse(s).unwrap();
+    let quote = r#"{"next":{"unitPrice":"10.00","quantity":3,"total":"30.00"},
+        "alignment":{"net":"5.00","vat":"0.95","gross":"5.95"},
+        "nextBilling":{"date":"2026-11-13","gross":"35.70"},
+        "proration":{"remainingDays":184,"periodDays":365}}"#;
+    let f = figures(&parse(quote)).expect("a complete quote");
+    assert_eq!(
+        (f.quantity, f.due_gross.as_str(), f.period_days),
+        (3, "5.95", 365)
+    );
+    assert_eq!(
+        figures(&parse(&quote.replace(r#""vat":"0.95","#, ""))),
+        None
+    );
+    assert_eq!(figures(&parse(&quote.replace("184", "-1"))), None);
+    let sub = r#"{"id":"S1","currency":"EUR","taxMode":"gross","taxRate":"0.19",
+        "periodStart":"2025-11-13","nextBillingDate":"2026-11-13","today":"2026-05-13",
+        "interval":{"months":12,"days":0},
+        "items":[{"runningNumber":1,"quantity":3,"unitPrice":"10.00",
+            "increaseModes":["immediate"],"decreaseModes":[]}]}"#;
+    let s = summary(&parse(sub)).expect("a complete summary");
+    assert_eq!(
+        (s.months, s.items.len(), s.items[0].max),
+        (12, 1, 1_000_000)
+    );
+    assert_eq!(s.items[0].current_unit_price, "10.00");
+    assert_eq!(summary(&parse(&sub.replace(r#""quantity":3,"#, ""))), None);
+    assert_eq!(
+        summary(&parse(&sub.replace(r#""today":"2026-05-13","#, ""))),
+        None
+    );
+    assert_eq!(
+        summary(&parse(&sub.replace(r#""days":0"#, r#""days":"0""#))),
+        None
+    );
 }

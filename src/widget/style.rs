@@ -10,7 +10,38 @@ use web_sys::{CssStyleSheet, ShadowRoot};
 /// `--seatquote-radius`, `--seatquote-bg`, `--seatquote-fg`, `--seatquote-muted`,
 /// `--seatquote-border`, `--seatquote-error`, `--seatquote-success`, and `-dark-`
 /// variants of the colours (`--seatquote-dark-bg` …) used under `prefers-color-scheme: dark`.
-pub const CSS: &str = r#"
+/// (Written one rule per line; the line feeds are dropped at compile time.)
+pub const CSS: &str = match std::str::from_utf8(&STRIPPED) {
+    Ok(css) => css,
+    Err(_) => panic!("the stylesheet is UTF-8 with its line feeds dropped"),
+};
+
+const STRIPPED: [u8; SOURCE.len() - line_feeds(SOURCE)] = without_line_feeds(SOURCE);
+
+/// How many line feeds `text` holds.
+const fn line_feeds(text: &str) -> usize {
+    let (bytes, mut i, mut n) = (text.as_bytes(), 0, 0);
+    while i < bytes.len() {
+        n += (bytes[i] == b'\n') as usize;
+        i += 1;
+    }
+    n
+}
+
+/// `text` without its line feeds (`N` is its length without them).
+const fn without_line_feeds<const N: usize>(text: &str) -> [u8; N] {
+    let (bytes, mut out, mut i, mut j) = (text.as_bytes(), [0u8; N], 0, 0);
+    while i < bytes.len() {
+        if bytes[i] != b'\n' {
+            out[j] = bytes[i];
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+const SOURCE: &str = r#"
 :host{all:initial;display:block;contain:content;
 --_accent:var(--seatquote-accent,#1d4ed8);--_accent-text:var(--seatquote-accent-text,#fff);
 --_bg:var(--seatquote-bg,#fff);--_fg:var(--seatquote-fg,#111827);--_muted:var(--seatquote-muted,#4b5563);

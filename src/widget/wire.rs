@@ -5,6 +5,36 @@ use wasm_bindgen::JsValue;
 use super::dom::{prop, prop_str, prop_u32};
 use super::model::{Confirmable, Figures, Item, Mode, Summary};
 
+/// Reads required fields, noting whether any was missing. (Reading every field and
+/// judging once is smaller in the wasm module than an early return per field, each of
+/// which must drop the strings read before it.)
+#[derive(Default)]
+struct Required {
+    missing: bool,
+}
+
+impl Required {
+    /// A string field, or `""` (noted as missing).
+    fn text(&mut self, o: &JsValue, key: &str) -> String {
+        self.or_missing(prop_str(o, key))
+    }
+
+    /// A whole-number field, or `0` (noted as missing).
+    fn count(&mut self, o: &JsValue, key: &str) -> u32 {
+        self.or_missing(prop_u32(o, key))
+    }
+
+    fn or_missing<T: Default>(&mut self, v: Option<T>) -> T {
+        self.missing |= v.is_none();
+        v.unwrap_or_default()
+    }
+
+    /// `value` if nothing was missing.
+    fn done<T>(self, value: T) -> Option<T> {
+        (!self.missing).then_some(value)
+    }
+}
+
 fn modes(v: &JsValue) -> Vec<Mode> {
     js_sys::Array::from(v)
         .iter()
@@ -15,14 +45,15 @@ fn modes(v: &JsValue) -> Vec<Mode> {
 
 /// Reads the subscription summary; `None` when a required field is missing.
 pub fn summary(v: &JsValue) -> Option<Summary> {
+    let mut r = Required::default();
     let interval = prop(v, "interval");
     let mut items = Vec::new();
     for it in js_sys::Array::from(&prop(v, "items")).iter() {
-        let unit_price = prop_str(&it, "unitPrice")?;
+        let unit_price = r.text(&it, "unitPrice");
         items.push(Item {
-            running_number: prop_u32(&it, "runningNumber")?,
+            running_number: r.count(&it, "runningNumber"),
             product_name: prop_str(&it, "productName").unwrap_or_default(),
-            quantity: prop_u32(&it, "quantity")?,
+            quantity: r.count(&it, "quantity"),
             current_unit_price: prop_str(&it, "currentUnitPrice")
                 .unwrap_or_else(|| unit_price.clone()),
             unit_price,
@@ -32,38 +63,41 @@ pub fn summary(v: &JsValue) -> Option<Summary> {
             decrease_modes: modes(&prop(&it, "decreaseModes")),
         });
     }
-    Some(Summary {
-        id: prop_str(v, "id")?,
-        currency: prop_str(v, "currency")?,
-        tax_mode: prop_str(v, "taxMode")?,
-        tax_rate: prop_str(v, "taxRate")?,
-        period_start: prop_str(v, "periodStart")?,
-        next_billing_date: prop_str(v, "nextBillingDate")?,
-        months: prop_u32(&interval, "months")?,
-        days: prop_u32(&interval, "days")?,
-        today: prop_str(v, "today")?,
+    let summary = Summary {
+        id: r.text(v, "id"),
+        currency: r.text(v, "currency"),
+        tax_mode: r.text(v, "taxMode"),
+        tax_rate: r.text(v, "taxRate"),
+        period_start: r.text(v, "periodStart"),
+        next_billing_date: r.text(v, "nextBillingDate"),
+        months: r.count(&interval, "months"),
+        days: r.count(&interval, "days"),
+        today: r.text(v, "today"),
         items,
-    })
+    };
+    r.done(summary)
 }
 
 /// Reads the figures of a quote object; `None` if a field is missing.
 pub fn figures(v: &JsValue) -> Option<Figures> {
+    let mut r = Required::default();
     let next = prop(v, "next");
     let a = prop(v, "alignment");
     let nb = prop(v, "nextBilling");
     let p = prop(v, "proration");
-    Some(Figures {
-        unit_price: prop_str(&next, "unitPrice")?,
-        quantity: prop_u32(&next, "quantity")?,
-        total: prop_str(&next, "total")?,
-        due_net: prop_str(&a, "net")?,
-        due_vat: prop_str(&a, "vat")?,
-        due_gross: prop_str(&a, "gross")?,
-        next_date: prop_str(&nb, "date")?,
-        next_gross: prop_str(&nb, "gross")?,
-        remaining_days: prop_u32(&p, "remainingDays")?,
-        period_days: prop_u32(&p, "periodDays")?,
-    })
+    let figures = Figures {
+        unit_price: r.text(&next, "unitPrice"),
+        quantity: r.count(&next, "quantity"),
+        total: r.text(&next, "total"),
+        due_net: r.text(&a, "net"),
+        due_vat: r.text(&a, "vat"),
+        due_gross: r.text(&a, "gross"),
+        next_date: r.text(&nb, "date"),
+        next_gross: r.text(&nb, "gross"),
+        remaining_days: r.count(&p, "remainingDays"),
+        period_days: r.count(&p, "periodDays"),
+    };
+    r.done(figures)
 }
 
 /// Reads a preview answer for item `item` into a confirmable quote with a new

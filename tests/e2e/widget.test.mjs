@@ -35,8 +35,12 @@ async function commits(id) {
 const CATALOGUES = (() => {
   const src = readFileSync(join(ROOT, 'src', 'widget', 'i18n.rs'), 'utf8');
   const out = {};
-  for (const [, name, body] of src.matchAll(/pub const (\w+): Catalogue = &\[([\s\S]*?)\n\];/g)) {
-    out[name] = Object.fromEntries([...body.matchAll(/\("(\w+)", "((?:[^"\\]|\\.)*)"\)/g)].map(([, k, v]) => [k, JSON.parse(`"${v}"`)]));
+  // Each catalogue is a `catalogue!(… NAME { key: "text", … })` block.
+  for (const [, name, body] of src.matchAll(/^    ([A-Z]+) \{\n([\s\S]*?)\n    \}\n\);/gm)) {
+    out[name] = Object.fromEntries([...body.matchAll(/^ +(\w+): "((?:[^"\\]|\\.)*)",$/gm)].map(([, k, v]) => [k, JSON.parse(`"${v}"`)]));
+  }
+  for (const lang of ['EN', 'DE', 'FR']) {
+    if (Object.keys(out[lang] ?? {}).length < 60) throw new Error(`could not read the ${lang} catalogue from i18n.rs`);
   }
   return out;
 })();

@@ -1,13 +1,22 @@
 //! UTC calendar dates, billing intervals and the day counts of proration (`docs/pricing.md` §3).
 
-use chrono::{Datelike, Days, Months, NaiveDate};
-
 use crate::error::{ErrorCode, QuoteError};
 use crate::text::ShortStr;
 
-/// A UTC calendar date (no time, no zone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date(NaiveDate);
+/// A UTC calendar date (no time, no zone) in the proleptic Gregorian calendar, years
+/// 1900 … 9999. (Field order gives the derived ordering: year, then month, then day.)
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: i32,
+    month: u32,
+    day: u32,
+}
+
+impl std::fmt::Debug for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Date({})", self.iso().as_str())
+    }
+}
 
 const BAD_DATE: QuoteError = QuoteError::new(
     ErrorCode::InvalidDate,
@@ -51,27 +60,30 @@ impl Date {
         if !(1900..=9999).contains(&year) {
             return None;
         }
-        NaiveDate::from_ymd_opt(year, month, day).map(Self)
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Self { year, month, day })
     }
 
     /// The year.
     pub fn year(&self) -> i32 {
-        self.0.year()
+        self.year
     }
 
     /// The month, 1–12.
     pub fn month(&self) -> u32 {
-        self.0.month()
+        self.month
     }
 
     /// The day of the month.
     pub fn day(&self) -> u32 {
-        self.0.day()
+        self.day
     }
 
     /// Whole days from `earlier` to `self` (negative when `self` is before).
     pub fn days_since(&self, earlier: Date) -> i64 {
-        self.0.signed_duration_since(earlier.0).num_days()
+        i64::from(self.day_number() - earlier.day_number())
     }
 
     /// `YYYY-MM-DD` as an owned `String`.
@@ -99,11 +111,9 @@ impl Date {
     /// assert_eq!(d.add(Interval::new(1, 0).unwrap()).unwrap().to_iso_string(), "2024-02-29");
     /// ```
     pub fn add(&self, interval: Interval) -> Option<Date> {
-        let d = self
-            .0
-            .checked_add_months(Months::new(interval.months))?
-            .checked_add_days(Days::new(u64::from(interval.days)))?;
-        Self::from_ymd(d.year(), d.month(), d.day())
+        let d = self.add_months(interval.months as i32);
+        let (y, m, d) = civil_from_days(d.day_number() + interval.days as i32);
+        Self::from_ymd(y, m, d)
     }
 
     /// `sub(date, interval)`, the mirror of [`Date::add`]: subtract the days, then the
@@ -115,12 +125,71 @@ impl Date {
     /// assert_eq!(d.sub(Interval::new(12, 0).unwrap()).unwrap().to_iso_string(), "2025-11-13");
     /// ```
     pub fn sub(&self, interval: Interval) -> Option<Date> {
-        let d = self
-            .0
-            .checked_sub_days(Days::new(u64::from(interval.days)))?
-            .checked_sub_months(Months::new(interval.months))?;
-        Self::from_ymd(d.year(), d.month(), d.day())
+        let (y, m, d) = civil_from_days(self.day_number() - interval.days as i32);
+        let d = Self {
+            year: y,
+            month: m,
+            day: d,
+        }
+        .add_months(-(interval.months as i32));
+        Self::from_ymd(d.year, d.month, d.day)
     }
+}
+
+impl Date {
+    /// Days since 1970-01-01 (negative before). `interval.days` ≤ 3650 and years within
+    /// 1900 … 9999 keep every sum here far inside `i32`.
+    fn day_number(&self) -> i32 {
+        days_from_civil(self.year, self.month, self.day)
+    }
+
+    /// The date `months` months later (earlier when negative), the day clamped to the
+    /// length of the month reached; the year is not checked here.
+    fn add_months(&self, months: i32) -> Self {
+        let index = self.year * 12 + self.month as i32 - 1 + months;
+        let (year, month) = (index.div_euclid(12), index.rem_euclid(12) as u32 + 1);
+        let day = self.day.min(days_in_month(year, month));
+        Self { year, month, day }
+    }
+}
+
+/// The number of days in `month` (1–12) of `year`.
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// The two conversions below are Howard Hinnant's `days_from_civil` and `civil_from_days`
+// (http://howardhinnant.github.io/date_algorithms.html): 400-year eras of 146 097 days,
+// years starting on 1 March so that the leap day ends the year. A test checks them against
+// `chrono` for every day of 1900 … 9999.
+
+/// Days since 1970-01-01 of a valid date.
+fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = (y - era * 400) as u32; // 0 … 399
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1; // 0 … 365, from 1 March
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // 0 … 146 096
+    era * 146_097 + doe as i32 - 719_468
+}
+
+/// The (year, month, day) of a day number (days since 1970-01-01).
+fn civil_from_days(days: i32) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = (z - era * 146_097) as u32; // 0 … 146 096
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // 0 … 399
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // 0 … 365
+    let mp = (5 * doy + 2) / 153; // 0 … 11, from March
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe as i32 + era * 400 + i32::from(month <= 2);
+    (year, month, day)
 }
 
 /// Writes `v` as zero-padded decimal digits filling `out`.
@@ -206,5 +275,102 @@ impl Proration {
             remaining_days: next_billing.days_since(change_date) as u32,
             period_days: next_billing.days_since(period_start) as u32,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Date, Interval};
+    use chrono::{Datelike, Days, Months, NaiveDate};
+
+    fn from_chrono(d: NaiveDate) -> Option<Date> {
+        Date::from_ymd(d.year(), d.month(), d.day())
+    }
+
+    /// Every day of 1900 … 9999 (and invalid days around them) reads, orders and counts
+    /// as `chrono` says, and prints and parses alike.
+    #[test]
+    fn every_day_agrees_with_chrono() {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        let ours_epoch = Date::parse("1970-01-01").unwrap();
+        let mut day = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+        let mut previous: Option<Date> = None;
+        while day.year() <= 9999 {
+            let ours = from_chrono(day).unwrap();
+            // Printing and parsing on every 37th day (a formatted string per day is slow).
+            if day.num_days_from_ce() % 37 == 0 {
+                let iso = day.format("%Y-%m-%d").to_string();
+                assert_eq!(ours.iso().as_str(), iso);
+                assert_eq!(Date::parse(&iso), Ok(ours));
+            }
+            assert_eq!(
+                ours.days_since(ours_epoch),
+                day.signed_duration_since(epoch).num_days()
+            );
+            assert!(previous < Some(ours));
+            previous = Some(ours);
+            day = day.succ_opt().unwrap();
+        }
+        for (y, m, d) in [
+            (1900, 2, 29),
+            (2023, 2, 29),
+            (2024, 4, 31),
+            (2024, 13, 1),
+            (2024, 0, 1),
+        ] {
+            assert_eq!(Date::from_ymd(y, m, d), None, "{y}-{m}-{d}");
+            assert!(NaiveDate::from_ymd_opt(y, m, d).is_none());
+        }
+        assert_eq!(Date::from_ymd(1899, 12, 31), None);
+        assert_eq!(Date::from_ymd(10000, 1, 1), None);
+    }
+
+    /// `add` and `sub` agree with `chrono`'s month and day arithmetic (end-of-month
+    /// clamping, leap years, the 1900 … 9999 bounds).
+    #[test]
+    fn intervals_agree_with_chrono() {
+        let intervals = [
+            (1, 0),
+            (0, 1),
+            (1, 1),
+            (2, 0),
+            (3, 0),
+            (6, 0),
+            (11, 29),
+            (12, 0),
+            (24, 0),
+            (0, 30),
+            (0, 365),
+            (0, 366),
+            (13, 17),
+            (120, 0),
+            (120, 3650),
+            (0, 3650),
+        ];
+        let mut day = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+        while day.year() <= 9999 {
+            let ours = from_chrono(day).unwrap();
+            for (months, days) in intervals {
+                let interval = Interval::new(months, days).unwrap();
+                let added = day
+                    .checked_add_months(Months::new(months))
+                    .and_then(|d| d.checked_add_days(Days::new(u64::from(days))))
+                    .and_then(from_chrono);
+                assert_eq!(ours.add(interval), added, "{day} + {months}m{days}d");
+                let subtracted = day
+                    .checked_sub_days(Days::new(u64::from(days)))
+                    .and_then(|d| d.checked_sub_months(Months::new(months)))
+                    .and_then(from_chrono);
+                assert_eq!(ours.sub(interval), subtracted, "{day} - {months}m{days}d");
+            }
+            // Every day of 1900 … 2100 and 9990 … 9999 (month ends, leap days, both
+            // century rules, the upper bound), every 97th day in between.
+            let step = if (2101..9990).contains(&day.year()) {
+                97
+            } else {
+                1
+            };
+            day = day.checked_add_days(Days::new(step)).unwrap();
+        }
     }
 }

@@ -117,11 +117,13 @@ fn date(v: ScalarRef<'_>) -> Result<Date, QuoteError> {
 }
 
 fn missing(field: &'static str) -> QuoteError {
-    // Concatenated, not `format!`: keeps `std::fmt` out of the wasm modules' error path.
-    QuoteError::with_message(
-        ErrorCode::InvalidInput,
-        ["missing field `", field, "`"].concat(),
-    )
+    // Pushed, not `format!` (keeps `std::fmt` out of the wasm modules' error path) nor
+    // `[..].concat()` (its generic join is larger than three pushes).
+    let mut message = String::with_capacity(field.len() + 16);
+    message.push_str("missing field `");
+    message.push_str(field);
+    message.push('`');
+    QuoteError::with_message(ErrorCode::InvalidInput, message)
 }
 
 impl InputRef<'_> {
