@@ -61,7 +61,7 @@ impl Model {
             Msg::Step(step) => {
                 let item = c.item();
                 let q = apply_step(c.qty, step, item.min, item.max);
-                c.text = q.to_string();
+                c.text = digits(q);
                 if c.valid && q == c.qty {
                     return;
                 }
@@ -90,7 +90,7 @@ impl Model {
                 }
                 self.changed(fx);
             }
-            Msg::Blurred if c.valid => c.text = c.qty.to_string(),
+            Msg::Blurred if c.valid => c.text = digits(c.qty),
             Msg::ChooseMode(m) => {
                 let allowed = modes(c.item(), c.qty);
                 if !c.valid || c.mode == Some(m) || !allowed.contains(&m) {
@@ -105,7 +105,7 @@ impl Model {
                 }
                 c.item = i;
                 c.qty = c.item().quantity;
-                c.text = c.qty.to_string();
+                c.text = digits(c.qty);
                 c.valid = true;
                 c.mode = None;
                 self.changed(fx);

@@ -371,7 +371,7 @@ impl Model {
             summary,
             item: index,
             picker,
-            text: qty.to_string(),
+            text: digits(qty),
             qty,
             valid: true,
             mode: None,
