@@ -32,6 +32,7 @@
 
 use seatquote_core::alignment::AlignmentFlags;
 use seatquote_core::quote::quote;
+use seatquote_core::text::u32_digits;
 use seatquote_core::validate::{AlignmentRef, InputRef, PriceRef, ScalarRef};
 use seatquote_core::{ErrorCode, Quote, QuoteError};
 use wasm_bindgen::prelude::*;
@@ -142,20 +143,6 @@ fn unpack(packed: &str) -> Result<InputRef<'_>, QuoteError> {
     })
 }
 
-/// `n` in decimal, written into `buf` (no `std::fmt`).
-fn digits(buf: &mut [u8; 10], mut n: u32) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    &buf[i..]
-}
-
 fn write_quote(out: &mut Vec<u8>, q: &Quote) {
     let mut first = true;
     let mut put = |s: &[u8]| {
@@ -168,11 +155,11 @@ fn write_quote(out: &mut Vec<u8>, q: &Quote) {
     let mut n = [0u8; 10];
     put(q.currency.as_bytes());
     put(q.update_action.as_str().as_bytes());
-    put(digits(&mut n, q.proration.remaining_days));
-    put(digits(&mut n, q.proration.period_days));
+    put(u32_digits(&mut n, q.proration.remaining_days));
+    put(u32_digits(&mut n, q.proration.period_days));
     for line in [&q.current, &q.next] {
         put(line.unit_price.as_bytes());
-        put(digits(&mut n, line.quantity));
+        put(u32_digits(&mut n, line.quantity));
         put(line.total.as_bytes());
     }
     for s in [

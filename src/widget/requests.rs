@@ -145,7 +145,7 @@ impl Widget {
 /// Appends `/items/{runningNumber}/{action}` (docs/proxy.md, "API").
 fn item_path(path: &mut String, running_number: u32, action: &str) {
     path.push_str("/items/");
-    super::model::push_digits(path, running_number);
+    seatquote_core::text::push_u32(path, running_number);
     path.push('/');
     path.push_str(action);
 }

@@ -286,20 +286,7 @@ impl JsonWriter<'_> {
     }
 
     fn number(&mut self, n: u32) {
-        let mut digits = [0u8; 10];
-        let mut i = digits.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        for &d in &digits[i..] {
-            self.0.push(char::from(d));
-        }
+        crate::text::push_u32(self.0, n);
     }
 
     fn line(&mut self, l: &LineOut) {

@@ -122,3 +122,38 @@ impl<'de> Deserialize<'de> for ShortStr {
             .ok_or_else(|| serde::de::Error::custom("expected an ASCII string of at most 40 bytes"))
     }
 }
+
+/// `n`'s decimal digits, written into the end of `buf`; returns the written part. Integers
+/// are written with this rather than `to_string()`, which would link `std::fmt` into the
+/// wasm modules (DESIGN.md, "Size and speed").
+///
+/// ```
+/// use seatquote_core::text::u32_digits;
+/// assert_eq!(u32_digits(&mut [0; 10], 4096), b"4096");
+/// assert_eq!(u32_digits(&mut [0; 10], u32::MAX), b"4294967295");
+/// ```
+pub fn u32_digits(buf: &mut [u8; 10], mut n: u32) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &buf[i..]
+}
+
+/// Appends `n`'s decimal digits to `out` (see [`u32_digits`]).
+///
+/// ```
+/// let mut s = String::from("n=");
+/// seatquote_core::text::push_u32(&mut s, 0);
+/// assert_eq!(s, "n=0");
+/// ```
+pub fn push_u32(out: &mut String, n: u32) {
+    for &d in u32_digits(&mut [0; 10], n) {
+        out.push(char::from(d));
+    }
+}

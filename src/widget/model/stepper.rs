@@ -87,36 +87,12 @@ pub fn parse_quantity(text: &str, min: u32, max: u32) -> Option<u32> {
     t.parse::<u32>().ok().filter(|n| *n >= min && *n <= max)
 }
 
-/// Appends `n`'s decimal digits to `out`. The widget writes its few integers (quantities,
-/// running numbers, timeline geometry) with this instead of `to_string()`, which would link
-/// the standard formatting machinery into the module (DESIGN.md, "Size and speed").
-///
-/// ```
-/// # use seatquote::widget::model::push_digits;
-/// let mut s = String::from("n=");
-/// push_digits(&mut s, 4096);
-/// assert_eq!(s, "n=4096");
-/// ```
-pub fn push_digits(out: &mut String, n: u32) {
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &b in &buf[i..] {
-        out.push(char::from(b));
-    }
-}
-
-/// `n`'s decimal digits as a new string (see [`push_digits`]).
+/// `n`'s decimal digits as a new string. The widget writes its few integers (quantities,
+/// running numbers, timeline geometry) with this or `push_u32` instead of `to_string()`,
+/// which would link the standard formatting machinery into the module (DESIGN.md, "Size and
+/// speed").
 pub fn digits(n: u32) -> String {
     let mut s = String::new();
-    push_digits(&mut s, n);
+    seatquote_core::text::push_u32(&mut s, n);
     s
 }
