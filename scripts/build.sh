@@ -24,7 +24,7 @@ if wasm_nightly; then
   WASM_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
   WASM_TARGET_DIR="$ROOT/target/wasm-nightly"
 else
-  TOOLCHAIN="$(rustc --version) (no nightly with rust-src: larger modules)"
+  TOOLCHAIN="$(rustc --version) (stable: larger modules)"
   CARGO_WASM=(cargo build)
   WASM_RUSTFLAGS=""
   WASM_TARGET_DIR="$ROOT/target"
@@ -33,8 +33,16 @@ log "wasm toolchain: $TOOLCHAIN"
 build_one() { # out-dir out-name cargo-profile wasm-opt-level cargo-args...
   local dir="$1" name="$2" profile="$3" level="$4"; shift 4
   log "building $name.wasm (profile $profile, wasm-opt $level)"
-  RUSTFLAGS="$WASM_RUSTFLAGS" "${CARGO_WASM[@]}" --quiet --target wasm32-unknown-unknown \
-    --profile "$profile" -p seatquote "$@"
+  if ! RUSTFLAGS="$WASM_RUSTFLAGS" "${CARGO_WASM[@]}" --quiet --target wasm32-unknown-unknown \
+    --profile "$profile" -p seatquote "$@"; then
+    # The nightly path can fail where stable would not (say, a crate the rebuilt std needs
+    # is not in the registry mirror): build everything again with stable, larger but whole.
+    if [ "${SEATQUOTE_WASM_TOOLCHAIN:-nightly}" = nightly ] && wasm_nightly; then
+      log "the nightly wasm build failed: building every module with the stable toolchain"
+      exec env SEATQUOTE_WASM_TOOLCHAIN=stable bash "$ROOT/scripts/build.sh"
+    fi
+    exit 1
+  fi
   wasm-bindgen --target web --out-dir "$dir" --out-name "$name" \
     "$WASM_TARGET_DIR/wasm32-unknown-unknown/$profile/seatquote.wasm"
   wasm-opt "$level" "${WASM_OPT_FLAGS[@]:1}" --converge "$dir/${name}_bg.wasm" -o "$dir/${name}_bg.wasm"
