@@ -170,9 +170,9 @@ impl Notifier {
 
     /// Sends one body, through the fault if one is set.
     fn dispatch(&self, body: String) {
-        let Some(target) = self.target.clone() else {
+        if self.target.is_none() {
             return;
-        };
+        }
         let Ok(rt) = tokio::runtime::Handle::try_current() else {
             return;
         };
@@ -186,19 +186,7 @@ impl Notifier {
                 ..f.clone()
             });
         }
-        let send = |body: String, after: Duration| {
-            let (t, shared) = (target.clone(), self.shared.clone());
-            rt.spawn(async move {
-                tokio::time::sleep(after).await;
-                let ok = post(&t, &body).await;
-                let mut s = shared.lock();
-                if ok {
-                    s.sent += 1
-                } else {
-                    s.failed += 1
-                }
-            });
-        };
+        let send = |body: String, after: Duration| self.send_after(body, after);
         match fault.map(|f| (f.fault, f.ms)) {
             None => send(body, Duration::ZERO),
             Some((NotifyFaultKind::Duplicate, _)) => {
@@ -224,7 +212,7 @@ impl Notifier {
                         }
                     };
                     if let Some(b) = still {
-                        me.dispatch_now(b);
+                        me.send_after(b, Duration::ZERO);
                     }
                 });
             }
@@ -235,10 +223,12 @@ impl Notifier {
         }
     }
 
-    fn dispatch_now(&self, body: String) {
+    /// Posts `body` after `after` on the current runtime, counting the outcome.
+    fn send_after(&self, body: String, after: Duration) {
         if let (Some(t), Ok(rt)) = (self.target.clone(), tokio::runtime::Handle::try_current()) {
             let shared = self.shared.clone();
             rt.spawn(async move {
+                tokio::time::sleep(after).await;
                 let ok = post(&t, &body).await;
                 let mut s = shared.lock();
                 if ok {
