@@ -113,6 +113,16 @@ pub enum TokenUse {
     Pending,
 }
 
+/// The stored state of a finished record: `done` for an applied commit (answered 200),
+/// `disputed` for one answered with a problem. Both stores write it in `complete`.
+pub fn finished_state(status: u16) -> &'static str {
+    if status == 200 {
+        "done"
+    } else {
+        "disputed"
+    }
+}
+
 impl TokenUse {
     /// How the commit stands, from its stored state.
     pub fn from_stored(stored: &str) -> Self {

@@ -265,7 +265,7 @@ impl IdempotencyStore for PgStore {
         body: &str,
         event: Option<&NewEvent>,
     ) -> Result<(), String> {
-        let state = if status == 200 { "done" } else { "disputed" };
+        let state = crate::store::finished_state(status);
         let now = now_ms();
         let mut c = self.conn()?;
         let mut tx = c.transaction().map_err(e)?;

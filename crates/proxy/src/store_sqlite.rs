@@ -168,7 +168,7 @@ impl IdempotencyStore for SqliteStore {
         body: &str,
         event: Option<&NewEvent>,
     ) -> Result<(), String> {
-        let state = if status == 200 { "done" } else { "disputed" };
+        let state = crate::store::finished_state(status);
         let now = now_ms();
         let mut c = self.conn.lock();
         let tx = c.transaction().map_err(e)?;
