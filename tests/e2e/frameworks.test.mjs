@@ -24,6 +24,7 @@ after(async () => { for (const f of cleanup) await f(); });
 async function serve(dir) {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
+    if (path === '/favicon.ico') return void res.writeHead(204).end();
     if (path.startsWith('/api/') || path.startsWith('/demo/')) {
       const body = req.method === 'GET' ? undefined : await new Response(req).arrayBuffer();
       const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)));
