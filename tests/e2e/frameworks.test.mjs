@@ -3,7 +3,8 @@
 // bundled with esbuild and its documented copy step. Each is served on loopback under the
 // strict CSP docs/widget.md recommends (its /api/* and /demo/* forwarded to the demo
 // merchant) and makes one full seat change in Chromium against the real proxy and sandbox.
-// Then the token source set late (after the module defined <seat-quote>), and missing.
+// Then the token source set late (after the module defined <seat-quote>), and missing (a
+// short error state, with no space reserve left under it).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -119,6 +120,11 @@ test('no token source at refresh(): token_source_missing and a console error nam
   assert.equal(error.detail.message, 'This seat calculator is not set up correctly.');
   assert.equal(problems.length, 1);
   assert.match(problems[0], /getToken/);
+  // A short state after mount: seatquote.css's reserve is gone, no blank space under it.
+  await w.locator('[part~="error"]').waitFor();
+  const [host, shown] = await w.evaluate((el) => [el.getBoundingClientRect().height,
+    el.shadowRoot.firstElementChild.getBoundingClientRect().height]);
+  assert.ok(Math.abs(host - shown) <= 1 && host < 16 * 23, `host ${host} px, widget ${shown} px`);
   await page.evaluate(async () => {
     const { getToken } = await import('/demo-auth.js');
     document.querySelector('seat-quote').getToken = getToken;
