@@ -157,13 +157,29 @@ impl Client {
                 &source,
                 Box::new(move |v| {
                     let Some(token) = v.as_string().filter(|t| !t.is_empty()) else {
-                        return done(Err(ApiError::local("unauthorized")));
+                        return done(Err(ApiError::local(client.no_token_code())));
                     };
                     *client.token.borrow_mut() = Some(token.clone());
                     client.once(&call, body.as_deref(), &token, done);
                 }),
             );
         }));
+    }
+
+    /// Why a request has no token: a `<seat-quote>` with neither a `getToken` property
+    /// nor a `token` attribute is a setup mistake (`token_source_missing`, named in one
+    /// `console.error`); otherwise the merchant's source gave none (`unauthorized`).
+    fn no_token_code(&self) -> &'static str {
+        match &*self.auth {
+            Auth::Element(e) if !prop(e, "getToken").is_function() && !e.has_attribute("token") => {
+                web_sys::console::error_1(&JsValue::from_str(
+                    "seatquote: <seat-quote> has no token source: set its `getToken` property \
+                     (a function returning the customer token) or its `token` attribute",
+                ));
+                "token_source_missing"
+            }
+            _ => "unauthorized",
+        }
     }
 
     /// Whether the token source can give a fresh token after a 401.

@@ -56,6 +56,7 @@ font-family:var(--seatquote-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-
 [hidden]{display:none!important}
 *{box-sizing:border-box}
 .root{background:var(--_bg);color:var(--_fg);border:1px solid var(--_border);border-radius:var(--_radius);padding:clamp(12px,4vw,20px);max-width:34rem;overflow-wrap:anywhere;hyphens:auto}
+.root:has(>.loading:not([hidden])){min-height:var(--seatquote-reserve,23rem)}
 p{margin:0 0 8px}
 .header{font-weight:600;font-size:1.1em;margin:0}
 .current,.hint,.days,.period,.mode-hint{color:var(--_muted);font-size:.9em}

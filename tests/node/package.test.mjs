@@ -15,7 +15,8 @@ test('the tarball carries README, LICENSE, keywords and engines', () => {
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', pkg], { encoding: 'utf8' }));
   const files = packed.files.map((f) => f.path);
   for (const f of ['README.md', 'LICENSE', 'package.json', 'index.js', 'index.d.ts', 'node.js', 'quote-fast.js', 'quote_bg.wasm',
-    'engine.js', 'quote_speed_bg.wasm', 'seatquote.js', 'widget_bg.wasm', 'seatquote.css']) {
+    'engine.js', 'quote_speed_bg.wasm', 'seatquote.js', 'widget_bg.wasm', 'seatquote.css',
+    'seatquote.d.ts', 'widget.d.ts', 'react.js', 'react.d.ts', 'seatquote.css.d.ts']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
   // The demo server's content-hashed copies stay out of the package.

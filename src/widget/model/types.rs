@@ -85,6 +85,9 @@ pub enum ErrorCode {
     Network,
     /// The widget's options are wrong (or the locale is unknown).
     InvalidOptions,
+    /// A `<seat-quote>` had neither a `getToken` property nor a `token` attribute when a
+    /// request had to be sent (a setup mistake, not an expired session).
+    TokenSourceMissing,
     /// Any other code (kept for the `seatquote:error` event).
     Other(String),
 }
@@ -121,6 +124,7 @@ impl ErrorCode {
             "internal_error" => Self::InternalError,
             "network" => Self::Network,
             "invalid_options" => Self::InvalidOptions,
+            "token_source_missing" => Self::TokenSourceMissing,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -149,6 +153,7 @@ impl ErrorCode {
             Self::InternalError => "internal_error",
             Self::Network => "network",
             Self::InvalidOptions => "invalid_options",
+            Self::TokenSourceMissing => "token_source_missing",
             Self::Other(s) => s,
         }
     }
@@ -171,7 +176,7 @@ impl ErrorCode {
             | Self::InternalError
             | Self::ItemChangeInProgress => "err_busy",
             Self::Network => "err_network",
-            Self::InvalidOptions => "err_config",
+            Self::InvalidOptions | Self::TokenSourceMissing => "err_config",
             _ => "err_generic",
         }
     }

@@ -272,4 +272,11 @@ fn customer_token_refusals_read_as_signed_out_or_forbidden() {
         ErrorCode::parse("token_keys_unavailable").message_key(),
         "err_busy"
     );
+    // A `<seat-quote>` without any token source is a setup mistake, not a signed-out customer.
+    let missing = ErrorCode::parse("token_source_missing");
+    assert_eq!(missing, ErrorCode::TokenSourceMissing);
+    assert_eq!(
+        (missing.as_str(), missing.message_key()),
+        ("token_source_missing", "err_config")
+    );
 }

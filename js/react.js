@@ -1,0 +1,2 @@
+// seatquote/react carries JSX types only (react.d.ts): importing it loads nothing.
+export {};
