@@ -2,10 +2,10 @@
 //! formatting from decimal strings, timeline geometry, text catalogues.
 #![cfg(all(target_arch = "wasm32", feature = "widget"))]
 
-use seatquote::widget::format::Formatter;
-use seatquote::widget::i18n::{fill, Messages, DE, EN, FR, KEYS};
 use seatquote::widget::model::{apply_step, key_step, parse_quantity, Step};
-use seatquote::widget::timeline::{geometry, Geometry, WIDTH};
+use seatquote::widget::view::format::Formatter;
+use seatquote::widget::view::i18n::{fill, Messages, DE, EN, FR, KEYS};
+use seatquote::widget::view::timeline::{geometry, Geometry, WIDTH};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -178,7 +178,7 @@ fn german_and_french_catalogues_are_complete() {
 
 #[wasm_bindgen_test]
 fn proxy_answers_are_read_whole_or_not_at_all() {
-    use seatquote::widget::wire::{figures, summary};
+    use seatquote::widget::runtime::answers::{figures, summary};
     let parse = |s: &str| js_sys::JSON::parse(s).unwrap();
     let quote = r#"{"next":{"unitPrice":"10.00","quantity":3,"total":"30.00"},
         "alignment":{"net":"5.00","vat":"0.95","gross":"5.95"},

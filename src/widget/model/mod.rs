@@ -11,8 +11,8 @@
 //! `Idempotency-Key`); any change of item, quantity or mode drops it, and while a
 //! confirmation is under way (or its outcome is unknown) those inputs are locked.
 
+mod calculator;
 mod commit;
-mod input;
 mod protocol;
 mod stepper;
 #[cfg(test)]

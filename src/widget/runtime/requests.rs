@@ -6,13 +6,13 @@ use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::AbortController;
 
+use super::answers;
 use super::api::{ApiError, Call};
-use super::dom::prop;
-use super::format::Formatter;
-use super::model::{Answer, Confirmable, ErrorCode, Failure, Msg, ReqId, Request};
-use super::runtime::{send, Shared, Widget};
-use super::wire;
+use super::effects::{send, Shared, Widget};
 use crate::js_value::obj;
+use crate::widget::model::{Answer, Confirmable, ErrorCode, Failure, Msg, ReqId, Request};
+use crate::widget::view::dom::prop;
+use crate::widget::view::format::Formatter;
 
 impl Widget {
     pub(super) fn checkout_detail(&self, q: &Confirmable) -> JsValue {
@@ -27,7 +27,7 @@ impl Widget {
             ("quantity", q.figures.quantity.into()),
             ("mode", q.mode.as_str().into()),
             ("quoteToken", q.token.as_str().into()),
-            ("quote", wire::parse(&q.json)),
+            ("quote", answers::parse(&q.json)),
         ])
     }
 
@@ -103,8 +103,8 @@ fn read_answer(
     let bad = || Failure::new(502, ErrorCode::UpstreamError);
     match res {
         Ok((v, text)) => match request {
-            Request::Summary => wire::summary(&v).map(Answer::Summary).ok_or_else(bad),
-            Request::Preview { .. } => wire::confirmable(&v, item, skew)
+            Request::Summary => answers::summary(&v).map(Answer::Summary).ok_or_else(bad),
+            Request::Preview { .. } => answers::confirmable(&v, item, skew)
                 .map(|q| Answer::Quote(Box::new(q)))
                 .ok_or_else(bad),
             Request::Commit(_) => Ok(Answer::Committed(text)),
@@ -113,7 +113,7 @@ fn read_answer(
             let mut f = Failure::new(e.status, ErrorCode::parse(&e.code));
             f.retry_after = e.retry_after;
             if f.code == ErrorCode::QuoteChanged {
-                f.fresh = wire::confirmable(&prop(&e.body, "quote"), item, skew).map(Box::new);
+                f.fresh = answers::confirmable(&prop(&e.body, "quote"), item, skew).map(Box::new);
             }
             Err(f)
         }
@@ -128,7 +128,7 @@ impl Widget {
         };
         match Formatter::new(&opts.locale, currency, &opts.currency_display) {
             Ok(f) => {
-                super::dom::attr(&self.view.root, "lang", &opts.locale);
+                crate::widget::view::dom::attr(&self.view.root, "lang", &opts.locale);
                 self.fmt = Some(f);
                 Ok(())
             }

@@ -11,15 +11,16 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, Element, Event, HtmlElement, ShadowRoot};
 
 use super::api::Client;
-use super::dom::clear;
 use super::events::{emit, error_detail};
-use super::format::Formatter;
-use super::i18n::Messages;
-use super::model::{Answer, Effect, Event as ModelEvent, Model, Msg, Phase, ReqId, Timer};
 use super::options::{Options, Source};
 use super::promise::later;
-use super::render::View;
-use super::{input, options, paint, style, wire};
+use super::{answers, options, routing};
+use crate::widget::model::{Answer, Effect, Event as ModelEvent, Model, Msg, Phase, ReqId, Timer};
+use crate::widget::view::dom::clear;
+use crate::widget::view::format::Formatter;
+use crate::widget::view::i18n::Messages;
+use crate::widget::view::render::View;
+use crate::widget::view::{paint, style};
 
 type Listener = (&'static str, Closure<dyn FnMut(Event)>);
 
@@ -32,20 +33,20 @@ const TIMERS: [Timer; 4] = [
 
 /// One mounted widget.
 pub struct Widget {
-    pub(super) host: HtmlElement,
-    pub(super) shadow: ShadowRoot,
-    pub(super) view: View,
-    pub(super) msgs: Messages,
-    pub(super) fmt: Option<Formatter>,
-    pub(super) client: Option<Client>,
-    pub(super) opts: Option<Options>,
-    pub(super) model: Model,
-    pub(super) request: Option<(ReqId, AbortController)>,
-    pub(super) timers: Vec<(Timer, i32)>,
-    pub(super) timer_callbacks: Vec<(Timer, Closure<dyn FnMut()>)>,
-    pub(super) listeners: Vec<Listener>,
-    pub(super) outbox: Vec<(&'static str, JsValue)>,
-    pub(super) marked: bool,
+    pub(in crate::widget) host: HtmlElement,
+    pub(in crate::widget) shadow: ShadowRoot,
+    pub(in crate::widget) view: View,
+    pub(in crate::widget) msgs: Messages,
+    pub(in crate::widget) fmt: Option<Formatter>,
+    pub(in crate::widget) client: Option<Client>,
+    pub(in crate::widget) opts: Option<Options>,
+    pub(in crate::widget) model: Model,
+    pub(in crate::widget) request: Option<(ReqId, AbortController)>,
+    pub(in crate::widget) timers: Vec<(Timer, i32)>,
+    pub(in crate::widget) timer_callbacks: Vec<(Timer, Closure<dyn FnMut()>)>,
+    pub(in crate::widget) listeners: Vec<Listener>,
+    pub(in crate::widget) outbox: Vec<(&'static str, JsValue)>,
+    pub(in crate::widget) marked: bool,
 }
 
 /// The shared handle every callback holds.
@@ -171,7 +172,7 @@ impl Widget {
         for name in ["click", "input", "change", "keydown"] {
             let weak = Rc::downgrade(rc);
             let cb = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
-                if let Some(msg) = input::route(&ev) {
+                if let Some(msg) = routing::route(&ev) {
                     send(&weak, msg);
                 }
             });
@@ -290,8 +291,10 @@ impl Widget {
                 }
                 Effect::Emit(ev) => {
                     let out = match ev {
-                        ModelEvent::Quote(json) => ("seatquote:quote", wire::parse(&json)),
-                        ModelEvent::Committed(json) => ("seatquote:committed", wire::parse(&json)),
+                        ModelEvent::Quote(json) => ("seatquote:quote", answers::parse(&json)),
+                        ModelEvent::Committed(json) => {
+                            ("seatquote:committed", answers::parse(&json))
+                        }
                         ModelEvent::Error(code) => (
                             "seatquote:error",
                             error_detail(code.as_str(), self.msgs.get(code.message_key())),

@@ -8,12 +8,12 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 use super::dom::{append, attr, attr_num, clear, el, flag};
 use super::format::Formatter;
 use super::i18n::Messages;
-use super::model::{
+use super::render::{View, N};
+use super::timeline::{self, geometry};
+use crate::widget::model::{
     Calc, CommitState, Direction, Figures, Focus, Mode, Notice, Phase, Receipt, Summary,
 };
-use super::render::{View, N};
-use super::runtime::Widget;
-use super::timeline::{self, geometry};
+use crate::widget::runtime::effects::Widget;
 
 /// Draws the widget's state.
 pub fn paint(w: &mut Widget) {
@@ -226,7 +226,7 @@ fn modes(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     let s: &Summary = &c.summary;
     let item = c.item();
     let allowed: &[Mode] = if c.valid {
-        super::model::modes(item, c.qty)
+        crate::widget::model::modes(item, c.qty)
     } else {
         &[]
     };
@@ -244,7 +244,7 @@ fn modes(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
                     ),
                 ),
                 Mode::Extend => {
-                    let next = super::model::estimate(s, item, c.qty, Mode::Extend)
+                    let next = crate::widget::model::estimate(s, item, c.qty, Mode::Extend)
                         .map(|x| f.date(&x.next_date))
                         .unwrap_or_default();
                     (

@@ -3,7 +3,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Event, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 
-use super::model::{key_step, Mode, Msg, Step};
+use crate::widget::model::{key_step, Mode, Msg, Step};
 
 /// The message for a DOM event inside the widget, if it means one.
 pub fn route(ev: &Event) -> Option<Msg> {

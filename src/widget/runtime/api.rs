@@ -11,9 +11,9 @@ use js_sys::{Function, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortSignal, Element, RequestInit, Response};
 
-use super::dom::{prop, prop_str};
 use super::promise::{later, settled};
 use crate::js_value::obj;
+use crate::widget::view::dom::{prop, prop_str};
 
 /// A failed call: HTTP status (0 without an answer), a machine code and the parsed body (a
 /// `quote_changed` problem carries a fresh quote there).

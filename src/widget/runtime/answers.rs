@@ -2,8 +2,8 @@
 
 use wasm_bindgen::JsValue;
 
-use super::dom::{prop, prop_str, prop_u32};
-use super::model::{Confirmable, Figures, Item, Mode, Summary};
+use crate::widget::model::{Confirmable, Figures, Item, Mode, Summary};
+use crate::widget::view::dom::{prop, prop_str, prop_u32};
 
 /// Reads required fields, noting whether any was missing. (Reading every field and
 /// judging once is smaller in the wasm module than an early return per field, each of

@@ -14,7 +14,7 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 use super::dom::{append, attr, clear, document, el, flag, set_text, show, text_el};
 
 use super::i18n::Messages;
-use super::model::Mode;
+use crate::widget::model::Mode;
 
 /// Declares the skeleton: one `Name depth "tag" "attributes"` line per node, in document
 /// order. A node's parent is the nearest line above it one level shallower. Attributes
@@ -100,14 +100,14 @@ pub struct View {
     /// The outer container (`part="root"`).
     pub root: HtmlElement,
     /// The success message (focused after a commit).
-    pub(super) success_text: HtmlElement,
+    pub(in crate::widget) success_text: HtmlElement,
     nodes: [Element; COUNT],
     /// The mode radios, in the order of `shown_modes`.
     radios: Vec<Element>,
     /// The modes the radio group currently shows.
-    pub(super) shown_modes: Vec<Mode>,
+    pub(in crate::widget) shown_modes: Vec<Mode>,
     /// How many options the item picker holds.
-    pub(super) items: usize,
+    pub(in crate::widget) items: usize,
 }
 
 impl Index<N> for View {
@@ -159,14 +159,14 @@ impl View {
     }
 
     /// Removes the mode radios.
-    pub(super) fn clear_modes(&mut self) {
+    pub(in crate::widget) fn clear_modes(&mut self) {
         clear(&self[N::ModesList]);
         self.radios.clear();
         self.shown_modes.clear();
     }
 
     /// Adds the radio of `mode`, with its label and hint.
-    pub(super) fn add_mode(&mut self, mode: Mode, label: &str, hint: &str) {
+    pub(in crate::widget) fn add_mode(&mut self, mode: Mode, label: &str, hint: &str) {
         let l = el("label", "mode");
         let r = el("input", "");
         attr(&r, "type", "radio");
@@ -182,7 +182,7 @@ impl View {
     }
 
     /// Checks the radio of `mode`; `locked` disables the radios (while confirming).
-    pub(super) fn check_mode(&self, mode: Option<Mode>, locked: bool) {
+    pub(in crate::widget) fn check_mode(&self, mode: Option<Mode>, locked: bool) {
         for (r, m) in self.radios.iter().zip(&self.shown_modes) {
             r.unchecked_ref::<HtmlInputElement>()
                 .set_checked(Some(*m) == mode);
@@ -192,37 +192,37 @@ impl View {
 
     /// Sets the text of node `n` (untouched when it is already `text`).
     #[inline(never)]
-    pub(super) fn text(&self, n: N, text: &str) {
+    pub(in crate::widget) fn text(&self, n: N, text: &str) {
         set_text(&self[n], text);
     }
 
     /// Sets the text of node `n` to the catalogue's message `key`.
     #[inline(never)]
-    pub(super) fn msg(&self, n: N, m: &Messages, key: &str) {
+    pub(in crate::widget) fn msg(&self, n: N, m: &Messages, key: &str) {
         set_text(&self[n], m.get(key));
     }
 
     /// [`View::text`] with an owned string (one call and one drop for every caller).
     #[inline(never)]
-    pub(super) fn put(&self, n: N, text: String) {
+    pub(in crate::widget) fn put(&self, n: N, text: String) {
         set_text(&self[n], &text);
     }
 
     /// Shows or hides node `n`.
     #[inline(never)]
-    pub(super) fn show(&self, n: N, visible: bool) {
+    pub(in crate::widget) fn show(&self, n: N, visible: bool) {
         show(&self[n], visible);
     }
 
     /// Shows exactly one of the loading, error, main and success panels.
-    pub(super) fn panel(&self, which: N) {
+    pub(in crate::widget) fn panel(&self, which: N) {
         for p in [N::Loading, N::Error, N::Main, N::Success] {
             show(&self[p], p == which);
         }
     }
 
     /// Enables or disables a control (its `disabled` attribute).
-    pub(super) fn enable(&self, n: N, on: bool) {
+    pub(in crate::widget) fn enable(&self, n: N, on: bool) {
         let e = &self[n];
         if e.has_attribute("disabled") == on {
             flag(e, "disabled", !on);
@@ -230,7 +230,7 @@ impl View {
     }
 
     /// Marks the quantity box invalid (with its message) or valid.
-    pub(super) fn invalid_qty(&self, bad: bool) {
+    pub(in crate::widget) fn invalid_qty(&self, bad: bool) {
         let q = &self[N::Qty];
         flag(q, "aria-invalid", false);
         if bad {

@@ -6,7 +6,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 
 use super::api::Auth;
-use super::dom::prop;
+use crate::widget::view::dom::prop;
 
 /// Validated options.
 pub struct Options {

@@ -39,7 +39,7 @@ pub fn attr(e: &Element, name: &str, value: &str) {
 /// `setAttribute` with a number's decimal digits.
 #[inline(never)]
 pub fn attr_num(e: &Element, name: &str, n: u32) {
-    attr(e, name, &super::model::digits(n));
+    attr(e, name, &crate::widget::model::digits(n));
 }
 
 /// Sets the text of `e` only when it differs (keeps unchanged nodes untouched, so

@@ -8,10 +8,10 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-use super::dom;
-use super::model::Msg;
+use super::effects::{mounted_on, send, Shared, Widget};
 use super::options::Source;
-use super::runtime::{mounted_on, send, Shared, Widget};
+use crate::widget::model::Msg;
+use crate::widget::view::dom;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_WIDGET: &'static str = r#"
