@@ -3,7 +3,7 @@
 //! No browser here (so it compiles and is unit-tested natively with `cargo test`, and is
 //! compiled without the `widget` feature): the effects runner (`widget::runtime`) performs
 //! the [`Effect`]s — requests, timers, aborts, events — and feeds their outcomes back as
-//! [`Msg`]s; the painter (`widget::paint`) draws the state. docs/widget.md describes the
+//! [`Msg`]s; the painter (`widget::view::paint`) draws the state. docs/widget.md describes the
 //! states a customer sees.
 //!
 //! The one rule: every figure shown as "Confirmed price" is the [`Confirmable`] the commit

@@ -33,20 +33,20 @@ const TIMERS: [Timer; 4] = [
 
 /// One mounted widget.
 pub struct Widget {
-    pub(in crate::widget) host: HtmlElement,
-    pub(in crate::widget) shadow: ShadowRoot,
-    pub(in crate::widget) view: View,
-    pub(in crate::widget) msgs: Messages,
-    pub(in crate::widget) fmt: Option<Formatter>,
-    pub(in crate::widget) client: Option<Client>,
-    pub(in crate::widget) opts: Option<Options>,
-    pub(in crate::widget) model: Model,
-    pub(in crate::widget) request: Option<(ReqId, AbortController)>,
-    pub(in crate::widget) timers: Vec<(Timer, i32)>,
-    pub(in crate::widget) timer_callbacks: Vec<(Timer, Closure<dyn FnMut()>)>,
-    pub(in crate::widget) listeners: Vec<Listener>,
-    pub(in crate::widget) outbox: Vec<(&'static str, JsValue)>,
-    pub(in crate::widget) marked: bool,
+    pub(super) host: HtmlElement,
+    pub(super) shadow: ShadowRoot,
+    pub(super) view: View,
+    pub(super) msgs: Messages,
+    pub(super) fmt: Option<Formatter>,
+    pub(super) client: Option<Client>,
+    pub(super) opts: Option<Options>,
+    pub(super) model: Model,
+    pub(super) request: Option<(ReqId, AbortController)>,
+    pub(super) timers: Vec<(Timer, i32)>,
+    pub(super) timer_callbacks: Vec<(Timer, Closure<dyn FnMut()>)>,
+    pub(super) listeners: Vec<Listener>,
+    pub(super) outbox: Vec<(&'static str, JsValue)>,
+    pub(super) marked: bool,
 }
 
 /// The shared handle every callback holds.
@@ -235,8 +235,13 @@ impl Widget {
 
     fn paint_now(&mut self) {
         let focused = self.shadow.active_element();
-        paint::paint(self);
-        paint::keep_focus(self, focused);
+        paint::paint(
+            &mut self.view,
+            &self.msgs,
+            self.fmt.as_ref(),
+            &self.model.phase,
+        );
+        paint::keep_focus(&self.view, self.model.focus_fallback(), focused);
         if !self.marked && self.model.calc().is_some() {
             self.marked = true;
             if let Some(p) = window().performance() {

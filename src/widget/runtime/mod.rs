@@ -4,7 +4,7 @@
 
 pub mod answers;
 pub mod api;
-pub(super) mod effects;
+mod effects;
 pub mod events;
 pub(super) mod handle;
 pub mod options;

@@ -13,19 +13,17 @@ use super::timeline::{self, geometry};
 use crate::widget::model::{
     Calc, CommitState, Direction, Figures, Focus, Mode, Notice, Phase, Receipt, Summary,
 };
-use crate::widget::runtime::effects::Widget;
 
-/// Draws the widget's state.
-pub fn paint(w: &mut Widget) {
-    let Widget {
-        view,
-        msgs,
-        fmt,
-        model,
-        ..
-    } = w;
+/// Draws the model's `phase` into `view`, its texts from `msgs`, its figures through `fmt`
+/// (none until the summary's currency is known).
+pub(in crate::widget) fn paint(
+    view: &mut View,
+    msgs: &Messages,
+    fmt: Option<&Formatter>,
+    phase: &Phase,
+) {
     view.msg(N::Loading, msgs, "loading");
-    match &model.phase {
+    match phase {
         Phase::Destroyed => {}
         Phase::Misconfigured => {
             view.panel(N::Error);
@@ -41,7 +39,7 @@ pub fn paint(w: &mut Widget) {
         }
         Phase::Done(r) => {
             view.panel(N::Success);
-            if let Some(f) = fmt.as_ref() {
+            if let Some(f) = fmt {
                 let text = success_text(msgs, f, r);
                 view.text(N::SuccessText, &text);
                 view.text(N::Live, &text);
@@ -51,7 +49,7 @@ pub fn paint(w: &mut Widget) {
         }
         Phase::Ready(c) => {
             view.panel(N::Main);
-            if let Some(f) = fmt.as_ref() {
+            if let Some(f) = fmt {
                 main(view, msgs, f, c);
             }
         }
@@ -375,16 +373,16 @@ fn notice(v: &View, m: &Messages, c: &Calc) {
 }
 
 /// If the element focused before painting is now disabled or hidden, moves the focus to
-/// the control that took its place (the quantity box, the panel's message or button).
-pub fn keep_focus(w: &Widget, before: Option<Element>) {
+/// the control that took its place (`fallback`, the model's choice: the quantity box, the
+/// panel's message or button).
+pub(in crate::widget) fn keep_focus(v: &View, fallback: Option<Focus>, before: Option<Element>) {
     let Some(before) = before else { return };
     let gone =
         before.has_attribute("disabled") || before.closest("[hidden]").ok().flatten().is_some();
     if !gone {
         return;
     }
-    let v = &w.view;
-    let target = match w.model.focus_fallback() {
+    let target = match fallback {
         Some(Focus::Quantity) => &v[N::Qty],
         Some(Focus::Loading) => &v[N::Loading],
         Some(Focus::Retry) => &v[N::ErrorRetry],

@@ -105,9 +105,9 @@ pub struct View {
     /// The mode radios, in the order of `shown_modes`.
     radios: Vec<Element>,
     /// The modes the radio group currently shows.
-    pub(in crate::widget) shown_modes: Vec<Mode>,
+    pub(super) shown_modes: Vec<Mode>,
     /// How many options the item picker holds.
-    pub(in crate::widget) items: usize,
+    pub(super) items: usize,
 }
 
 impl Index<N> for View {
@@ -159,14 +159,14 @@ impl View {
     }
 
     /// Removes the mode radios.
-    pub(in crate::widget) fn clear_modes(&mut self) {
+    pub(super) fn clear_modes(&mut self) {
         clear(&self[N::ModesList]);
         self.radios.clear();
         self.shown_modes.clear();
     }
 
     /// Adds the radio of `mode`, with its label and hint.
-    pub(in crate::widget) fn add_mode(&mut self, mode: Mode, label: &str, hint: &str) {
+    pub(super) fn add_mode(&mut self, mode: Mode, label: &str, hint: &str) {
         let l = el("label", "mode");
         let r = el("input", "");
         attr(&r, "type", "radio");
@@ -182,7 +182,7 @@ impl View {
     }
 
     /// Checks the radio of `mode`; `locked` disables the radios (while confirming).
-    pub(in crate::widget) fn check_mode(&self, mode: Option<Mode>, locked: bool) {
+    pub(super) fn check_mode(&self, mode: Option<Mode>, locked: bool) {
         for (r, m) in self.radios.iter().zip(&self.shown_modes) {
             r.unchecked_ref::<HtmlInputElement>()
                 .set_checked(Some(*m) == mode);
@@ -192,37 +192,37 @@ impl View {
 
     /// Sets the text of node `n` (untouched when it is already `text`).
     #[inline(never)]
-    pub(in crate::widget) fn text(&self, n: N, text: &str) {
+    pub(super) fn text(&self, n: N, text: &str) {
         set_text(&self[n], text);
     }
 
     /// Sets the text of node `n` to the catalogue's message `key`.
     #[inline(never)]
-    pub(in crate::widget) fn msg(&self, n: N, m: &Messages, key: &str) {
+    pub(super) fn msg(&self, n: N, m: &Messages, key: &str) {
         set_text(&self[n], m.get(key));
     }
 
     /// [`View::text`] with an owned string (one call and one drop for every caller).
     #[inline(never)]
-    pub(in crate::widget) fn put(&self, n: N, text: String) {
+    pub(super) fn put(&self, n: N, text: String) {
         set_text(&self[n], &text);
     }
 
     /// Shows or hides node `n`.
     #[inline(never)]
-    pub(in crate::widget) fn show(&self, n: N, visible: bool) {
+    pub(super) fn show(&self, n: N, visible: bool) {
         show(&self[n], visible);
     }
 
     /// Shows exactly one of the loading, error, main and success panels.
-    pub(in crate::widget) fn panel(&self, which: N) {
+    pub(super) fn panel(&self, which: N) {
         for p in [N::Loading, N::Error, N::Main, N::Success] {
             show(&self[p], p == which);
         }
     }
 
     /// Enables or disables a control (its `disabled` attribute).
-    pub(in crate::widget) fn enable(&self, n: N, on: bool) {
+    pub(super) fn enable(&self, n: N, on: bool) {
         let e = &self[n];
         if e.has_attribute("disabled") == on {
             flag(e, "disabled", !on);
@@ -230,7 +230,7 @@ impl View {
     }
 
     /// Marks the quantity box invalid (with its message) or valid.
-    pub(in crate::widget) fn invalid_qty(&self, bad: bool) {
+    pub(super) fn invalid_qty(&self, bad: bool) {
         let q = &self[N::Qty];
         flag(q, "aria-invalid", false);
         if bad {

@@ -39,7 +39,7 @@ pub fn geometry(remaining_days: u32, period_days: u32) -> Geometry {
 }
 
 /// Moves today's mark and the share of the view's timeline, and sets its accessible label.
-pub(in crate::widget) fn update(v: &View, g: Geometry, label: &str) {
+pub(super) fn update(v: &View, g: Geometry, label: &str) {
     attr_num(&v[N::Share], "x", g.today_x);
     attr_num(&v[N::Share], "width", g.share_width);
     attr_num(
