@@ -200,7 +200,7 @@ fn spec_input() -> serde_json::Value {
     WORKED
         .get_or_init(|| {
             let golden: serde_json::Value =
-                serde_json::from_str(include_str!("../../../tests/golden.json")).unwrap();
+                serde_json::from_str(include_str!("../../../../tests/golden.json")).unwrap();
             golden["cases"][0]["input"].clone()
         })
         .clone()

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 #[test]
 fn typed_and_json_paths_agree_on_every_golden_case() {
-    let doc: Value = serde_json::from_str(include_str!("../../../tests/golden.json")).unwrap();
+    let doc: Value = serde_json::from_str(include_str!("../../../../tests/golden.json")).unwrap();
     for case in doc["cases"].as_array().unwrap() {
         let text = case["input"].to_string();
         let Ok(input) = QuoteInput::from_json(&text) else {

@@ -5,7 +5,7 @@ use seatquote_core::quote::quote_json;
 use serde_json::Value;
 
 fn cases() -> Vec<Value> {
-    let text = include_str!("../../../tests/golden.json");
+    let text = include_str!("../../../../tests/golden.json");
     let doc: Value = serde_json::from_str(text).expect("golden.json is JSON");
     doc["cases"].as_array().expect("cases array").clone()
 }

@@ -7,10 +7,10 @@ use seatquote_core::quote::quote_json;
 use seatquote_core::ErrorCode;
 use serde_json::Value;
 
-const DOC: &str = include_str!("../../../docs/pricing.md");
+const DOC: &str = include_str!("../../../../docs/pricing.md");
 
 fn golden_cases() -> Vec<Value> {
-    let doc: Value = serde_json::from_str(include_str!("../../../tests/golden.json")).unwrap();
+    let doc: Value = serde_json::from_str(include_str!("../../../../tests/golden.json")).unwrap();
     doc["cases"].as_array().unwrap().clone()
 }
 

@@ -3,7 +3,7 @@
 //!
 //! The messages come from the golden table's error cases (through `quote_json`) and from the
 //! typed constructors. To accept new wording on purpose:
-//! `SEATQUOTE_BLESS=1 cargo test -p seatquote-core --test error_messages`.
+//! `SEATQUOTE_BLESS=1 cargo test -p seatquote-core --test core error_messages`.
 
 use seatquote_core::alignment::{Alignment, AlignmentFlags};
 use seatquote_core::change::{Change, Line, Period, Tax};
@@ -93,9 +93,9 @@ fn typed_errors() -> Vec<(&'static str, QuoteError)> {
 
 fn render() -> String {
     let golden: serde_json::Value =
-        serde_json::from_str(include_str!("../../../tests/golden.json")).unwrap();
+        serde_json::from_str(include_str!("../../../../tests/golden.json")).unwrap();
     let mut out = String::from(
-        "# Every engine error message, by case (see crates/core/tests/error_messages.rs).\n\n",
+        "# Every engine error message, by case (see crates/core/tests/core/error_messages.rs).\n\n",
     );
     for case in golden["cases"].as_array().unwrap() {
         if case.get("error").is_none() {
