@@ -7,12 +7,9 @@ use seatquote_core::quote::quote_json;
 use seatquote_core::ErrorCode;
 use serde_json::Value;
 
-const DOC: &str = include_str!("../../../../docs/pricing.md");
+use crate::helpers::golden_cases;
 
-fn golden_cases() -> Vec<Value> {
-    let doc: Value = serde_json::from_str(include_str!("../../../../tests/golden.json")).unwrap();
-    doc["cases"].as_array().unwrap().clone()
-}
+const DOC: &str = include_str!("../../../../docs/pricing.md");
 
 /// The ` ```quote ` blocks: (input text, expected text).
 fn quote_blocks() -> Vec<(String, String)> {

@@ -13,6 +13,8 @@ use seatquote_core::quote::{quote, quote_json};
 use seatquote_core::tax::{TaxMode, TaxRate};
 use seatquote_core::{Decimal, QuoteError};
 
+use crate::helpers::golden_cases;
+
 const SNAPSHOT: &str = "tests/snapshots/error_messages.txt";
 
 fn line(label: &str, e: &QuoteError) -> String {
@@ -92,12 +94,10 @@ fn typed_errors() -> Vec<(&'static str, QuoteError)> {
 }
 
 fn render() -> String {
-    let golden: serde_json::Value =
-        serde_json::from_str(include_str!("../../../../tests/golden.json")).unwrap();
     let mut out = String::from(
         "# Every engine error message, by case (see crates/core/tests/core/error_messages.rs).\n\n",
     );
-    for case in golden["cases"].as_array().unwrap() {
+    for case in &golden_cases() {
         if case.get("error").is_none() {
             continue;
         }

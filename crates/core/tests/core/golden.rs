@@ -4,15 +4,11 @@
 use seatquote_core::quote::quote_json;
 use serde_json::Value;
 
-fn cases() -> Vec<Value> {
-    let text = include_str!("../../../../tests/golden.json");
-    let doc: Value = serde_json::from_str(text).expect("golden.json is JSON");
-    doc["cases"].as_array().expect("cases array").clone()
-}
+use crate::helpers::golden_cases;
 
 #[test]
 fn golden_table() {
-    let cases = cases();
+    let cases = golden_cases();
     assert!(cases.len() >= 60, "the golden table lost cases");
     let mut failures = Vec::new();
     for case in &cases {
@@ -59,7 +55,7 @@ fn golden_table() {
 
 #[test]
 fn every_error_code_is_covered_at_least_twice() {
-    let cases = cases();
+    let cases = golden_cases();
     for code in seatquote_core::ErrorCode::ALL {
         let n = cases
             .iter()

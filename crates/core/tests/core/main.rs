@@ -5,6 +5,7 @@
 mod docs_examples;
 mod error_messages;
 mod golden;
+mod helpers;
 mod properties;
 mod typed;
 mod wire;

@@ -8,6 +8,8 @@ use seatquote_core::quote::{
 };
 use seatquote_core::Quote;
 
+use crate::helpers::golden_cases;
+
 const CURRENCIES: [(&str, u32); 6] = [
     ("USD", 2),
     ("EUR", 2),
@@ -198,11 +200,7 @@ proptest! {
 fn spec_input() -> serde_json::Value {
     static WORKED: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
     WORKED
-        .get_or_init(|| {
-            let golden: serde_json::Value =
-                serde_json::from_str(include_str!("../../../../tests/golden.json")).unwrap();
-            golden["cases"][0]["input"].clone()
-        })
+        .get_or_init(|| golden_cases()[0]["input"].clone())
         .clone()
 }
 

@@ -7,12 +7,12 @@ use seatquote_core::currency::Currency;
 use seatquote_core::date::{Date, Interval};
 use seatquote_core::tax::{TaxMode, TaxRate};
 use seatquote_core::{quote, quote_json, Decimal, ErrorCode, QuoteInput, UpdateAction};
-use serde_json::Value;
+
+use crate::helpers::golden_cases;
 
 #[test]
 fn typed_and_json_paths_agree_on_every_golden_case() {
-    let doc: Value = serde_json::from_str(include_str!("../../../../tests/golden.json")).unwrap();
-    for case in doc["cases"].as_array().unwrap() {
+    for case in &golden_cases() {
         let text = case["input"].to_string();
         let Ok(input) = QuoteInput::from_json(&text) else {
             continue;
