@@ -1,10 +1,9 @@
 //! The operator helpers: generated key pairs mint tokens the verifier accepts, and never put
 //! private material in the JWKS.
 
-mod common;
-
-use common::*;
 use seatquote_auth::{generate_keypair, jwk_thumbprint, mint, KeyKind, MintError};
+
+use crate::helpers::*;
 
 #[tokio::test]
 async fn generated_keys_mint_verifiable_tokens() {

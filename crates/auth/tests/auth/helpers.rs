@@ -1,5 +1,4 @@
-//! Helpers shared by the integration tests: keys, claims, a verifier over a JWKS.
-#![allow(dead_code)] // each test file uses a different subset
+//! Helpers shared by the test modules: keys, claims, a verifier over a JWKS.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -1,8 +1,6 @@
 //! A JWKS fetched over real HTTP from a loopback server: caching, reload on an unknown `kid`
 //! at a bounded rate, expiry of the cached set, and failures.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,8 +10,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
-use common::*;
 use seatquote_auth::{mint, AuthError, Config, GeneratedKey, KeySource, Verifier};
+
+use crate::helpers::*;
 
 /// What the JWKS server answers, and how often it was asked.
 struct Jwks {

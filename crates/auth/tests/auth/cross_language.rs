@@ -6,15 +6,14 @@
 //! `bash scripts/bootstrap.sh` installs both. When they are missing this test FAILS with
 //! that instruction: it never passes without having run.
 
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::*;
 use seatquote_auth::{AuthError, Config, KeySource, Verifier};
 use serde_json::{json, Value};
+
+use crate::helpers::*;
 
 /// The HS256 secret of the simple-option cases.
 const HS_SECRET: &str = "a shared secret that is long enough: 32+ bytes";

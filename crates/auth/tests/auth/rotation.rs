@@ -1,15 +1,14 @@
 //! Key rotation: customer keys in a JWKS (two kids at once, then the old one retired), and
 //! the proxy's own quote-token keys.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use seatquote_auth::{
     add_to_jwks, mint, AuthError, Expiring, QuoteKeys, QuoteTokenError, Verifier,
 };
 use serde::{Deserialize, Serialize};
+
+use crate::helpers::*;
 
 #[tokio::test]
 async fn two_kids_in_the_set_both_verify() {

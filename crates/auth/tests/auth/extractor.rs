@@ -2,8 +2,6 @@
 //! `AuthError` turned into problem+json by one `From` impl, exercised over real HTTP on
 //! loopback.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -12,9 +10,10 @@ use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use common::*;
 use seatquote_auth::{mint, AuthError, Customer, Verifier};
 use serde_json::{json, Value};
+
+use crate::helpers::*;
 
 /// A problem+json response (the proxy has its own `Problem`; this is the same mapping).
 struct Problem(AuthError);

@@ -1,10 +1,9 @@
 //! Every refusal of a customer token, and the tokens that must pass.
 
-mod common;
-
-use common::*;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use seatquote_auth::{mint, mint_hs256, Audience, AuthError, Config, KeySource, Verifier};
+
+use crate::helpers::*;
 
 async fn check(v: &Verifier, token: &str, now: i64) -> Result<seatquote_auth::Customer, AuthError> {
     v.verify(&format!("Bearer {token}"), at(now)).await
