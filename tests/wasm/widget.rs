@@ -1,6 +1,5 @@
 //! Widget rendering units in headless Chrome (wasm-bindgen-test): stepper bounds, Intl
 //! formatting from decimal strings, timeline geometry, text catalogues.
-#![cfg(all(target_arch = "wasm32", feature = "widget"))]
 
 use seatquote::widget::model::{apply_step, key_step, parse_quantity, Step};
 use seatquote::widget::view::format::Formatter;
@@ -8,8 +7,6 @@ use seatquote::widget::view::i18n::{fill, Messages, DE, EN, FR, KEYS};
 use seatquote::widget::view::timeline::{geometry, Geometry, WIDTH};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn stepper_stays_within_bounds() {

@@ -1,12 +1,9 @@
 //! Browser tests (wasm-bindgen-test in headless Chrome): the golden table through the
 //! exported `quote()`, exactly as JavaScript calls it.
-#![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &key.into()).unwrap()
@@ -14,7 +11,7 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn golden_table_in_the_browser() {
-    let doc = JSON::parse(include_str!("golden.json")).unwrap();
+    let doc = JSON::parse(include_str!("../golden.json")).unwrap();
     let cases: Array = get(&doc, "cases").into();
     assert!(cases.length() >= 60);
     for case in cases.iter() {
