@@ -3,8 +3,8 @@
 //! No browser here (so it compiles and is unit-tested natively with `cargo test`, and is
 //! compiled without the `widget` feature): the effects runner (`widget::runtime`) performs
 //! the [`Effect`]s — requests, timers, aborts, events — and feeds their outcomes back as
-//! [`Msg`]s; the painter (`widget::view::paint`) draws the state. docs/widget.md describes the
-//! states a customer sees.
+//! [`Msg`]s; the painter (`widget::view::paint`) draws the state. docs/widget.md describes
+//! the states a customer sees.
 //!
 //! The one rule: every figure shown as "Confirmed price" is the [`Confirmable`] the commit
 //! will send. It is a single value (quote token, item, quantity, mode, figures and its own

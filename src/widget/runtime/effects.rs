@@ -235,13 +235,8 @@ impl Widget {
 
     fn paint_now(&mut self) {
         let focused = self.shadow.active_element();
-        paint::paint(
-            &mut self.view,
-            &self.msgs,
-            self.fmt.as_ref(),
-            &self.model.phase,
-        );
-        paint::keep_focus(&self.view, self.model.focus_fallback(), focused);
+        paint::paint(&mut self.view, &self.msgs, &self.fmt, &self.model);
+        paint::keep_focus(&self.view, &self.model, focused);
         if !self.marked && self.model.calc().is_some() {
             self.marked = true;
             if let Some(p) = window().performance() {

@@ -11,19 +11,20 @@ use super::i18n::Messages;
 use super::render::{View, N};
 use super::timeline::{self, geometry};
 use crate::widget::model::{
-    Calc, CommitState, Direction, Figures, Focus, Mode, Notice, Phase, Receipt, Summary,
+    Calc, CommitState, Direction, Figures, Focus, Mode, Model, Notice, Phase, Receipt, Summary,
 };
 
-/// Draws the model's `phase` into `view`, its texts from `msgs`, its figures through `fmt`
-/// (none until the summary's currency is known).
+/// Draws the model's state into `view`, its texts from `msgs`, its figures through `fmt`
+/// (none until the summary's currency is known). Takes the parts, not the runtime's
+/// widget, so the view never imports the runtime.
 pub(in crate::widget) fn paint(
     view: &mut View,
     msgs: &Messages,
-    fmt: Option<&Formatter>,
-    phase: &Phase,
+    fmt: &Option<Formatter>,
+    model: &Model,
 ) {
     view.msg(N::Loading, msgs, "loading");
-    match phase {
+    match &model.phase {
         Phase::Destroyed => {}
         Phase::Misconfigured => {
             view.panel(N::Error);
@@ -39,7 +40,7 @@ pub(in crate::widget) fn paint(
         }
         Phase::Done(r) => {
             view.panel(N::Success);
-            if let Some(f) = fmt {
+            if let Some(f) = fmt.as_ref() {
                 let text = success_text(msgs, f, r);
                 view.text(N::SuccessText, &text);
                 view.text(N::Live, &text);
@@ -49,7 +50,7 @@ pub(in crate::widget) fn paint(
         }
         Phase::Ready(c) => {
             view.panel(N::Main);
-            if let Some(f) = fmt {
+            if let Some(f) = fmt.as_ref() {
                 main(view, msgs, f, c);
             }
         }
@@ -373,16 +374,16 @@ fn notice(v: &View, m: &Messages, c: &Calc) {
 }
 
 /// If the element focused before painting is now disabled or hidden, moves the focus to
-/// the control that took its place (`fallback`, the model's choice: the quantity box, the
-/// panel's message or button).
-pub(in crate::widget) fn keep_focus(v: &View, fallback: Option<Focus>, before: Option<Element>) {
+/// the control that took its place (the model's choice: the quantity box, the panel's
+/// message or button).
+pub(in crate::widget) fn keep_focus(v: &View, model: &Model, before: Option<Element>) {
     let Some(before) = before else { return };
     let gone =
         before.has_attribute("disabled") || before.closest("[hidden]").ok().flatten().is_some();
     if !gone {
         return;
     }
-    let target = match fallback {
+    let target = match model.focus_fallback() {
         Some(Focus::Quantity) => &v[N::Qty],
         Some(Focus::Loading) => &v[N::Loading],
         Some(Focus::Retry) => &v[N::ErrorRetry],
