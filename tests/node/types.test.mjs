@@ -37,7 +37,7 @@ test('SeatQuoteErrorCode holds every code the widget reports, and only codes tha
   const problems = openapi.components.schemas.Problem.properties.code.enum;
   const declared = union('SeatQuoteErrorCode');
   for (const c of widget) assert.ok(declared.includes(c), `${c} (ErrorCode::as_str) is declared`);
-  // `error`: an answer without a problem code (src/widget/api.rs).
+  // `error`: an answer without a problem code (src/widget/runtime/api.rs).
   for (const c of declared) assert.ok(widget.includes(c) || problems.includes(c) || c === 'error', `${c} exists`);
 });
 

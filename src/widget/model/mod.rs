@@ -3,16 +3,16 @@
 //! No browser here (so it compiles and is unit-tested natively with `cargo test`, and is
 //! compiled without the `widget` feature): the effects runner (`widget::runtime`) performs
 //! the [`Effect`]s — requests, timers, aborts, events — and feeds their outcomes back as
-//! [`Msg`]s; the painter (`widget::paint`) draws the state. docs/widget.md describes the
-//! states a customer sees.
+//! [`Msg`]s; the painter (`widget::view::paint`) draws the state. docs/widget.md describes
+//! the states a customer sees.
 //!
 //! The one rule: every figure shown as "Confirmed price" is the [`Confirmable`] the commit
 //! will send. It is a single value (quote token, item, quantity, mode, figures and its own
 //! `Idempotency-Key`); any change of item, quantity or mode drops it, and while a
 //! confirmation is under way (or its outcome is unknown) those inputs are locked.
 
+mod calculator;
 mod commit;
-mod input;
 mod protocol;
 mod stepper;
 #[cfg(test)]

@@ -1,5 +1,5 @@
 // Mints customer tokens with `jose` (npm), the way a merchant's Node backend does, for
-// crates/auth/tests/cross_language.rs. Reads a JSON spec on stdin (keys and cases, see that
+// crates/auth/tests/auth/cross_language.rs. Reads a JSON spec on stdin (keys and cases, see that
 // test), writes {"<case name>": "<token>"} on stdout.
 import { SignJWT, UnsecuredJWT, base64url, importPKCS8 } from 'jose';
 

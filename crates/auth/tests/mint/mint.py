@@ -1,5 +1,5 @@
 """Mints customer tokens with PyJWT, the way a merchant's Python backend does, for
-crates/auth/tests/cross_language.rs. Reads a JSON spec on stdin (keys and cases, see that
+crates/auth/tests/auth/cross_language.rs. Reads a JSON spec on stdin (keys and cases, see that
 test), writes {"<case name>": "<token>"} on stdout."""
 
 import base64

@@ -1,0 +1,147 @@
+//! The proxy's JSON (docs/proxy.md, "API") read into the model's types.
+
+use wasm_bindgen::JsValue;
+
+use crate::widget::model::{Confirmable, Figures, Item, Mode, Summary};
+use crate::widget::view::dom::{prop, prop_str, prop_u32};
+
+/// Reads required fields, noting whether any was missing. (Reading every field and
+/// judging once is smaller in the wasm module than an early return per field, each of
+/// which must drop the strings read before it.)
+#[derive(Default)]
+struct Required {
+    missing: bool,
+}
+
+impl Required {
+    /// A string field, or `""` (noted as missing).
+    fn text(&mut self, o: &JsValue, key: &str) -> String {
+        self.or_missing(prop_str(o, key))
+    }
+
+    /// A whole-number field, or `0` (noted as missing).
+    fn count(&mut self, o: &JsValue, key: &str) -> u32 {
+        self.or_missing(prop_u32(o, key))
+    }
+
+    fn or_missing<T: Default>(&mut self, v: Option<T>) -> T {
+        self.missing |= v.is_none();
+        v.unwrap_or_default()
+    }
+
+    /// `value` if nothing was missing.
+    fn done<T>(self, value: T) -> Option<T> {
+        (!self.missing).then_some(value)
+    }
+}
+
+fn modes(v: &JsValue) -> Vec<Mode> {
+    js_sys::Array::from(v)
+        .iter()
+        .filter_map(|s| s.as_string())
+        .filter_map(|s| Mode::parse(&s))
+        .collect()
+}
+
+/// Reads the subscription summary; `None` when a required field is missing.
+pub fn summary(v: &JsValue) -> Option<Summary> {
+    let mut r = Required::default();
+    let interval = prop(v, "interval");
+    let mut items = Vec::new();
+    for it in js_sys::Array::from(&prop(v, "items")).iter() {
+        let unit_price = r.text(&it, "unitPrice");
+        items.push(Item {
+            running_number: r.count(&it, "runningNumber"),
+            product_name: prop_str(&it, "productName").unwrap_or_default(),
+            quantity: r.count(&it, "quantity"),
+            current_unit_price: prop_str(&it, "currentUnitPrice")
+                .unwrap_or_else(|| unit_price.clone()),
+            unit_price,
+            min: prop_u32(&it, "minQuantity").unwrap_or(1).max(1),
+            max: prop_u32(&it, "maxQuantity").unwrap_or(1_000_000),
+            increase_modes: modes(&prop(&it, "increaseModes")),
+            decrease_modes: modes(&prop(&it, "decreaseModes")),
+        });
+    }
+    let summary = Summary {
+        id: r.text(v, "id"),
+        currency: r.text(v, "currency"),
+        tax_mode: r.text(v, "taxMode"),
+        tax_rate: r.text(v, "taxRate"),
+        period_start: r.text(v, "periodStart"),
+        next_billing_date: r.text(v, "nextBillingDate"),
+        months: r.count(&interval, "months"),
+        days: r.count(&interval, "days"),
+        today: r.text(v, "today"),
+        items,
+    };
+    r.done(summary)
+}
+
+/// Reads the figures of a quote object; `None` if a field is missing.
+pub fn figures(v: &JsValue) -> Option<Figures> {
+    let mut r = Required::default();
+    let next = prop(v, "next");
+    let a = prop(v, "alignment");
+    let nb = prop(v, "nextBilling");
+    let p = prop(v, "proration");
+    let figures = Figures {
+        unit_price: r.text(&next, "unitPrice"),
+        quantity: r.count(&next, "quantity"),
+        total: r.text(&next, "total"),
+        due_net: r.text(&a, "net"),
+        due_vat: r.text(&a, "vat"),
+        due_gross: r.text(&a, "gross"),
+        next_date: r.text(&nb, "date"),
+        next_gross: r.text(&nb, "gross"),
+        remaining_days: r.count(&p, "remainingDays"),
+        period_days: r.count(&p, "periodDays"),
+    };
+    r.done(figures)
+}
+
+/// Reads a preview answer for item `item` into a confirmable quote with a new
+/// `Idempotency-Key`. `skew_ms` is how far the server's clock runs ahead of ours: the
+/// proxy's `expiresAt` becomes a delay on this browser's clock; a quote that looks
+/// expired on arrival (clocks disagree beyond what `Date` tells) gets no local deadline,
+/// so the widget cannot loop on previews, and the proxy decides at commit.
+pub fn confirmable(v: &JsValue, item: u32, skew_ms: f64) -> Option<Confirmable> {
+    let expires = js_sys::Date::parse(&prop_str(v, "expiresAt")?) - skew_ms;
+    let left = expires - js_sys::Date::now();
+    let json = js_sys::JSON::stringify(v).ok()?.as_string()?;
+    Some(Confirmable {
+        figures: figures(v)?,
+        mode: Mode::parse(&prop_str(v, "mode")?)?,
+        item,
+        token: prop_str(v, "quoteToken")?,
+        key: new_key(),
+        expires_in_ms: (left.is_finite() && left > 0.0).then(|| left.min(2e9) as u32),
+        json,
+    })
+}
+
+/// A fresh random `Idempotency-Key` (a UUID from `crypto.randomUUID()`; outside a secure
+/// context, random base-36 digits from `Math.random()`, still unique per quote).
+pub fn new_key() -> String {
+    let key = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_default();
+    if !key.is_empty() {
+        return key;
+    }
+    let mut k = String::from("sq-");
+    for _ in 0..3 {
+        let part: String = js_sys::Number::from(js_sys::Math::random())
+            .to_string_with_radix(36)
+            .map(String::from)
+            .unwrap_or_default();
+        k.push_str(part.strip_prefix("0.").unwrap_or(&part));
+    }
+    k
+}
+
+/// Parses JSON text into a value for an event detail (`null` if it does not parse).
+pub fn parse(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap_or(JsValue::NULL)
+}

@@ -1,0 +1,10 @@
+//! The widget's DOM: what the customer sees. Imports the [`model`](super::model), never the
+//! runtime.
+
+pub mod dom;
+pub mod format;
+pub mod i18n;
+pub(super) mod paint;
+pub mod render;
+pub mod style;
+pub mod timeline;

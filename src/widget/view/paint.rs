@@ -1,0 +1,394 @@
+//! Painting: writes the model's state into the [`View`] (text through `textContent`,
+//! state through attributes), and keeps the keyboard focus on a control when the focused
+//! one is disabled or hidden.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+use super::dom::{append, attr, attr_num, clear, el, flag};
+use super::format::Formatter;
+use super::i18n::Messages;
+use super::render::{View, N};
+use super::timeline::{self, geometry};
+use crate::widget::model::{
+    Calc, CommitState, Direction, Figures, Focus, Mode, Model, Notice, Phase, Receipt, Summary,
+};
+
+/// Draws the model's state into `view`, its texts from `msgs`, its figures through `fmt`
+/// (none until the summary's currency is known). Takes the parts, not the runtime's
+/// widget, so the view never imports the runtime.
+pub(in crate::widget) fn paint(
+    view: &mut View,
+    msgs: &Messages,
+    fmt: &Option<Formatter>,
+    model: &Model,
+) {
+    view.msg(N::Loading, msgs, "loading");
+    match &model.phase {
+        Phase::Destroyed => {}
+        Phase::Misconfigured => {
+            view.panel(N::Error);
+            view.msg(N::ErrorText, msgs, "err_config");
+            view.show(N::ErrorRetry, false);
+        }
+        Phase::Loading => view.panel(N::Loading),
+        Phase::LoadFailed(code) => {
+            view.panel(N::Error);
+            view.msg(N::ErrorText, msgs, code.message_key());
+            view.msg(N::ErrorRetry, msgs, "retry");
+            view.show(N::ErrorRetry, true);
+        }
+        Phase::Done(r) => {
+            view.panel(N::Success);
+            if let Some(f) = fmt.as_ref() {
+                let text = success_text(msgs, f, r);
+                view.text(N::SuccessText, &text);
+                view.text(N::Live, &text);
+            }
+            attr(&view[N::SuccessText], "tabindex", "-1");
+            view.msg(N::Again, msgs, "again");
+        }
+        Phase::Ready(c) => {
+            view.panel(N::Main);
+            if let Some(f) = fmt.as_ref() {
+                main(view, msgs, f, c);
+            }
+        }
+    }
+}
+
+fn success_text(m: &Messages, f: &Formatter, r: &Receipt) -> String {
+    let q = &r.quote.figures;
+    let seats = m.seats(q.quantity, &f.integer(q.quantity));
+    let mut text = m.fill("success", &[("seats", &seats)]);
+    text.push(' ');
+    let key = if q.nothing_due() {
+        "success_free"
+    } else {
+        "success_paid"
+    };
+    text.push_str(&due_next(m, f, key, q));
+    text
+}
+
+/// Message `key` with what is due today, the next charge and its date.
+#[inline(never)]
+fn due_next(m: &Messages, f: &Formatter, key: &str, fig: &Figures) -> String {
+    m.fill(
+        key,
+        &[
+            ("due", &f.money(&fig.due_gross)),
+            ("next", &f.money(&fig.next_gross)),
+            ("date", &f.date(&fig.next_date)),
+        ],
+    )
+}
+
+fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
+    let s = &c.summary;
+    let item = c.item();
+    let locked = c.locked();
+    // Item picker (only when several items and no `item` option).
+    if c.picker && v.items != s.items.len() {
+        let picker = &v[N::Picker];
+        clear(picker);
+        for (i, it) in s.items.iter().enumerate() {
+            let o = el("option", "");
+            attr_num(&o, "value", i as u32);
+            o.set_text_content(Some(&it.product_name));
+            append(picker, &[&o]);
+        }
+        v.items = s.items.len();
+    }
+    if c.picker {
+        v[N::Picker]
+            .unchecked_ref::<HtmlSelectElement>()
+            .set_selected_index(c.item as i32);
+    }
+    v.show(N::PickerRow, c.picker);
+    v.enable(N::Picker, !locked);
+    v.text(N::Product, &item.product_name);
+    let seats = m.seats(item.quantity, &f.integer(item.quantity));
+    v.put(N::Current, m.fill("current", &[("seats", &seats)]));
+    v.msg(N::PickerLabel, m, "item_label");
+    v.msg(N::SeatsLabel, m, "seats_label");
+    attr(&v[N::Dec], "aria-label", m.get("decrease"));
+    attr(&v[N::Inc], "aria-label", m.get("increase"));
+    let (min, max) = (f.integer(item.min), f.integer(item.max));
+    v.put(N::Range, m.fill("range", &[("min", &min), ("max", &max)]));
+    v.put(
+        N::Invalid,
+        m.fill("invalid_quantity", &[("min", &min), ("max", &max)]),
+    );
+    attr_num(&v[N::Qty], "aria-valuemin", item.min);
+    attr_num(&v[N::Qty], "aria-valuemax", item.max);
+    attr_num(&v[N::Qty], "aria-valuenow", c.qty);
+    let qty: &HtmlInputElement = v[N::Qty].unchecked_ref();
+    if qty.value() != c.text {
+        qty.set_value(&c.text);
+    }
+    v.invalid_qty(!c.valid);
+    v.enable(N::Dec, !locked && (!c.valid || c.qty > item.min));
+    v.enable(N::Inc, !locked && (!c.valid || c.qty < item.max));
+    flag(&v[N::Qty], "readonly", locked);
+
+    let dir = c.direction();
+    let shown = c.shown();
+    let rate = f.percent(&s.tax_rate);
+    if let Some((fig, _)) = shown {
+        let line = m.fill(
+            "line",
+            &[
+                ("qty", &f.integer(fig.quantity)),
+                ("unit", &f.money(&fig.unit_price)),
+                ("total", &f.money(&fig.total)),
+            ],
+        );
+        v.put(N::Line, line);
+        let tax = m.fill(
+            if s.tax_mode == "net" {
+                "tax_net"
+            } else {
+                "tax_gross"
+            },
+            &[("rate", &rate)],
+        );
+        let per = match (s.months, s.days) {
+            (1, 0) => m.get("per_month"),
+            (12, 0) => m.get("per_year"),
+            _ => m.get("per_period"),
+        };
+        let mut t = String::from(" ");
+        t.push_str(per);
+        t.push_str(" · ");
+        t.push_str(&tax);
+        v.put(N::LineTax, t);
+    }
+    v.show(N::Line, shown.is_some());
+    v.show(N::LineTax, shown.is_some());
+
+    modes(v, m, f, c);
+    let next_billing = c.mode == Some(Mode::NextBilling);
+    v.show(N::DecreaseNote, dir == Direction::Decrease && next_billing);
+    v.put(
+        N::DecreaseNote,
+        m.fill("decrease_note", &[("date", &f.date(&s.next_billing_date))]),
+    );
+    v.show(N::NoChange, c.valid && dir == Direction::Unchanged);
+    v.msg(N::NoChange, m, "no_change");
+
+    figures(v, m, f, c, &rate);
+    notice(v, m, c);
+
+    // "Checking the price…" while a slow preview runs (and why consent waits).
+    v.show(N::Checking, c.previewing && c.slow && c.quote.is_none());
+    v.msg(N::Checking, m, "checking");
+
+    // Consent and confirm.
+    let changing = dir != Direction::Unchanged && shown.is_some();
+    v.show(N::ConsentRow, changing);
+    v.show(N::Confirm, changing);
+    if let Some((fig, _)) = shown {
+        let key = if dir == Direction::Decrease || fig.nothing_due() {
+            "consent_decrease"
+        } else {
+            "consent_increase"
+        };
+        let text = due_next(m, f, key, fig);
+        v.put(N::ConsentText, text);
+    }
+    v.enable(N::Consent, !(c.quote.is_none() || locked));
+    if c.quote.is_none() {
+        attr(&v[N::Consent], "aria-describedby", "checking");
+    } else {
+        let _ = v[N::Consent].remove_attribute("aria-describedby");
+    }
+    v[N::Consent]
+        .unchecked_ref::<HtmlInputElement>()
+        .set_checked(c.consent);
+    // While confirming the button stays focusable (aria-disabled), so focus is not lost.
+    v.enable(N::Confirm, c.can_confirm() || locked);
+    flag(&v[N::Confirm], "aria-disabled", false);
+    if locked {
+        attr(&v[N::Confirm], "aria-disabled", "true");
+    }
+    let label = if c.commit == CommitState::Confirming {
+        "confirming"
+    } else {
+        "confirm"
+    };
+    v.msg(N::Confirm, m, label);
+}
+
+/// The mode choice: radios only for an increase with more than one allowed mode.
+fn modes(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
+    let s: &Summary = &c.summary;
+    let item = c.item();
+    let allowed: &[Mode] = if c.valid {
+        crate::widget::model::modes(item, c.qty)
+    } else {
+        &[]
+    };
+    let choose = c.direction() == Direction::Increase && allowed.len() > 1;
+    if choose && allowed != v.shown_modes.as_slice() {
+        v.msg(N::ModesLegend, m, "mode_legend");
+        v.clear_modes();
+        for &mode in allowed {
+            let (label, hint) = match mode {
+                Mode::Immediate => (
+                    "mode_immediate",
+                    m.fill(
+                        "mode_immediate_hint",
+                        &[("date", &f.date(&s.next_billing_date))],
+                    ),
+                ),
+                Mode::Extend => {
+                    let next = crate::widget::model::estimate(s, item, c.qty, Mode::Extend)
+                        .map(|x| f.date(&x.next_date))
+                        .unwrap_or_default();
+                    (
+                        "mode_extend",
+                        m.fill("mode_extend_hint", &[("date", &next)]),
+                    )
+                }
+                Mode::NextBilling => ("mode_nextBilling", String::new()),
+            };
+            v.add_mode(mode, m.get(label), &hint);
+        }
+    }
+    v.show(N::Modes, choose);
+    if choose {
+        v.check_mode(c.mode, c.locked());
+    }
+}
+
+fn figures(v: &View, m: &Messages, f: &Formatter, c: &Calc, rate: &str) {
+    let s = &c.summary;
+    let shown = c.shown();
+    let dir = c.direction();
+    let changing = dir != Direction::Unchanged && shown.is_some();
+    let next_billing = c.mode == Some(Mode::NextBilling);
+    v.show(N::Summary, shown.is_some());
+    v.show(N::Due, changing && !next_billing);
+    v.show(N::DueTitle, changing && !next_billing);
+    // No badge without a change: there is nothing to confirm.
+    v.show(N::Badge, changing);
+    attr(
+        &v[N::Summary],
+        "aria-busy",
+        if c.previewing { "true" } else { "false" },
+    );
+    // The live region says what is confirmed on screen, and nothing otherwise.
+    let Some((fig, verified)) = shown else {
+        v.text(N::Live, "");
+        return;
+    };
+    v.msg(N::DueTitle, m, "due_today");
+    v.text(
+        N::Badge,
+        m.get(if verified { "verified" } else { "estimate" }),
+    );
+    attr(
+        &v[N::Badge],
+        "class",
+        if verified { "badge verified" } else { "badge" },
+    );
+    let start = f.date(&s.period_start);
+    let end = f.date(&s.next_billing_date);
+    v.text(N::PeriodStart, &start);
+    v.text(N::PeriodEnd, &end);
+    let (n, total_days) = (f.integer(fig.remaining_days), f.integer(fig.period_days));
+    v.put(
+        N::Days,
+        m.fill("days_remaining", &[("n", &n), ("m", &total_days)]),
+    );
+    let label = m.fill(
+        "timeline",
+        &[
+            ("start", &start),
+            ("end", &end),
+            ("today", &f.date(&s.today)),
+            ("n", &n),
+            ("m", &total_days),
+        ],
+    );
+    timeline::update(v, geometry(fig.remaining_days, fig.period_days), &label);
+    v.msg(N::NetLabel, m, "net");
+    v.put(N::Net, f.money(&fig.due_net));
+    v.put(N::VatLabel, m.fill("vat", &[("rate", rate)]));
+    v.put(N::Vat, f.money(&fig.due_vat));
+    v.msg(N::TotalLabel, m, "total_today");
+    v.put(N::Total, f.money(&fig.due_gross));
+    let mut next = m.fill("next_billing", &[("date", &f.date(&fig.next_date))]);
+    next.push_str(": ");
+    next.push_str(&f.money(&fig.next_gross));
+    v.put(N::Next, next);
+    let announce = if verified && changing {
+        due_next(m, f, "announce", fig)
+    } else {
+        String::new()
+    };
+    v.put(N::Live, announce);
+}
+
+fn notice(v: &View, m: &Messages, c: &Calc) {
+    let item = c.item();
+    // Catalogue keys: a lead-in, the message, the action button's label.
+    let (lead, key, action, info): (&str, &str, Option<&str>, bool) = match (&c.commit, &c.notice) {
+        (CommitState::Unknown(_), _) => ("", "commit_unknown", Some("check_again"), false),
+        (_, Notice::None) => ("", "", None, false),
+        (_, Notice::QuoteChanged) => ("", "quote_changed", None, false),
+        (_, Notice::QuoteExpired) => ("", "quote_expired", None, false),
+        (_, Notice::HandedOff) => ("", "handed_off", None, true),
+        (_, Notice::ModeUnavailable) => ("", "err_mode", None, false),
+        (_, Notice::Negative) => (
+            "",
+            "negative_alignment",
+            item.decrease_modes
+                .contains(&Mode::NextBilling)
+                .then_some("use_next_billing"),
+            false,
+        ),
+        (_, Notice::PreviewFailed(code)) => ("", code.message_key(), Some("retry"), false),
+        (_, Notice::CommitRefused(code)) => {
+            ("not_charged", code.message_key(), Some("retry"), false)
+        }
+    };
+    let mut text = String::new();
+    if !lead.is_empty() {
+        text.push_str(m.get(lead));
+        text.push(' ');
+    }
+    if !key.is_empty() {
+        text.push_str(m.get(key));
+    }
+    v.show(N::Notice, !key.is_empty());
+    v.put(N::NoticeText, text);
+    v.show(N::NoticeAction, action.is_some());
+    v.text(N::NoticeAction, action.map_or("", |a| m.get(a)));
+    attr(
+        &v[N::Notice],
+        "class",
+        if info { "notice info" } else { "notice" },
+    );
+}
+
+/// If the element focused before painting is now disabled or hidden, moves the focus to
+/// the control that took its place (the model's choice: the quantity box, the panel's
+/// message or button).
+pub(in crate::widget) fn keep_focus(v: &View, model: &Model, before: Option<Element>) {
+    let Some(before) = before else { return };
+    let gone =
+        before.has_attribute("disabled") || before.closest("[hidden]").ok().flatten().is_some();
+    if !gone {
+        return;
+    }
+    let target = match model.focus_fallback() {
+        Some(Focus::Quantity) => &v[N::Qty],
+        Some(Focus::Loading) => &v[N::Loading],
+        Some(Focus::Retry) => &v[N::ErrorRetry],
+        Some(Focus::Success) => &v[N::SuccessText],
+        None => return,
+    };
+    let _ = target.unchecked_ref::<HtmlElement>().focus();
+}
