@@ -23,7 +23,7 @@ bash scripts/build.sh
 step "wasm-pack test --headless --chrome (wasm-bindgen-test in Chromium)"
 CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" wasm-pack test --headless --chrome -- --features widget
 step "load simulation, short: 40 customers through 3 replicas on one PostgreSQL (pg-temp), no lost or double commit, never over 30 requests/s upstream (~15 s)"
-SEATQUOTE_PROXY_BIN="$ROOT/target/debug/seatquote-proxy" node scripts/sim.mjs --customers 40 --replicas 3
+SEATQUOTE_PROXY_BIN="$ROOT/target/debug/seatquote-proxy" node bench/sim.mjs --customers 40 --replicas 3
 step "node --test tests/node (the packed package in plain Node; the demo merchant)"
 node --test --test-reporter=dot tests/node/
 if compgen -G "tests/e2e/*.test.mjs" >/dev/null; then
