@@ -64,3 +64,27 @@ PY
 }
 log() { printf '\033[1m[seatquote]\033[0m %s\n' "$*" >&2; }
 
+# ── For the steps in scripts/ci/ (docs/testing.md) ─────────────────────────────────────
+# The proxy's test-only failpoints (SEATQUOTE_FAILPOINT): on in test builds, never in
+# `cargo build --release -p seatquote-proxy`.
+FAILPOINTS=seatquote-proxy/failpoints
+CARGO_TEST=(cargo test --workspace --features "$FAILPOINTS")
+# scripts/bootstrap.sh, unless the runner (scripts/ci/run) has already run it.
+bootstrap_once() {
+  [ "${SEATQUOTE_BOOTSTRAPPED:-}" = 1 ] && return
+  bash "$ROOT/scripts/bootstrap.sh"
+  export SEATQUOTE_BOOTSTRAPPED=1
+}
+# The debug proxy, sandbox and pg-temp, built with the rust-tests step's own flags: nothing
+# to do right after that step; alone, it builds what that step would. Exports
+# SEATQUOTE_PROXY_BIN (the sandbox is its sibling).
+need_debug_bins() {
+  "${CARGO_TEST[@]}" --no-run --quiet 2>&1 | { grep -v '^ *Executable ' || true; } >&2
+  local bin
+  for bin in seatquote-proxy cleverbridge-sandbox pg-temp; do
+    [ -x "$ROOT/target/debug/$bin" ] || { log "target/debug/$bin is missing: run bash scripts/ci/rust-tests"; exit 1; }
+  done
+  export SEATQUOTE_PROXY_BIN="$ROOT/target/debug/seatquote-proxy"
+}
+# pkg/ built and current (scripts/build.sh: skipped when up to date).
+need_pkg() { bash "$ROOT/scripts/build.sh"; }
