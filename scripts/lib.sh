@@ -79,7 +79,7 @@ bootstrap_once() {
 # to do right after that step; alone, it builds what that step would. Exports
 # SEATQUOTE_PROXY_BIN (the sandbox is its sibling).
 need_debug_bins() {
-  "${CARGO_TEST[@]}" --no-run --quiet 2>&1 | { grep -v '^ *Executable ' || true; } >&2
+  "${CARGO_TEST[@]}" --no-run --quiet
   local bin
   for bin in seatquote-proxy cleverbridge-sandbox pg-temp; do
     [ -x "$ROOT/target/debug/$bin" ] || { log "target/debug/$bin is missing: run bash scripts/ci/rust-tests"; exit 1; }
