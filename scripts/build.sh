@@ -9,11 +9,30 @@
 #   tuned for size.
 # Then every JS file is minified (esbuild), and the demo's content-hashed copies plus a
 # manifest are written to pkg/assets/ (scripts/hash-assets.mjs; not part of the npm package).
+#
+# Up to date is skipped: pkg/.build-stamp holds a hash of the build's inputs (build_stamp in
+# scripts/lib.sh); when it matches and pkg/ is whole, nothing is rebuilt. SEATQUOTE_REBUILD=1
+# or `--force` rebuilds anyway. The new package is built in pkg.tmp.<pid>/ next to pkg/ and
+# swapped in only when complete (swap_dir), so a demo serving pkg/ never sees it half
+# written, and a failed build leaves the previous pkg/ as it was.
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-OUT="$ROOT/pkg"
-TMP="$ROOT/target/pkg-tmp"
-rm -rf "$OUT" "$TMP" && mkdir -p "$OUT" "$TMP"
+[ "${1:-}" = --force ] && SEATQUOTE_REBUILD=1
+STAMP="${SEATQUOTE_BUILD_STAMP:-$(build_stamp)}"
+if [ "${SEATQUOTE_REBUILD:-}" != 1 ] && pkg_is_current "$STAMP"; then
+  log "pkg/ is up to date (SEATQUOTE_REBUILD=1 to rebuild)"
+  exit 0
+fi
+for d in "$ROOT"/pkg.tmp.* "$ROOT"/pkg.old.*; do # left by a build that was killed
+  [ -d "$d" ] && ! kill -0 "${d##*.}" 2>/dev/null && rm -rf "$d"
+done
+OUT="$ROOT/pkg.tmp.$$"
+mkdir -p "$ROOT/target"
+TMP="$(mktemp -d "$ROOT/target/pkg-speed.XXXXXX")"
+rm -rf "$OUT" && mkdir -p "$OUT"
+cleanup() { rm -rf "$OUT" "$TMP"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 if wasm_nightly; then
   # std rebuilt without panic formatting; its own target dir, so the stable builds of the
@@ -38,8 +57,12 @@ build_one() { # out-dir out-name cargo-profile wasm-opt-level cargo-args...
     # The nightly path can fail where stable would not (say, a crate the rebuilt std needs
     # is not in the registry mirror): build everything again with stable, larger but whole.
     if [ "${SEATQUOTE_WASM_TOOLCHAIN:-nightly}" = nightly ] && wasm_nightly; then
+      # The same stamp (the toolchain choice, not the outcome): the next build with the
+      # same inputs is skipped instead of failing over again.
       log "the nightly wasm build failed: building every module with the stable toolchain"
-      exec env SEATQUOTE_WASM_TOOLCHAIN=stable bash "$ROOT/scripts/build.sh"
+      cleanup
+      exec env SEATQUOTE_WASM_TOOLCHAIN=stable SEATQUOTE_BUILD_STAMP="$STAMP" SEATQUOTE_REBUILD=1 \
+        bash "$ROOT/scripts/build.sh"
     fi
     exit 1
   fi
@@ -68,5 +91,7 @@ for f in "$OUT"/*.js; do
     --outfile="$f" --allow-overwrite
 done
 node scripts/hash-assets.mjs "$OUT"
+echo "$STAMP" > "$OUT/.build-stamp"
 echo "$TOOLCHAIN" > "$ROOT/target/wasm-toolchain.txt"
 log "built $(ls "$OUT" | tr '\n' ' ')"
+swap_dir "$OUT" "$ROOT/pkg"

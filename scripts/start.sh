@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm start`: builds the package, the proxy and the sandbox, then runs the demo
+# `npm start`: builds the package, the proxy and the sandbox (each skipped when up to date:
+# scripts/build.sh keeps pkg/ and its stamp, cargo the binaries), then runs the demo
 # (demo/launch.mjs): the Cleverbridge sandbox, the proxy pointed at it with real
 # configuration, and the demo merchant serving the pages (www/), the package (/pkg/) and
 # the proxy under /api/. Prints one URL; Ctrl-C stops all three. PORT (default 8080) is

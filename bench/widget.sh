@@ -4,11 +4,11 @@
 # rendered figures, p50/p99 stepper click → updated estimate over 200 clicks, measured
 # in the page with performance.now() (real Chromium, real sandbox, proxy and demo merchant),
 # and Lighthouse (npm, pinned) on both demo pages against the system Chromium, headless.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROOT"
 if [ "${SKIP_BUILD:-}" != 1 ]; then
   bash scripts/bootstrap.sh
   bash scripts/build.sh
   cargo build --quiet --release -p seatquote-proxy -p seatquote-sandbox
 fi
-node scripts/bench-widget.mjs
+node bench/widget.mjs

@@ -2,12 +2,12 @@
 # `npm run bench`: native quotes/s, Node quote() and quoteMany() calls/s against a hand-written
 # decimal.js version of the same rules (same process, same inputs, agreement asserted), and
 # the gzipped sizes of the quote modules; each figure printed against its target.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROOT"
 bash scripts/bootstrap.sh
 [ -f pkg/quote_bg.wasm ] || bash scripts/build.sh
 cargo run --quiet --release -p seatquote-core --example bench_quote
-node benches/quote-node.mjs
+node bench/quote-node.mjs
 size() { printf '%s: %d bytes raw, %d bytes gzipped\n' "$1" "$(wc -c < "pkg/$2")" "$(gzip -9 -c "pkg/$2" | wc -c)"; }
 size 'quote module for browsers, quote_bg.wasm (size-tuned)' quote_bg.wasm
 size 'quote module for Node, quote_speed_bg.wasm (speed-tuned, not downloaded)' quote_speed_bg.wasm

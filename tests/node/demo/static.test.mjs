@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { createMerchant, generateMerchantKey, listen, CSP, ROOT } from '../../demo/merchant.mjs';
+import { createMerchant, generateMerchantKey, listen, CSP, ROOT } from '../../../demo/merchant.mjs';
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'pkg', 'assets', 'manifest.json'), 'utf8'));
 let merchant, base;

@@ -1,7 +1,8 @@
 //! Native throughput of the quote engine on one core.
 //!
-//! Run with: `cargo run --release -p seatquote-core --example bench_quote`
-//! (or `npm run bench`, which also measures Node and the wasm size).
+//! Run with: `cargo run --release -p seatquote-core --example bench_quote` (an example of
+//! seatquote-core, declared in crates/core/Cargo.toml), or `npm run bench` (bench/quote.sh),
+//! which also measures Node and the wasm size.
 //!
 //! Wall-clock rates drift on a shared VM. For a repeatable figure, count instructions:
 //! `SEATQUOTE_BENCH_ITERATIONS=100000 valgrind --tool=callgrind target/release/examples/bench_quote`
@@ -16,8 +17,7 @@ use seatquote_core::Change;
 /// The worked check of `docs/pricing.md`: the golden table's first case.
 fn spec_input() -> String {
     let golden: serde_json::Value =
-        serde_json::from_str(include_str!("../../../tests/golden.json"))
-            .expect("golden.json is JSON");
+        serde_json::from_str(include_str!("../tests/golden.json")).expect("golden.json is JSON");
     golden["cases"][0]["input"].to_string()
 }
 

@@ -1,4 +1,4 @@
-// Measures the widget (see scripts/bench-widget.sh). Prints one block of figures.
+// Measures the widget (see bench/widget.sh). Prints one block of figures.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';

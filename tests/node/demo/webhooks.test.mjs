@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { Webhook } from 'standardwebhooks';
-import { createWebhookReceiver, newWebhookSecret } from '../../demo/webhooks.mjs';
+import { createWebhookReceiver, newWebhookSecret } from '../../../demo/webhooks.mjs';
 
 const secret = newWebhookSecret();
 let server, base, receiver;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const root = new URL('../../', import.meta.url).pathname;
+const root = new URL('../../../', import.meta.url).pathname;
 const golden = JSON.parse(readFileSync(join(root, 'tests/golden.json'), 'utf8'));
 const project = mkdtempSync(join(tmpdir(), 'seatquote-bundler-'));
 after(() => rmSync(project, { recursive: true, force: true }));

@@ -9,7 +9,7 @@
 // sandbox applied it) or a double commit (applied more than once) fails the run, as does a
 // 429 from the sandbox or more than 30 requests to it in any 1-second window.
 //
-//   node scripts/sim.mjs [--customers 200] [--replicas 3] [--concurrency 60] [--sticky]
+//   node bench/sim.mjs [--customers 200] [--replicas 3] [--concurrency 60] [--sticky]
 //                        [--database-url postgres://…] [--json]
 //
 // Several replicas share one PostgreSQL: --database-url (or SEATQUOTE_DATABASE_URL), else a

@@ -1,5 +1,5 @@
 // Lighthouse (npm `lighthouse`, pinned in package.json) against the system Chromium,
-// headless, on loopback only. Used by scripts/bench-widget.mjs.
+// headless, on loopback only. Used by bench/widget.mjs.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,8 +1,8 @@
 // `npm run bench` (Node part): in one Node process, on the same inputs, the package's
 // quote() and quoteMany() against a hand-written decimal.js version of the same rules
-// (benches/quote-decimal.mjs). Before timing, it asserts that both agree on every input.
+// (bench/quote-decimal.mjs). Before timing, it asserts that both agree on every input.
 //
-// Run with: node benches/quote-node.mjs   (after `npm run build`)
+// Run with: node bench/quote-node.mjs   (after `npm run build`)
 // SEATQUOTE_PKG=/path/to/node.js measures another build of the package.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

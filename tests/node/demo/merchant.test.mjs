@@ -7,7 +7,7 @@ import { jwtVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMerchant, listen, merchantKey, CSP } from '../../demo/merchant.mjs';
+import { createMerchant, listen, merchantKey, CSP } from '../../../demo/merchant.mjs';
 
 const AUDIENCE = 'urn:seatquote:node-test';
 let proxy, merchant, base, key, keyDir;

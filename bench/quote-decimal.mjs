@@ -2,7 +2,7 @@
 // with decimal.js, the way a merchant's developer would write them instead of using the
 // package. It validates what the rules say must be validated, computes with decimal.js
 // (half away from zero, exact enough at 40 significant digits) and returns the same object
-// as quote(). benches/quote-node.mjs checks it agrees with the engine on every input it times.
+// as quote(). bench/quote-node.mjs checks it agrees with the engine on every input it times.
 import Decimal from 'decimal.js';
 
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
