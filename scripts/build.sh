@@ -84,7 +84,7 @@ rm -f "$OUT"/*_bg.wasm.d.ts
 # wasm-bindgen declares `[Symbol.dispose]()` on every exported class, a name only TypeScript's
 # esnext.disposable lib knows: a merchant's project on `lib: ["ES2022", "DOM"]` with
 # `skipLibCheck: false` would fail on our types. The method stays at run time (where the
-# browser has Symbol.dispose); the types leave it out (tests/node/types.test.mjs).
+# browser has Symbol.dispose); the types leave it out (tests/node/package/types.test.mjs).
 sed -i -E '/^ *\[Symbol\.dispose\]\(\): void;$/d' "$OUT"/*.d.ts
 for f in "$OUT"/*.js; do
   esbuild "$f" --minify --format=esm --target=es2022 --legal-comments=none --log-level=warning \

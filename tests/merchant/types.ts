@@ -1,5 +1,5 @@
 // Every type the package ships, used as a merchant's TypeScript would (type-checked only,
-// never run: tests/node/types.test.mjs).
+// never run: tests/node/package/types.test.mjs).
 import init, { quote, QuoteError, type Quote, type QuoteErrorCode } from 'seatquote';
 import {
   mount, autoMount, SeatQuoteElement,

@@ -1,14 +1,14 @@
 // docs/widget.md's examples are files that the tests run: every fenced code block is marked
 // `<!-- quoted from PATH -->` and is a verbatim excerpt of that file (the demo's pages in
 // www/, run by tests/e2e; the merchant projects in tests/merchant/, built, run and
-// type-checked by tests/e2e/frameworks.test.mjs and tests/node/types.test.mjs). No example
+// type-checked by tests/e2e/frameworks.test.mjs and tests/node/package/types.test.mjs). No example
 // uses an inline script, which the recommended CSP blocks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const root = new URL('../../', import.meta.url).pathname;
+const root = new URL('../../../', import.meta.url).pathname;
 const doc = readFileSync(join(root, 'docs/widget.md'), 'utf8');
 
 /** Every fenced block: its language, its text and the line before its opening fence. */

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { merchantProject, ROOT } from '../merchant/project.mjs';
+import { merchantProject, ROOT } from '../../merchant/project.mjs';
 
 const dts = readFileSync(join(ROOT, 'js/seatquote.d.ts'), 'utf8');
 /** The string literals of `type NAME = 'a' | 'b' …;` in seatquote.d.ts. */
