@@ -27,36 +27,59 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[path = "ledger/attempt.rs"]
 pub mod attempt;
+#[path = "http/auth.rs"]
 pub mod auth;
 pub mod budget;
+#[path = "http/commit.rs"]
 pub mod commit;
 pub mod config;
+#[path = "http/context.rs"]
 pub mod context;
+#[path = "workers/deliverer.rs"]
 pub mod deliverer;
+#[path = "http/events.rs"]
 pub mod events_api;
+#[path = "cli/events.rs"]
 pub mod events_cli;
+#[path = "http/extract.rs"]
 pub mod extract;
+#[path = "config/jwt.rs"]
 pub mod jwt;
 pub mod ledger;
 pub mod metrics;
+#[path = "store/migrate.rs"]
 pub mod migrate;
+#[path = "http/notifications.rs"]
 pub mod notifications;
+#[path = "domain/notification.rs"]
 pub mod notify_parse;
+#[path = "cli/operator.rs"]
 pub mod operator;
+#[path = "domain/event.rs"]
 pub mod outbox;
+#[path = "store/postgres/outbox.rs"]
 pub mod outbox_pg;
+#[path = "store/sqlite/outbox.rs"]
 pub mod outbox_sqlite;
+#[path = "domain/policy.rs"]
 pub mod policy;
+#[path = "http/preview.rs"]
 pub mod preview;
 pub mod problem;
 pub mod state;
 pub mod store;
+#[path = "store/postgres/ledger.rs"]
 pub mod store_pg;
+#[path = "store/sqlite/ledger.rs"]
 pub mod store_sqlite;
+#[path = "http/summary.rs"]
 pub mod summary;
+#[path = "domain/quote_token.rs"]
 pub mod token;
 pub mod upstream;
+#[path = "config/webhooks.rs"]
 pub mod webhook_config;
 
 use std::time::Duration;

@@ -11,7 +11,7 @@ use seatquote_core::tax::TaxMode;
 use serde::Deserialize;
 
 /// The demo policy, used when no file is configured.
-pub const DEMO_POLICY: &str = include_str!("../policy.demo.toml");
+pub const DEMO_POLICY: &str = include_str!("../../policy.demo.toml");
 
 /// One product's rules as written in the file (every field optional; missing ones come
 /// from `[defaults]`).
