@@ -9,6 +9,7 @@ use seatquote_auth::AuthError;
 use seatquote_core::contract::{self, Preview};
 use seatquote_core::QuoteError;
 
+use crate::store::run_blocking;
 use crate::upstream::UpstreamError;
 
 /// One failed request: what the client sees (status, stable code, detail) plus, for
@@ -282,4 +283,11 @@ pub async fn problems_only(req: axum::extract::Request, next: axum::middleware::
     let (pparts, body) = problem.into_parts();
     parts.headers.extend(pparts.headers);
     Response::from_parts(parts, body)
+}
+
+/// Runs a store call off the async threads ([`run_blocking`]); a failure is a 500 problem.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, Problem> {
+    run_blocking(f).await.map_err(Problem::internal)
 }

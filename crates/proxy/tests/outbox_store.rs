@@ -8,9 +8,10 @@
 
 mod common;
 
-use seatquote_proxy::notify_parse::parse;
-use seatquote_proxy::outbox::{commit_event, Delivery, OutboxStore};
-use seatquote_proxy::store::{IdempotencyStore, Intent, PgStore, SqliteStore, State};
+use seatquote_proxy::domain::event::{commit_event, Delivery};
+use seatquote_proxy::domain::intent::{Intent, IntentState};
+use seatquote_proxy::domain::notification::parse;
+use seatquote_proxy::store::{IdempotencyStore, OutboxStore, PgStore, SqliteStore};
 
 fn intent(key: &str, sub: &str) -> Intent {
     Intent {
@@ -22,7 +23,7 @@ fn intent(key: &str, sub: &str) -> Intent {
         from_quantity: 1,
         quantity: 2,
         response: r#"{"mode":"immediate","quote":{"currency":"USD"}}"#.into(),
-        state: State::Recorded,
+        state: IntentState::Recorded,
         resolve_after: 0,
     }
 }

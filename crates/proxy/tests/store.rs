@@ -5,9 +5,8 @@
 
 use std::sync::{Arc, Barrier};
 
-use seatquote_proxy::store::{
-    Begin, IdempotencyStore, Intent, PgStore, Record, SqliteStore, State,
-};
+use seatquote_proxy::domain::intent::{Intent, IntentState};
+use seatquote_proxy::store::{Begin, IdempotencyStore, PgStore, Record, SqliteStore};
 
 fn intent(key: &str, jti: &str) -> Intent {
     Intent {
@@ -19,7 +18,7 @@ fn intent(key: &str, jti: &str) -> Intent {
         from_quantity: 1,
         quantity: 2,
         response: "{}".into(),
-        state: State::Recorded,
+        state: IntentState::Recorded,
         resolve_after: 0,
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::Args;
 use seatquote_auth::{parse_duration, KeySource, Verifier};
 
-use crate::config::{refuse, required, ConfigError, MIN_SECRET_BYTES};
+use super::refusal::{refuse, required, ConfigError, MIN_SECRET_BYTES};
 
 /// Longest accepted `SEATQUOTE_JWT_MAX_LIFETIME`.
 pub const MAX_LIFETIME_LIMIT: Duration = Duration::from_secs(7 * 86_400);

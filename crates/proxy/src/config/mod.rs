@@ -4,50 +4,22 @@
 //! audience, no upstream rate, a malformed database URL) stops it at
 //! start with one line naming the variable and what is wrong. docs/proxy.md lists them.
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
 use seatquote_auth::QuoteKeys;
 use seatquote_core::date::Date;
 
-use crate::events_cli::EventsCommand;
-use crate::jwt::JwtSettings;
-use crate::operator::{KeysArgs, TokenArgs};
-use crate::webhook_config::WebhookSettings;
+pub mod database;
+pub mod jwt;
+pub mod refusal;
+pub mod webhooks;
 
-/// Shortest accepted `SEATQUOTE_TOKEN_SECRET` (and HS256 `SEATQUOTE_JWT_SECRET`), in bytes
-/// (an HMAC-SHA256 key of 256 bits).
-pub const MIN_SECRET_BYTES: usize = 32;
+pub use refusal::{ConfigError, MIN_SECRET_BYTES};
 
-/// The command line.
-#[derive(Debug, Parser)]
-#[command(
-    name = "seatquote-proxy",
-    version,
-    about = "The seatquote merchant proxy: customer auth, pricing policy and Cleverbridge forwarding"
-)]
-pub struct Cli {
-    /// What to do (default: `serve`).
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
-
-/// The subcommands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Serve the proxy API.
-    Serve(Box<Config>),
-    /// Mint a customer token (a JWT) from a private key: for operators and tests; a
-    /// merchant's backend mints with its own JWT library (docs/tokens.md).
-    Token(TokenArgs),
-    /// Generate a key pair: the private key (PEM, mode 0600) for the merchant's backend,
-    /// the public JWKS (printed) for the proxy's `SEATQUOTE_JWKS`.
-    Keys(KeysArgs),
-    /// The outbox's events, from a running proxy's events API (docs/webhooks.md).
-    #[command(subcommand)]
-    Events(EventsCommand),
-}
+use jwt::JwtSettings;
+use refusal::{is_loopback, refuse, required};
+use webhooks::WebhookSettings;
 
 /// `seatquote-proxy serve`: every setting, from a flag or its environment variable.
 #[derive(Debug, Clone, Parser)]
@@ -197,30 +169,6 @@ pub struct Config {
     pub failpoint: Option<String>,
 }
 
-/// A refused setting: which variable and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The environment variable.
-    pub var: &'static str,
-    /// What is wrong, for a person.
-    pub reason: String,
-}
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.var, self.reason)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-pub(crate) fn refuse(var: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError {
-        var,
-        reason: reason.into(),
-    }
-}
-
 /// The upstream settings after checking.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upstream {
@@ -230,26 +178,6 @@ pub struct Upstream {
     pub username: String,
     /// Basic-auth password.
     pub password: String,
-}
-
-pub(crate) fn is_loopback(host: &url::Host<&str>) -> bool {
-    match host {
-        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
-        url::Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
-        url::Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
-    }
-}
-
-pub(crate) fn required(
-    var: &'static str,
-    v: &Option<String>,
-    what: &str,
-) -> Result<String, ConfigError> {
-    match v.as_deref().map(str::trim) {
-        Some(s) if !s.is_empty() => Ok(s.to_owned()),
-        Some(_) => Err(refuse(var, format!("is empty; it must be {what}"))),
-        None => Err(refuse(var, format!("is not set; it must be {what}"))),
-    }
 }
 
 impl Config {
@@ -331,9 +259,9 @@ impl Config {
     /// The PostgreSQL store's connection settings (`None`: the SQLite store).
     ///
     /// # Errors
-    /// See [`crate::store_pg::database_config`].
+    /// See [`database::database_config`].
     pub fn database(&self) -> Result<Option<postgres::Config>, ConfigError> {
-        crate::store_pg::database_config(self.database_url.as_deref())
+        database::database_config(self.database_url.as_deref())
     }
 
     /// The pinned today, if any.

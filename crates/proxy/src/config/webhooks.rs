@@ -10,7 +10,7 @@ use base64::Engine;
 use clap::Args;
 use seatquote_auth::parse_duration;
 
-use crate::config::{is_loopback, refuse, ConfigError, MIN_SECRET_BYTES};
+use super::refusal::{is_loopback, refuse, ConfigError, MIN_SECRET_BYTES};
 
 /// Shortest and longest Standard Webhooks secret, in bytes (after `whsec_` and base64).
 pub const SECRET_BYTES: std::ops::RangeInclusive<usize> = 24..=64;

@@ -2,16 +2,16 @@
 //! merchant's system must learn of — a seat change the ledger applied or found disputed,
 //! a change Cleverbridge reports that the ledger did not make, a payment that failed or
 //! was refunded or charged back — is written to the store in the same transaction as the
-//! fact it reports, then delivered by [`crate::deliverer`] as a signed webhook.
+//! fact it reports, then delivered by [`crate::workers::deliverer`] as a signed webhook.
 //!
-//! This module holds the event types, how their JSON bodies are built, and the
-//! [`OutboxStore`] interface; `outbox_sqlite` implements it next to the commit ledger.
+//! This module holds the event types and how their JSON bodies are built; the store's
+//! interface is [`crate::store::OutboxStore`].
 
 use serde_json::{json, Value};
 
-use crate::notify_parse::{Notification, NotifiedItem};
-use crate::store::Intent;
-use crate::token::sha256_hex;
+use super::intent::Intent;
+use super::notification::{Notification, NotifiedItem};
+use super::quote_token::sha256_hex;
 
 /// An event to write (its body is final: what the merchant receives, byte for byte).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,120 +86,6 @@ pub struct Event {
     pub delivered_ms: Option<i64>,
     /// When the current retry period began (written, or re-delivery asked).
     pub retry_from_ms: i64,
-}
-
-/// What recording a notification did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Recorded {
-    /// The same notification was recorded before: nothing changed.
-    pub duplicate: bool,
-    /// Ids of the events written.
-    pub events: Vec<String>,
-    /// Items whose notified quantity matches an unfinished commit (settled by the caller
-    /// through the ledger).
-    pub settles: Vec<Intent>,
-}
-
-/// What the store knew of an item before a notification about it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ItemKnowledge {
-    /// The last notification's version and quantity, and when it was recorded.
-    pub notified: Option<(i64, u32, i64)>,
-    /// The ledger's latest applied change: its quantity, and when it was applied.
-    pub applied: Option<(u32, i64)>,
-    /// Unfinished commits of the item (sent, outcome unknown).
-    pub unfinished: Vec<Intent>,
-}
-
-/// What a notified item means, given what was known ([`ItemKnowledge`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ItemVerdict {
-    /// An older (or the same) version than one already recorded: ignored.
-    Stale,
-    /// Nothing new: the quantity is the one known, or the ledger's own change.
-    Known,
-    /// Settles these unfinished commits (their intended quantity is notified).
-    Settles(Vec<Intent>),
-    /// A change the ledger did not make: from (if known) → to.
-    Outside(Option<u32>),
-}
-
-/// Classifies one notified item (shared by every store implementation).
-pub fn classify(item: &NotifiedItem, k: &ItemKnowledge) -> ItemVerdict {
-    if let Some((version, _, _)) = k.notified {
-        if item.version <= version {
-            return ItemVerdict::Stale;
-        }
-    }
-    let settles: Vec<Intent> = k
-        .unfinished
-        .iter()
-        .filter(|i| i.quantity == item.quantity && i.quantity != i.from_quantity)
-        .cloned()
-        .collect();
-    if !settles.is_empty() {
-        return ItemVerdict::Settles(settles);
-    }
-    // The latest known quantity: the ledger's change if it came after the last
-    // notification, else the last notification's.
-    let since = k.notified.map_or(i64::MIN, |(_, _, at)| at);
-    let baseline = match (k.applied, k.notified) {
-        (Some((q, at)), _) if at >= since => Some(q),
-        (_, Some((_, q, _))) => Some(q),
-        _ => None,
-    };
-    // An item seen for the first time at its first version: its initial state.
-    if baseline == Some(item.quantity) || (baseline.is_none() && item.version <= 1) {
-        ItemVerdict::Known
-    } else {
-        ItemVerdict::Outside(baseline)
-    }
-}
-
-/// Storage of the outbox and of the notifications received (implemented next to the
-/// commit ledger, in the same database: see [`crate::store::IdempotencyStore::complete`],
-/// which writes its event in the commit's transaction).
-pub trait OutboxStore: Send + Sync + 'static {
-    /// Writes an event on its own (kept once per id).
-    ///
-    /// # Errors
-    /// Storage failures.
-    fn add_event(&self, event: &NewEvent, now: i64) -> Result<(), String>;
-    /// Takes up to `limit` events due for delivery at `now`, each the oldest pending event
-    /// of its subscription, leased to `owner` until `until` (one deliverer per event).
-    ///
-    /// # Errors
-    /// Storage failures.
-    fn claim(&self, owner: &str, now: i64, until: i64, limit: u32) -> Result<Vec<Event>, String>;
-    /// Records a delivery attempt's outcome, if `owner` still holds the lease: delivered,
-    /// or retried at `next` (`None`: exhausted).
-    ///
-    /// # Errors
-    /// Storage failures.
-    fn attempted(
-        &self,
-        seq: i64,
-        owner: &str,
-        outcome: Result<i64, (String, Option<i64>)>,
-    ) -> Result<(), String>;
-    /// Events after `after` (a `seq`), oldest first, at most `limit`.
-    ///
-    /// # Errors
-    /// Storage failures.
-    fn events_after(&self, after: i64, limit: u32) -> Result<Vec<Event>, String>;
-    /// Puts an event back in line for delivery now (fresh retry period); false when there
-    /// is no such event.
-    ///
-    /// # Errors
-    /// Storage failures.
-    fn redeliver(&self, id: &str, now: i64) -> Result<bool, String>;
-    /// Records a notification (once per digest), classifies its items against what the
-    /// ledger and earlier notifications know, and writes the events it implies — all in
-    /// one transaction.
-    ///
-    /// # Errors
-    /// Storage failures.
-    fn record_notification(&self, n: &Notification, now: i64) -> Result<Recorded, String>;
 }
 
 fn rfc3339(ms: i64) -> String {

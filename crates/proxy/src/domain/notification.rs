@@ -8,7 +8,8 @@ use seatquote_core::wire::normalize_subscription_id;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::token::sha256_hex;
+use super::intent::Intent;
+use super::quote_token::sha256_hex;
 
 /// One subscription item as a notification reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,6 +158,62 @@ pub fn parse(body: &[u8]) -> Result<Notification, String> {
         items,
         raw: raw.to_owned(),
     })
+}
+
+/// What the store knew of an item before a notification about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemKnowledge {
+    /// The last notification's version and quantity, and when it was recorded.
+    pub notified: Option<(i64, u32, i64)>,
+    /// The ledger's latest applied change: its quantity, and when it was applied.
+    pub applied: Option<(u32, i64)>,
+    /// Unfinished commits of the item (sent, outcome unknown).
+    pub unfinished: Vec<Intent>,
+}
+
+/// What a notified item means, given what was known ([`ItemKnowledge`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemVerdict {
+    /// An older (or the same) version than one already recorded: ignored.
+    Stale,
+    /// Nothing new: the quantity is the one known, or the ledger's own change.
+    Known,
+    /// Settles these unfinished commits (their intended quantity is notified).
+    Settles(Vec<Intent>),
+    /// A change the ledger did not make: from (if known) → to.
+    Outside(Option<u32>),
+}
+
+/// Classifies one notified item (shared by every store implementation).
+pub fn classify(item: &NotifiedItem, k: &ItemKnowledge) -> ItemVerdict {
+    if let Some((version, _, _)) = k.notified {
+        if item.version <= version {
+            return ItemVerdict::Stale;
+        }
+    }
+    let settles: Vec<Intent> = k
+        .unfinished
+        .iter()
+        .filter(|i| i.quantity == item.quantity && i.quantity != i.from_quantity)
+        .cloned()
+        .collect();
+    if !settles.is_empty() {
+        return ItemVerdict::Settles(settles);
+    }
+    // The latest known quantity: the ledger's change if it came after the last
+    // notification, else the last notification's.
+    let since = k.notified.map_or(i64::MIN, |(_, _, at)| at);
+    let baseline = match (k.applied, k.notified) {
+        (Some((q, at)), _) if at >= since => Some(q),
+        (_, Some((_, q, _))) => Some(q),
+        _ => None,
+    };
+    // An item seen for the first time at its first version: its initial state.
+    if baseline == Some(item.quantity) || (baseline.is_none() && item.version <= 1) {
+        ItemVerdict::Known
+    } else {
+        ItemVerdict::Outside(baseline)
+    }
 }
 
 #[cfg(test)]

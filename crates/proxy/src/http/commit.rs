@@ -3,7 +3,7 @@
 //! machine"; transitions and their resolution in [`crate::ledger`]).
 //!
 //! The steps, in order: consent → (key lock) → [`previous_attempt`] (the key's record,
-//! [`crate::attempt`]) → [`verify_quote`] →
+//! [`crate::ledger::attempt`]) → [`verify_quote`] →
 //! [`record_intent`] (claims the item) → [`reprice`] → [`send_commit`].
 
 use axum::extract::State;
@@ -13,24 +13,18 @@ use seatquote_auth::QuoteTokenError;
 use seatquote_core::alignment::Alignment;
 use seatquote_core::contract::{Commit, CommitRequest};
 
-use crate::attempt::{key_in_progress, previous_attempt, recheck, replay};
-use crate::auth::{now_unix, Customer};
-use crate::context::{context, load_subscription, ItemContext};
-use crate::extract::{IdempotencyKey, Item, JsonBody};
+use super::auth::{now_unix, Customer};
+use super::context::{context, load_subscription, ItemContext};
+use super::extract::{IdempotencyKey, Item, JsonBody};
+use super::preview::{preview_change, quote_hash, reuse_quoted, update_request, Previewed};
+use crate::domain::event::commit_event;
+use crate::domain::intent::{Intent, IntentState};
+use crate::domain::quote_token::{sha256_hex, QuoteClaims, QUOTE_KIND};
+use crate::ledger::attempt::{key_in_progress, previous_attempt, recheck, replay};
 use crate::ledger::{resolve_after, transition, To};
-use crate::outbox::commit_event;
-use crate::preview::{preview_change, quote_hash, reuse_quoted, update_request, Previewed};
-use crate::problem::Problem;
+use crate::problem::{blocking, Problem};
 use crate::state::{App, AppState};
-use crate::store::{now_ms, run_blocking, Begin, Intent, State as IntentState, TokenUse};
-use crate::token::{sha256_hex, QuoteClaims, QUOTE_KIND};
-
-/// Runs a store call off the async threads ([`run_blocking`]); a failure is a 500 problem.
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, Problem> {
-    run_blocking(f).await.map_err(Problem::internal)
-}
+use crate::store::{now_ms, Begin, TokenUse};
 
 pub(crate) fn invalid_token(detail: &str) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "invalid_quote_token", detail)
@@ -222,7 +216,7 @@ pub async fn send_commit(
     let mode = Alignment::parse(&qc.mode)?;
     let req = update_request(ctx, qc.qty, mode, false, fresh.quote.update_action);
     #[cfg(feature = "failpoints")]
-    failpoint(app, "before_upstream_commit").await;
+    app.failpoint("before_upstream_commit").await;
     let store = app.store.clone();
     let (k, after) = (intent.key.clone(), resolve_after(app));
     if !blocking(move || store.mark_sent(&k, after)).await? {
@@ -238,7 +232,7 @@ pub async fn send_commit(
     match app.upstream.commit(&req).await {
         Ok(_) => {
             #[cfg(feature = "failpoints")]
-            failpoint(app, "after_upstream_commit").await;
+            app.failpoint("after_upstream_commit").await;
             let b = intent.response.clone();
             let ev = commit_event(intent, 200, now_ms());
             blocking(move || store.complete(&k, 200, &b, Some(&ev))).await?;
@@ -258,16 +252,6 @@ pub async fn send_commit(
             app.metrics.commit("failed");
             Err(e.into())
         }
-    }
-}
-
-/// Pauses here for ever when `SEATQUOTE_FAILPOINT` names this point (test builds).
-#[cfg(feature = "failpoints")]
-pub(crate) async fn failpoint(app: &App, name: &str) {
-    if app.failpoint.as_deref() == Some(name) {
-        println!("failpoint {name} reached");
-        tracing::warn!(name, "failpoint: pausing");
-        std::future::pending::<()>().await;
     }
 }
 

@@ -10,9 +10,9 @@ use seatquote_core::money::{format_amount, round};
 use seatquote_core::tax::{TaxMode, TaxRate};
 use seatquote_core::wire::{Subscription, SubscriptionItem};
 
-use crate::auth::Customer;
+use super::auth::Customer;
 use crate::budget::Caller;
-use crate::policy::Rules;
+use crate::domain::policy::Rules;
 use crate::problem::Problem;
 use crate::state::App;
 

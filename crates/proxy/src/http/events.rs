@@ -11,9 +11,8 @@ use axum::Json;
 use seatquote_core::contract::{EventPage, EventRecord};
 use subtle::ConstantTimeEq;
 
-use crate::commit::blocking;
-use crate::outbox::{Delivery, Event};
-use crate::problem::Problem;
+use crate::domain::event::{Delivery, Event};
+use crate::problem::{blocking, Problem};
 use crate::state::{App, AppState};
 use crate::store::now_ms;
 

@@ -19,13 +19,13 @@ use axum::Json;
 use base64::Engine;
 use subtle::ConstantTimeEq;
 
-use crate::commit::blocking;
+use crate::domain::event::commit_event;
+use crate::domain::intent::{Intent, IntentState};
+use crate::domain::notification::parse;
 use crate::ledger::{transition, To};
-use crate::notify_parse::parse;
-use crate::outbox::commit_event;
-use crate::problem::Problem;
+use crate::problem::{blocking, Problem};
 use crate::state::{App, AppState};
-use crate::store::{now_ms, Intent, State as IntentState};
+use crate::store::now_ms;
 
 /// Largest notification body accepted (Cleverbridge's are a few kilobytes).
 pub const NOTIFICATION_LIMIT: usize = 256 * 1024;

@@ -16,13 +16,15 @@ use seatquote_core::wire::{
     UpdateSubscriptionItemResponse, WireDecimal, WireUint, WireUpdateAction,
 };
 
-use crate::auth::{now_unix, Customer};
+use super::auth::{now_unix, Customer};
+use super::context::{context, load_subscription, ItemContext};
+use super::extract::{Item, JsonBody};
 use crate::budget::Caller;
-use crate::context::{context, load_subscription, ItemContext};
-use crate::extract::{Item, JsonBody};
+use crate::domain::quote_token::{
+    sha256_hex, subscription_fingerprint, QuoteClaims, Quoted, QUOTE_KIND,
+};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::token::{sha256_hex, subscription_fingerprint, QuoteClaims, Quoted, QUOTE_KIND};
 
 /// A verified preview: the quote from upstream numbers and its token.
 #[derive(Debug, Clone)]

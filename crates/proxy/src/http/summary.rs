@@ -6,8 +6,8 @@ use axum::Json;
 use seatquote_core::alignment::Alignment;
 use seatquote_core::contract::{Interval, Summary, SummaryItem};
 
-use crate::auth::Customer;
-use crate::context::{context, load_subscription, price_text, ItemContext};
+use super::auth::Customer;
+use super::context::{context, load_subscription, price_text, ItemContext};
 use crate::problem::Problem;
 use crate::state::AppState;
 

@@ -5,11 +5,11 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::commit::blocking;
-use crate::ledger::{resolve, Resolution};
-use crate::problem::Problem;
+use super::{resolve, Resolution};
+use crate::domain::intent::{Intent, IntentState};
+use crate::problem::{blocking, Problem};
 use crate::state::App;
-use crate::store::{now_ms, Intent, Record, State as IntentState};
+use crate::store::{now_ms, Record};
 
 /// A stored answer (the 200 body, or a disputed commit's problem), replayed byte for byte.
 pub fn replay(status: u16, body: String) -> Response {

@@ -2,21 +2,20 @@
 //! machine"): every transition is logged and counted; an outcome left unknown is
 //! resolved by reading Cleverbridge — only after the upstream call's deadline, only by
 //! the holder of the intent's lease — either by a retry with the same key or by the
-//! background reconciler ([`spawn_reconciler`]), whichever comes first.
+//! background reconciler ([`crate::workers::reconciler`]), whichever comes first.
 
-use std::sync::{Arc, Weak};
+pub mod attempt;
+
 use std::time::Duration;
 
 use axum::http::StatusCode;
 
-use crate::outbox::commit_event;
+use crate::domain::event::commit_event;
+use crate::domain::intent::{Intent, IntentState};
+use crate::domain::quote_token::sha256_hex;
 use crate::problem::Problem;
 use crate::state::App;
-use crate::store::{now_ms, run_blocking as blocking, Intent, State};
-use crate::token::sha256_hex;
-
-/// How often the reconciler looks for unfinished intents.
-pub const RECONCILE_EVERY: Duration = Duration::from_millis(500);
+use crate::store::{now_ms, run_blocking as blocking};
 
 /// A stored transition's target, as logged and counted
 /// (`seatquote_commit_transitions_total{to=…}`).
@@ -79,7 +78,7 @@ fn lease_for(app: &App) -> i64 {
 }
 
 /// How old a `recorded` intent must be before it counts as left by a dead process.
-fn stale_after(app: &App) -> i64 {
+pub(crate) fn stale_after(app: &App) -> i64 {
     millis(app.upstream.timeout() * 6 + Duration::from_secs(10))
 }
 
@@ -120,7 +119,7 @@ pub fn disputed_problem() -> Problem {
 pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, String> {
     let store = app.store.clone();
     let key = i.key.clone();
-    if i.state == State::Recorded {
+    if i.state == IntentState::Recorded {
         // Never sent: whatever the item shows now is not this commit's doing. Removed
         // once its request is over (its process dead, or it is stale); a live one on
         // another replica is left alone.
@@ -139,7 +138,7 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
         return Ok(Resolution::Unresolved(wait));
     }
     #[cfg(feature = "failpoints")]
-    crate::commit::failpoint(app, "after_lease").await;
+    app.failpoint("after_lease").await;
     let read = app.upstream.get_subscription(&i.subscription, true).await;
     let quantity = match &read {
         Ok(r) => r.subscription.item(i.running_no).map(|it| it.quantity.0),
@@ -183,46 +182,4 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
         }
     };
     Ok(resolution)
-}
-
-/// One pass of the reconciler: resolves every due intent it can.
-pub async fn reconcile_once(app: &App, owner: &str) {
-    let now = now_ms();
-    let stale = now - stale_after(app);
-    let store = app.store.clone();
-    let due = match blocking(move || store.due(now, stale)).await {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::error!(target: "seatquote::ledger", cause = %e, "reconciler cannot read the ledger");
-            return;
-        }
-    };
-    for i in due {
-        // A request with this key is running: it resolves the intent itself.
-        let Ok(_guard) = app.key_lock(&i.key).try_lock_owned() else {
-            continue;
-        };
-        if let Err(e) = resolve(app, &i, owner).await {
-            tracing::error!(target: "seatquote::ledger", cause = %e, "reconciler cannot resolve a commit");
-        }
-    }
-}
-
-/// Starts the background reconciler on the current Tokio runtime (none: not started).
-/// It stops when the app is dropped.
-pub fn spawn_reconciler(app: &Arc<App>) {
-    let Ok(rt) = tokio::runtime::Handle::try_current() else {
-        return;
-    };
-    let weak: Weak<App> = Arc::downgrade(app);
-    let owner = format!("reconciler-{:016x}", rand::random::<u64>());
-    rt.spawn(async move {
-        let mut tick = tokio::time::interval(RECONCILE_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let Some(app) = weak.upgrade() else { return };
-            reconcile_once(&app, &owner).await;
-        }
-    });
 }

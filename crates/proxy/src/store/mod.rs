@@ -4,76 +4,22 @@
 //!
 //! [`IdempotencyStore`] is the interface the commit path and the reconciler need (it is
 //! synchronous: callers run it inside `tokio::task::spawn_blocking`). Two implementations:
-//! [`SqliteStore`](crate::store_sqlite::SqliteStore), an embedded SQLite database under
+//! [`SqliteStore`], an embedded SQLite database under
 //! `SEATQUOTE_DATA_DIR` (the default, one process), and
-//! [`PgStore`](crate::store_pg::PgStore), PostgreSQL at `SEATQUOTE_DATABASE_URL`, shared
-//! by several replicas. Their schemas are versioned migrations ([`crate::migrate`]).
+//! [`PgStore`], PostgreSQL at `SEATQUOTE_DATABASE_URL`, shared
+//! by several replicas. Their schemas are versioned migrations ([`migrate`]).
 //! Times are Unix milliseconds.
 
-pub use crate::store_pg::PgStore;
-pub use crate::store_sqlite::SqliteStore;
+pub mod migrate;
+pub mod postgres;
+pub mod sqlite;
 
-use crate::outbox::NewEvent;
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
 
-/// Where an unfinished commit stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
-    /// Recorded durably; nothing sent yet (certainly not applied).
-    Recorded,
-    /// About to be sent or in flight: the outcome is not known yet.
-    Sent,
-    /// Sent, and the answer said nothing certain (reset, timeout, 5xx).
-    Unknown,
-}
-
-impl State {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Recorded => "recorded",
-            Self::Sent => "sent",
-            Self::Unknown => "unknown",
-        }
-    }
-
-    /// An unfinished state from its stored spelling; `None` for a finished one (`done`,
-    /// `disputed`). `pending` is the spelling of SQLite stores written before the ledger's
-    /// states.
-    pub fn from_stored(stored: &str) -> Option<Self> {
-        match stored {
-            "recorded" => Some(Self::Recorded),
-            "sent" | "pending" => Some(Self::Sent),
-            "unknown" => Some(Self::Unknown),
-            _ => None,
-        }
-    }
-}
-
-/// A commit the proxy is about to send upstream (written **before** the upstream call).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Intent {
-    /// `customer \u{1f} Idempotency-Key`.
-    pub key: String,
-    /// Hash of what the request asked for (same key + other request → 422).
-    pub fingerprint: String,
-    /// The quote token's id: one commit per token.
-    pub jti: String,
-    /// Subscription.
-    pub subscription: String,
-    /// Item.
-    pub running_no: u64,
-    /// Seats before the change (as read by the commit's guard read).
-    pub from_quantity: u32,
-    /// Seats after the change.
-    pub quantity: u32,
-    /// The 200 body to return once the commit is known to have happened.
-    pub response: String,
-    /// Where it stands.
-    pub state: State,
-    /// Not resolvable by reading Cleverbridge before this time (the upstream call's
-    /// deadline has passed by then).
-    pub resolve_after: i64,
-}
+use crate::domain::event::{Event, NewEvent};
+use crate::domain::intent::Intent;
+use crate::domain::notification::Notification;
 
 /// What the store knows about a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,6 +162,64 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn due(&self, now: i64, stale_before: i64) -> Result<Vec<Intent>, String>;
+}
+
+/// What recording a notification did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// The same notification was recorded before: nothing changed.
+    pub duplicate: bool,
+    /// Ids of the events written.
+    pub events: Vec<String>,
+    /// Items whose notified quantity matches an unfinished commit (settled by the caller
+    /// through the ledger).
+    pub settles: Vec<Intent>,
+}
+
+/// Storage of the outbox and of the notifications received (implemented next to the
+/// commit ledger, in the same database: see [`IdempotencyStore::complete`],
+/// which writes its event in the commit's transaction).
+pub trait OutboxStore: Send + Sync + 'static {
+    /// Writes an event on its own (kept once per id).
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn add_event(&self, event: &NewEvent, now: i64) -> Result<(), String>;
+    /// Takes up to `limit` events due for delivery at `now`, each the oldest pending event
+    /// of its subscription, leased to `owner` until `until` (one deliverer per event).
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn claim(&self, owner: &str, now: i64, until: i64, limit: u32) -> Result<Vec<Event>, String>;
+    /// Records a delivery attempt's outcome, if `owner` still holds the lease: delivered,
+    /// or retried at `next` (`None`: exhausted).
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn attempted(
+        &self,
+        seq: i64,
+        owner: &str,
+        outcome: Result<i64, (String, Option<i64>)>,
+    ) -> Result<(), String>;
+    /// Events after `after` (a `seq`), oldest first, at most `limit`.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn events_after(&self, after: i64, limit: u32) -> Result<Vec<Event>, String>;
+    /// Puts an event back in line for delivery now (fresh retry period); false when there
+    /// is no such event.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn redeliver(&self, id: &str, now: i64) -> Result<bool, String>;
+    /// Records a notification (once per digest), classifies its items against what the
+    /// ledger and earlier notifications know, and writes the events it implies — all in
+    /// one transaction.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn record_notification(&self, n: &Notification, now: i64) -> Result<Recorded, String>;
 }
 
 /// Runs a store call on tokio's blocking pool, off the async threads (the stores are

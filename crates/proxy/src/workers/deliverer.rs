@@ -14,10 +14,10 @@ use std::time::Duration;
 
 use standardwebhooks::Webhook;
 
-use crate::outbox::Event;
+use crate::config::webhooks::{Target, Webhooks};
+use crate::domain::event::Event;
 use crate::state::App;
 use crate::store::{now_ms, run_blocking as blocking};
-use crate::webhook_config::{Target, Webhooks};
 
 /// How often the deliverer looks for due events when nothing wakes it.
 pub const DELIVER_EVERY: Duration = Duration::from_millis(250);

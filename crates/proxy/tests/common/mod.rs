@@ -217,7 +217,9 @@ pub fn in_process_at(base: &str, data: &std::path::Path, extra: &[&str]) -> axum
     ];
     args.extend_from_slice(extra);
     let cfg = <seatquote_proxy::Config as clap::Parser>::try_parse_from(args).unwrap();
-    seatquote_proxy::app(seatquote_proxy::App::from_config(&cfg).unwrap())
+    let state = seatquote_proxy::App::from_config(&cfg).unwrap();
+    seatquote_proxy::spawn_workers(&state);
+    seatquote_proxy::app(state)
 }
 
 pub fn proxy(sandbox: &Proc, data: &std::path::Path, extra: &[(&str, String)]) -> Proc {

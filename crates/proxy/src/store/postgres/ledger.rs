@@ -1,158 +1,13 @@
-//! [`PgStore`]: the commit ledger in PostgreSQL (`SEATQUOTE_DATABASE_URL`), shared by
-//! several proxy replicas. What must hold across them holds by the database: the key is
-//! the primary key, the quote's jti is unique, one unfinished change per item is a partial
-//! unique index, and the lease is a conditional `UPDATE` with an expiry (a dead holder's
-//! lease is taken over). Each process holds a session advisory lock named after itself for
-//! its lifetime, so another replica can tell that the process which recorded an intent has
-//! died (its session, and so its lock, are gone).
-//!
-//! The synchronous `postgres` client with an r2d2 pool, called inside `spawn_blocking`.
+//! [`IdempotencyStore`] for [`PgStore`]: the commit ledger's rows (see the module
+//! documentation of [`super`] for what holds across replicas).
 
-use std::time::Duration;
-
-use parking_lot::Mutex;
 use postgres::error::SqlState;
-use postgres::{Client, GenericClient, NoTls, Row};
-use r2d2_postgres::{r2d2, PostgresConnectionManager};
+use postgres::GenericClient;
 
-use crate::config::{refuse, ConfigError};
-use crate::outbox::NewEvent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Intent, Record, State, TokenUse};
-
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
-
-/// `SEATQUOTE_DATABASE_URL` checked: the PostgreSQL store's connection settings (`None`:
-/// unset, the SQLite store).
-///
-/// # Errors
-/// Set but empty, not a `postgres://` / `postgresql://` URL, unparsable, or naming no
-/// host or database. The message never repeats the URL (it may hold a password).
-pub fn database_config(url: Option<&str>) -> Result<Option<postgres::Config>, ConfigError> {
-    const VAR: &str = "SEATQUOTE_DATABASE_URL";
-    const SHAPE: &str = "postgres://user:password@host:port/database";
-    let Some(raw) = url.map(str::trim) else {
-        return Ok(None);
-    };
-    if raw.is_empty() {
-        return Err(refuse(
-            VAR,
-            format!("is empty; unset it for the embedded SQLite store, or give a PostgreSQL URL ({SHAPE})"),
-        ));
-    }
-    if !(raw.starts_with("postgres://") || raw.starts_with("postgresql://")) {
-        return Err(refuse(
-            VAR,
-            format!("is not a PostgreSQL URL; it must look like {SHAPE}"),
-        ));
-    }
-    let cfg: postgres::Config = raw.parse().map_err(|e| {
-        refuse(
-            VAR,
-            format!("is not a valid PostgreSQL URL ({e}); it must look like {SHAPE}"),
-        )
-    })?;
-    if cfg.get_hosts().is_empty() {
-        return Err(refuse(
-            VAR,
-            format!("names no host; it must look like {SHAPE}"),
-        ));
-    }
-    if cfg.get_dbname().is_none_or(str::is_empty) {
-        return Err(refuse(
-            VAR,
-            format!("names no database; it must look like {SHAPE}"),
-        ));
-    }
-    Ok(Some(cfg))
-}
-
-/// PostgreSQL implementation of [`IdempotencyStore`].
-pub struct PgStore {
-    pool: Pool,
-    /// The session holding this process's liveness lock (see the module documentation).
-    _alive: Mutex<Client>,
-}
-
-pub(crate) fn e(err: impl std::fmt::Display) -> String {
-    format!("PostgreSQL: {err}")
-}
-
-pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms";
-const UNFINISHED: &str = "('recorded','sent','unknown')";
-
-fn num<T: TryFrom<i64>>(v: i64, what: &str) -> Result<T, String> {
-    T::try_from(v).map_err(|_| format!("stored {what} out of range: {v}"))
-}
-
-pub(crate) fn record(r: &Row) -> Result<Record, String> {
-    let Some(state) = State::from_stored(r.get::<_, &str>(8)) else {
-        return Ok(Record::Done {
-            fingerprint: r.get(1),
-            status: num(
-                i64::from(r.get::<_, Option<i32>>(9).unwrap_or(200)),
-                "status",
-            )?,
-            body: r.get::<_, Option<String>>(10).unwrap_or_default(),
-        });
-    };
-    Ok(Record::Pending(Intent {
-        key: r.get(0),
-        fingerprint: r.get(1),
-        jti: r.get(2),
-        subscription: r.get(3),
-        running_no: num(r.get(4), "running_no")?,
-        from_quantity: num(r.get(5), "from_quantity")?,
-        quantity: num(r.get(6), "quantity")?,
-        response: r.get(7),
-        state,
-        resolve_after: r.get(11),
-    }))
-}
-
-/// The key of a process's liveness lock (`pg_advisory_lock` takes a bigint).
-const ALIVE_SQL: &str = "hashtextextended('seatquote-alive:' || $1::text, 0)";
-
-impl PgStore {
-    /// Connects (a pool of `pool_size`), applies the migrations ([`crate::migrate`]) and
-    /// takes this process's liveness lock as `instance`.
-    ///
-    /// # Errors
-    /// The database unreachable within 10 s, or a migration failing.
-    pub fn open(config: postgres::Config, instance: &str, pool_size: u32) -> Result<Self, String> {
-        let mut alive = config.connect(NoTls).map_err(e)?;
-        crate::migrate::postgres(&mut alive)?;
-        alive
-            .execute(
-                &format!("SELECT pg_advisory_lock({ALIVE_SQL})"),
-                &[&instance],
-            )
-            .map_err(e)?;
-        let pool = r2d2::Pool::builder()
-            .max_size(pool_size)
-            .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(10))
-            .build(PostgresConnectionManager::new(config, NoTls))
-            .map_err(e)?;
-        Ok(Self {
-            pool,
-            _alive: Mutex::new(alive),
-        })
-    }
-
-    pub(crate) fn conn(
-        &self,
-    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, String> {
-        self.pool.get().map_err(e)
-    }
-
-    fn execute(
-        &self,
-        sql: &str,
-        params: &[&(dyn postgres::types::ToSql + Sync)],
-    ) -> Result<u64, String> {
-        self.conn()?.execute(sql, params).map_err(e)
-    }
-}
+use super::{e, i64_of, record, PgStore, ALIVE_SQL, COLUMNS, UNFINISHED};
+use crate::domain::event::NewEvent;
+use crate::domain::intent::Intent;
+use crate::store::{now_ms, Begin, IdempotencyStore, Record, TokenUse};
 
 /// What stops `i` from being recorded, in this order: its key, its quote, its item. One
 /// statement, so one snapshot even while other replicas commit.
@@ -174,10 +29,6 @@ fn taken(c: &mut impl GenericClient, i: &Intent, item: i64) -> Result<Option<Beg
         2 => Begin::TokenUsed,
         _ => Begin::ItemBusy,
     }))
-}
-
-fn i64_of(v: impl Into<u64>) -> Result<i64, String> {
-    i64::try_from(v.into()).map_err(|_| "number out of range".to_owned())
 }
 
 impl IdempotencyStore for PgStore {
@@ -279,7 +130,7 @@ impl IdempotencyStore for PgStore {
             )
             .map_err(e)?;
         if let (1, Some(ev)) = (finished, event) {
-            crate::outbox_pg::insert_event(&mut tx, ev, now)?;
+            super::outbox::insert_event(&mut tx, ev, now)?;
         }
         tx.commit().map_err(e)
     }

@@ -7,13 +7,10 @@
 
 use postgres::{GenericClient, Row, Transaction};
 
-use crate::notify_parse::Notification;
-use crate::outbox::{
-    classify, outside_event, payment_event, Delivery, Event, ItemKnowledge, ItemVerdict, NewEvent,
-    OutboxStore, Recorded,
-};
-use crate::store::Record;
-use crate::store_pg::{e, record, PgStore, COLUMNS};
+use super::{e, i64_of, record, PgStore, COLUMNS};
+use crate::domain::event::{outside_event, payment_event, Delivery, Event, NewEvent};
+use crate::domain::notification::{classify, ItemKnowledge, ItemVerdict, Notification};
+use crate::store::{OutboxStore, Record, Recorded};
 
 /// The advisory lock that orders event inserts ("sqevents").
 const EVENTS_LOCK: i64 = 0x7371_6576_656e_7473;
@@ -98,10 +95,6 @@ fn knowledge(c: &mut impl GenericClient, sub: &str, item: i64) -> Result<ItemKno
         applied,
         unfinished,
     })
-}
-
-fn i64_of(v: u64) -> Result<i64, String> {
-    i64::try_from(v).map_err(|_| "number out of range".to_owned())
 }
 
 impl OutboxStore for PgStore {

@@ -1,72 +1,14 @@
-//! [`SqliteStore`]: the commit ledger in an embedded SQLite database (WAL,
-//! `synchronous=FULL`: a recorded intent survives a crash or a power cut).
+//! [`IdempotencyStore`] for [`SqliteStore`]: the commit ledger's rows.
 
-use std::path::Path;
+use rusqlite::{params, OptionalExtension};
 
-use parking_lot::Mutex;
-use rusqlite::{params, Connection, OptionalExtension, Row};
-
-use crate::outbox::NewEvent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Intent, Record, State, TokenUse};
-
-/// SQLite implementation of [`IdempotencyStore`].
-pub struct SqliteStore {
-    pub(crate) conn: Mutex<Connection>,
-}
-
-fn e(err: rusqlite::Error) -> String {
-    err.to_string()
-}
+use super::{e, record, SqliteStore, COLUMNS};
+use crate::domain::event::NewEvent;
+use crate::domain::intent::Intent;
+use crate::store::{now_ms, Begin, IdempotencyStore, Record, TokenUse};
 
 /// Unfinished states (`pending`: an older store's spelling of `sent`).
 const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
-pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms";
-
-pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
-    let stored: String = r.get(8)?;
-    let Some(state) = State::from_stored(&stored) else {
-        return Ok(Record::Done {
-            fingerprint: r.get(1)?,
-            status: r.get::<_, Option<u16>>(9)?.unwrap_or(200),
-            body: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
-        });
-    };
-    Ok(Record::Pending(Intent {
-        key: r.get(0)?,
-        fingerprint: r.get(1)?,
-        jti: r.get(2)?,
-        subscription: r.get(3)?,
-        running_no: r.get(4)?,
-        from_quantity: r.get(5)?,
-        quantity: r.get(6)?,
-        response: r.get(7)?,
-        state,
-        resolve_after: r.get(11)?,
-    }))
-}
-
-impl SqliteStore {
-    /// Opens (creating, or migrating to the newest schema: [`crate::migrate`])
-    /// `dir/seatquote.sqlite3`.
-    ///
-    /// # Errors
-    /// When the directory or database cannot be opened.
-    pub fn open(dir: &Path) -> Result<Self, String> {
-        std::fs::create_dir_all(dir).map_err(|x| format!("{}: {x}", dir.display()))?;
-        let mut conn = Connection::open(dir.join("seatquote.sqlite3")).map_err(e)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode=WAL;
-             PRAGMA synchronous=FULL;
-             PRAGMA busy_timeout=5000;",
-        )
-        .map_err(e)?;
-        crate::migrate::sqlite(&mut conn)?;
-        Ok(Self {
-            conn: Mutex::new(conn),
-        })
-    }
-}
-
 impl IdempotencyStore for SqliteStore {
     fn get(&self, key: &str) -> Result<Option<Record>, String> {
         self.conn
@@ -183,7 +125,7 @@ impl IdempotencyStore for SqliteStore {
             )
             .map_err(e)?;
         if let (1, Some(ev)) = (finished, event) {
-            crate::outbox_sqlite::insert_event(&tx, ev, now)?;
+            super::outbox::insert_event(&tx, ev, now)?;
         }
         tx.commit().map_err(e)
     }

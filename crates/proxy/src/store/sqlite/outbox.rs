@@ -4,17 +4,11 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
-use crate::notify_parse::Notification;
-use crate::outbox::{
-    classify, outside_event, payment_event, Delivery, Event, ItemKnowledge, ItemVerdict, NewEvent,
-    OutboxStore, Recorded,
-};
-use crate::store::{Intent, Record};
-use crate::store_sqlite::{record, SqliteStore, COLUMNS};
-
-fn e(err: rusqlite::Error) -> String {
-    err.to_string()
-}
+use super::{e, record, SqliteStore, COLUMNS};
+use crate::domain::event::{outside_event, payment_event, Delivery, Event, NewEvent};
+use crate::domain::intent::Intent;
+use crate::domain::notification::{classify, ItemKnowledge, ItemVerdict, Notification};
+use crate::store::{OutboxStore, Record, Recorded};
 
 /// Writes an event within the caller's transaction (kept once per id).
 ///
