@@ -9,7 +9,7 @@ use seatquote_auth::AuthError;
 use seatquote_core::contract::{self, Preview};
 use seatquote_core::QuoteError;
 
-use crate::store::run_blocking;
+use crate::store::StoreError;
 use crate::upstream::UpstreamError;
 
 /// One failed request: what the client sees (status, stable code, detail) plus, for
@@ -120,6 +120,13 @@ impl Problem {
                 )
             },
         }
+    }
+}
+
+/// A storage failure: 500 `internal_error` (the cause goes to the log).
+impl From<StoreError> for Problem {
+    fn from(e: StoreError) -> Self {
+        Self::internal(e)
     }
 }
 
@@ -283,11 +290,4 @@ pub async fn problems_only(req: axum::extract::Request, next: axum::middleware::
     let (pparts, body) = problem.into_parts();
     parts.headers.extend(pparts.headers);
     Response::from_parts(parts, body)
-}
-
-/// Runs a store call off the async threads ([`run_blocking`]); a failure is a 500 problem.
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, Problem> {
-    run_blocking(f).await.map_err(Problem::internal)
 }

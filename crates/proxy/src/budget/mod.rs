@@ -29,6 +29,8 @@ use tokio::sync::oneshot;
 
 use fair::{Fair, Next, Refusal};
 
+use crate::store::StoreError;
+
 /// Which queue a request waits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Class {
@@ -112,17 +114,17 @@ pub trait SharedBudget: Send + Sync + 'static {
     ///
     /// # Errors
     /// Storage failures.
-    fn take(&self, holder: &str, customer: &str, class: Class) -> Result<Take, String>;
+    fn take(&self, holder: &str, customer: &str, class: Class) -> Result<Take, StoreError>;
     /// Gives a slot back.
     ///
     /// # Errors
     /// Storage failures.
-    fn release(&self, holder: &str, slot: i64) -> Result<(), String>;
+    fn release(&self, holder: &str, slot: i64) -> Result<(), StoreError>;
     /// Blocks every replica for `for_ms` milliseconds from now (a 429).
     ///
     /// # Errors
     /// Storage failures.
-    fn block(&self, for_ms: u64) -> Result<(), String>;
+    fn block(&self, for_ms: u64) -> Result<(), StoreError>;
 }
 
 type Grant = oneshot::Sender<Result<(), Instant>>;
@@ -285,10 +287,7 @@ impl Budget {
                 who.customer.clone(),
                 who.class,
             );
-            let took = tokio::task::spawn_blocking(move || s.take(&h, &c, class))
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r);
+            let took = crate::store::run_blocking(move || s.take(&h, &c, class)).await;
             match took {
                 Ok(Take::Slot(slot)) => {
                     permit.slot = Some((slot, holder));

@@ -22,9 +22,9 @@ use crate::domain::intent::{Intent, IntentState};
 use crate::domain::quote_token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 use crate::ledger::attempt::{key_in_progress, previous_attempt, recheck, replay};
 use crate::ledger::{resolve_after, transition, To};
-use crate::problem::{blocking, Problem};
+use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::{now_ms, Begin, TokenUse};
+use crate::store::{now_ms, run_blocking, Begin, TokenUse};
 
 pub(crate) fn invalid_token(detail: &str) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "invalid_quote_token", detail)
@@ -75,7 +75,7 @@ pub async fn verify_quote(
     }
     let store = app.store.clone();
     let jti = qc.jti.clone();
-    match blocking(move || store.token_use(&jti)).await? {
+    match run_blocking(move || store.token_use(&jti)).await? {
         Some(TokenUse::Done) => Err(invalid_token(
             "this quote was already committed; preview again",
         )),
@@ -117,7 +117,7 @@ pub async fn record_intent(
     let store = app.store.clone();
     let i = intent.clone();
     let owner = app.instance.clone();
-    match blocking(move || store.begin(&i, &owner)).await? {
+    match run_blocking(move || store.begin(&i, &owner)).await? {
         Begin::Started => {
             transition(app, &intent, To::Recorded, "new commit");
             Ok(intent)
@@ -197,7 +197,7 @@ pub async fn plan(
         intent.from_quantity,
         intent.response.clone(),
     );
-    blocking(move || store.plan(&k, f, &r)).await
+    Ok(run_blocking(move || store.plan(&k, f, &r)).await?)
 }
 
 /// Step 7: marks the intent sent, sends the commit once (never retried), then records
@@ -219,7 +219,7 @@ pub async fn send_commit(
     app.failpoint("before_upstream_commit").await;
     let store = app.store.clone();
     let (k, after) = (intent.key.clone(), resolve_after(app));
-    if !blocking(move || store.mark_sent(&k, after)).await? {
+    if !run_blocking(move || store.mark_sent(&k, after)).await? {
         return Err(Problem::new(
             StatusCode::CONFLICT,
             "idempotency_key_in_progress",
@@ -235,7 +235,7 @@ pub async fn send_commit(
             app.failpoint("after_upstream_commit").await;
             let b = intent.response.clone();
             let ev = commit_event(intent, 200, now_ms());
-            blocking(move || store.complete(&k, 200, &b, Some(&ev))).await?;
+            run_blocking(move || store.complete(&k, 200, &b, Some(&ev))).await?;
             app.outbox_wake.notify_one();
             transition(app, intent, To::Applied, "answered");
             app.metrics.commit("committed");
@@ -243,10 +243,10 @@ pub async fn send_commit(
         }
         Err(e) => {
             if e.certainly_not_applied() {
-                blocking(move || store.abandon(&k)).await?;
+                run_blocking(move || store.abandon(&k)).await?;
                 transition(app, intent, To::NotApplied, e.outcome());
             } else {
-                blocking(move || store.mark_unknown(&k)).await?;
+                run_blocking(move || store.mark_unknown(&k)).await?;
                 transition(app, intent, To::Unknown, e.outcome());
             }
             app.metrics.commit("failed");
@@ -259,7 +259,7 @@ pub async fn send_commit(
 async fn unclaim(app: &App, intent: &Intent, why: &str) -> Result<(), Problem> {
     let store = app.store.clone();
     let k = intent.key.clone();
-    blocking(move || store.abandon(&k)).await?;
+    run_blocking(move || store.abandon(&k)).await?;
     transition(app, intent, To::NotApplied, why);
     Ok(())
 }

@@ -12,9 +12,9 @@ use seatquote_core::contract::{EventPage, EventRecord};
 use subtle::ConstantTimeEq;
 
 use crate::domain::event::{Delivery, Event};
-use crate::problem::{blocking, Problem};
+use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::now_ms;
+use crate::store::{now_ms, run_blocking};
 
 /// Most events per page.
 pub const MAX_PAGE: u32 = 100;
@@ -101,7 +101,7 @@ pub async fn list(
     authorize(&app, &headers)?;
     let (after, limit) = page_query(q.as_deref())?;
     let store = app.outbox.clone();
-    let events = blocking(move || store.events_after(after, limit)).await?;
+    let events = run_blocking(move || store.events_after(after, limit)).await?;
     let next_cursor = events.last().map_or(after, |e| e.seq).to_string();
     Ok(Json(EventPage {
         events: events.iter().map(record).collect(),
@@ -120,7 +120,7 @@ pub async fn redeliver(
 ) -> Result<Response, Problem> {
     authorize(&app, &headers)?;
     let store = app.outbox.clone();
-    if !blocking(move || store.redeliver(&id, now_ms())).await? {
+    if !run_blocking(move || store.redeliver(&id, now_ms())).await? {
         return Err(Problem::not_found("no such event"));
     }
     app.outbox_wake.notify_one();

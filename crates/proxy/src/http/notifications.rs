@@ -23,9 +23,9 @@ use crate::domain::event::commit_event;
 use crate::domain::intent::{Intent, IntentState};
 use crate::domain::notification::parse;
 use crate::ledger::{transition, To};
-use crate::problem::{blocking, Problem};
+use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::now_ms;
+use crate::store::{now_ms, run_blocking};
 
 /// Largest notification body accepted (Cleverbridge's are a few kilobytes).
 pub const NOTIFICATION_LIMIT: usize = 256 * 1024;
@@ -77,7 +77,7 @@ async fn settle(app: &App, i: &Intent) -> Result<(), Problem> {
         i.response.clone(),
         commit_event(i, 200, now_ms()),
     );
-    blocking(move || store.complete(&key, 200, &body, Some(&ev))).await?;
+    run_blocking(move || store.complete(&key, 200, &body, Some(&ev))).await?;
     transition(
         app,
         i,
@@ -118,7 +118,7 @@ pub async fn notification(
     })?;
     let store = app.outbox.clone();
     let n2 = n.clone();
-    let recorded = blocking(move || store.record_notification(&n2, now_ms())).await?;
+    let recorded = run_blocking(move || store.record_notification(&n2, now_ms())).await?;
     for i in &recorded.settles {
         settle(&app, i).await?;
     }

@@ -7,9 +7,9 @@ use axum::response::{IntoResponse, Response};
 
 use super::{resolve, Resolution};
 use crate::domain::intent::{Intent, IntentState};
-use crate::problem::{blocking, Problem};
+use crate::problem::Problem;
 use crate::state::App;
-use crate::store::{now_ms, Record};
+use crate::store::{now_ms, run_blocking, Record};
 
 /// A stored answer (the 200 body, or a disputed commit's problem), replayed byte for byte.
 pub fn replay(status: u16, body: String) -> Response {
@@ -51,7 +51,7 @@ async fn stored(
     };
     let store = app.store.clone();
     let k = key.to_owned();
-    match blocking(move || store.get(&k)).await? {
+    match run_blocking(move || store.get(&k)).await? {
         None => Ok(None),
         Some(Record::Done {
             fingerprint: f,
@@ -103,10 +103,7 @@ pub async fn previous_attempt(
     } else {
         intent
     };
-    match resolve(app, &intent, &app.instance)
-        .await
-        .map_err(Problem::internal)?
-    {
+    match resolve(app, &intent, &app.instance).await? {
         Resolution::Applied(body) => {
             app.metrics.commit("reconciled");
             Ok(Some(replay(200, body)))

@@ -15,7 +15,7 @@ use crate::domain::intent::{Intent, IntentState};
 use crate::domain::quote_token::sha256_hex;
 use crate::problem::Problem;
 use crate::state::App;
-use crate::store::{now_ms, run_blocking as blocking};
+use crate::store::{now_ms, run_blocking, StoreError};
 
 /// A stored transition's target, as logged and counted
 /// (`seatquote_commit_transitions_total{to=…}`).
@@ -116,7 +116,7 @@ pub fn disputed_problem() -> Problem {
 ///
 /// # Errors
 /// Storage failures.
-pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, String> {
+pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, StoreError> {
     let store = app.store.clone();
     let key = i.key.clone();
     if i.state == IntentState::Recorded {
@@ -124,7 +124,7 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
         // once its request is over (its process dead, or it is stale); a live one on
         // another replica is left alone.
         let (o, stale) = (owner.to_owned(), now_ms() - stale_after(app));
-        if !blocking(move || store.abandon_recorded(&key, &o, stale)).await? {
+        if !run_blocking(move || store.abandon_recorded(&key, &o, stale)).await? {
             return Ok(Resolution::InProgress);
         }
         transition(app, i, To::NotApplied, "recorded but never sent");
@@ -134,7 +134,7 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
     let wait = u64::try_from((i.resolve_after - now).max(0) / 1000).unwrap_or(0) + 1;
     let until = now + lease_for(app);
     let (k, o) = (key.clone(), owner.to_owned());
-    if !blocking(move || store.lease(&k, &o, now, until)).await? {
+    if !run_blocking(move || store.lease(&k, &o, now, until)).await? {
         return Ok(Resolution::Unresolved(wait));
     }
     #[cfg(feature = "failpoints")]
@@ -148,29 +148,28 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
     let resolution = match quantity {
         None => {
             let (k, o) = (key.clone(), owner.to_owned());
-            blocking(move || store.release(&k, &o)).await?;
+            run_blocking(move || store.release(&k, &o)).await?;
             tracing::warn!(target: "seatquote::ledger", subscription = %i.subscription, item = i.running_no, "cannot read the item to resolve a commit; will try again");
             return Ok(Resolution::Unresolved(1));
         }
         Some(q) if q == u64::from(i.quantity) && i.quantity != i.from_quantity => {
             let body = i.response.clone();
             let ev = commit_event(i, 200, now_ms());
-            blocking(move || store.complete(&key, 200, &body, Some(&ev))).await?;
+            run_blocking(move || store.complete(&key, 200, &body, Some(&ev))).await?;
             app.outbox_wake.notify_one();
             transition(app, i, To::Applied, "found applied at Cleverbridge");
             Resolution::Applied(i.response.clone())
         }
         Some(q) if q == u64::from(i.from_quantity) => {
-            blocking(move || store.abandon(&key)).await?;
+            run_blocking(move || store.abandon(&key)).await?;
             transition(app, i, To::NotApplied, "found unchanged after the deadline");
             Resolution::NotApplied
         }
         Some(_) => {
-            let body =
-                serde_json::to_string(&disputed_problem().body()).map_err(|e| e.to_string())?;
+            let body = serde_json::to_string(&disputed_problem().body())?;
             let b = body.clone();
             let ev = commit_event(i, 409, now_ms());
-            blocking(move || store.complete(&key, 409, &b, Some(&ev))).await?;
+            run_blocking(move || store.complete(&key, 409, &b, Some(&ev))).await?;
             app.outbox_wake.notify_one();
             transition(
                 app,

@@ -10,6 +10,8 @@
 use postgres::Client;
 use rusqlite::Connection;
 
+use super::StoreError;
+
 mod sqlite {
     refinery::embed_migrations!("migrations/sqlite");
 }
@@ -26,12 +28,15 @@ const MIGRATION_LOCK: i64 = 0x7365_6174_716d_6967;
 ///
 /// # Errors
 /// A migration failing, or a store whose applied migrations differ from these.
-pub fn sqlite(conn: &mut Connection) -> Result<(), String> {
+pub fn sqlite(conn: &mut Connection) -> Result<(), StoreError> {
     adopt_sqlite(conn)?;
     sqlite::migrations::runner()
         .run(conn)
         .map(|_| ())
-        .map_err(|e| format!("migrating the SQLite store: {e}"))
+        .map_err(|e| StoreError::Migration {
+            store: "SQLite",
+            source: Box::new(e),
+        })
 }
 
 /// Brings a PostgreSQL database to the newest schema, holding an advisory lock so that
@@ -39,15 +44,21 @@ pub fn sqlite(conn: &mut Connection) -> Result<(), String> {
 ///
 /// # Errors
 /// A migration failing, or a database whose applied migrations differ from these.
-pub fn postgres(client: &mut Client) -> Result<(), String> {
-    let e = |e: postgres::Error| format!("migrating the PostgreSQL store: {e}");
+pub fn postgres(client: &mut Client) -> Result<(), StoreError> {
+    let e = |e: postgres::Error| StoreError::Migration {
+        store: "PostgreSQL",
+        source: Box::new(e),
+    };
     client
         .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
         .map_err(e)?;
     let run = pg::migrations::runner()
         .run(client)
         .map(|_| ())
-        .map_err(|e| format!("migrating the PostgreSQL store: {e}"));
+        .map_err(|e| StoreError::Migration {
+            store: "PostgreSQL",
+            source: Box::new(e),
+        });
     client
         .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
         .map_err(e)?;
@@ -57,9 +68,9 @@ pub fn postgres(client: &mut Client) -> Result<(), String> {
 /// A SQLite store made before versioned migrations (a `commits` table, no history
 /// table): adds the columns the first ledger added, so that V1 (all `IF NOT EXISTS`)
 /// applies to it as to a new store.
-fn adopt_sqlite(conn: &Connection) -> Result<(), String> {
-    let e = |e: rusqlite::Error| format!("adopting an older SQLite store: {e}");
-    let has_table = |name: &str| -> Result<bool, String> {
+fn adopt_sqlite(conn: &Connection) -> Result<(), StoreError> {
+    let e = StoreError::Adopt;
+    let has_table = |name: &str| -> Result<bool, StoreError> {
         conn.query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
             [name],

@@ -17,7 +17,7 @@ use standardwebhooks::Webhook;
 use crate::config::webhooks::{Target, Webhooks};
 use crate::domain::event::Event;
 use crate::state::App;
-use crate::store::{now_ms, run_blocking as blocking};
+use crate::store::{now_ms, run_blocking};
 
 /// How often the deliverer looks for due events when nothing wakes it.
 pub const DELIVER_EVERY: Duration = Duration::from_millis(250);
@@ -94,7 +94,7 @@ pub async fn deliver_once(app: &Arc<App>, owner: &str, client: &reqwest::Client)
     // Longer than an attempt can take; a dead deliverer's lease expires after this.
     let until = now + millis(cfg.timeout * 2 + Duration::from_secs(1));
     let (store, o) = (app.outbox.clone(), owner.to_owned());
-    let due = match blocking(move || store.claim(&o, now, until, BATCH)).await {
+    let due = match run_blocking(move || store.claim(&o, now, until, BATCH)).await {
         Ok(d) => d,
         Err(e) => {
             tracing::error!(target: "seatquote::outbox", cause = %e, "deliverer cannot read the outbox");
@@ -124,7 +124,7 @@ pub async fn deliver_once(app: &Arc<App>, owner: &str, client: &reqwest::Client)
                 }
             };
             let store = app.outbox.clone();
-            if let Err(e) = blocking(move || store.attempted(ev.seq, &owner, outcome)).await {
+            if let Err(e) = run_blocking(move || store.attempted(ev.seq, &owner, outcome)).await {
                 tracing::error!(target: "seatquote::outbox", cause = %e, "cannot record a delivery attempt");
             }
             delivered

@@ -4,26 +4,24 @@
 use postgres::error::SqlState;
 use postgres::GenericClient;
 
-use super::{e, i64_of, record, PgStore, ALIVE_SQL, COLUMNS, UNFINISHED};
+use super::{i64_of, record, PgStore, ALIVE_SQL, UNFINISHED};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Record, TokenUse};
+use crate::store::{now_ms, Begin, IdempotencyStore, Record, StoreError, TokenUse, COLUMNS};
 
 /// What stops `i` from being recorded, in this order: its key, its quote, its item. One
 /// statement, so one snapshot even while other replicas commit.
-fn taken(c: &mut impl GenericClient, i: &Intent, item: i64) -> Result<Option<Begin>, String> {
-    let row = c
-        .query_opt(
-            &format!(
-                "SELECT CASE WHEN key = $1 THEN 1 WHEN jti = $2 THEN 2 ELSE 3 END AS why
+fn taken(c: &mut impl GenericClient, i: &Intent, item: i64) -> Result<Option<Begin>, StoreError> {
+    let row = c.query_opt(
+        &format!(
+            "SELECT CASE WHEN key = $1 THEN 1 WHEN jti = $2 THEN 2 ELSE 3 END AS why
                  FROM commits
                  WHERE key = $1 OR jti = $2
                     OR (subscription = $3 AND running_no = $4 AND state IN {UNFINISHED})
                  ORDER BY why LIMIT 1"
-            ),
-            &[&i.key, &i.jti, &i.subscription, &item],
-        )
-        .map_err(e)?;
+        ),
+        &[&i.key, &i.jti, &i.subscription, &item],
+    )?;
     Ok(row.map(|r| match r.get::<_, i32>(0) {
         1 => Begin::KeyExists,
         2 => Begin::TokenUsed,
@@ -32,25 +30,22 @@ fn taken(c: &mut impl GenericClient, i: &Intent, item: i64) -> Result<Option<Beg
 }
 
 impl IdempotencyStore for PgStore {
-    fn get(&self, key: &str) -> Result<Option<Record>, String> {
-        let row = self
-            .conn()?
-            .query_opt(
-                &format!("SELECT {COLUMNS} FROM commits WHERE key = $1"),
-                &[&key],
-            )
-            .map_err(e)?;
+    fn get(&self, key: &str) -> Result<Option<Record>, StoreError> {
+        let row = self.conn()?.query_opt(
+            &format!("SELECT {COLUMNS} FROM commits WHERE key = $1"),
+            &[&key],
+        )?;
         row.as_ref().map(record).transpose()
     }
 
-    fn begin(&self, i: &Intent, owner: &str) -> Result<Begin, String> {
+    fn begin(&self, i: &Intent, owner: &str) -> Result<Begin, StoreError> {
         let (item, from, to) = (
             i64_of(i.running_no)?,
             i64_of(i.from_quantity)?,
             i64_of(i.quantity)?,
         );
         let mut c = self.conn()?;
-        let mut tx = c.transaction().map_err(e)?;
+        let mut tx = c.transaction()?;
         if let Some(taken) = taken(&mut tx, i, item)? {
             return Ok(taken);
         }
@@ -61,7 +56,7 @@ impl IdempotencyStore for PgStore {
         );
         match inserted {
             Ok(_) => {
-                tx.commit().map_err(e)?;
+                tx.commit()?;
                 Ok(Begin::Started)
             }
             // Another replica inserted between the reads and this write (the insert
@@ -71,11 +66,11 @@ impl IdempotencyStore for PgStore {
                 drop(tx);
                 Ok(taken(&mut *c, i, item)?.unwrap_or(Begin::KeyExists))
             }
-            Err(err) => Err(e(err)),
+            Err(err) => Err(err.into()),
         }
     }
 
-    fn plan(&self, key: &str, from_quantity: u32, response: &str) -> Result<(), String> {
+    fn plan(&self, key: &str, from_quantity: u32, response: &str) -> Result<(), StoreError> {
         self.execute(
             "UPDATE commits SET from_quantity = $2, response = $3, updated_ms = $4
              WHERE key = $1 AND state = 'recorded'",
@@ -84,7 +79,7 @@ impl IdempotencyStore for PgStore {
         .map(|_| ())
     }
 
-    fn mark_sent(&self, key: &str, resolve_after: i64) -> Result<bool, String> {
+    fn mark_sent(&self, key: &str, resolve_after: i64) -> Result<bool, StoreError> {
         self.execute(
             "UPDATE commits SET state = 'sent', resolve_after_ms = $2, updated_ms = $3
              WHERE key = $1 AND state = 'recorded'",
@@ -93,7 +88,7 @@ impl IdempotencyStore for PgStore {
         .map(|n| n == 1)
     }
 
-    fn mark_unknown(&self, key: &str) -> Result<(), String> {
+    fn mark_unknown(&self, key: &str) -> Result<(), StoreError> {
         self.execute(
             "UPDATE commits SET state = 'unknown', updated_ms = $2 WHERE key = $1 AND state = 'sent'",
             &[&key, &now_ms()],
@@ -101,11 +96,10 @@ impl IdempotencyStore for PgStore {
         .map(|_| ())
     }
 
-    fn token_use(&self, jti: &str) -> Result<Option<TokenUse>, String> {
+    fn token_use(&self, jti: &str) -> Result<Option<TokenUse>, StoreError> {
         let row = self
             .conn()?
-            .query_opt("SELECT state FROM commits WHERE jti = $1", &[&jti])
-            .map_err(e)?;
+            .query_opt("SELECT state FROM commits WHERE jti = $1", &[&jti])?;
         Ok(row.map(|r| TokenUse::from_stored(r.get::<_, &str>(0))))
     }
 
@@ -115,27 +109,25 @@ impl IdempotencyStore for PgStore {
         status: u16,
         body: &str,
         event: Option<&NewEvent>,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         let state = crate::store::finished_state(status);
         let now = now_ms();
         let mut c = self.conn()?;
-        let mut tx = c.transaction().map_err(e)?;
-        let finished = tx
-            .execute(
-                &format!(
-                    "UPDATE commits SET state = $4, status = $2, body = $3, lease_owner = NULL,
+        let mut tx = c.transaction()?;
+        let finished = tx.execute(
+            &format!(
+                "UPDATE commits SET state = $4, status = $2, body = $3, lease_owner = NULL,
                  updated_ms = $5, completed_at = now() WHERE key = $1 AND state IN {UNFINISHED}"
-                ),
-                &[&key, &i32::from(status), &body, &state, &now],
-            )
-            .map_err(e)?;
+            ),
+            &[&key, &i32::from(status), &body, &state, &now],
+        )?;
         if let (1, Some(ev)) = (finished, event) {
             super::outbox::insert_event(&mut tx, ev, now)?;
         }
-        tx.commit().map_err(e)
+        tx.commit().map_err(StoreError::from)
     }
 
-    fn abandon(&self, key: &str) -> Result<(), String> {
+    fn abandon(&self, key: &str) -> Result<(), StoreError> {
         self.execute(
             &format!("DELETE FROM commits WHERE key = $1 AND state IN {UNFINISHED}"),
             &[&key],
@@ -143,15 +135,20 @@ impl IdempotencyStore for PgStore {
         .map(|_| ())
     }
 
-    fn abandon_recorded(&self, key: &str, owner: &str, stale_before: i64) -> Result<bool, String> {
+    fn abandon_recorded(
+        &self,
+        key: &str,
+        owner: &str,
+        stale_before: i64,
+    ) -> Result<bool, StoreError> {
         let mut c = self.conn()?;
-        let mut tx = c.transaction().map_err(e)?;
+        let mut tx = c.transaction()?;
         let Some(row) = tx
             .query_opt(
                 "SELECT lease_owner, updated_ms FROM commits WHERE key = $1 AND state = 'recorded' FOR UPDATE",
                 &[&key],
             )
-            .map_err(e)?
+            ?
         else {
             return Ok(false);
         };
@@ -166,21 +163,19 @@ impl IdempotencyStore for PgStore {
                     .query_one(
                         &format!("SELECT pg_try_advisory_xact_lock({ALIVE_SQL})"),
                         &[&r],
-                    )
-                    .map_err(e)?
+                    )?
                     .get(0);
                 free
             }
         };
         if over {
-            tx.execute("DELETE FROM commits WHERE key = $1", &[&key])
-                .map_err(e)?;
+            tx.execute("DELETE FROM commits WHERE key = $1", &[&key])?;
         }
-        tx.commit().map_err(e)?;
+        tx.commit()?;
         Ok(over)
     }
 
-    fn lease(&self, key: &str, owner: &str, now: i64, until: i64) -> Result<bool, String> {
+    fn lease(&self, key: &str, owner: &str, now: i64, until: i64) -> Result<bool, StoreError> {
         self.execute(
             "UPDATE commits SET lease_owner = $2, lease_until_ms = $4
              WHERE key = $1 AND state IN ('sent','unknown')
@@ -190,7 +185,7 @@ impl IdempotencyStore for PgStore {
         .map(|n| n == 1)
     }
 
-    fn release(&self, key: &str, owner: &str) -> Result<(), String> {
+    fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
         self.execute(
             "UPDATE commits SET lease_until_ms = 0 WHERE key = $1 AND lease_owner = $2",
             &[&key, &owner],
@@ -198,7 +193,7 @@ impl IdempotencyStore for PgStore {
         .map(|_| ())
     }
 
-    fn due(&self, now: i64, stale_before: i64) -> Result<Vec<Intent>, String> {
+    fn due(&self, now: i64, stale_before: i64) -> Result<Vec<Intent>, StoreError> {
         let rows = self
             .conn()?
             .query(
@@ -210,7 +205,7 @@ impl IdempotencyStore for PgStore {
                 ),
                 &[&now, &stale_before],
             )
-            .map_err(e)?;
+            ?;
         let mut out = Vec::new();
         for r in &rows {
             if let Record::Pending(i) = record(r)? {

@@ -18,7 +18,7 @@ use postgres::{Client, NoTls, Row};
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
 
 use crate::domain::intent::{Intent, IntentState};
-use crate::store::Record;
+use crate::store::{Record, StoreError};
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
@@ -29,18 +29,13 @@ pub struct PgStore {
     _alive: Mutex<Client>,
 }
 
-pub(crate) fn e(err: impl std::fmt::Display) -> String {
-    format!("PostgreSQL: {err}")
-}
-
-pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms";
 pub(crate) const UNFINISHED: &str = "('recorded','sent','unknown')";
 
-fn num<T: TryFrom<i64>>(v: i64, what: &str) -> Result<T, String> {
-    T::try_from(v).map_err(|_| format!("stored {what} out of range: {v}"))
+fn num<T: TryFrom<i64>>(v: i64, what: &'static str) -> Result<T, StoreError> {
+    T::try_from(v).map_err(|_| StoreError::OutOfRange(what))
 }
 
-pub(crate) fn record(r: &Row) -> Result<Record, String> {
+pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
     let Some(state) = IntentState::from_stored(r.get::<_, &str>(8)) else {
         return Ok(Record::Done {
             fingerprint: r.get(1),
@@ -74,21 +69,22 @@ impl PgStore {
     ///
     /// # Errors
     /// The database unreachable within 10 s, or a migration failing.
-    pub fn open(config: postgres::Config, instance: &str, pool_size: u32) -> Result<Self, String> {
-        let mut alive = config.connect(NoTls).map_err(e)?;
+    pub fn open(
+        config: postgres::Config,
+        instance: &str,
+        pool_size: u32,
+    ) -> Result<Self, StoreError> {
+        let mut alive = config.connect(NoTls)?;
         crate::store::migrate::postgres(&mut alive)?;
-        alive
-            .execute(
-                &format!("SELECT pg_advisory_lock({ALIVE_SQL})"),
-                &[&instance],
-            )
-            .map_err(e)?;
+        alive.execute(
+            &format!("SELECT pg_advisory_lock({ALIVE_SQL})"),
+            &[&instance],
+        )?;
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
-            .build(PostgresConnectionManager::new(config, NoTls))
-            .map_err(e)?;
+            .build(PostgresConnectionManager::new(config, NoTls))?;
         Ok(Self {
             pool,
             _alive: Mutex::new(alive),
@@ -97,19 +93,19 @@ impl PgStore {
 
     pub(crate) fn conn(
         &self,
-    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, String> {
-        self.pool.get().map_err(e)
+    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, StoreError> {
+        self.pool.get().map_err(StoreError::from)
     }
 
     pub(crate) fn execute(
         &self,
         sql: &str,
         params: &[&(dyn postgres::types::ToSql + Sync)],
-    ) -> Result<u64, String> {
-        self.conn()?.execute(sql, params).map_err(e)
+    ) -> Result<u64, StoreError> {
+        self.conn()?.execute(sql, params).map_err(StoreError::from)
     }
 }
 
-pub(crate) fn i64_of(v: impl Into<u64>) -> Result<i64, String> {
-    i64::try_from(v.into()).map_err(|_| "number out of range".to_owned())
+pub(crate) fn i64_of(v: impl Into<u64>) -> Result<i64, StoreError> {
+    i64::try_from(v.into()).map_err(|_| StoreError::OutOfRange("number"))
 }

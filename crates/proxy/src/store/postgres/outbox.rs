@@ -7,10 +7,10 @@
 
 use postgres::{GenericClient, Row, Transaction};
 
-use super::{e, i64_of, record, PgStore, COLUMNS};
+use super::{i64_of, record, PgStore};
 use crate::domain::event::{outside_event, payment_event, Delivery, Event, NewEvent};
 use crate::domain::notification::{classify, ItemKnowledge, ItemVerdict, Notification};
-use crate::store::{OutboxStore, Record, Recorded};
+use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS};
 
 /// The advisory lock that orders event inserts ("sqevents").
 const EVENTS_LOCK: i64 = 0x7371_6576_656e_7473;
@@ -23,21 +23,20 @@ pub(crate) fn insert_event(
     tx: &mut Transaction<'_>,
     ev: &NewEvent,
     now: i64,
-) -> Result<(), String> {
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&EVENTS_LOCK])
-        .map_err(e)?;
+) -> Result<(), StoreError> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&EVENTS_LOCK])?;
     tx.execute(
         "INSERT INTO events (id, kind, subscription, body, created_ms, next_attempt_ms, retry_from_ms)
          VALUES ($1, $2, $3, $4, $5, $5, $5) ON CONFLICT (id) DO NOTHING",
         &[&ev.id, &ev.kind, &ev.subscription, &ev.body, &now],
     )
     .map(|_| ())
-    .map_err(e)
+    .map_err(StoreError::from)
 }
 
 const EVENT_COLUMNS: &str = "seq, id, kind, subscription, body, created_ms, state, attempts, next_attempt_ms, last_error, delivered_ms, retry_from_ms";
 
-fn event(r: &Row) -> Result<Event, String> {
+fn event(r: &Row) -> Result<Event, StoreError> {
     Ok(Event {
         seq: r.get(0),
         id: r.get(1),
@@ -46,7 +45,8 @@ fn event(r: &Row) -> Result<Event, String> {
         body: r.get(4),
         created_ms: r.get(5),
         state: Delivery::parse(r.get(6)),
-        attempts: u32::try_from(r.get::<_, i32>(7)).map_err(|_| "attempts out of range")?,
+        attempts: u32::try_from(r.get::<_, i32>(7))
+            .map_err(|_| StoreError::OutOfRange("attempts"))?,
         next_attempt_ms: r.get(8),
         last_error: r.get(9),
         delivered_ms: r.get(10),
@@ -54,15 +54,19 @@ fn event(r: &Row) -> Result<Event, String> {
     })
 }
 
-fn knowledge(c: &mut impl GenericClient, sub: &str, item: i64) -> Result<ItemKnowledge, String> {
+fn knowledge(
+    c: &mut impl GenericClient,
+    sub: &str,
+    item: i64,
+) -> Result<ItemKnowledge, StoreError> {
     let notified = c
         .query_opt(
             "SELECT version, quantity, updated_ms FROM notified_items WHERE subscription = $1 AND running_no = $2",
             &[&sub, &item],
         )
-        .map_err(e)?
-        .map(|r| -> Result<_, String> {
-            let q = u32::try_from(r.get::<_, i64>(1)).map_err(|_| "quantity out of range")?;
+        ?
+        .map(|r| -> Result<_, StoreError> {
+            let q = u32::try_from(r.get::<_, i64>(1)).map_err(|_| StoreError::OutOfRange("quantity"))?;
             Ok((r.get::<_, i64>(0), q, r.get::<_, i64>(2)))
         })
         .transpose()?;
@@ -72,9 +76,9 @@ fn knowledge(c: &mut impl GenericClient, sub: &str, item: i64) -> Result<ItemKno
              ORDER BY updated_ms DESC LIMIT 1",
             &[&sub, &item],
         )
-        .map_err(e)?
-        .map(|r| -> Result<_, String> {
-            let q = u32::try_from(r.get::<_, i64>(0)).map_err(|_| "quantity out of range")?;
+        ?
+        .map(|r| -> Result<_, StoreError> {
+            let q = u32::try_from(r.get::<_, i64>(0)).map_err(|_| StoreError::OutOfRange("quantity"))?;
             Ok((q, r.get::<_, i64>(1)))
         })
         .transpose()?;
@@ -84,7 +88,7 @@ fn knowledge(c: &mut impl GenericClient, sub: &str, item: i64) -> Result<ItemKno
             &format!("SELECT {COLUMNS} FROM commits WHERE subscription = $1 AND running_no = $2 AND state IN ('sent','unknown')"),
             &[&sub, &item],
         )
-        .map_err(e)?
+        ?
     {
         if let Record::Pending(i) = record(&r)? {
             unfinished.push(i);
@@ -98,14 +102,20 @@ fn knowledge(c: &mut impl GenericClient, sub: &str, item: i64) -> Result<ItemKno
 }
 
 impl OutboxStore for PgStore {
-    fn add_event(&self, event: &NewEvent, now: i64) -> Result<(), String> {
+    fn add_event(&self, event: &NewEvent, now: i64) -> Result<(), StoreError> {
         let mut c = self.conn()?;
-        let mut tx = c.transaction().map_err(e)?;
+        let mut tx = c.transaction()?;
         insert_event(&mut tx, event, now)?;
-        tx.commit().map_err(e)
+        tx.commit().map_err(StoreError::from)
     }
 
-    fn claim(&self, owner: &str, now: i64, until: i64, limit: u32) -> Result<Vec<Event>, String> {
+    fn claim(
+        &self,
+        owner: &str,
+        now: i64,
+        until: i64,
+        limit: u32,
+    ) -> Result<Vec<Event>, StoreError> {
         let rows = self
             .conn()?
             .query(
@@ -127,7 +137,7 @@ impl OutboxStore for PgStore {
                 ),
                 &[&now, &owner, &until, &i64::from(limit)],
             )
-            .map_err(e)?;
+            ?;
         let mut out = rows.iter().map(event).collect::<Result<Vec<_>, _>>()?;
         out.sort_by_key(|ev| ev.seq);
         Ok(out)
@@ -138,7 +148,7 @@ impl OutboxStore for PgStore {
         seq: i64,
         owner: &str,
         outcome: Result<i64, (String, Option<i64>)>,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         let c = &mut self.conn()?;
         let guard = "WHERE seq = $1 AND lease_owner = $2 AND state = 'pending'";
         match outcome {
@@ -156,22 +166,21 @@ impl OutboxStore for PgStore {
             ),
         }
         .map(|_| ())
-        .map_err(e)
+        .map_err(StoreError::from)
     }
 
-    fn events_after(&self, after: i64, limit: u32) -> Result<Vec<Event>, String> {
+    fn events_after(&self, after: i64, limit: u32) -> Result<Vec<Event>, StoreError> {
         self.conn()?
             .query(
                 &format!("SELECT {EVENT_COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"),
                 &[&after, &i64::from(limit)],
-            )
-            .map_err(e)?
+            )?
             .iter()
             .map(event)
             .collect()
     }
 
-    fn redeliver(&self, id: &str, now: i64) -> Result<bool, String> {
+    fn redeliver(&self, id: &str, now: i64) -> Result<bool, StoreError> {
         self.conn()?
             .execute(
                 "UPDATE events SET state = 'pending', next_attempt_ms = $2, retry_from_ms = $2,
@@ -179,25 +188,22 @@ impl OutboxStore for PgStore {
                 &[&id, &now],
             )
             .map(|n| n == 1)
-            .map_err(e)
+            .map_err(StoreError::from)
     }
 
-    fn record_notification(&self, n: &Notification, now: i64) -> Result<Recorded, String> {
+    fn record_notification(&self, n: &Notification, now: i64) -> Result<Recorded, StoreError> {
         let mut c = self.conn()?;
-        let mut tx = c.transaction().map_err(e)?;
+        let mut tx = c.transaction()?;
         let sub_key = n.subscription.clone().unwrap_or_default();
         tx.execute(
             "SELECT pg_advisory_xact_lock(hashtextextended('seatquote-notify:' || $1::text, 0))",
             &[&sub_key],
-        )
-        .map_err(e)?;
-        let fresh = tx
-            .execute(
-                "INSERT INTO notifications (digest, kind, subscription, received_ms, body)
+        )?;
+        let fresh = tx.execute(
+            "INSERT INTO notifications (digest, kind, subscription, received_ms, body)
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (digest) DO NOTHING",
-                &[&n.digest, &n.kind, &n.subscription, &now, &n.raw],
-            )
-            .map_err(e)?;
+            &[&n.digest, &n.kind, &n.subscription, &now, &n.raw],
+        )?;
         let mut out = Recorded {
             duplicate: fresh == 0,
             ..Recorded::default()
@@ -218,7 +224,7 @@ impl OutboxStore for PgStore {
                      ON CONFLICT (subscription, running_no) DO UPDATE SET version = $3, quantity = $4, updated_ms = $5",
                     &[sub, &rn, &item.version, &i64::from(item.quantity), &now],
                 )
-                .map_err(e)?;
+                ?;
                 match verdict {
                     ItemVerdict::Settles(intents) => out.settles.extend(intents),
                     ItemVerdict::Outside(from) => {
@@ -234,7 +240,7 @@ impl OutboxStore for PgStore {
             insert_event(&mut tx, &ev, now)?;
             out.events.push(ev.id);
         }
-        tx.commit().map_err(e)?;
+        tx.commit()?;
         Ok(out)
     }
 }

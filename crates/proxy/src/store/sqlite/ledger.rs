@@ -2,15 +2,15 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{e, record, SqliteStore, COLUMNS};
+use super::{record, SqliteStore};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Record, TokenUse};
+use crate::store::{now_ms, Begin, IdempotencyStore, Record, StoreError, TokenUse, COLUMNS};
 
 /// Unfinished states (`pending`: an older store's spelling of `sent`).
 const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
 impl IdempotencyStore for SqliteStore {
-    fn get(&self, key: &str) -> Result<Option<Record>, String> {
+    fn get(&self, key: &str) -> Result<Option<Record>, StoreError> {
         self.conn
             .lock()
             .query_row(
@@ -19,18 +19,14 @@ impl IdempotencyStore for SqliteStore {
                 record,
             )
             .optional()
-            .map_err(e)
+            .map_err(StoreError::from)
     }
 
-    fn begin(&self, i: &Intent, owner: &str) -> Result<Begin, String> {
+    fn begin(&self, i: &Intent, owner: &str) -> Result<Begin, StoreError> {
         let mut c = self.conn.lock();
-        let tx = c.transaction().map_err(e)?;
-        let exists = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<bool, String> {
-            Ok(tx
-                .query_row(sql, p, |_| Ok(()))
-                .optional()
-                .map_err(e)?
-                .is_some())
+        let tx = c.transaction()?;
+        let exists = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<bool, StoreError> {
+            Ok(tx.query_row(sql, p, |_| Ok(())).optional()?.is_some())
         };
         if exists("SELECT 1 FROM commits WHERE key = ?1", &[&i.key])? {
             return Ok(Begin::KeyExists);
@@ -49,12 +45,12 @@ impl IdempotencyStore for SqliteStore {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'recorded', ?9, ?10, ?11)",
             params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now_ms(), owner],
         )
-        .map_err(e)?;
-        tx.commit().map_err(e)?;
+        ?;
+        tx.commit()?;
         Ok(Begin::Started)
     }
 
-    fn plan(&self, key: &str, from_quantity: u32, response: &str) -> Result<(), String> {
+    fn plan(&self, key: &str, from_quantity: u32, response: &str) -> Result<(), StoreError> {
         self.conn
             .lock()
             .execute(
@@ -63,10 +59,10 @@ impl IdempotencyStore for SqliteStore {
                 params![key, from_quantity, response, now_ms()],
             )
             .map(|_| ())
-            .map_err(e)
+            .map_err(StoreError::from)
     }
 
-    fn mark_sent(&self, key: &str, resolve_after: i64) -> Result<bool, String> {
+    fn mark_sent(&self, key: &str, resolve_after: i64) -> Result<bool, StoreError> {
         self.conn
             .lock()
             .execute(
@@ -75,10 +71,10 @@ impl IdempotencyStore for SqliteStore {
                 params![key, resolve_after, now_ms()],
             )
             .map(|n| n == 1)
-            .map_err(e)
+            .map_err(StoreError::from)
     }
 
-    fn mark_unknown(&self, key: &str) -> Result<(), String> {
+    fn mark_unknown(&self, key: &str) -> Result<(), StoreError> {
         self.conn
             .lock()
             .execute(
@@ -86,10 +82,10 @@ impl IdempotencyStore for SqliteStore {
                 params![key, now_ms()],
             )
             .map(|_| ())
-            .map_err(e)
+            .map_err(StoreError::from)
     }
 
-    fn token_use(&self, jti: &str) -> Result<Option<TokenUse>, String> {
+    fn token_use(&self, jti: &str) -> Result<Option<TokenUse>, StoreError> {
         let state: Option<String> = self
             .conn
             .lock()
@@ -98,8 +94,7 @@ impl IdempotencyStore for SqliteStore {
                 params![jti],
                 |r| r.get(0),
             )
-            .optional()
-            .map_err(e)?;
+            .optional()?;
         Ok(state.map(|s| TokenUse::from_stored(&s)))
     }
 
@@ -109,28 +104,26 @@ impl IdempotencyStore for SqliteStore {
         status: u16,
         body: &str,
         event: Option<&NewEvent>,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         let state = crate::store::finished_state(status);
         let now = now_ms();
         let mut c = self.conn.lock();
-        let tx = c.transaction().map_err(e)?;
-        let finished = tx
-            .execute(
-                &format!(
-                    "UPDATE commits SET state = ?4, status = ?2, body = ?3, lease_owner = NULL,
+        let tx = c.transaction()?;
+        let finished = tx.execute(
+            &format!(
+                "UPDATE commits SET state = ?4, status = ?2, body = ?3, lease_owner = NULL,
                  updated_ms = ?5, completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
                  WHERE key = ?1 AND state IN {UNFINISHED}"
-                ),
-                params![key, status, body, state, now],
-            )
-            .map_err(e)?;
+            ),
+            params![key, status, body, state, now],
+        )?;
         if let (1, Some(ev)) = (finished, event) {
             super::outbox::insert_event(&tx, ev, now)?;
         }
-        tx.commit().map_err(e)
+        tx.commit().map_err(StoreError::from)
     }
 
-    fn abandon(&self, key: &str) -> Result<(), String> {
+    fn abandon(&self, key: &str) -> Result<(), StoreError> {
         self.conn
             .lock()
             .execute(
@@ -138,10 +131,10 @@ impl IdempotencyStore for SqliteStore {
                 params![key],
             )
             .map(|_| ())
-            .map_err(e)
+            .map_err(StoreError::from)
     }
 
-    fn abandon_recorded(&self, key: &str, _owner: &str, _stale: i64) -> Result<bool, String> {
+    fn abandon_recorded(&self, key: &str, _owner: &str, _stale: i64) -> Result<bool, StoreError> {
         // One process: under the key's lock, a recorded intent is a dead request's.
         self.conn
             .lock()
@@ -150,10 +143,10 @@ impl IdempotencyStore for SqliteStore {
                 params![key],
             )
             .map(|n| n == 1)
-            .map_err(e)
+            .map_err(StoreError::from)
     }
 
-    fn lease(&self, key: &str, owner: &str, now: i64, until: i64) -> Result<bool, String> {
+    fn lease(&self, key: &str, owner: &str, now: i64, until: i64) -> Result<bool, StoreError> {
         self.conn
             .lock()
             .execute(
@@ -163,10 +156,10 @@ impl IdempotencyStore for SqliteStore {
                 params![key, owner, now, until],
             )
             .map(|n| n == 1)
-            .map_err(e)
+            .map_err(StoreError::from)
     }
 
-    fn release(&self, key: &str, owner: &str) -> Result<(), String> {
+    fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
         self.conn
             .lock()
             .execute(
@@ -174,10 +167,10 @@ impl IdempotencyStore for SqliteStore {
                 params![key, owner],
             )
             .map(|_| ())
-            .map_err(e)
+            .map_err(StoreError::from)
     }
 
-    fn due(&self, now: i64, stale_before: i64) -> Result<Vec<Intent>, String> {
+    fn due(&self, now: i64, stale_before: i64) -> Result<Vec<Intent>, StoreError> {
         let c = self.conn.lock();
         let mut st = c
             .prepare(&format!(
@@ -186,13 +179,11 @@ impl IdempotencyStore for SqliteStore {
                     OR (state = 'recorded' AND updated_ms < ?2)
                  ORDER BY resolve_after_ms LIMIT 100"
             ))
-            .map_err(e)?;
-        let rows = st
-            .query_map(params![now, stale_before], record)
-            .map_err(e)?;
+            ?;
+        let rows = st.query_map(params![now, stale_before], record)?;
         let mut out = Vec::new();
         for r in rows {
-            if let Record::Pending(i) = r.map_err(e)? {
+            if let Record::Pending(i) = r? {
                 out.push(i);
             }
         }

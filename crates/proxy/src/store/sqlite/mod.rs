@@ -10,18 +10,12 @@ use parking_lot::Mutex;
 use rusqlite::{Connection, Row};
 
 use crate::domain::intent::{Intent, IntentState};
-use crate::store::Record;
+use crate::store::{Record, StoreError};
 
 /// SQLite implementation of [`crate::store::IdempotencyStore`].
 pub struct SqliteStore {
     pub(crate) conn: Mutex<Connection>,
 }
-
-pub(crate) fn e(err: rusqlite::Error) -> String {
-    err.to_string()
-}
-
-pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms";
 
 pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
     let stored: String = r.get(8)?;
@@ -52,15 +46,17 @@ impl SqliteStore {
     ///
     /// # Errors
     /// When the directory or database cannot be opened.
-    pub fn open(dir: &Path) -> Result<Self, String> {
-        std::fs::create_dir_all(dir).map_err(|x| format!("{}: {x}", dir.display()))?;
-        let mut conn = Connection::open(dir.join("seatquote.sqlite3")).map_err(e)?;
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let mut conn = Connection::open(dir.join("seatquote.sqlite3"))?;
         conn.execute_batch(
             "PRAGMA journal_mode=WAL;
              PRAGMA synchronous=FULL;
              PRAGMA busy_timeout=5000;",
-        )
-        .map_err(e)?;
+        )?;
         crate::store::migrate::sqlite(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),

@@ -4,24 +4,24 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
-use super::{e, record, SqliteStore, COLUMNS};
+use super::{record, SqliteStore};
 use crate::domain::event::{outside_event, payment_event, Delivery, Event, NewEvent};
 use crate::domain::intent::Intent;
 use crate::domain::notification::{classify, ItemKnowledge, ItemVerdict, Notification};
-use crate::store::{OutboxStore, Record, Recorded};
+use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS};
 
 /// Writes an event within the caller's transaction (kept once per id).
 ///
 /// # Errors
 /// Storage failures.
-pub(crate) fn insert_event(c: &Connection, ev: &NewEvent, now: i64) -> Result<(), String> {
+pub(crate) fn insert_event(c: &Connection, ev: &NewEvent, now: i64) -> Result<(), StoreError> {
     c.execute(
         "INSERT OR IGNORE INTO events (id, kind, subscription, body, created_ms, next_attempt_ms, retry_from_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5)",
         params![ev.id, ev.kind, ev.subscription, ev.body, now],
     )
     .map(|_| ())
-    .map_err(e)
+    .map_err(StoreError::from)
 }
 
 const EVENT_COLUMNS: &str = "seq, id, kind, subscription, body, created_ms, state, attempts, next_attempt_ms, last_error, delivered_ms, retry_from_ms";
@@ -43,7 +43,7 @@ fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
     })
 }
 
-fn knowledge(c: &Connection, sub: &str, running_no: u64) -> Result<ItemKnowledge, String> {
+fn knowledge(c: &Connection, sub: &str, running_no: u64) -> Result<ItemKnowledge, StoreError> {
     let notified = c
         .query_row(
             "SELECT version, quantity, updated_ms FROM notified_items WHERE subscription = ?1 AND running_no = ?2",
@@ -51,7 +51,7 @@ fn knowledge(c: &Connection, sub: &str, running_no: u64) -> Result<ItemKnowledge
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()
-        .map_err(e)?;
+        ?;
     let applied = c
         .query_row(
             "SELECT quantity, updated_ms FROM commits WHERE subscription = ?1 AND running_no = ?2 AND state = 'done'
@@ -60,15 +60,15 @@ fn knowledge(c: &Connection, sub: &str, running_no: u64) -> Result<ItemKnowledge
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()
-        .map_err(e)?;
+        ?;
     let mut st = c
         .prepare(&format!(
             "SELECT {COLUMNS} FROM commits WHERE subscription = ?1 AND running_no = ?2 AND state IN ('sent','unknown','pending')"
         ))
-        .map_err(e)?;
+        ?;
     let mut unfinished: Vec<Intent> = Vec::new();
-    for r in st.query_map(params![sub, running_no], record).map_err(e)? {
-        if let Record::Pending(i) = r.map_err(e)? {
+    for r in st.query_map(params![sub, running_no], record)? {
+        if let Record::Pending(i) = r? {
             unfinished.push(i);
         }
     }
@@ -80,38 +80,39 @@ fn knowledge(c: &Connection, sub: &str, running_no: u64) -> Result<ItemKnowledge
 }
 
 impl OutboxStore for SqliteStore {
-    fn add_event(&self, event: &NewEvent, now: i64) -> Result<(), String> {
+    fn add_event(&self, event: &NewEvent, now: i64) -> Result<(), StoreError> {
         insert_event(&self.conn.lock(), event, now)
     }
 
-    fn claim(&self, owner: &str, now: i64, until: i64, limit: u32) -> Result<Vec<Event>, String> {
+    fn claim(
+        &self,
+        owner: &str,
+        now: i64,
+        until: i64,
+        limit: u32,
+    ) -> Result<Vec<Event>, StoreError> {
         let mut c = self.conn.lock();
-        let tx = c
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(e)?;
+        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out = Vec::new();
         {
-            let mut st = tx
-                .prepare(&format!(
-                    "SELECT {EVENT_COLUMNS} FROM events ev
+            let mut st = tx.prepare(&format!(
+                "SELECT {EVENT_COLUMNS} FROM events ev
                      WHERE state = 'pending' AND next_attempt_ms <= ?1 AND lease_until_ms <= ?1
                        AND NOT EXISTS (SELECT 1 FROM events p WHERE p.subscription = ev.subscription
                                        AND p.state = 'pending' AND p.seq < ev.seq)
                      ORDER BY seq LIMIT ?2"
-                ))
-                .map_err(e)?;
-            for r in st.query_map(params![now, limit], event).map_err(e)? {
-                out.push(r.map_err(e)?);
+            ))?;
+            for r in st.query_map(params![now, limit], event)? {
+                out.push(r?);
             }
             for ev in &out {
                 tx.execute(
                     "UPDATE events SET lease_owner = ?2, lease_until_ms = ?3 WHERE seq = ?1",
                     params![ev.seq, owner, until],
-                )
-                .map_err(e)?;
+                )?;
             }
         }
-        tx.commit().map_err(e)?;
+        tx.commit()?;
         Ok(out)
     }
 
@@ -120,7 +121,7 @@ impl OutboxStore for SqliteStore {
         seq: i64,
         owner: &str,
         outcome: Result<i64, (String, Option<i64>)>,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         let c = self.conn.lock();
         let (sql, p): (&str, Vec<Box<dyn rusqlite::ToSql>>) = match outcome {
             Ok(now) => (
@@ -141,21 +142,22 @@ impl OutboxStore for SqliteStore {
         };
         let mut all: Vec<&dyn rusqlite::ToSql> = vec![&seq, &owner];
         all.extend(p.iter().map(|b| b.as_ref()));
-        c.execute(sql, all.as_slice()).map(|_| ()).map_err(e)
+        c.execute(sql, all.as_slice())
+            .map(|_| ())
+            .map_err(StoreError::from)
     }
 
-    fn events_after(&self, after: i64, limit: u32) -> Result<Vec<Event>, String> {
+    fn events_after(&self, after: i64, limit: u32) -> Result<Vec<Event>, StoreError> {
         let c = self.conn.lock();
-        let mut st = c
-            .prepare(&format!(
-                "SELECT {EVENT_COLUMNS} FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2"
-            ))
-            .map_err(e)?;
-        let rows = st.query_map(params![after, limit], event).map_err(e)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(e)
+        let mut st = c.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+        ))?;
+        let rows = st.query_map(params![after, limit], event)?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(StoreError::from)
     }
 
-    fn redeliver(&self, id: &str, now: i64) -> Result<bool, String> {
+    fn redeliver(&self, id: &str, now: i64) -> Result<bool, StoreError> {
         self.conn
             .lock()
             .execute(
@@ -164,21 +166,17 @@ impl OutboxStore for SqliteStore {
                 params![id, now],
             )
             .map(|n| n == 1)
-            .map_err(e)
+            .map_err(StoreError::from)
     }
 
-    fn record_notification(&self, n: &Notification, now: i64) -> Result<Recorded, String> {
+    fn record_notification(&self, n: &Notification, now: i64) -> Result<Recorded, StoreError> {
         let mut c = self.conn.lock();
-        let tx = c
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(e)?;
-        let fresh = tx
-            .execute(
-                "INSERT OR IGNORE INTO notifications (digest, kind, subscription, received_ms, body)
+        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let fresh = tx.execute(
+            "INSERT OR IGNORE INTO notifications (digest, kind, subscription, received_ms, body)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![n.digest, n.kind, n.subscription, now, n.raw],
-            )
-            .map_err(e)?;
+            params![n.digest, n.kind, n.subscription, now, n.raw],
+        )?;
         let mut out = Recorded {
             duplicate: fresh == 0,
             ..Recorded::default()
@@ -198,7 +196,7 @@ impl OutboxStore for SqliteStore {
                      ON CONFLICT (subscription, running_no) DO UPDATE SET version = ?3, quantity = ?4, updated_ms = ?5",
                     params![sub, item.running_no, item.version, item.quantity, now],
                 )
-                .map_err(e)?;
+                ?;
                 match verdict {
                     ItemVerdict::Settles(intents) => out.settles.extend(intents),
                     ItemVerdict::Outside(from) => {
@@ -214,7 +212,7 @@ impl OutboxStore for SqliteStore {
             insert_event(&tx, &ev, now)?;
             out.events.push(ev.id);
         }
-        tx.commit().map_err(e)?;
+        tx.commit()?;
         Ok(out)
     }
 }
