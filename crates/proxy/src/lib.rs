@@ -26,21 +26,34 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod budget;
-pub mod cli;
-pub mod config;
-pub mod domain;
-pub mod http;
-pub mod ledger;
-pub mod metrics;
-pub mod problem;
-pub mod state;
-pub mod store;
-pub mod upstream;
-pub mod workers;
+mod budget;
+mod cli;
+mod config;
+mod domain;
+mod http;
+mod ledger;
+mod metrics;
+mod problem;
+mod state;
+mod store;
+mod upstream;
+mod workers;
 
+pub use cli::{run_operator, Cli, Command};
 pub use config::{Config, ConfigError};
 pub use http::{app, CSP, OPENAPI};
 pub use problem::Problem;
 pub use state::{App, AppState};
 pub use workers::spawn_workers;
+
+// The stores' contract, driven directly by the store and outbox tests
+// (crates/proxy/tests/proxy/store/).
+pub use domain::event::{commit_event, Delivery};
+pub use domain::intent::{Intent, IntentState};
+pub use domain::notification::parse as parse_notification;
+pub use store::{
+    now_ms, Begin, IdempotencyStore, OutboxStore, PgStore, Record, SqliteStore, StoreError,
+};
+
+// The upstream budget shared through PostgreSQL, driven directly by the rate tests.
+pub use budget::{Class, PgBudget, SharedBudget, Take};

@@ -6,8 +6,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use seatquote_proxy::cli::{events, operator, Cli, Command};
-use seatquote_proxy::{app, spawn_workers, App, Config};
+use seatquote_proxy::{app, run_operator, spawn_workers, App, Cli, Command, Config};
 
 fn main() -> ExitCode {
     let parsed = Cli::try_parse().and_then(|cli| match cli.command {
@@ -28,10 +27,8 @@ fn main() -> ExitCode {
         }
     };
     let result = match command {
-        Command::Token(t) => operator::token(&t).map(|t| println!("{t}")),
-        Command::Keys(k) => operator::keys(&k).map(|jwks| println!("{jwks}")),
-        Command::Events(e) => events::run(&e),
         Command::Serve(cfg) => serve(&cfg),
+        operator => run_operator(&operator),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,10 +8,11 @@
 
 mod common;
 
-use seatquote_proxy::domain::event::{commit_event, Delivery};
-use seatquote_proxy::domain::intent::{Intent, IntentState};
-use seatquote_proxy::domain::notification::parse;
-use seatquote_proxy::store::{IdempotencyStore, OutboxStore, PgStore, SqliteStore};
+use seatquote_proxy::parse_notification as parse;
+use seatquote_proxy::{
+    commit_event, Delivery, IdempotencyStore, Intent, IntentState, OutboxStore, PgStore,
+    SqliteStore,
+};
 
 fn intent(key: &str, sub: &str) -> Intent {
     Intent {
@@ -48,7 +49,7 @@ fn contract(s: &dyn IdempotencyStore, o: &dyn OutboxStore) {
     assert!(all.windows(2).all(|w| w[0].seq < w[1].seq));
     assert_eq!(all[0].kind, "seat_change.applied");
 
-    let t = seatquote_proxy::store::now_ms() + 1000;
+    let t = seatquote_proxy::now_ms() + 1000;
     // The head of each subscription, leased to one owner.
     let got = o.claim("w1", t + 10, t + 1000, 10).unwrap();
     let subs: Vec<&str> = got.iter().map(|e| e.subscription.as_str()).collect();

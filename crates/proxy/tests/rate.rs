@@ -176,13 +176,13 @@ async fn control_three_replicas_with_their_own_budgets_go_over() {
 /// 429's block seen by every replica.
 #[test]
 fn shared_budget_slots_expire_and_blocks_are_shared() {
-    use seatquote_proxy::budget::{Class, PgBudget, SharedBudget, Take};
+    use seatquote_proxy::{Class, PgBudget, SharedBudget, Take};
     let url = seatquote_testkit::shared()
         .unwrap()
         .create_database()
         .unwrap();
     // The schema comes with the store's migrations.
-    seatquote_proxy::store::PgStore::open(url.parse().unwrap(), "rate-test", 1).unwrap();
+    seatquote_proxy::PgStore::open(url.parse().unwrap(), "rate-test", 1).unwrap();
     let lease = Duration::from_millis(400);
     // 1,000/s: grants 1 ms apart, so a longer wait means no slot.
     let a = PgBudget::new(url.parse().unwrap(), 4, 1_000, lease);

@@ -5,8 +5,7 @@
 
 use std::sync::{Arc, Barrier};
 
-use seatquote_proxy::domain::intent::{Intent, IntentState};
-use seatquote_proxy::store::{Begin, IdempotencyStore, PgStore, Record, SqliteStore};
+use seatquote_proxy::{Begin, IdempotencyStore, Intent, IntentState, PgStore, Record, SqliteStore};
 
 fn intent(key: &str, jti: &str) -> Intent {
     Intent {

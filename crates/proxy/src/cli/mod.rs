@@ -38,3 +38,17 @@ pub enum Command {
     #[command(subcommand)]
     Events(EventsCommand),
 }
+
+/// Runs an operator's subcommand (`token`, `keys`, `events tail`), printing what it
+/// makes: a token, a JWKS, events.
+///
+/// # Errors
+/// The subcommand's own, as one line; `serve` is not an operator's subcommand.
+pub fn run_operator(command: &Command) -> Result<(), String> {
+    match command {
+        Command::Token(t) => operator::token(t).map(|t| println!("{t}")),
+        Command::Keys(k) => operator::keys(k).map(|jwks| println!("{jwks}")),
+        Command::Events(e) => events::run(e),
+        Command::Serve(_) => Err("serve is not an operator's subcommand".into()),
+    }
+}

@@ -25,8 +25,6 @@ pub struct Customer {
     pub id: String,
     /// The subscription id from the path, with its `S`.
     pub subscription: String,
-    /// The verified token (its subscriptions, expiry and key id).
-    pub token: seatquote_auth::Customer,
 }
 
 /// Unix seconds now.
@@ -64,9 +62,8 @@ impl FromRequestParts<AppState> for Customer {
             return Err(AuthError::ForbiddenSubscription.into());
         }
         Ok(Self {
-            id: token.id.clone(),
+            id: token.id,
             subscription: id,
-            token,
         })
     }
 }
