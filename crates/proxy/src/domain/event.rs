@@ -2,10 +2,10 @@
 //! merchant's system must learn of — a seat change the ledger applied or found disputed,
 //! a change Cleverbridge reports that the ledger did not make, a payment that failed or
 //! was refunded or charged back — is written to the store in the same transaction as the
-//! fact it reports, then delivered by [`crate::workers::deliverer`] as a signed webhook.
+//! fact it reports, then delivered by the deliverer (`workers::deliverer`) as a signed webhook.
 //!
 //! This module holds the event types and how their JSON bodies are built; the store's
-//! interface is [`crate::store::OutboxStore`].
+//! interface is `store::OutboxStore`.
 
 use serde_json::{json, Value};
 

@@ -1,7 +1,7 @@
 //! Quote tokens: what one signed quote binds ([`QuoteClaims`]). They are the proxy's own,
 //! signed and verified by `seatquote_auth::QuoteKeys` (key id in the token, so the
 //! `SEATQUOTE_TOKEN_SECRET` rotates through `SEATQUOTE_TOKEN_SECRET_PREVIOUS`; see
-//! docs/tokens.md). Customer tokens are JWTs, verified in [`crate::http::auth`].
+//! docs/tokens.md). Customer tokens are JWTs, verified in `http::auth`.
 
 use seatquote_auth::Expiring;
 use serde::{Deserialize, Serialize};
