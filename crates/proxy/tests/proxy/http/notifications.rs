@@ -3,12 +3,10 @@
 //! out-of-order versions, changes the ledger did not make, a notification settling an
 //! unknown commit outcome, payment events. Real sandbox and proxy processes.
 
-mod common;
-
 use std::time::Duration;
 
-use common::hooks::*;
-use common::*;
+use crate::helpers::hooks::*;
+use crate::helpers::*;
 use serde_json::Value;
 
 const S1: &str = "S68841753";

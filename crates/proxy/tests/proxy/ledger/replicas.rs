@@ -2,14 +2,12 @@
 //! (DESIGN.md, "Stores and migrations"): what must hold across replicas holds by the
 //! database — one applied change per key, identical answers, an unknown outcome kept and
 //! resolved by exactly one lease holder (taken over when that holder dies), one change in
-//! flight per item. `SEATQUOTE_UPSTREAM_TIMEOUT_MS` is 800 (common::proxy_env): an unknown
+//! flight per item. `SEATQUOTE_UPSTREAM_TIMEOUT_MS` is 800 (helpers::proxy_env): an unknown
 //! outcome is resolvable 2.6 s after it was sent; a lease expires after 8.2 s.
-
-mod common;
 
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::helpers::*;
 
 const S1: &str = "S68841753";
 const SETTLE: Duration = Duration::from_secs(20);

@@ -26,14 +26,13 @@ impl Backend {
 
 /// Runs each named `async fn(Backend)` as two tests, `sqlite::<name>` and
 /// `postgres::<name>` (multi-threaded Tokio runtime).
-#[allow(unused_macros)]
 macro_rules! on_both_stores {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name($crate::common::Backend::Sqlite).await
+                    super::$name($crate::helpers::Backend::Sqlite).await
                 }
             )*
         }
@@ -41,7 +40,7 @@ macro_rules! on_both_stores {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name($crate::common::Backend::Postgres).await
+                    super::$name($crate::helpers::Backend::Postgres).await
                 }
             )*
         }

@@ -2,9 +2,7 @@
 //! verifies with the new secret alone, and commits (exactly once) once the old secret is
 //! listed in `SEATQUOTE_TOKEN_SECRET_PREVIOUS`. Real processes, real HTTP on loopback.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 
 const S1: &str = "S68841753";
 const NEW: &str = "rotated-secret-0123456789abcdef-0123456789";

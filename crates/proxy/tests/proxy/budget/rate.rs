@@ -5,11 +5,9 @@
 //! budget (SQLite, one data directory each) goes over — the control that shows the test
 //! can fail.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::helpers::*;
 use serde_json::Value;
 
 const CUSTOMERS: u32 = 45;

@@ -2,13 +2,11 @@
 //! receiver that verifies every delivery with the `standardwebhooks` npm package.
 //! Retries start at 200 ms here (`SEATQUOTE_WEBHOOK_RETRY_BASE_MS`).
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::hooks::*;
-use common::*;
+use crate::helpers::hooks::*;
+use crate::helpers::*;
 use serde_json::Value;
 
 const S1: &str = "S68841753";

@@ -1,11 +1,9 @@
 //! The proxy refuses unsafe configuration: it does not start, and says why in one line
 //! naming the variable. One test per case, each against the real binary.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::helpers::*;
 
 /// A complete, safe configuration (every refusal happens before binding a port).
 fn good() -> Vec<(&'static str, String)> {

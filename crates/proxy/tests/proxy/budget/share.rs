@@ -3,13 +3,11 @@
 //! commit; a 429's Retry-After holds back every request; a committed change costs at most
 //! 4 upstream calls, counted at the sandbox.
 
-mod common;
-
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::helpers::*;
 
 const S1: &str = "S68841753";
 /// C-2002's active EUR subscription (item 1: 10 seats).

@@ -1,15 +1,12 @@
 //! The commit ledger under faults (DESIGN.md, "The commit state machine"): a real
 //! proxy and a real sandbox on loopback, the sandbox counting the commits it received
 //! and applied. Each test names the finding of issue 9 it covers; each failed before the
-//! ledger. `SEATQUOTE_UPSTREAM_TIMEOUT_MS` is 800 (common::proxy_env), so an unknown
+//! ledger. `SEATQUOTE_UPSTREAM_TIMEOUT_MS` is 800 (helpers::proxy_env), so an unknown
 //! outcome is resolvable 2.6 s after it was sent.
-
-#[macro_use]
-mod common;
 
 use std::time::Duration;
 
-use common::*;
+use crate::helpers::*;
 
 const S1: &str = "S68841753";
 const SETTLE: Duration = Duration::from_secs(15);

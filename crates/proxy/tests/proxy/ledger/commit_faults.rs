@@ -4,12 +4,9 @@
 //! tests/ledger.rs).
 //! Real processes, real HTTP on loopback.
 
-#[macro_use]
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::helpers::*;
 
 const S1: &str = "S68841753";
 
@@ -186,7 +183,7 @@ async fn commit_500_is_not_retried_and_a_retry_commits_once(store: Backend) {
 /// attempt; a retry with the same key reconciles, sees the change, and answers without
 /// committing again.
 async fn commit_applied_then_timeout_reconciles_without_a_second_commit(store: Backend) {
-    // SEATQUOTE_UPSTREAM_TIMEOUT_MS is 800 (common::proxy_env).
+    // SEATQUOTE_UPSTREAM_TIMEOUT_MS is 800 (helpers::proxy_env).
     let p = pair_on(store, &[]);
     let t = c1001();
     let qt = quote_token(&p, &t, 3).await;

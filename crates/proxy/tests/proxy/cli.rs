@@ -2,12 +2,10 @@
 //! its owner can read and prints the public JWKS; `token` mints a JWT from that key which
 //! the proxy's verifier accepts (and which names what was asked for).
 
-mod common;
-
 use std::process::{Command, Output};
 use std::time::SystemTime;
 
-use common::*;
+use crate::helpers::*;
 use seatquote_auth::{Config, KeySource, Verifier};
 
 fn run(args: &[&str], envs: &[(&str, &str)]) -> Output {

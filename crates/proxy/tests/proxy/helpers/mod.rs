@@ -1,6 +1,5 @@
 //! Test harness: real `seatquote-proxy` and `cleverbridge-sandbox` processes on
 //! loopback, killed on drop, and the proxy's router in-process ([`in_process`]).
-#![allow(dead_code)]
 
 #[macro_use]
 pub mod backend;

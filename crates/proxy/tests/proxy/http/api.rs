@@ -1,10 +1,8 @@
 //! The proxy against a separately started sandbox process, over real loopback HTTP.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::helpers::*;
 use seatquote_core::quote::quote_json;
 use serde_json::{json, Value};
 
@@ -386,7 +384,7 @@ async fn headers_health_metrics_openapi() {
     // The OpenAPI document is served, and documents every route and status code.
     let doc = send(p.http.get(p.url("/api/openapi.json"))).await.body;
     assert_eq!(doc["openapi"], "3.1.0");
-    let on_disk: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+    let on_disk: Value = serde_json::from_str(include_str!("../../../openapi.json")).unwrap();
     assert_eq!(doc, on_disk);
     let expect: &[(&str, &str, &[&str])] = &[
         (
@@ -576,11 +574,20 @@ async fn cors_only_for_allowed_origins() {
 fn openapi_lists_every_problem_code() {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut emitted = std::collections::BTreeSet::new();
-    for entry in std::fs::read_dir(&src).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
+    // Every source file, in src/ and its folders.
+    let mut files = Vec::new();
+    let mut dirs = vec![src];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
         }
+    }
+    for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         for (at, _) in text.match_indices("::new(") {
             let args = text[at + "::new(".len()..].trim_start();
@@ -634,7 +641,7 @@ fn openapi_lists_every_problem_code() {
     ] {
         emitted.insert(e.code().to_owned());
     }
-    let doc: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+    let doc: Value = serde_json::from_str(include_str!("../../../openapi.json")).unwrap();
     let documented: std::collections::BTreeSet<String> = doc["components"]["schemas"]["Problem"]
         ["properties"]["code"]["enum"]
         .as_array()

@@ -3,11 +3,9 @@
 //! sandbox process: auth, bodies, policy, axum's own rejections as problem documents, and
 //! the absence of any sandbox or demo route.
 
-mod common;
-
+use crate::helpers::*;
 use axum::body::Body;
 use axum::http::{Method, Request};
-use common::*;
 use tower::ServiceExt;
 
 const S1: &str = "S68841753";

@@ -10,7 +10,7 @@ use seatquote_core::quote::{quote_json, Quote};
 use serde_json::Value;
 
 fn doc() -> Value {
-    serde_json::from_str(include_str!("../openapi.json")).unwrap()
+    serde_json::from_str(include_str!("../../../openapi.json")).unwrap()
 }
 
 fn sample_quote() -> Quote {

@@ -6,8 +6,6 @@
 //! deliver every webhook, none by both at once (here, so that the throw-away server is
 //! started once for the binary).
 
-mod common;
-
 use seatquote_proxy::parse_notification as parse;
 use seatquote_proxy::{
     commit_event, Delivery, IdempotencyStore, Intent, IntentState, OutboxStore, PgStore,
@@ -148,7 +146,7 @@ fn two_replicas_on_postgres_deliver_each_event_once_at_a_time() {
         .enable_all()
         .build()
         .unwrap()
-        .block_on(common::hooks::two_replicas(&[(
+        .block_on(crate::helpers::hooks::two_replicas(&[(
             "SEATQUOTE_DATABASE_URL",
             url,
         )]));
