@@ -24,6 +24,7 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// A refusal of `var`, for `reason`.
 pub(crate) fn refuse(var: &'static str, reason: impl Into<String>) -> ConfigError {
     ConfigError {
         var,
@@ -31,6 +32,7 @@ pub(crate) fn refuse(var: &'static str, reason: impl Into<String>) -> ConfigErro
     }
 }
 
+/// Whether a URL's host is a loopback address (plain `http://` is allowed only there).
 pub(crate) fn is_loopback(host: &url::Host<&str>) -> bool {
     match host {
         url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
@@ -39,6 +41,7 @@ pub(crate) fn is_loopback(host: &url::Host<&str>) -> bool {
     }
 }
 
+/// A setting that must be set and not blank, trimmed; refused as `what` it must be.
 pub(crate) fn required(
     var: &'static str,
     v: &Option<String>,
