@@ -21,8 +21,9 @@
 //! | `upstream`, `budget` | the Cleverbridge client; the upstream budget every request passes |
 //! | `state`, `problem`, `metrics` | what the handlers share ([`App`]); problem+json ([`Problem`]); counters |
 //!
-//! The layers depend downwards only: `http` → `ledger` → `store` → `domain`; `workers`
-//! → `ledger`; everything → `state` → `config`, `upstream` → `budget`.
+//! The modules depend downwards only, with no circle: `http` and `workers` → `ledger` →
+//! `state` → `config`, `upstream` → `budget` → `store` → `domain`; `problem` → `upstream`,
+//! `store`; `cli` → `config`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -9,6 +9,7 @@ use crate::store::{now_ms, Begin, IdempotencyStore, Record, StoreError, TokenUse
 
 /// Unfinished states (`pending`: an older store's spelling of `sent`).
 const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
+
 impl IdempotencyStore for SqliteStore {
     fn get(&self, key: &str) -> Result<Option<Record>, StoreError> {
         self.conn
