@@ -5,171 +5,56 @@
 //! to Cleverbridge's subscription API with rate limits, retries and idempotent commits.
 //! The browser never sees a credential and never sets a price (docs/proxy.md).
 //!
-//! [`app`] is the whole HTTP surface as an axum [`Router`]; the `seatquote-proxy` binary
-//! only parses [`Config`], builds [`App`] and serves it.
+//! [`app`] is the whole HTTP surface as an axum [`Router`](axum::Router); the
+//! `seatquote-proxy` binary parses [`Config`], builds [`App`], starts the background
+//! workers ([`spawn_workers`]) and serves the router.
 //!
 //! | module | concern |
 //! |---|---|
-//! | [`config`], [`jwt`] | settings, and refusing unsafe ones |
-//! | [`auth`] | the customer's JWT (an extractor over `seatquote_auth::Verifier`) |
-//! | [`extract`] | path, `Idempotency-Key` and JSON body, rejected as problems |
-//! | [`context`] | the subscription and an item's pricing context |
-//! | [`summary`], [`preview`], [`commit`] | the three API routes ([`attempt`]: a commit key's earlier attempts) |
-//! | [`problem`] | problem+json and the `From` impls into it |
-//! | [`upstream`], [`budget`] | the Cleverbridge client; the upstream budget every request passes |
-//! | [`store`], [`ledger`] | the commit ledger's store (SQLite or PostgreSQL) and its transitions |
-//! | [`migrate`] | the stores' versioned schema migrations |
-//! | [`policy`], [`token`], [`metrics`] | pricing policy, quote tokens, counters |
-//! | [`operator`] | the `keys` and `token` subcommands |
-//! | [`outbox`], [`deliverer`], [`webhook_config`] | events written with the ledger, delivered as signed webhooks |
-//! | [`notifications`], [`notify_parse`] | Cleverbridge's notifications |
-//! | [`events_api`], [`events_cli`] | the merchant's events API and `events tail` |
+//! | `cli` | the command line: `serve`, the operator's `keys`, `token` and `events tail` |
+//! | `config` | settings, and refusing unsafe ones (`refusal`, a leaf; JWT, webhook and database settings) |
+//! | `domain` | pure: commit intents, outbox events, Cleverbridge's notifications, quote tokens, the pricing policy |
+//! | `store` | the ledger's and the outbox's storage traits, their `sqlite` and `postgres` implementations, migrations |
+//! | `ledger` | the commit ledger's transitions and their resolution; a key's earlier attempts |
+//! | `workers` | the background reconciler and webhook deliverer ([`spawn_workers`]) |
+//! | `http` | the router, extractors, customer auth, the routes (summary, preview, commit, events API, notifications), `/metrics` |
+//! | `upstream`, `budget` | the Cleverbridge client; the upstream budget every request passes |
+//! | `state`, `problem`, `metrics` | what the handlers share ([`App`]); problem+json ([`Problem`]); counters |
+//!
+//! The modules depend downwards only, with no circle: `http` and `workers` → `ledger` →
+//! `state` → `config`, `upstream` → `budget` → `store` → `domain`; `problem` → `upstream`,
+//! `store`; `cli` → `config`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod attempt;
-pub mod auth;
-pub mod budget;
-pub mod commit;
-pub mod config;
-pub mod context;
-pub mod deliverer;
-pub mod events_api;
-pub mod events_cli;
-pub mod extract;
-pub mod jwt;
-pub mod ledger;
-pub mod metrics;
-pub mod migrate;
-pub mod notifications;
-pub mod notify_parse;
-pub mod operator;
-pub mod outbox;
-pub mod outbox_pg;
-pub mod outbox_sqlite;
-pub mod policy;
-pub mod preview;
-pub mod problem;
-pub mod state;
-pub mod store;
-pub mod store_pg;
-pub mod store_sqlite;
-pub mod summary;
-pub mod token;
-pub mod upstream;
-pub mod webhook_config;
+mod budget;
+mod cli;
+mod config;
+mod domain;
+mod http;
+mod ledger;
+mod metrics;
+mod problem;
+mod state;
+mod store;
+mod upstream;
+mod workers;
 
-use std::time::Duration;
-
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{header, HeaderName, HeaderValue, Method};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
-
+pub use cli::{run_operator, Cli, Command};
 pub use config::{Config, ConfigError};
+pub use http::{app, CSP, OPENAPI};
 pub use problem::Problem;
 pub use state::{App, AppState};
+pub use workers::spawn_workers;
 
-/// The OpenAPI document served at `/api/openapi.json`.
-pub const OPENAPI: &str = include_str!("../openapi.json");
+// The stores' contract, driven directly by the store and outbox tests
+// (crates/proxy/tests/proxy/store/).
+pub use domain::event::{commit_event, Delivery};
+pub use domain::intent::{Intent, IntentState};
+pub use domain::notification::parse as parse_notification;
+pub use store::{
+    now_ms, Begin, IdempotencyStore, OutboxStore, PgStore, Record, SqliteStore, StoreError,
+};
 
-/// The Content-Security-Policy sent on every response.
-pub const CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
-
-/// The proxy's routes with their middleware: the API, `/api/openapi.json`, `/healthz`
-/// and `/metrics`; every other path and method answers a problem document. Called
-/// within a Tokio runtime, it also starts the commit ledger's background reconciler
-/// ([`ledger::spawn_reconciler`]), which stops when the state is dropped.
-pub fn app(state: AppState) -> Router {
-    ledger::spawn_reconciler(&state);
-    deliverer::spawn_deliverer(&state);
-    let mut router = Router::new()
-        .route("/api/subscriptions/{id}", get(summary::summary))
-        .route(
-            "/api/subscriptions/{id}/items/{running_no}/preview",
-            post(preview::preview),
-        )
-        .route(
-            "/api/subscriptions/{id}/items/{running_no}/commit",
-            post(commit::commit),
-        )
-        .route("/api/events", get(events_api::list))
-        .route("/api/events/{id}/redeliver", post(events_api::redeliver))
-        .route(
-            "/api/cleverbridge/notifications",
-            post(notifications::notification),
-        )
-        .route("/api/openapi.json", get(openapi))
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics_text))
-        .layer(middleware::from_fn(problem::problems_only))
-        .layer(middleware::from_fn_with_state(state.clone(), count))
-        .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
-        .with_state(state.clone());
-    if !state.allowed_origins.is_empty() {
-        router = router.layer(
-            CorsLayer::new()
-                .allow_origin(AllowOrigin::list(state.allowed_origins.clone()))
-                .allow_methods([Method::GET, Method::POST])
-                .allow_headers([
-                    header::AUTHORIZATION,
-                    header::CONTENT_TYPE,
-                    HeaderName::from_static("idempotency-key"),
-                ])
-                // Not CORS-safelisted: without this a cross-origin widget cannot read
-                // when to retry after a 503.
-                .expose_headers([header::RETRY_AFTER])
-                .max_age(Duration::from_secs(600)),
-        );
-    }
-    router
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
-}
-
-async fn count(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "other".to_owned(), |m| m.as_str().to_owned());
-    let res = next.run(req).await;
-    app.metrics.http(&route, res.status().as_u16());
-    res
-}
-
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
-}
-
-async fn healthz() -> Response {
-    Json(serde_json::json!({ "status": "ok" })).into_response()
-}
-
-async fn metrics_text(State(app): State<AppState>) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        app.metrics.render() + &app.upstream.budget().render(),
-    )
-        .into_response()
-}
+// The upstream budget shared through PostgreSQL, driven directly by the rate tests.
+pub use budget::{Class, PgBudget, SharedBudget, Take};

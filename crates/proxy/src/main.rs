@@ -6,9 +6,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use seatquote_proxy::config::{Cli, Command, Config};
-use seatquote_proxy::{app, App};
-use seatquote_proxy::{events_cli, operator};
+use seatquote_proxy::{app, run_operator, spawn_workers, App, Cli, Command, Config};
 
 fn main() -> ExitCode {
     let parsed = Cli::try_parse().and_then(|cli| match cli.command {
@@ -29,10 +27,8 @@ fn main() -> ExitCode {
         }
     };
     let result = match command {
-        Command::Token(t) => operator::token(&t).map(|t| println!("{t}")),
-        Command::Keys(k) => operator::keys(&k).map(|jwks| println!("{jwks}")),
-        Command::Events(e) => events_cli::run(&e),
         Command::Serve(cfg) => serve(&cfg),
+        operator => run_operator(&operator),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -66,6 +62,7 @@ fn serve(cfg: &Config) -> Result<(), String> {
         }
         tracing::info!(upstream = %state.upstream.base_url(), data_dir = %cfg.data_dir.display(), "proxy configured");
         println!("listening on http://{addr}");
+        spawn_workers(&state);
         axum::serve(listener, app(state))
             .with_graceful_shutdown(shutdown())
             .await

@@ -9,6 +9,7 @@ use seatquote_auth::AuthError;
 use seatquote_core::contract::{self, Preview};
 use seatquote_core::QuoteError;
 
+use crate::store::StoreError;
 use crate::upstream::UpstreamError;
 
 /// One failed request: what the client sees (status, stable code, detail) plus, for
@@ -119,6 +120,13 @@ impl Problem {
                 )
             },
         }
+    }
+}
+
+/// A storage failure: 500 `internal_error` (the cause goes to the log).
+impl From<StoreError> for Problem {
+    fn from(e: StoreError) -> Self {
+        Self::internal(e)
     }
 }
 

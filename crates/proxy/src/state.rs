@@ -10,13 +10,12 @@ use seatquote_auth::{QuoteKeys, Verifier};
 use seatquote_core::date::Date;
 
 use crate::budget::{Budget, BudgetConfig, PgBudget};
+use crate::config::webhooks::Webhooks;
 use crate::config::{Config, ConfigError};
+use crate::domain::policy::{Policy, DEMO_POLICY};
 use crate::metrics::Metrics;
-use crate::outbox::OutboxStore;
-use crate::policy::{Policy, DEMO_POLICY};
-use crate::store::{IdempotencyStore, PgStore, SqliteStore};
+use crate::store::{IdempotencyStore, OutboxStore, PgStore, SqliteStore};
 use crate::upstream::{Upstream, UpstreamConfig};
-use crate::webhook_config::Webhooks;
 
 /// Connections in each replica's PostgreSQL pool.
 const PG_POOL: u32 = 8;
@@ -197,5 +196,15 @@ impl App {
             m.retain(|_, l| Arc::strong_count(l) > 1);
         }
         m.entry(key.to_owned()).or_default().clone()
+    }
+
+    /// Pauses here for ever when `SEATQUOTE_FAILPOINT` names this point (test builds).
+    #[cfg(feature = "failpoints")]
+    pub(crate) async fn failpoint(&self, name: &str) {
+        if self.failpoint.as_deref() == Some(name) {
+            println!("failpoint {name} reached");
+            tracing::warn!(name, "failpoint: pausing");
+            std::future::pending::<()>().await;
+        }
     }
 }

@@ -16,10 +16,10 @@
 
 mod fair;
 mod pg;
+mod stats;
 
 pub use pg::PgBudget;
 
-use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
@@ -28,6 +28,9 @@ use parking_lot::Mutex;
 use tokio::sync::oneshot;
 
 use fair::{Fair, Next, Refusal};
+use stats::Stats;
+
+use crate::store::StoreError;
 
 /// Which queue a request waits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -112,30 +115,20 @@ pub trait SharedBudget: Send + Sync + 'static {
     ///
     /// # Errors
     /// Storage failures.
-    fn take(&self, holder: &str, customer: &str, class: Class) -> Result<Take, String>;
+    fn take(&self, holder: &str, customer: &str, class: Class) -> Result<Take, StoreError>;
     /// Gives a slot back.
     ///
     /// # Errors
     /// Storage failures.
-    fn release(&self, holder: &str, slot: i64) -> Result<(), String>;
+    fn release(&self, holder: &str, slot: i64) -> Result<(), StoreError>;
     /// Blocks every replica for `for_ms` milliseconds from now (a 429).
     ///
     /// # Errors
     /// Storage failures.
-    fn block(&self, for_ms: u64) -> Result<(), String>;
+    fn block(&self, for_ms: u64) -> Result<(), StoreError>;
 }
 
 type Grant = oneshot::Sender<Result<(), Instant>>;
-
-#[derive(Default)]
-struct Stats {
-    granted_commit: AtomicU64,
-    granted_normal: AtomicU64,
-    refused_blocked: AtomicU64,
-    refused_busy: AtomicU64,
-    wait_micros: AtomicU64,
-    blocks: AtomicU64,
-}
 
 struct Inner {
     fair: Mutex<Fair<Grant>>,
@@ -285,10 +278,7 @@ impl Budget {
                 who.customer.clone(),
                 who.class,
             );
-            let took = tokio::task::spawn_blocking(move || s.take(&h, &c, class))
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r);
+            let took = crate::store::run_blocking(move || s.take(&h, &c, class)).await;
             match took {
                 Ok(Take::Slot(slot)) => {
                     permit.slot = Some((slot, holder));
@@ -348,31 +338,6 @@ impl Budget {
     /// Whether the budget is shared with other replicas.
     pub fn is_shared(&self) -> bool {
         self.inner.shared.is_some()
-    }
-
-    /// Prometheus text of the budget's counters and gauges.
-    pub fn render(&self) -> String {
-        let s = &self.inner.stats;
-        let now = Instant::now();
-        let (in_flight, commits, normal, blocked) = {
-            let f = self.inner.fair.lock();
-            let (a, b, c) = f.load();
-            (a, b, c, f.blocked_until(now))
-        };
-        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        let mut out = String::new();
-        let _ = writeln!(out, "# HELP seatquote_budget_granted_total Upstream requests allowed to start, by class.\n# TYPE seatquote_budget_granted_total counter");
-        let _ = writeln!(out, "seatquote_budget_granted_total{{class=\"commit\"}} {}\nseatquote_budget_granted_total{{class=\"normal\"}} {}", get(&s.granted_commit), get(&s.granted_normal));
-        let _ = writeln!(out, "# HELP seatquote_budget_refused_total Upstream requests not sent: blocked by a 429, or no slot in time / queue full.\n# TYPE seatquote_budget_refused_total counter");
-        let _ = writeln!(out, "seatquote_budget_refused_total{{reason=\"blocked\"}} {}\nseatquote_budget_refused_total{{reason=\"busy\"}} {}", get(&s.refused_blocked), get(&s.refused_busy));
-        let _ = writeln!(out, "# HELP seatquote_budget_wait_microseconds_total Time spent waiting for the upstream budget.\n# TYPE seatquote_budget_wait_microseconds_total counter\nseatquote_budget_wait_microseconds_total {}", get(&s.wait_micros));
-        let _ = writeln!(out, "# HELP seatquote_budget_429_total 429 answers honoured (every request held back for Retry-After).\n# TYPE seatquote_budget_429_total counter\nseatquote_budget_429_total {}", get(&s.blocks));
-        let _ = writeln!(out, "# HELP seatquote_budget_waiting Requests waiting for the upstream budget, by class.\n# TYPE seatquote_budget_waiting gauge\nseatquote_budget_waiting{{class=\"commit\"}} {commits}\nseatquote_budget_waiting{{class=\"normal\"}} {normal}");
-        let _ = writeln!(out, "# HELP seatquote_budget_granted_in_flight Upstream requests holding a slot in this process.\n# TYPE seatquote_budget_granted_in_flight gauge\nseatquote_budget_granted_in_flight {in_flight}");
-        let left = blocked.map_or(0, secs_until);
-        let _ = writeln!(out, "# HELP seatquote_budget_blocked_seconds Seconds left of a 429's block seen by this process.\n# TYPE seatquote_budget_blocked_seconds gauge\nseatquote_budget_blocked_seconds {left}");
-        let _ = writeln!(out, "# HELP seatquote_budget_shared Whether the budget is shared by the replicas (PostgreSQL).\n# TYPE seatquote_budget_shared gauge\nseatquote_budget_shared {}", u8::from(self.is_shared()));
-        out
     }
 }
 

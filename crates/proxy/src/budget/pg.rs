@@ -20,6 +20,7 @@ use postgres::NoTls;
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
 
 use super::{Class, SharedBudget, Take};
+use crate::store::StoreError;
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
@@ -27,10 +28,6 @@ type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 const PER_CUSTOMER: i64 = 2;
 /// How soon to ask again when every slot is taken.
 const SLOT_POLL: Duration = Duration::from_millis(15);
-
-fn e(err: impl std::fmt::Display) -> String {
-    format!("PostgreSQL (upstream budget): {err}")
-}
 
 /// The shared budget.
 pub struct PgBudget {
@@ -71,17 +68,15 @@ impl PgBudget {
 }
 
 impl SharedBudget for PgBudget {
-    fn take(&self, holder: &str, customer: &str, class: Class) -> Result<Take, String> {
-        let mut conn = self.pool.get().map_err(e)?;
-        let mut tx = conn.transaction().map_err(e)?;
-        let row = tx
-            .query_one(
-                "SELECT blocked_until_ms, last_grant_ms, \
+    fn take(&self, holder: &str, customer: &str, class: Class) -> Result<Take, StoreError> {
+        let mut conn = self.pool.get()?;
+        let mut tx = conn.transaction()?;
+        let row = tx.query_one(
+            "SELECT blocked_until_ms, last_grant_ms, \
                  (extract(epoch FROM clock_timestamp()) * 1000)::bigint \
                  FROM upstream_budget WHERE id = 1 FOR UPDATE",
-                &[],
-            )
-            .map_err(e)?;
+            &[],
+        )?;
         let (blocked, last, now): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
         if blocked > now {
             let left = u64::try_from(blocked - now).unwrap_or(0);
@@ -96,14 +91,11 @@ impl SharedBudget for PgBudget {
         tx.execute(
             "DELETE FROM upstream_grants WHERE at_ms <= $1",
             &[&(now - 1000)],
-        )
-        .map_err(e)?;
-        let row = tx
-            .query_one(
-                "SELECT count(*), coalesce(min(at_ms), 0) FROM upstream_grants",
-                &[],
-            )
-            .map_err(e)?;
+        )?;
+        let row = tx.query_one(
+            "SELECT count(*), coalesce(min(at_ms), 0) FROM upstream_grants",
+            &[],
+        )?;
         let (granted, first): (i64, i64) = (row.get(0), row.get(1));
         // Commits first across replicas too: normal requests leave a fifth of the window
         // and one slot to the commit class.
@@ -114,13 +106,11 @@ impl SharedBudget for PgBudget {
         if granted >= cap {
             return Ok(Self::wait(first + 1000 - now));
         }
-        let slots = tx
-            .query(
-                "SELECT slot, holder IS NOT NULL AND until_ms >= $2, customer \
+        let slots = tx.query(
+            "SELECT slot, holder IS NOT NULL AND until_ms >= $2, customer \
                  FROM upstream_slots WHERE slot <= $1 ORDER BY slot",
-                &[&self.max_in_flight, &now],
-            )
-            .map_err(e)?;
+            &[&self.max_in_flight, &now],
+        )?;
         let mine = slots
             .iter()
             .filter(|r| r.get::<_, bool>(1) && r.get::<_, Option<&str>>(2) == Some(customer))
@@ -137,40 +127,35 @@ impl SharedBudget for PgBudget {
         tx.execute(
             "UPDATE upstream_slots SET holder = $2, customer = $3, until_ms = $4 WHERE slot = $1",
             &[&slot, &holder, &customer, &(now + self.lease_ms)],
-        )
-        .map_err(e)?;
-        tx.execute("INSERT INTO upstream_grants (at_ms) VALUES ($1)", &[&now])
-            .map_err(e)?;
+        )?;
+        tx.execute("INSERT INTO upstream_grants (at_ms) VALUES ($1)", &[&now])?;
         tx.execute(
             "UPDATE upstream_budget SET last_grant_ms = $1 WHERE id = 1",
             &[&now],
-        )
-        .map_err(e)?;
-        tx.commit().map_err(e)?;
+        )?;
+        tx.commit()?;
         Ok(Take::Slot(i64::from(slot)))
     }
 
-    fn release(&self, holder: &str, slot: i64) -> Result<(), String> {
-        let slot = i16::try_from(slot).map_err(e)?;
-        let mut conn = self.pool.get().map_err(e)?;
+    fn release(&self, holder: &str, slot: i64) -> Result<(), StoreError> {
+        let slot = i16::try_from(slot).map_err(|_| StoreError::OutOfRange("slot"))?;
+        let mut conn = self.pool.get()?;
         conn.execute(
             "UPDATE upstream_slots SET holder = NULL, customer = NULL, until_ms = 0 \
              WHERE slot = $1 AND holder = $2",
             &[&slot, &holder],
-        )
-        .map_err(e)?;
+        )?;
         Ok(())
     }
 
-    fn block(&self, for_ms: u64) -> Result<(), String> {
+    fn block(&self, for_ms: u64) -> Result<(), StoreError> {
         let ms = i64::try_from(for_ms).unwrap_or(i64::MAX / 2);
-        let mut conn = self.pool.get().map_err(e)?;
+        let mut conn = self.pool.get()?;
         conn.execute(
             "UPDATE upstream_budget SET blocked_until_ms = greatest(blocked_until_ms, \
              (extract(epoch FROM clock_timestamp()) * 1000)::bigint + $1) WHERE id = 1",
             &[&ms],
-        )
-        .map_err(e)?;
+        )?;
         Ok(())
     }
 }

@@ -1,0 +1,388 @@
+//! The proxy's configuration: flags or environment variables, parsed once by clap and
+//! then checked. A setting that would make the proxy unsafe (no upstream, plain HTTP to a
+//! remote host, no credentials, a short quote-token secret, no customer-token keys or
+//! audience, no upstream rate, a malformed database URL) stops it at
+//! start with one line naming the variable and what is wrong. docs/proxy.md lists them.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use seatquote_auth::QuoteKeys;
+use seatquote_core::date::Date;
+
+pub mod database;
+pub mod jwt;
+pub mod refusal;
+pub mod webhooks;
+
+pub use refusal::{ConfigError, MIN_SECRET_BYTES};
+
+use jwt::JwtSettings;
+use refusal::{is_loopback, refuse, required};
+use webhooks::WebhookSettings;
+
+/// `seatquote-proxy serve`: every setting, from a flag or its environment variable.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "seatquote-proxy")]
+pub struct Config {
+    /// Bind address.
+    #[arg(
+        long,
+        env = "SEATQUOTE_LISTEN",
+        value_name = "SEATQUOTE_LISTEN",
+        default_value = "127.0.0.1"
+    )]
+    pub listen: String,
+    /// Port (0: any free port; the address is printed as `listening on http://…`).
+    #[arg(long, env = "PORT", value_name = "PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Cleverbridge's subscription API base URL (`https://…/subscription/`).
+    #[arg(
+        long,
+        env = "CLEVERBRIDGE_BASE_URL",
+        value_name = "CLEVERBRIDGE_BASE_URL"
+    )]
+    pub cleverbridge_base_url: Option<String>,
+    /// The Cleverbridge API user.
+    #[arg(
+        long,
+        env = "CLEVERBRIDGE_USERNAME",
+        value_name = "CLEVERBRIDGE_USERNAME"
+    )]
+    pub cleverbridge_username: Option<String>,
+    /// The Cleverbridge API password.
+    #[arg(
+        long,
+        env = "CLEVERBRIDGE_PASSWORD",
+        value_name = "CLEVERBRIDGE_PASSWORD",
+        hide_env_values = true
+    )]
+    pub cleverbridge_password: Option<String>,
+    /// The proxy's own secret for quote tokens (≥ 32 bytes; shared with nobody).
+    #[arg(
+        long,
+        env = "SEATQUOTE_TOKEN_SECRET",
+        value_name = "SEATQUOTE_TOKEN_SECRET",
+        hide_env_values = true
+    )]
+    pub token_secret: Option<String>,
+    /// Earlier quote-token secrets (comma list) that still verify quotes in flight after a
+    /// rotation, but no longer sign.
+    #[arg(
+        long,
+        env = "SEATQUOTE_TOKEN_SECRET_PREVIOUS",
+        value_name = "SEATQUOTE_TOKEN_SECRET_PREVIOUS",
+        hide_env_values = true
+    )]
+    pub token_secret_previous: Option<String>,
+    /// Customer tokens: the merchant's keys, audience, lifetime.
+    #[command(flatten)]
+    pub jwt: JwtSettings,
+    /// Provisioning: webhooks, the events API, Cleverbridge notifications.
+    #[command(flatten)]
+    pub webhooks: WebhookSettings,
+    /// Directory of the SQLite idempotency store.
+    #[arg(
+        long,
+        env = "SEATQUOTE_DATA_DIR",
+        value_name = "SEATQUOTE_DATA_DIR",
+        default_value = "./.seatquote"
+    )]
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL of the commit ledger shared by several replicas
+    /// (`postgres://user:password@host:port/database`); unset: the embedded SQLite store
+    /// under `SEATQUOTE_DATA_DIR`.
+    #[arg(
+        long,
+        env = "SEATQUOTE_DATABASE_URL",
+        value_name = "SEATQUOTE_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Pricing policy file (default: the built-in demo policy).
+    #[arg(long, env = "SEATQUOTE_POLICY", value_name = "SEATQUOTE_POLICY")]
+    pub policy: Option<PathBuf>,
+    /// Comma list of exact origins allowed to call the API cross-origin.
+    #[arg(
+        long,
+        env = "SEATQUOTE_ALLOWED_ORIGINS",
+        value_name = "SEATQUOTE_ALLOWED_ORIGINS"
+    )]
+    pub allowed_origins: Option<String>,
+    /// Pins today (`YYYY-MM-DD`), for tests and demos against a sandbox with a pinned clock.
+    #[arg(long, env = "SEATQUOTE_TODAY", value_name = "SEATQUOTE_TODAY")]
+    pub today: Option<String>,
+    /// Per-attempt timeout of an upstream call, milliseconds.
+    #[arg(
+        long,
+        env = "SEATQUOTE_UPSTREAM_TIMEOUT_MS",
+        value_name = "SEATQUOTE_UPSTREAM_TIMEOUT_MS",
+        default_value_t = 5000
+    )]
+    pub upstream_timeout_ms: u64,
+    /// Upstream requests per second (1–30; Cleverbridge blocks above 30).
+    #[arg(
+        long,
+        env = "SEATQUOTE_UPSTREAM_RPS",
+        value_name = "SEATQUOTE_UPSTREAM_RPS",
+        default_value_t = 25
+    )]
+    pub upstream_rps: u32,
+    /// Upstream requests in flight (1–4, as Cleverbridge advises).
+    #[arg(
+        long,
+        env = "SEATQUOTE_UPSTREAM_MAX_IN_FLIGHT",
+        value_name = "SEATQUOTE_UPSTREAM_MAX_IN_FLIGHT",
+        default_value_t = 4
+    )]
+    pub upstream_max_in_flight: usize,
+    /// How long identical reads and previews are shared, milliseconds (0: not shared).
+    #[arg(
+        long,
+        env = "SEATQUOTE_CACHE_MS",
+        value_name = "SEATQUOTE_CACHE_MS",
+        default_value_t = 2000
+    )]
+    pub cache_ms: u64,
+    /// How long a subscription read is reused for the same subscription, milliseconds
+    /// (a commit's guard read is always fresh; 0, or `SEATQUOTE_CACHE_MS=0`: not reused).
+    #[arg(
+        long,
+        env = "SEATQUOTE_SUBSCRIPTION_TTL_MS",
+        value_name = "SEATQUOTE_SUBSCRIPTION_TTL_MS",
+        default_value_t = 30_000
+    )]
+    pub subscription_ttl_ms: u64,
+    /// Quote token lifetime, seconds.
+    #[arg(
+        long,
+        env = "SEATQUOTE_QUOTE_TTL",
+        value_name = "SEATQUOTE_QUOTE_TTL",
+        default_value_t = 900
+    )]
+    pub quote_ttl: i64,
+    /// Test-only pause point (`after_upstream_commit`, `before_upstream_commit`,
+    /// `after_lease`); exists only with the `failpoints`
+    /// cargo feature.
+    #[cfg(feature = "failpoints")]
+    #[arg(long, env = "SEATQUOTE_FAILPOINT", value_name = "SEATQUOTE_FAILPOINT")]
+    pub failpoint: Option<String>,
+}
+
+/// The upstream settings after checking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upstream {
+    /// Base URL, ending in `/`.
+    pub base_url: String,
+    /// Basic-auth user.
+    pub username: String,
+    /// Basic-auth password.
+    pub password: String,
+}
+
+impl Config {
+    /// The Cleverbridge base URL and credentials.
+    ///
+    /// # Errors
+    /// A missing or empty URL or credential; a URL that is not `https://` (plain
+    /// `http://` only to a loopback address, i.e. a local sandbox).
+    pub fn upstream(&self) -> Result<Upstream, ConfigError> {
+        const VAR: &str = "CLEVERBRIDGE_BASE_URL";
+        let raw = required(
+            VAR,
+            &self.cleverbridge_base_url,
+            "Cleverbridge's subscription API URL, e.g. https://rest.cleverbridge.com/subscription/",
+        )?;
+        let url =
+            url::Url::parse(&raw).map_err(|e| refuse(VAR, format!("is not a URL ({e}): {raw}")))?;
+        let host = url
+            .host()
+            .ok_or_else(|| refuse(VAR, format!("has no host: {raw}")))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&host) => {}
+            "http" => {
+                return Err(refuse(
+                    VAR,
+                    format!("uses plain http:// to a remote host ({host}); use https:// (http:// is only for a sandbox on loopback)"),
+                ))
+            }
+            s => return Err(refuse(VAR, format!("has scheme {s}:; use https://"))),
+        }
+        if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
+            return Err(refuse(
+                VAR,
+                "must not carry credentials or a query; use CLEVERBRIDGE_USERNAME and CLEVERBRIDGE_PASSWORD",
+            ));
+        }
+        let base_url = if raw.ends_with('/') {
+            raw
+        } else {
+            format!("{raw}/")
+        };
+        Ok(Upstream {
+            base_url,
+            username: required(
+                "CLEVERBRIDGE_USERNAME",
+                &self.cleverbridge_username,
+                "the Cleverbridge API user",
+            )?,
+            password: required(
+                "CLEVERBRIDGE_PASSWORD",
+                &self.cleverbridge_password,
+                "the Cleverbridge API password",
+            )?,
+        })
+    }
+
+    /// The quote-token keys: the current secret signs, the previous ones only verify.
+    ///
+    /// # Errors
+    /// A secret missing, or shorter than [`MIN_SECRET_BYTES`].
+    pub fn quote_keys(&self) -> Result<QuoteKeys, ConfigError> {
+        let current = token_secret(self.token_secret.as_deref())?;
+        let previous = self.token_secret_previous.as_deref().unwrap_or_default();
+        for s in previous.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if s.len() < MIN_SECRET_BYTES {
+                return Err(refuse(
+                    "SEATQUOTE_TOKEN_SECRET_PREVIOUS",
+                    format!(
+                        "holds a secret of {} bytes; each must be at least {MIN_SECRET_BYTES}",
+                        s.len()
+                    ),
+                ));
+            }
+        }
+        Ok(QuoteKeys::from_settings(&current, Some(previous)))
+    }
+
+    /// The PostgreSQL store's connection settings (`None`: the SQLite store).
+    ///
+    /// # Errors
+    /// See [`database::database_config`].
+    pub fn database(&self) -> Result<Option<postgres::Config>, ConfigError> {
+        database::database_config(self.database_url.as_deref())
+    }
+
+    /// The pinned today, if any.
+    ///
+    /// # Errors
+    /// Not a `YYYY-MM-DD` date.
+    pub fn fixed_today(&self) -> Result<Option<Date>, ConfigError> {
+        self.today
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                Date::parse(s).map_err(|_| {
+                    refuse("SEATQUOTE_TODAY", format!("is not a YYYY-MM-DD date: {s}"))
+                })
+            })
+            .transpose()
+    }
+
+    /// Checks the numeric limits.
+    ///
+    /// # Errors
+    /// A rate, concurrency, timeout or lifetime outside its range.
+    pub fn limits(&self) -> Result<(), ConfigError> {
+        if !(1..=30).contains(&self.upstream_rps) {
+            return Err(refuse(
+                "SEATQUOTE_UPSTREAM_RPS",
+                format!("is {}; it must be from 1 to 30 requests per second (Cleverbridge blocks above 30)", self.upstream_rps),
+            ));
+        }
+        if !(1..=4).contains(&self.upstream_max_in_flight) {
+            return Err(refuse(
+                "SEATQUOTE_UPSTREAM_MAX_IN_FLIGHT",
+                format!("is {}; it must be from 1 to 4", self.upstream_max_in_flight),
+            ));
+        }
+        if self.upstream_timeout_ms == 0 {
+            return Err(refuse(
+                "SEATQUOTE_UPSTREAM_TIMEOUT_MS",
+                "must be at least 1",
+            ));
+        }
+        if self.quote_ttl < 1 {
+            return Err(refuse("SEATQUOTE_QUOTE_TTL", "must be at least 1 second"));
+        }
+        Ok(())
+    }
+
+    /// Every check at once (what `serve` runs before binding).
+    ///
+    /// # Errors
+    /// The first refused setting.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        self.upstream()?;
+        self.quote_keys()?;
+        self.jwt.auth_config()?;
+        self.limits()?;
+        self.fixed_today()?;
+        self.database()?;
+        self.webhooks.check()?;
+        Ok(())
+    }
+}
+
+/// Checks the quote-token secret.
+///
+/// # Errors
+/// Missing, or shorter than [`MIN_SECRET_BYTES`].
+pub fn token_secret(s: Option<&str>) -> Result<String, ConfigError> {
+    const VAR: &str = "SEATQUOTE_TOKEN_SECRET";
+    match s {
+        None | Some("") => Err(refuse(
+            VAR,
+            format!("is not set; it must be the proxy's own quote-token secret of at least {MIN_SECRET_BYTES} bytes (e.g. openssl rand -hex 32)"),
+        )),
+        Some(s) if s.len() < MIN_SECRET_BYTES => Err(refuse(
+            VAR,
+            format!("is {} bytes; it must be at least {MIN_SECRET_BYTES} (e.g. openssl rand -hex 32)", s.len()),
+        )),
+        Some(s) => Ok(s.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(args: &[&str]) -> Config {
+        let mut all = vec!["seatquote-proxy"];
+        all.extend_from_slice(args);
+        Config::try_parse_from(all).unwrap()
+    }
+
+    #[test]
+    fn loopback_http_is_the_only_plain_http() {
+        let ok = |u: &str| {
+            cfg(&[
+                "--cleverbridge-base-url",
+                u,
+                "--cleverbridge-username",
+                "u",
+                "--cleverbridge-password",
+                "p",
+            ])
+            .upstream()
+        };
+        assert_eq!(
+            ok("http://127.0.0.1:9/sandbox/subscription")
+                .unwrap()
+                .base_url,
+            "http://127.0.0.1:9/sandbox/subscription/"
+        );
+        assert!(ok("http://[::1]:9/x/").is_ok());
+        assert!(ok("http://localhost:9/x/").is_ok());
+        assert!(ok("https://rest.cleverbridge.com/subscription/").is_ok());
+        assert_eq!(
+            ok("http://10.0.0.1/x/").unwrap_err().var,
+            "CLEVERBRIDGE_BASE_URL"
+        );
+        assert!(ok("http://127.0.0.1.example.com/x/").is_err());
+        assert!(ok("ftp://127.0.0.1/x/").is_err());
+        assert!(ok("https://u:p@rest.cleverbridge.com/").is_err());
+        assert!(ok("not a url").is_err());
+    }
+}

@@ -1,0 +1,192 @@
+//! The transactional outbox (docs/webhooks.md, DESIGN.md "The outbox"): every event the
+//! merchant's system must learn of — a seat change the ledger applied or found disputed,
+//! a change Cleverbridge reports that the ledger did not make, a payment that failed or
+//! was refunded or charged back — is written to the store in the same transaction as the
+//! fact it reports, then delivered by the deliverer (`workers::deliverer`) as a signed webhook.
+//!
+//! This module holds the event types and how their JSON bodies are built; the store's
+//! interface is `store::OutboxStore`.
+
+use serde_json::{json, Value};
+
+use super::intent::Intent;
+use super::notification::{Notification, NotifiedItem};
+use super::quote_token::sha256_hex;
+
+/// An event to write (its body is final: what the merchant receives, byte for byte).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    /// Stable id (`evt_…`): the same fact always gets the same id, so writing it twice
+    /// keeps one event.
+    pub id: String,
+    /// `seat_change.applied`, `subscription.changed_outside`, ….
+    pub kind: String,
+    /// The subscription (`S…`; empty when the fact names none): delivery is ordered per
+    /// subscription.
+    pub subscription: String,
+    /// The JSON body.
+    pub body: String,
+}
+
+/// Where a stored event's delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Not delivered yet; retried until the retry period ends.
+    Pending,
+    /// The merchant's endpoint answered 2xx.
+    Delivered,
+    /// Every attempt of the retry period failed; kept, visible, re-deliverable.
+    Exhausted,
+}
+
+impl Delivery {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Delivered => "delivered",
+            Self::Exhausted => "exhausted",
+        }
+    }
+
+    /// From the stored spelling.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "delivered" => Self::Delivered,
+            "exhausted" => Self::Exhausted,
+            _ => Self::Pending,
+        }
+    }
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Position in the outbox: the events API's cursor.
+    pub seq: i64,
+    /// The event's id.
+    pub id: String,
+    /// Its type.
+    pub kind: String,
+    /// Its subscription.
+    pub subscription: String,
+    /// The JSON body.
+    pub body: String,
+    /// When written, Unix milliseconds.
+    pub created_ms: i64,
+    /// Delivery state.
+    pub state: Delivery,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+    /// Not attempted again before this time.
+    pub next_attempt_ms: i64,
+    /// The last failed attempt's cause.
+    pub last_error: Option<String>,
+    /// When delivered.
+    pub delivered_ms: Option<i64>,
+    /// When the current retry period began (written, or re-delivery asked).
+    pub retry_from_ms: i64,
+}
+
+fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn envelope(id: &str, kind: &str, now: i64, data: Value) -> String {
+    json!({ "id": id, "type": kind, "timestamp": rfc3339(now), "data": data }).to_string()
+}
+
+fn event_id(parts: &[&str]) -> String {
+    format!("evt_{}", &sha256_hex(parts.join("\u{1f}").as_bytes())[..32])
+}
+
+/// The customer of a ledger key (`customer \u{1f} Idempotency-Key`).
+fn customer_of(key: &str) -> &str {
+    key.split('\u{1f}').next().unwrap_or_default()
+}
+
+/// The event for a commit the ledger records as applied (`status` 200,
+/// `seat_change.applied`) or disputed (`seat_change.failed`): the committed quote's
+/// amounts exactly as the customer was answered (decimal strings).
+pub fn commit_event(i: &Intent, status: u16, now: i64) -> NewEvent {
+    let (kind, outcome) = if status == 200 {
+        ("seat_change.applied", "applied")
+    } else {
+        ("seat_change.failed", "disputed")
+    };
+    let committed: Value = serde_json::from_str(&i.response).unwrap_or(Value::Null);
+    let id = event_id(&[kind, &i.key]);
+    let data = json!({
+        "subscriptionId": i.subscription,
+        "runningNumber": i.running_no,
+        "customerId": customer_of(&i.key),
+        "fromQuantity": i.from_quantity,
+        "quantity": i.quantity,
+        "alignment": committed["mode"],
+        "amounts": committed["quote"],
+        "committedAt": committed["committedAt"],
+        "outcome": outcome,
+    });
+    NewEvent {
+        body: envelope(&id, kind, now, data),
+        id,
+        kind: kind.into(),
+        subscription: i.subscription.clone(),
+    }
+}
+
+/// `subscription.changed_outside`: Cleverbridge reports an item quantity the ledger did
+/// not set.
+pub fn outside_event(
+    n: &Notification,
+    item: &NotifiedItem,
+    from: Option<u32>,
+    now: i64,
+) -> NewEvent {
+    const KIND: &str = "subscription.changed_outside";
+    let sub = n.subscription.clone().unwrap_or_default();
+    let id = event_id(&[KIND, &n.digest, &item.running_no.to_string()]);
+    let data = json!({
+        "subscriptionId": sub,
+        "runningNumber": item.running_no,
+        "customerId": n.customer,
+        "fromQuantity": from,
+        "quantity": item.quantity,
+        "productId": item.product_id,
+        "version": item.version,
+        "itemStatus": item.status,
+        "notificationType": n.kind,
+        "notifiedAt": n.date,
+    });
+    NewEvent {
+        body: envelope(&id, KIND, now, data),
+        id,
+        kind: KIND.into(),
+        subscription: sub,
+    }
+}
+
+/// The event a payment notification implies (`payment.succeeded`, `payment.failed`,
+/// `payment.refunded`, `payment.charged_back`), or none.
+pub fn payment_event(n: &Notification, now: i64) -> Option<NewEvent> {
+    let kind = n.payment_kind()?;
+    let sub = n.subscription.clone().unwrap_or_default();
+    let id = event_id(&[kind, &n.digest]);
+    let data = json!({
+        "subscriptionId": n.subscription,
+        "customerId": n.customer,
+        "notificationType": n.kind,
+        "notifiedAt": n.date,
+        "items": n.items.iter().map(|i| json!({
+            "runningNumber": i.running_no, "quantity": i.quantity, "productId": i.product_id,
+        })).collect::<Vec<_>>(),
+    });
+    Some(NewEvent {
+        body: envelope(&id, kind, now, data),
+        id,
+        kind: kind.into(),
+        subscription: sub,
+    })
+}

@@ -1,0 +1,10 @@
+//! The proxy's own concepts, pure (no I/O, no HTTP, no database): a commit [`intent`],
+//! the outbox's [`event`]s and their bodies, Cleverbridge's [`notification`]s and how a
+//! notified item compares with the ledger, [`quote_token`] claims, and the merchant's
+//! pricing [`policy`].
+
+pub mod event;
+pub mod intent;
+pub mod notification;
+pub mod policy;
+pub mod quote_token;

@@ -1,0 +1,181 @@
+//! The merchant's server-side pricing policy (a TOML file, `SEATQUOTE_POLICY`): per
+//! product quantity bounds, allowed modes for an increase and a decrease, an optional
+//! offer unit price (sent as Cleverbridge's `CustomerPrice`) and the product's tax mode.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use seatquote_core::alignment::Alignment;
+use seatquote_core::money::parse_plain_decimal;
+use seatquote_core::tax::TaxMode;
+use serde::Deserialize;
+
+/// The demo policy, used when no file is configured.
+pub const DEMO_POLICY: &str = include_str!("../../policy.demo.toml");
+
+/// One product's rules as written in the file (every field optional; missing ones come
+/// from `[defaults]`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductRules {
+    /// Smallest quantity a customer may choose.
+    pub min_quantity: Option<u32>,
+    /// Largest quantity a customer may choose.
+    pub max_quantity: Option<u32>,
+    /// Modes allowed when the quantity goes up.
+    pub increase_modes: Option<Vec<String>>,
+    /// Modes allowed when the quantity goes down.
+    pub decrease_modes: Option<Vec<String>>,
+    /// `"gross"` or `"net"`: the product's Taxes setting in Cleverbridge.
+    pub tax_mode: Option<String>,
+    /// Fallback tax rate for the estimate, when the subscription's prices don't give one.
+    pub tax_rate: Option<String>,
+    /// Offer unit price (decimal string), sent as `CustomerPrice`.
+    pub offer_unit_price: Option<String>,
+    /// `IsGross` of the offer price (defaults to the product's tax mode; a contradiction
+    /// is refused with `tax_mode_mismatch`).
+    pub offer_is_gross: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    #[serde(default)]
+    defaults: ProductRules,
+    #[serde(default)]
+    products: BTreeMap<String, ProductRules>,
+}
+
+/// A product's effective rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rules {
+    /// Smallest quantity.
+    pub min_quantity: u32,
+    /// Largest quantity.
+    pub max_quantity: u32,
+    /// Modes for an increase.
+    pub increase_modes: Vec<Alignment>,
+    /// Modes for a decrease.
+    pub decrease_modes: Vec<Alignment>,
+    /// The product's tax mode.
+    pub tax_mode: TaxMode,
+    /// Fallback rate (decimal string).
+    pub tax_rate: Option<String>,
+    /// Offer unit price.
+    pub offer_unit_price: Option<Decimal>,
+    /// Offer's IsGross.
+    pub offer_is_gross: Option<bool>,
+}
+
+impl Rules {
+    /// Modes allowed for a change from `current` to `new` seats (no change: either list).
+    pub fn allows(&self, current: u32, new: u32, mode: Alignment) -> bool {
+        use std::cmp::Ordering::*;
+        match new.cmp(&current) {
+            Greater => self.increase_modes.contains(&mode),
+            Less => self.decrease_modes.contains(&mode),
+            Equal => self.increase_modes.contains(&mode) || self.decrease_modes.contains(&mode),
+        }
+    }
+}
+
+/// The whole policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    defaults: ProductRules,
+    products: BTreeMap<String, ProductRules>,
+}
+
+fn modes(list: &[String]) -> Result<Vec<Alignment>, String> {
+    list.iter()
+        .map(|m| Alignment::parse(m).map_err(|_| format!("unknown mode {m:?}")))
+        .collect()
+}
+
+impl Policy {
+    /// Parses and validates a policy file.
+    ///
+    /// # Errors
+    /// A message naming what is wrong.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let f: PolicyFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let p = Self {
+            defaults: f.defaults,
+            products: f.products,
+        };
+        // Validate every product now rather than on a request.
+        p.rules("__defaults__")?;
+        for id in p.products.keys() {
+            p.rules(id).map_err(|e| format!("product {id}: {e}"))?;
+        }
+        Ok(p)
+    }
+
+    /// The effective rules for a product id.
+    ///
+    /// # Errors
+    /// A message when the file's values are invalid.
+    pub fn rules(&self, product_id: &str) -> Result<Rules, String> {
+        let p = self.products.get(product_id).cloned().unwrap_or_default();
+        let d = &self.defaults;
+        let min = p.min_quantity.or(d.min_quantity).unwrap_or(1).max(1);
+        let max = p
+            .max_quantity
+            .or(d.max_quantity)
+            .unwrap_or(1_000_000)
+            .min(1_000_000);
+        if min > max {
+            return Err("min_quantity > max_quantity".into());
+        }
+        let inc = p
+            .increase_modes
+            .as_ref()
+            .or(d.increase_modes.as_ref())
+            .map_or_else(
+                || Ok(vec![Alignment::Immediate, Alignment::Extend]),
+                |m| modes(m),
+            )?;
+        let dec = p
+            .decrease_modes
+            .as_ref()
+            .or(d.decrease_modes.as_ref())
+            .map_or_else(|| Ok(vec![Alignment::NextBilling]), |m| modes(m))?;
+        let tax_mode = match p.tax_mode.as_deref().or(d.tax_mode.as_deref()) {
+            None => TaxMode::Gross,
+            Some(s) => TaxMode::parse(s).ok_or("tax_mode must be \"gross\" or \"net\"")?,
+        };
+        let offer = match &p.offer_unit_price {
+            None => None,
+            Some(s) => {
+                Some(parse_plain_decimal(s, 6).ok_or("offer_unit_price must be a decimal string")?)
+            }
+        };
+        Ok(Rules {
+            min_quantity: min,
+            max_quantity: max,
+            increase_modes: inc,
+            decrease_modes: dec,
+            tax_mode,
+            tax_rate: p.tax_rate.clone().or(d.tax_rate.clone()),
+            offer_unit_price: offer,
+            offer_is_gross: p.offer_is_gross,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_policy_parses() {
+        let p = Policy::parse(DEMO_POLICY).unwrap();
+        let r = p.rules("294835").unwrap();
+        assert_eq!(r.tax_mode, TaxMode::Gross);
+        assert!(r.allows(1, 2, Alignment::Immediate));
+        assert!(!r.allows(2, 1, Alignment::Immediate));
+        assert!(r.allows(2, 1, Alignment::NextBilling));
+        assert!(Policy::parse("[defaults]\nmin_quantity = 5\nmax_quantity = 2").is_err());
+        assert!(Policy::parse("[defaults]\nprice = 1").is_err());
+    }
+}

@@ -1,0 +1,69 @@
+//! Quote tokens: what one signed quote binds ([`QuoteClaims`]). They are the proxy's own,
+//! signed and verified by `seatquote_auth::QuoteKeys` (key id in the token, so the
+//! `SEATQUOTE_TOKEN_SECRET` rotates through `SEATQUOTE_TOKEN_SECRET_PREVIOUS`; see
+//! docs/tokens.md). Customer tokens are JWTs, verified in `http::auth`.
+
+use seatquote_auth::Expiring;
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+/// The token kind quote tokens are signed as.
+pub const QUOTE_KIND: &str = "quote";
+
+/// What a quote token binds: subscription, item, quantity, mode, customer, date and a
+/// hash of every amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteClaims {
+    /// Customer.
+    pub cus: String,
+    /// Subscription.
+    pub sub: String,
+    /// Running number.
+    pub item: u64,
+    /// New quantity.
+    pub qty: u32,
+    /// Alignment mode (`immediate` …).
+    pub mode: String,
+    /// The change date the quote was computed for.
+    pub date: String,
+    /// SHA-256 (hex) of the quote's canonical JSON.
+    pub qh: String,
+    /// Random id (one commit per token).
+    pub jti: String,
+    /// Expiry, Unix seconds.
+    pub exp: i64,
+    /// A hash of the subscription as read for the quote ([`subscription_fingerprint`]):
+    /// a commit whose guard read finds the same subscription on the same date reuses
+    /// the quoted upstream amounts instead of previewing again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sf: Option<String>,
+    /// Cleverbridge's amounts as quoted (absent on older tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up: Option<Quoted>,
+}
+
+/// The amounts of a quote that come from Cleverbridge's preview (the rest is the
+/// engine's, from the subscription): alignment net/VAT/gross, next billing net/VAT/gross
+/// and the next billing date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quoted(pub [String; 7]);
+
+/// A hash (hex, 128 bits) of a subscription as Cleverbridge sent it: equal hashes, the
+/// same subscription.
+pub fn subscription_fingerprint(sub: &seatquote_core::wire::Subscription) -> String {
+    let json = serde_json::to_string(sub).unwrap_or_default();
+    sha256_hex(json.as_bytes())[..32].to_owned()
+}
+
+impl Expiring for QuoteClaims {
+    fn exp(&self) -> i64 {
+        self.exp
+    }
+}
+
+/// Hex SHA-256.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    let d = Sha256::digest(data);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}

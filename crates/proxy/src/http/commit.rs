@@ -1,0 +1,309 @@
+//! `POST …/items/{runningNumber}/commit`: commits the change a quote token binds, once
+//! per `Idempotency-Key`, through the commit ledger (DESIGN.md, "The commit state
+//! machine"; transitions and their resolution in [`crate::ledger`]).
+//!
+//! The steps, in order: consent → (key lock) → [`previous_attempt`] (the key's record,
+//! [`crate::ledger::attempt`]) → [`verify_quote`] →
+//! [`record_intent`] (claims the item) → [`reprice`] → [`send_commit`].
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use seatquote_auth::QuoteTokenError;
+use seatquote_core::alignment::Alignment;
+use seatquote_core::contract::{Commit, CommitRequest};
+
+use super::auth::{now_unix, Customer};
+use super::context::{context, load_subscription, ItemContext};
+use super::extract::{IdempotencyKey, Item, JsonBody};
+use super::preview::{preview_change, quote_hash, reuse_quoted, update_request, Previewed};
+use crate::domain::event::commit_event;
+use crate::domain::intent::{Intent, IntentState};
+use crate::domain::quote_token::{sha256_hex, QuoteClaims, QUOTE_KIND};
+use crate::ledger::attempt::{key_in_progress, previous_attempt, recheck, replay};
+use crate::ledger::{resolve_after, transition, To};
+use crate::problem::Problem;
+use crate::state::{App, AppState};
+use crate::store::{now_ms, run_blocking, Begin, TokenUse};
+
+pub(crate) fn invalid_token(detail: &str) -> Problem {
+    Problem::new(StatusCode::BAD_REQUEST, "invalid_quote_token", detail)
+}
+
+/// Step 1 (before the key lock): the customer's consent.
+///
+/// # Errors
+/// `consent_required`.
+pub fn require_consent(body: &CommitRequest) -> Result<(), Problem> {
+    if body.consent == Some(true) {
+        return Ok(());
+    }
+    Err(Problem::new(
+        StatusCode::BAD_REQUEST,
+        "consent_required",
+        "the customer's consent (\"consent\": true) is required",
+    ))
+}
+
+/// Step 3: the quote token valid, unexpired and for this customer, subscription and
+/// item, and not spent or in flight under another key. Checked only for a new attempt:
+/// a replay answers whatever the token's age.
+///
+/// # Errors
+/// `quote_expired`, `invalid_quote_token`, `quote_commit_pending`.
+pub async fn verify_quote(
+    app: &App,
+    customer: &Customer,
+    running_no: u64,
+    body: &CommitRequest,
+) -> Result<QuoteClaims, Problem> {
+    let qc: QuoteClaims = app
+        .quote_keys
+        .verify(QUOTE_KIND, &body.quote_token, now_unix())
+        .map_err(|e| match e {
+            QuoteTokenError::Expired => Problem::new(
+                StatusCode::CONFLICT,
+                "quote_expired",
+                "the quote has expired; preview again",
+            ),
+            QuoteTokenError::Invalid => invalid_token("the quote token is not valid"),
+        })?;
+    if qc.sub != customer.subscription || qc.item != running_no || qc.cus != customer.id {
+        return Err(invalid_token(
+            "the quote token is for another subscription, item or customer",
+        ));
+    }
+    let store = app.store.clone();
+    let jti = qc.jti.clone();
+    match run_blocking(move || store.token_use(&jti)).await? {
+        Some(TokenUse::Done) => Err(invalid_token(
+            "this quote was already committed; preview again",
+        )),
+        // Another key's commit of this quote has an unknown outcome: saying "committed"
+        // could be false, and committing again could change the subscription twice.
+        Some(TokenUse::Pending) => Err(Problem::new(
+            StatusCode::CONFLICT,
+            "quote_commit_pending",
+            "a commit of this quote under another Idempotency-Key has not finished; retry with that key",
+        )),
+        None => Ok(qc),
+    }
+}
+
+/// Step 4: records the intent durably (state `recorded`), before anything is sent;
+/// this claims the item: one unfinished change per subscription item.
+///
+/// # Errors
+/// `invalid_quote_token` (spent meanwhile), `idempotency_key_in_progress`,
+/// `item_change_in_progress`, storage.
+pub async fn record_intent(
+    app: &App,
+    key: &str,
+    fingerprint: &str,
+    qc: &QuoteClaims,
+) -> Result<Intent, Problem> {
+    let intent = Intent {
+        key: key.to_owned(),
+        fingerprint: fingerprint.to_owned(),
+        jti: qc.jti.clone(),
+        subscription: qc.sub.clone(),
+        running_no: qc.item,
+        from_quantity: 0,
+        quantity: qc.qty,
+        response: String::new(),
+        state: IntentState::Recorded,
+        resolve_after: 0,
+    };
+    let store = app.store.clone();
+    let i = intent.clone();
+    let owner = app.instance.clone();
+    match run_blocking(move || store.begin(&i, &owner)).await? {
+        Begin::Started => {
+            transition(app, &intent, To::Recorded, "new commit");
+            Ok(intent)
+        }
+        Begin::TokenUsed => Err(invalid_token(
+            "this quote was already committed; preview again",
+        )),
+        Begin::KeyExists => Err(key_in_progress()),
+        Begin::ItemBusy => {
+            app.metrics.commit("item_busy");
+            Err(Problem::new(
+                StatusCode::CONFLICT,
+                "item_change_in_progress",
+                "another change of this item has not finished; preview again once it has",
+            ))
+        }
+    }
+}
+
+/// Step 5: the guard read, fresh from Cleverbridge, while this commit holds the item;
+/// then, unless the subscription is exactly as quoted on the quote's date
+/// ([`reuse_quoted`]: Cleverbridge's preview could not differ), the change previewed
+/// again; refuses if any amount moved since the quote.
+///
+/// # Errors
+/// `quote_changed` with the new quote; preview problems.
+pub async fn reprice(
+    app: &App,
+    customer: &Customer,
+    running_no: u64,
+    qc: &QuoteClaims,
+) -> Result<(ItemContext, Previewed), Problem> {
+    let sub = load_subscription(app, customer, true).await?;
+    let ctx = context(app, &sub, running_no)?;
+    if let Some(same) = reuse_quoted(&ctx, qc)? {
+        app.metrics.coalesced("commit_preview");
+        return Ok((ctx, same));
+    }
+    let fresh = preview_change(app, customer, &ctx, i64::from(qc.qty), &qc.mode, true).await?;
+    if quote_hash(&fresh.quote) != qc.qh {
+        app.metrics.commit("quote_changed");
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "quote_changed",
+            "the price changed since the preview; here is the new quote",
+        )
+        .with_quote(fresh.body()));
+    }
+    Ok((ctx, fresh))
+}
+
+/// Step 6: the answer the commit will give, and its guard read, stored in the intent.
+///
+/// # Errors
+/// Storage.
+pub async fn plan(
+    app: &App,
+    intent: &mut Intent,
+    qc: &QuoteClaims,
+    ctx: &ItemContext,
+    fresh: &Previewed,
+) -> Result<(), Problem> {
+    let body = Commit {
+        status: "committed".into(),
+        subscription_id: ctx.sub.id.clone(),
+        running_number: ctx.item.running_no.0,
+        quantity: qc.qty,
+        mode: qc.mode.clone(),
+        quote: fresh.quote.clone(),
+        committed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    };
+    intent.response = serde_json::to_string(&body).map_err(Problem::internal)?;
+    intent.from_quantity = ctx.current_quantity();
+    let store = app.store.clone();
+    let (k, f, r) = (
+        intent.key.clone(),
+        intent.from_quantity,
+        intent.response.clone(),
+    );
+    Ok(run_blocking(move || store.plan(&k, f, &r)).await?)
+}
+
+/// Step 7: marks the intent sent, sends the commit once (never retried), then records
+/// the outcome: applied with its answer; forgotten when Cleverbridge certainly did not
+/// apply it; otherwise unknown, for [`crate::ledger::resolve`].
+///
+/// # Errors
+/// Upstream and storage problems.
+pub async fn send_commit(
+    app: &App,
+    intent: &Intent,
+    ctx: &ItemContext,
+    qc: &QuoteClaims,
+    fresh: &Previewed,
+) -> Result<Response, Problem> {
+    let mode = Alignment::parse(&qc.mode)?;
+    let req = update_request(ctx, qc.qty, mode, false, fresh.quote.update_action);
+    #[cfg(feature = "failpoints")]
+    app.failpoint("before_upstream_commit").await;
+    let store = app.store.clone();
+    let (k, after) = (intent.key.clone(), resolve_after(app));
+    if !run_blocking(move || store.mark_sent(&k, after)).await? {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "idempotency_key_in_progress",
+            "this commit was taken over meanwhile; retry",
+        ));
+    }
+    transition(app, intent, To::Sent, "sending");
+    let store = app.store.clone();
+    let k = intent.key.clone();
+    match app.upstream.commit(&req).await {
+        Ok(_) => {
+            #[cfg(feature = "failpoints")]
+            app.failpoint("after_upstream_commit").await;
+            let b = intent.response.clone();
+            let ev = commit_event(intent, 200, now_ms());
+            run_blocking(move || store.complete(&k, 200, &b, Some(&ev))).await?;
+            app.outbox_wake.notify_one();
+            transition(app, intent, To::Applied, "answered");
+            app.metrics.commit("committed");
+            Ok(replay(200, intent.response.clone()))
+        }
+        Err(e) => {
+            if e.certainly_not_applied() {
+                run_blocking(move || store.abandon(&k)).await?;
+                transition(app, intent, To::NotApplied, e.outcome());
+            } else {
+                run_blocking(move || store.mark_unknown(&k)).await?;
+                transition(app, intent, To::Unknown, e.outcome());
+            }
+            app.metrics.commit("failed");
+            Err(e.into())
+        }
+    }
+}
+
+/// Forgets an intent that was never sent (the re-preview refused).
+async fn unclaim(app: &App, intent: &Intent, why: &str) -> Result<(), Problem> {
+    let store = app.store.clone();
+    let k = intent.key.clone();
+    run_blocking(move || store.abandon(&k)).await?;
+    transition(app, intent, To::NotApplied, why);
+    Ok(())
+}
+
+/// `POST /api/subscriptions/{id}/items/{runningNumber}/commit`.
+///
+/// # Errors
+/// Every step's problems.
+pub async fn commit(
+    State(app): State<AppState>,
+    customer: Customer,
+    Item(running_no): Item,
+    IdempotencyKey(idem): IdempotencyKey,
+    JsonBody(body): JsonBody<CommitRequest>,
+) -> Result<Response, Problem> {
+    require_consent(&body)?;
+    let key = format!("{}\u{1f}{}", customer.id, idem);
+    let fingerprint = sha256_hex(
+        format!(
+            "{}\u{1f}{running_no}\u{1f}{}",
+            customer.subscription, body.quote_token
+        )
+        .as_bytes(),
+    );
+    let lock = app.key_lock(&key);
+    let _guard = lock.lock().await;
+    if let Some(answer) = previous_attempt(&app, &key, &fingerprint).await? {
+        return Ok(answer);
+    }
+    let qc = match verify_quote(&app, &customer, running_no, &body).await {
+        Ok(qc) => qc,
+        Err(p) => return recheck(&app, &key, &fingerprint, p).await,
+    };
+    let mut intent = match record_intent(&app, &key, &fingerprint, &qc).await {
+        Ok(i) => i,
+        Err(p) => return recheck(&app, &key, &fingerprint, p).await,
+    };
+    let (ctx, fresh) = match reprice(&app, &customer, running_no, &qc).await {
+        Ok(x) => x,
+        Err(p) => {
+            unclaim(&app, &intent, p.code).await?;
+            return Err(p);
+        }
+    };
+    plan(&app, &mut intent, &qc, &ctx, &fresh).await?;
+    send_commit(&app, &intent, &ctx, &qc, &fresh).await
+}

@@ -1,0 +1,126 @@
+//! The HTTP surface: [`app`] (the router, its middleware, `/api/openapi.json`,
+//! `/healthz` and `/metrics`), the extractors ([`auth`], [`extract`]), the pricing
+//! context ([`context`]) and one module per API route: [`summary`], [`preview`],
+//! [`commit`], [`events`] (the merchant's events API) and [`notifications`]
+//! (Cleverbridge's).
+
+pub mod auth;
+pub mod commit;
+pub mod context;
+pub mod events;
+pub mod extract;
+pub mod notifications;
+pub mod preview;
+pub mod summary;
+
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::problem::problems_only;
+use crate::state::AppState;
+
+/// The OpenAPI document served at `/api/openapi.json`.
+pub const OPENAPI: &str = include_str!("../../openapi.json");
+
+/// The Content-Security-Policy sent on every response.
+pub const CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The proxy's routes with their middleware: the API, `/api/openapi.json`, `/healthz`
+/// and `/metrics`; every other path and method answers a problem document. It starts no
+/// background task: the reconciler and the deliverer are
+/// [`crate::spawn_workers`]'s.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new()
+        .route("/api/subscriptions/{id}", get(summary::summary))
+        .route(
+            "/api/subscriptions/{id}/items/{running_no}/preview",
+            post(preview::preview),
+        )
+        .route(
+            "/api/subscriptions/{id}/items/{running_no}/commit",
+            post(commit::commit),
+        )
+        .route("/api/events", get(events::list))
+        .route("/api/events/{id}/redeliver", post(events::redeliver))
+        .route(
+            "/api/cleverbridge/notifications",
+            post(notifications::notification),
+        )
+        .route("/api/openapi.json", get(openapi))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
+        .layer(middleware::from_fn(problems_only))
+        .layer(middleware::from_fn_with_state(state.clone(), count))
+        .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
+        .with_state(state.clone());
+    if !state.allowed_origins.is_empty() {
+        router = router.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(state.allowed_origins.clone()))
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([
+                    header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                    HeaderName::from_static("idempotency-key"),
+                ])
+                // Not CORS-safelisted: without this a cross-origin widget cannot read
+                // when to retry after a 503.
+                .expose_headers([header::RETRY_AFTER])
+                .max_age(Duration::from_secs(600)),
+        );
+    }
+    router
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+async fn count(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "other".to_owned(), |m| m.as_str().to_owned());
+    let res = next.run(req).await;
+    app.metrics.http(&route, res.status().as_u16());
+    res
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+async fn healthz() -> Response {
+    Json(serde_json::json!({ "status": "ok" })).into_response()
+}
+
+async fn metrics_text(State(app): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        app.metrics.render() + &app.upstream.budget().render(),
+    )
+        .into_response()
+}

@@ -1,0 +1,135 @@
+//! `POST /api/cleverbridge/notifications`: Cleverbridge's JSON notifications
+//! (docs/webhooks.md, "Notifications from Cleverbridge"), a second source of truth next
+//! to the ledger.
+//!
+//! Authenticated by the HTTP Basic credentials the merchant sets in Cleverbridge's
+//! notification settings (compared in constant time; 401 otherwise). The body is stored
+//! durably before the 200 (nothing acknowledged is lost), once per body (the same
+//! notification twice changes nothing), and its items are compared with what the ledger
+//! and earlier notifications know (an older item `version` never overwrites a newer one):
+//! a change the ledger did not make becomes `subscription.changed_outside`; one that
+//! settles an unfinished commit resolves it as applied; payment notifications become
+//! `payment.*` events. Unknown types are kept and acknowledged.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::Engine;
+use subtle::ConstantTimeEq;
+
+use crate::domain::event::commit_event;
+use crate::domain::intent::{Intent, IntentState};
+use crate::domain::notification::parse;
+use crate::ledger::{transition, To};
+use crate::problem::Problem;
+use crate::state::{App, AppState};
+use crate::store::{now_ms, run_blocking};
+
+/// Largest notification body accepted (Cleverbridge's are a few kilobytes).
+pub const NOTIFICATION_LIMIT: usize = 256 * 1024;
+
+fn unauthorized() -> Problem {
+    let mut p = Problem::new(
+        StatusCode::UNAUTHORIZED,
+        "notification_unauthorized",
+        "the notification's Basic credentials are missing or wrong",
+    );
+    p.www_authenticate = Some("Basic realm=\"seatquote notifications\"");
+    p
+}
+
+/// Whether the `Authorization` header carries the configured Basic credentials
+/// (constant time in their content).
+fn authorized(app: &App, headers: &HeaderMap) -> bool {
+    let Some((user, pass)) = &app.webhooks.notify else {
+        return false;
+    };
+    let Some(given) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
+    else {
+        return false;
+    };
+    let expected = format!("{user}:{pass}");
+    bool::from(given.as_slice().ct_eq(expected.as_bytes()))
+}
+
+/// Resolves an unfinished commit as applied because Cleverbridge reports its quantity
+/// (skipped when a request with its key is running here: that request resolves it).
+async fn settle(app: &App, i: &Intent) -> Result<(), Problem> {
+    if i.state == IntentState::Recorded {
+        return Ok(());
+    }
+    let Ok(_guard) = app.key_lock(&i.key).try_lock_owned() else {
+        return Ok(());
+    };
+    let store = app.store.clone();
+    let (key, body, ev) = (
+        i.key.clone(),
+        i.response.clone(),
+        commit_event(i, 200, now_ms()),
+    );
+    run_blocking(move || store.complete(&key, 200, &body, Some(&ev))).await?;
+    transition(
+        app,
+        i,
+        To::Applied,
+        "settled by a Cleverbridge notification",
+    );
+    Ok(())
+}
+
+/// `POST /api/cleverbridge/notifications`.
+///
+/// # Errors
+/// `notification_unauthorized` (401), `notification_too_large` (413),
+/// `invalid_notification` (400), storage (500: Cleverbridge sends it again).
+pub async fn notification(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    if !authorized(&app, &headers) {
+        return Err(unauthorized());
+    }
+    let bytes = axum::body::to_bytes(body, NOTIFICATION_LIMIT)
+        .await
+        .map_err(|_| {
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "notification_too_large",
+                format!("the notification is larger than {NOTIFICATION_LIMIT} bytes"),
+            )
+        })?;
+    let n = parse(&bytes).map_err(|why| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_notification",
+            format!("not a Cleverbridge JSON notification: {why}"),
+        )
+    })?;
+    let store = app.outbox.clone();
+    let n2 = n.clone();
+    let recorded = run_blocking(move || store.record_notification(&n2, now_ms())).await?;
+    for i in &recorded.settles {
+        settle(&app, i).await?;
+    }
+    if !recorded.events.is_empty() || !recorded.settles.is_empty() {
+        app.outbox_wake.notify_one();
+    }
+    tracing::info!(target: "seatquote::notifications", kind = %n.kind, subscription = ?n.subscription, duplicate = recorded.duplicate, events = recorded.events.len(), settled = recorded.settles.len(), known = n.is_known(), "notification");
+    let status = if recorded.duplicate {
+        "duplicate"
+    } else {
+        "accepted"
+    };
+    Ok(Json(serde_json::json!({ "status": status })).into_response())
+}

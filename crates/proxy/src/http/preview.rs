@@ -1,0 +1,306 @@
+//! `POST …/items/{runningNumber}/preview`: checks a change against the policy and the
+//! engine, previews it at Cleverbridge and answers the quote with Cleverbridge's amounts
+//! and a quote token that binds them.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use seatquote_core::alignment::{Alignment, UpdateAction};
+use seatquote_core::change::{Change, Line, Period, Tax};
+use seatquote_core::contract::{Preview, PreviewRequest};
+use seatquote_core::money::{format_amount, round};
+use seatquote_core::quote::{quote, Quote};
+use seatquote_core::tax::TaxRate;
+use seatquote_core::wire::{
+    AlignmentSettings, CustomerPrice, UpdateSubscriptionItemRequest,
+    UpdateSubscriptionItemResponse, WireDecimal, WireUint, WireUpdateAction,
+};
+
+use super::auth::{now_unix, Customer};
+use super::context::{context, load_subscription, ItemContext};
+use super::extract::{Item, JsonBody};
+use crate::budget::Caller;
+use crate::domain::quote_token::{
+    sha256_hex, subscription_fingerprint, QuoteClaims, Quoted, QUOTE_KIND,
+};
+use crate::problem::Problem;
+use crate::state::{App, AppState};
+
+/// A verified preview: the quote from upstream numbers and its token.
+#[derive(Debug, Clone)]
+pub struct Previewed {
+    /// The quote with Cleverbridge's amounts.
+    pub quote: Quote,
+    /// The signed quote token.
+    pub token: String,
+    /// Its expiry, Unix seconds.
+    pub expires_at: i64,
+    /// The alignment mode.
+    pub mode: Alignment,
+}
+
+/// RFC 3339 (seconds, `Z`) of a Unix time.
+pub fn rfc3339(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+/// The hash a quote token binds: SHA-256 of the quote's JSON.
+pub fn quote_hash(q: &Quote) -> String {
+    sha256_hex(serde_json::to_string(q).unwrap_or_default().as_bytes())
+}
+
+impl Previewed {
+    /// The answer's body.
+    pub fn body(&self) -> Preview {
+        Preview {
+            quote: self.quote.clone(),
+            quote_token: self.token.clone(),
+            expires_at: rfc3339(self.expires_at),
+            mode: self.mode.as_str().to_owned(),
+        }
+    }
+}
+
+/// The `updatesubscriptionitem` request for a change (`preview`: price only).
+pub fn update_request(
+    ctx: &ItemContext,
+    qty: u32,
+    mode: Alignment,
+    preview: bool,
+    action: UpdateAction,
+) -> UpdateSubscriptionItemRequest {
+    UpdateSubscriptionItemRequest {
+        subscription_id: ctx.sub.id.clone(),
+        running_number: WireUint(ctx.item.running_no.0),
+        product_id: ctx.item.product_id.clone(),
+        quantity: WireUint(u64::from(qty)),
+        alignment_settings: AlignmentSettings::new(mode, preview),
+        customer_price: ctx.rules.offer_unit_price.map(|p| CustomerPrice {
+            currency: ctx.currency.code().to_owned(),
+            is_gross: ctx.rules.offer_is_gross.unwrap_or(ctx.tax_mode.is_gross()),
+            value: WireDecimal(p),
+        }),
+        update_action: Some(WireUpdateAction(action)),
+        generate_mail: true,
+    }
+}
+
+/// The policy's verdict on a change: the quantity as `u32` and the mode.
+fn check_policy(ctx: &ItemContext, qty: i64, mode: &str) -> Result<(u32, Alignment), Problem> {
+    if !ctx.sub.subscription_status.is_active() {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "subscription_not_active",
+            format!(
+                "the subscription is {}; only active subscriptions can change",
+                ctx.sub.subscription_status.name()
+            ),
+        ));
+    }
+    let r = &ctx.rules;
+    if qty < i64::from(r.min_quantity) || qty > i64::from(r.max_quantity) {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "quantity_out_of_range",
+            format!(
+                "quantity must be from {} to {}",
+                r.min_quantity, r.max_quantity
+            ),
+        ));
+    }
+    let qty = u32::try_from(qty).map_err(|_| Problem::invalid_body("quantity"))?;
+    let mode = Alignment::parse(mode)?;
+    if !r.allows(ctx.current_quantity(), qty, mode) {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "mode_not_allowed",
+            format!("{} is not offered for this change", mode.as_str()),
+        ));
+    }
+    if r.offer_is_gross
+        .is_some_and(|g| g != ctx.tax_mode.is_gross())
+    {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "tax_mode_mismatch",
+            "the policy's offer IsGross contradicts the product's tax mode",
+        ));
+    }
+    Ok((qty, mode))
+}
+
+/// The engine's quote of a change (its errors — negative_alignment, outside_period, … —
+/// pass through and nothing is sent upstream).
+fn local_quote(ctx: &ItemContext, qty: u32, mode: Alignment) -> Result<Quote, Problem> {
+    let tax = Tax {
+        mode: ctx.tax_mode,
+        rate: TaxRate::parse(&ctx.tax_rate)?,
+    };
+    let (current, next) = Line::pair(
+        (ctx.current_unit, ctx.current_quantity()),
+        (ctx.new_unit, qty),
+    )?;
+    let period = Period::new(ctx.period_start, ctx.next_billing, ctx.interval)?;
+    let change = Change::new(ctx.currency, tax, period, ctx.today, current, next, mode)?;
+    Ok(quote(&change)?)
+}
+
+/// Validates a change against the policy and the engine, previews it upstream and
+/// builds the quote from the upstream numbers, with its token.
+///
+/// # Errors
+/// Policy, engine and upstream problems.
+pub async fn preview_change(
+    app: &App,
+    customer: &Customer,
+    ctx: &ItemContext,
+    qty: i64,
+    mode: &str,
+    fresh: bool,
+) -> Result<Previewed, Problem> {
+    let (qty, mode) = check_policy(ctx, qty, mode)?;
+    let local = local_quote(ctx, qty, mode)?;
+    let req = update_request(ctx, qty, mode, true, local.update_action);
+    let who = if fresh {
+        Caller::commit(&customer.id)
+    } else {
+        Caller::normal(&customer.id)
+    };
+    let up = app.upstream.preview(&who, &req, fresh).await?;
+    let quote = quote_from_upstream(ctx, &local, &up)?;
+    let exp = now_unix() + app.quote_ttl;
+    let claims = QuoteClaims {
+        cus: customer.id.clone(),
+        sub: ctx.sub.id.clone(),
+        item: ctx.item.running_no.0,
+        qty,
+        mode: mode.as_str().to_owned(),
+        date: ctx.today.to_iso_string(),
+        qh: quote_hash(&quote),
+        jti: format!("{:032x}", rand::random::<u128>()),
+        exp,
+        sf: Some(subscription_fingerprint(&ctx.sub)),
+        up: Some(quoted(&quote)),
+    };
+    Ok(Previewed {
+        token: app.quote_keys.sign(QUOTE_KIND, &claims),
+        quote,
+        expires_at: exp,
+        mode,
+    })
+}
+
+/// The amounts of a quote that came from Cleverbridge.
+fn quoted(q: &Quote) -> Quoted {
+    let (a, n) = (&q.alignment, &q.next_billing);
+    Quoted([a.net, a.vat, a.gross, n.net, n.vat, n.gross, n.date].map(|s| s.to_string()))
+}
+
+/// A commit's quote without a second preview, when that preview could not differ: the
+/// guard read found the subscription exactly as it was quoted (same fingerprint), on the
+/// quote's date, the change still passes the policy and the engine, and the engine's
+/// quote with the quoted Cleverbridge amounts hashes to the token's. `None`: preview
+/// again.
+///
+/// # Errors
+/// Policy and engine problems.
+pub fn reuse_quoted(ctx: &ItemContext, qc: &QuoteClaims) -> Result<Option<Previewed>, Problem> {
+    let (Some(sf), Some(Quoted(up))) = (&qc.sf, &qc.up) else {
+        return Ok(None);
+    };
+    if *sf != subscription_fingerprint(&ctx.sub) || qc.date != ctx.today.to_iso_string() {
+        return Ok(None);
+    }
+    let (qty, mode) = check_policy(ctx, i64::from(qc.qty), &qc.mode)?;
+    let mut q = local_quote(ctx, qty, mode)?;
+    let text = |s: &String| seatquote_core::text::ShortStr::new(s);
+    let (Some(an), Some(av), Some(ag), Some(nn), Some(nv), Some(ng), Some(nd)) = (
+        text(&up[0]),
+        text(&up[1]),
+        text(&up[2]),
+        text(&up[3]),
+        text(&up[4]),
+        text(&up[5]),
+        text(&up[6]),
+    ) else {
+        return Ok(None);
+    };
+    (q.alignment.net, q.alignment.vat, q.alignment.gross) = (an, av, ag);
+    (q.next_billing.net, q.next_billing.vat, q.next_billing.gross) = (nn, nv, ng);
+    q.next_billing.date = nd;
+    if quote_hash(&q) != qc.qh {
+        return Ok(None);
+    }
+    Ok(Some(Previewed {
+        quote: q,
+        token: String::new(),
+        expires_at: qc.exp,
+        mode,
+    }))
+}
+
+/// The quote with the amounts Cleverbridge returned (day counts and lines from the
+/// summary and the engine).
+fn quote_from_upstream(
+    ctx: &ItemContext,
+    local: &Quote,
+    up: &UpdateSubscriptionItemResponse,
+) -> Result<Quote, Problem> {
+    let minor = ctx.currency.minor_units();
+    if up
+        .price_currency_id
+        .as_deref()
+        .is_some_and(|c| c != ctx.currency.code())
+    {
+        return Err(Problem::upstream_error(
+            "Cleverbridge priced the preview in another currency",
+        ));
+    }
+    let need = |v: Option<WireDecimal>, what: &str| {
+        v.map(|d| format_amount(round(d.0, minor), minor))
+            .ok_or_else(|| {
+                Problem::upstream_error(format!("the Cleverbridge preview lacks {what}"))
+            })
+    };
+    let mut q = local.clone();
+    q.alignment.net = need(up.alignment_customer_net_price, "AlignmentCustomerNetPrice")?;
+    q.alignment.vat = need(up.alignment_customer_vat_price, "AlignmentCustomerVatPrice")?;
+    q.alignment.gross = need(
+        up.alignment_customer_gross_price,
+        "AlignmentCustomerGrossPrice",
+    )?;
+    q.next_billing.net = need(
+        up.next_billing_customer_net_price,
+        "NextBillingCustomerNetPrice",
+    )?;
+    q.next_billing.vat = need(
+        up.next_billing_customer_vat_price,
+        "NextBillingCustomerVatPrice",
+    )?;
+    q.next_billing.gross = need(
+        up.next_billing_customer_gross_price,
+        "NextBillingCustomerGrossPrice",
+    )?;
+    if let Some(d) = up.next_billing_date {
+        q.next_billing.date = d.0.iso();
+    }
+    Ok(q)
+}
+
+/// `POST /api/subscriptions/{id}/items/{runningNumber}/preview`.
+///
+/// # Errors
+/// Authentication, body, policy, engine and upstream problems.
+pub async fn preview(
+    State(app): State<AppState>,
+    customer: Customer,
+    Item(running_no): Item,
+    JsonBody(b): JsonBody<PreviewRequest>,
+) -> Result<Json<Preview>, Problem> {
+    let sub = load_subscription(&app, &customer, false).await?;
+    let ctx = context(&app, &sub, running_no)?;
+    let p = preview_change(&app, &customer, &ctx, b.quantity, &b.alignment, false).await?;
+    Ok(Json(p.body()))
+}

@@ -1,0 +1,184 @@
+//! The commit ledger's transitions and their resolution (DESIGN.md, "The commit state
+//! machine"): every transition is logged and counted; an outcome left unknown is
+//! resolved by reading Cleverbridge — only after the upstream call's deadline, only by
+//! the holder of the intent's lease — either by a retry with the same key or by the
+//! background reconciler ([`crate::workers::reconciler`]), whichever comes first.
+
+pub mod attempt;
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+
+use crate::domain::event::commit_event;
+use crate::domain::intent::{Intent, IntentState};
+use crate::domain::quote_token::sha256_hex;
+use crate::problem::Problem;
+use crate::state::App;
+use crate::store::{now_ms, run_blocking, StoreError};
+
+/// A stored transition's target, as logged and counted
+/// (`seatquote_commit_transitions_total{to=…}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum To {
+    /// The intent is recorded (before anything is sent).
+    Recorded,
+    /// About to be sent.
+    Sent,
+    /// The answer said nothing certain.
+    Unknown,
+    /// Applied at Cleverbridge (answered, or found by reading).
+    Applied,
+    /// Certainly not applied (refused connection, 429, 4xx, never sent, or found
+    /// unchanged after the deadline): the record is removed.
+    NotApplied,
+    /// The item is neither as before nor as intended: recorded as disputed.
+    Disputed,
+}
+
+impl To {
+    /// The label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Recorded => "recorded",
+            Self::Sent => "sent",
+            Self::Unknown => "unknown",
+            Self::Applied => "applied",
+            Self::NotApplied => "not_applied",
+            Self::Disputed => "disputed",
+        }
+    }
+}
+
+/// Logs (no secrets: the key is hashed) and counts one transition.
+pub fn transition(app: &App, i: &Intent, to: To, why: &str) {
+    app.metrics.transition(to.as_str());
+    let key = &sha256_hex(i.key.as_bytes())[..12];
+    let (sub, item, from_q, to_q) = (&i.subscription, i.running_no, i.from_quantity, i.quantity);
+    match to {
+        To::Disputed | To::Unknown => {
+            tracing::warn!(target: "seatquote::ledger", key, subscription = %sub, item, from_q, to_q, to = to.as_str(), why, "commit transition");
+        }
+        _ => {
+            tracing::info!(target: "seatquote::ledger", key, subscription = %sub, item, from_q, to_q, to = to.as_str(), why, "commit transition");
+        }
+    }
+}
+
+/// When an intent sent now may be resolved by reading: after the longest an upstream
+/// call can take (a slot wait of up to one timeout, then the request's own timeout)
+/// plus a second's margin.
+pub fn resolve_after(app: &App) -> i64 {
+    now_ms() + millis(app.upstream.timeout() * 2 + Duration::from_secs(1))
+}
+
+/// How long a lease lasts: longer than a fresh read with its retries.
+fn lease_for(app: &App) -> i64 {
+    millis(app.upstream.timeout() * 4 + Duration::from_secs(5))
+}
+
+/// How old a `recorded` intent must be before it counts as left by a dead process.
+pub(crate) fn stale_after(app: &App) -> i64 {
+    millis(app.upstream.timeout() * 6 + Duration::from_secs(10))
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// What resolving an unfinished intent found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Applied: the recorded 200 body.
+    Applied(String),
+    /// Certainly not applied: the record is gone; the key, quote and item are free.
+    NotApplied,
+    /// Neither as before nor as intended: the recorded problem body (409).
+    Disputed(String),
+    /// Not resolvable yet (before its deadline, leased elsewhere, or Cleverbridge
+    /// unreadable): retry after about this many seconds.
+    Unresolved(u64),
+    /// Recorded and not sent yet by a request that is still running (on another replica).
+    InProgress,
+}
+
+/// The answer stored for a disputed commit.
+pub fn disputed_problem() -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "commit_disputed",
+        "the item changed outside this proxy while this commit's outcome was unknown; it needs a person to check it",
+    )
+}
+
+/// Resolves an unfinished intent (see the module documentation). `owner` names the
+/// worker for the lease.
+///
+/// # Errors
+/// Storage failures.
+pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, StoreError> {
+    let store = app.store.clone();
+    let key = i.key.clone();
+    if i.state == IntentState::Recorded {
+        // Never sent: whatever the item shows now is not this commit's doing. Removed
+        // once its request is over (its process dead, or it is stale); a live one on
+        // another replica is left alone.
+        let (o, stale) = (owner.to_owned(), now_ms() - stale_after(app));
+        if !run_blocking(move || store.abandon_recorded(&key, &o, stale)).await? {
+            return Ok(Resolution::InProgress);
+        }
+        transition(app, i, To::NotApplied, "recorded but never sent");
+        return Ok(Resolution::NotApplied);
+    }
+    let now = now_ms();
+    let wait = u64::try_from((i.resolve_after - now).max(0) / 1000).unwrap_or(0) + 1;
+    let until = now + lease_for(app);
+    let (k, o) = (key.clone(), owner.to_owned());
+    if !run_blocking(move || store.lease(&k, &o, now, until)).await? {
+        return Ok(Resolution::Unresolved(wait));
+    }
+    #[cfg(feature = "failpoints")]
+    app.failpoint("after_lease").await;
+    let read = app.upstream.get_subscription(&i.subscription, true).await;
+    let quantity = match &read {
+        Ok(r) => r.subscription.item(i.running_no).map(|it| it.quantity.0),
+        Err(_) => None,
+    };
+    let store = app.store.clone();
+    let resolution = match quantity {
+        None => {
+            let (k, o) = (key.clone(), owner.to_owned());
+            run_blocking(move || store.release(&k, &o)).await?;
+            tracing::warn!(target: "seatquote::ledger", subscription = %i.subscription, item = i.running_no, "cannot read the item to resolve a commit; will try again");
+            return Ok(Resolution::Unresolved(1));
+        }
+        Some(q) if q == u64::from(i.quantity) && i.quantity != i.from_quantity => {
+            let body = i.response.clone();
+            let ev = commit_event(i, 200, now_ms());
+            run_blocking(move || store.complete(&key, 200, &body, Some(&ev))).await?;
+            app.outbox_wake.notify_one();
+            transition(app, i, To::Applied, "found applied at Cleverbridge");
+            Resolution::Applied(i.response.clone())
+        }
+        Some(q) if q == u64::from(i.from_quantity) => {
+            run_blocking(move || store.abandon(&key)).await?;
+            transition(app, i, To::NotApplied, "found unchanged after the deadline");
+            Resolution::NotApplied
+        }
+        Some(_) => {
+            let body = serde_json::to_string(&disputed_problem().body())?;
+            let b = body.clone();
+            let ev = commit_event(i, 409, now_ms());
+            run_blocking(move || store.complete(&key, 409, &b, Some(&ev))).await?;
+            app.outbox_wake.notify_one();
+            transition(
+                app,
+                i,
+                To::Disputed,
+                "the item is neither as before nor as intended",
+            );
+            Resolution::Disputed(body)
+        }
+    };
+    Ok(resolution)
+}

@@ -1,0 +1,111 @@
+//! [`PgStore`]: the commit ledger in PostgreSQL (`SEATQUOTE_DATABASE_URL`), shared by
+//! several proxy replicas. What must hold across them holds by the database: the key is
+//! the primary key, the quote's jti is unique, one unfinished change per item is a partial
+//! unique index, and the lease is a conditional `UPDATE` with an expiry (a dead holder's
+//! lease is taken over). Each process holds a session advisory lock named after itself for
+//! its lifetime, so another replica can tell that the process which recorded an intent has
+//! died (its session, and so its lock, are gone).
+//!
+//! The synchronous `postgres` client with an r2d2 pool, called inside `spawn_blocking`.
+
+pub mod ledger;
+pub mod outbox;
+
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use postgres::{Client, NoTls, Row};
+use r2d2_postgres::{r2d2, PostgresConnectionManager};
+
+use crate::domain::intent::{Intent, IntentState};
+use crate::store::{Record, StoreError};
+
+type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+
+/// PostgreSQL implementation of [`crate::store::IdempotencyStore`].
+pub struct PgStore {
+    pool: Pool,
+    /// The session holding this process's liveness lock (see the module documentation).
+    _alive: Mutex<Client>,
+}
+
+pub(crate) const UNFINISHED: &str = "('recorded','sent','unknown')";
+
+fn num<T: TryFrom<i64>>(v: i64, what: &'static str) -> Result<T, StoreError> {
+    T::try_from(v).map_err(|_| StoreError::OutOfRange(what))
+}
+
+pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
+    let Some(state) = IntentState::from_stored(r.get::<_, &str>(8)) else {
+        return Ok(Record::Done {
+            fingerprint: r.get(1),
+            status: num(
+                i64::from(r.get::<_, Option<i32>>(9).unwrap_or(200)),
+                "status",
+            )?,
+            body: r.get::<_, Option<String>>(10).unwrap_or_default(),
+        });
+    };
+    Ok(Record::Pending(Intent {
+        key: r.get(0),
+        fingerprint: r.get(1),
+        jti: r.get(2),
+        subscription: r.get(3),
+        running_no: num(r.get(4), "running_no")?,
+        from_quantity: num(r.get(5), "from_quantity")?,
+        quantity: num(r.get(6), "quantity")?,
+        response: r.get(7),
+        state,
+        resolve_after: r.get(11),
+    }))
+}
+
+/// The key of a process's liveness lock (`pg_advisory_lock` takes a bigint).
+pub(crate) const ALIVE_SQL: &str = "hashtextextended('seatquote-alive:' || $1::text, 0)";
+
+impl PgStore {
+    /// Connects (a pool of `pool_size`), applies the migrations ([`crate::store::migrate`]) and
+    /// takes this process's liveness lock as `instance`.
+    ///
+    /// # Errors
+    /// The database unreachable within 10 s, or a migration failing.
+    pub fn open(
+        config: postgres::Config,
+        instance: &str,
+        pool_size: u32,
+    ) -> Result<Self, StoreError> {
+        let mut alive = config.connect(NoTls)?;
+        crate::store::migrate::postgres(&mut alive)?;
+        alive.execute(
+            &format!("SELECT pg_advisory_lock({ALIVE_SQL})"),
+            &[&instance],
+        )?;
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(PostgresConnectionManager::new(config, NoTls))?;
+        Ok(Self {
+            pool,
+            _alive: Mutex::new(alive),
+        })
+    }
+
+    pub(crate) fn conn(
+        &self,
+    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, StoreError> {
+        self.pool.get().map_err(StoreError::from)
+    }
+
+    pub(crate) fn execute(
+        &self,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Result<u64, StoreError> {
+        self.conn()?.execute(sql, params).map_err(StoreError::from)
+    }
+}
+
+pub(crate) fn i64_of(v: impl Into<u64>) -> Result<i64, StoreError> {
+    i64::try_from(v.into()).map_err(|_| StoreError::OutOfRange("number"))
+}

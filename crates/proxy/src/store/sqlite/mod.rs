@@ -1,0 +1,65 @@
+//! [`SqliteStore`]: the commit ledger in an embedded SQLite database (WAL,
+//! `synchronous=FULL`: a recorded intent survives a crash or a power cut).
+
+pub mod ledger;
+pub mod outbox;
+
+use std::path::Path;
+
+use parking_lot::Mutex;
+use rusqlite::{Connection, Row};
+
+use crate::domain::intent::{Intent, IntentState};
+use crate::store::{Record, StoreError};
+
+/// SQLite implementation of [`crate::store::IdempotencyStore`].
+pub struct SqliteStore {
+    pub(crate) conn: Mutex<Connection>,
+}
+
+pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
+    let stored: String = r.get(8)?;
+    let Some(state) = IntentState::from_stored(&stored) else {
+        return Ok(Record::Done {
+            fingerprint: r.get(1)?,
+            status: r.get::<_, Option<u16>>(9)?.unwrap_or(200),
+            body: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+        });
+    };
+    Ok(Record::Pending(Intent {
+        key: r.get(0)?,
+        fingerprint: r.get(1)?,
+        jti: r.get(2)?,
+        subscription: r.get(3)?,
+        running_no: r.get(4)?,
+        from_quantity: r.get(5)?,
+        quantity: r.get(6)?,
+        response: r.get(7)?,
+        state,
+        resolve_after: r.get(11)?,
+    }))
+}
+
+impl SqliteStore {
+    /// Opens (creating, or migrating to the newest schema: [`crate::store::migrate`])
+    /// `dir/seatquote.sqlite3`.
+    ///
+    /// # Errors
+    /// When the directory or database cannot be opened.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let mut conn = Connection::open(dir.join("seatquote.sqlite3"))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL;
+             PRAGMA synchronous=FULL;
+             PRAGMA busy_timeout=5000;",
+        )?;
+        crate::store::migrate::sqlite(&mut conn)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+}

@@ -1,0 +1,210 @@
+//! `openapi.json` stays true to `seatquote_core::contract`: every schema's properties are
+//! exactly the fields the serde type writes, its required list is what the type always
+//! writes, and nested objects follow their `$ref`s.
+
+use seatquote_core::contract::{
+    Commit, CommitRequest, EventPage, EventRecord, Interval, Preview, PreviewRequest, Problem,
+    Summary, SummaryItem,
+};
+use seatquote_core::quote::{quote_json, Quote};
+use serde_json::Value;
+
+fn doc() -> Value {
+    serde_json::from_str(include_str!("../../../openapi.json")).unwrap()
+}
+
+fn sample_quote() -> Quote {
+    let out = quote_json(
+        r#"{"currency": "USD", "taxMode": "gross", "taxRate": "0.19",
+        "periodStart": "2025-11-13", "nextBillingDate": "2026-11-13",
+        "interval": { "months": 12, "days": 0 }, "changeDate": "2026-05-13",
+        "current": { "unitPrice": "1200.00", "quantity": 1 },
+        "next": { "unitPrice": "1200.00", "quantity": 2 }, "alignment": "immediate" }"#,
+    )
+    .unwrap();
+    serde_json::from_str(&out).unwrap()
+}
+
+fn preview() -> Preview {
+    Preview {
+        quote: sample_quote(),
+        quote_token: "quote.x.y".into(),
+        expires_at: "2026-05-13T10:00:00Z".into(),
+        mode: "immediate".into(),
+    }
+}
+
+/// Checks `value` against schema `name`, recursively; `optional` lists fields a type may
+/// leave out.
+fn check(doc: &Value, name: &str, value: &Value, optional: &[&str]) {
+    let schema = &doc["components"]["schemas"][name];
+    assert!(schema.is_object(), "schema {name} exists");
+    let props = schema["properties"].as_object().unwrap();
+    let obj = value.as_object().unwrap();
+    let written: Vec<&String> = obj.keys().collect();
+    let documented: Vec<&String> = props.keys().collect();
+    let mut w = written.clone();
+    w.sort();
+    let mut d = documented.clone();
+    d.sort();
+    assert_eq!(w, d, "{name}: fields written vs documented");
+    let mut required: Vec<&str> = schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    required.sort_unstable();
+    let mut always: Vec<&str> = written
+        .iter()
+        .map(|k| k.as_str())
+        .filter(|k| !optional.contains(k))
+        .collect();
+    always.sort_unstable();
+    assert_eq!(required, always, "{name}: required vs always written");
+    for (k, p) in props {
+        let v = &obj[k];
+        let target = p["$ref"].as_str().or(p["items"]["$ref"].as_str());
+        if let Some(r) = target {
+            let sub = r.rsplit('/').next().unwrap();
+            let sub_value = if v.is_array() { &v[0] } else { v };
+            check(doc, sub, sub_value, &[]);
+        } else if let Some(t) = p["type"].as_str() {
+            let ok = match t {
+                "string" => v.is_string(),
+                "integer" => v.is_u64() || v.is_i64(),
+                "array" => v.is_array(),
+                "object" => v.is_object(),
+                "boolean" => v.is_boolean(),
+                _ => false,
+            };
+            assert!(ok, "{name}.{k}: {v} is not a {t}");
+        } else if let Some(c) = p.get("const") {
+            assert_eq!(v, c, "{name}.{k}");
+        }
+    }
+}
+
+#[test]
+fn openapi_matches_the_contract_types() {
+    let doc = doc();
+    let j = |v: &dyn Erased| v.json();
+    let summary = Summary {
+        id: "S68841753".into(),
+        status: "active".into(),
+        currency: "USD".into(),
+        tax_mode: "gross".into(),
+        tax_rate: "0.19".into(),
+        tax_rate_is_estimate: true,
+        period_start: "2025-11-13".into(),
+        next_billing_date: "2026-11-13".into(),
+        interval: Interval {
+            months: 12,
+            days: 0,
+        },
+        today: "2026-05-13".into(),
+        items: vec![SummaryItem {
+            running_number: 1,
+            product_id: "294835".into(),
+            product_name: "Team".into(),
+            quantity: 1,
+            unit_price: "1200.00".into(),
+            current_unit_price: "1200.00".into(),
+            min_quantity: 1,
+            max_quantity: 100,
+            increase_modes: vec!["immediate".into()],
+            decrease_modes: vec!["nextBilling".into()],
+        }],
+    };
+    check(&doc, "Summary", &j(&summary), &[]);
+    check(&doc, "Preview", &j(&preview()), &[]);
+    check(&doc, "Quote", &j(&sample_quote()), &[]);
+    let commit = Commit {
+        status: "committed".into(),
+        subscription_id: "S68841753".into(),
+        running_number: 1,
+        quantity: 2,
+        mode: "immediate".into(),
+        quote: sample_quote(),
+        committed_at: "2026-05-13T10:00:00.000Z".into(),
+    };
+    check(&doc, "Commit", &j(&commit), &[]);
+    let problem = Problem {
+        kind: "https://seatquote.dev/problems/quote_changed".into(),
+        title: "Conflict".into(),
+        status: 409,
+        detail: "the price changed".into(),
+        code: "quote_changed".into(),
+        quote: Some(Box::new(preview())),
+    };
+    check(&doc, "Problem", &j(&problem), &["quote"]);
+    let mut bare = problem.clone();
+    bare.quote = None;
+    assert!(
+        j(&bare).get("quote").is_none(),
+        "quote is left out when absent"
+    );
+    check(
+        &doc,
+        "PreviewRequest",
+        &j(&PreviewRequest {
+            quantity: 2,
+            alignment: "immediate".into(),
+        }),
+        &[],
+    );
+    check(
+        &doc,
+        "CommitRequest",
+        &j(&CommitRequest {
+            quote_token: "q".into(),
+            consent: Some(true),
+        }),
+        &[],
+    );
+    let event = EventRecord {
+        cursor: "7".into(),
+        id: "evt_46c56e2c53cc4c0a630c0d5332c9a98b".into(),
+        kind: "seat_change.applied".into(),
+        subscription_id: "S68841753".into(),
+        created_at: "2026-05-13T10:00:00.000Z".into(),
+        delivery: "pending".into(),
+        attempts: 2,
+        next_attempt_at: Some("2026-05-13T10:00:05.000Z".into()),
+        last_error: Some("HTTP 503".into()),
+        delivered_at: Some("2026-05-13T10:00:06.000Z".into()),
+        payload: serde_json::json!({"id": "evt_46c56e2c53cc4c0a630c0d5332c9a98b", "type": "seat_change.applied"}),
+    };
+    check(&doc, "EventRecord", &j(&event), &[]);
+    let bare_event = EventRecord {
+        next_attempt_at: None,
+        last_error: None,
+        delivered_at: None,
+        ..event
+    };
+    check(
+        &doc,
+        "EventPage",
+        &j(&EventPage {
+            events: vec![bare_event],
+            next_cursor: "7".into(),
+        }),
+        &[],
+    );
+    // The request types refuse what the document forbids (additionalProperties: false).
+    assert!(serde_json::from_str::<PreviewRequest>(
+        r#"{"quantity":2,"alignment":"immediate","unitPrice":"1"}"#
+    )
+    .is_err());
+    assert!(serde_json::from_str::<CommitRequest>(r#"{"quoteToken":"q","price":1}"#).is_err());
+}
+
+trait Erased {
+    fn json(&self) -> Value;
+}
+
+impl<T: serde::Serialize> Erased for T {
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap()
+    }
+}

@@ -1,0 +1,5 @@
+//! The commit ledger: faults around the upstream commit, unknown outcomes resolved, replicas sharing one database.
+
+mod commit_faults;
+mod replicas;
+mod resolve;

@@ -1,0 +1,153 @@
+//! The outbox's store contract, the same assertions against both backends (SQLite and
+//! PostgreSQL on a throw-away server): `complete` writes its event once, in its
+//! transaction; one deliverer per event (the lease); in order per subscription; failures
+//! retried, then exhausted and re-deliverable; notifications recorded once, older
+//! versions ignored. And, over real processes, two replicas sharing a PostgreSQL database
+//! deliver every webhook, none by both at once (here, so that the throw-away server is
+//! started once for the binary).
+
+use seatquote_proxy::parse_notification as parse;
+use seatquote_proxy::{
+    commit_event, Delivery, IdempotencyStore, Intent, IntentState, OutboxStore, PgStore,
+    SqliteStore,
+};
+
+fn intent(key: &str, sub: &str) -> Intent {
+    Intent {
+        key: format!("C-1\u{1f}{key}"),
+        fingerprint: "f".into(),
+        jti: key.into(),
+        subscription: sub.into(),
+        running_no: 1,
+        from_quantity: 1,
+        quantity: 2,
+        response: r#"{"mode":"immediate","quote":{"currency":"USD"}}"#.into(),
+        state: IntentState::Recorded,
+        resolve_after: 0,
+    }
+}
+
+/// Commits `key` on `sub` through the ledger, with its event.
+fn commit(s: &dyn IdempotencyStore, key: &str, sub: &str) {
+    let i = intent(key, sub);
+    s.begin(&i, "w").unwrap();
+    s.mark_sent(&i.key, 0).unwrap();
+    let ev = commit_event(&i, 200, 1);
+    s.complete(&i.key, 200, &i.response, Some(&ev)).unwrap();
+    // A second completion (another worker resolving it too) writes nothing more.
+    s.complete(&i.key, 200, &i.response, Some(&ev)).unwrap();
+}
+
+fn contract(s: &dyn IdempotencyStore, o: &dyn OutboxStore) {
+    commit(s, "a", "S1");
+    commit(s, "b", "S2");
+    commit(s, "c", "S1");
+    let all = o.events_after(0, 100).unwrap();
+    assert_eq!(all.len(), 3, "one event per commit");
+    assert!(all.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert_eq!(all[0].kind, "seat_change.applied");
+
+    let t = seatquote_proxy::now_ms() + 1000;
+    // The head of each subscription, leased to one owner.
+    let got = o.claim("w1", t + 10, t + 1000, 10).unwrap();
+    let subs: Vec<&str> = got.iter().map(|e| e.subscription.as_str()).collect();
+    assert_eq!(
+        subs,
+        ["S1", "S2"],
+        "the oldest pending event per subscription"
+    );
+    assert!(
+        o.claim("w2", t + 20, t + 1000, 10).unwrap().is_empty(),
+        "leased"
+    );
+    // Another owner's report is ignored.
+    o.attempted(got[0].seq, "w2", Ok(t + 30)).unwrap();
+    assert_eq!(o.events_after(0, 1).unwrap()[0].state, Delivery::Pending);
+    // S1's head fails (retry at 50), S2's is delivered.
+    o.attempted(got[0].seq, "w1", Err(("HTTP 503".into(), Some(t + 50))))
+        .unwrap();
+    o.attempted(got[1].seq, "w1", Ok(t + 30)).unwrap();
+    assert!(
+        o.claim("w2", t + 40, t + 1000, 10).unwrap().is_empty(),
+        "S1's head waits; its next one too"
+    );
+    let again = o.claim("w2", t + 50, t + 1000, 10).unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!((again[0].seq, again[0].attempts), (got[0].seq, 1));
+    assert_eq!(again[0].last_error.as_deref(), Some("HTTP 503"));
+    // An expired lease is taken over.
+    let taken = o.claim("w3", t + 1000, t + 2000, 10).unwrap();
+    assert_eq!(taken.len(), 1, "w2's lease expired at 1000");
+    o.attempted(taken[0].seq, "w3", Err(("timeout".into(), None)))
+        .unwrap();
+    let head = &o.events_after(0, 1).unwrap()[0];
+    assert_eq!(head.state, Delivery::Exhausted, "kept, not dropped");
+    // Exhausted: the next event of S1 goes on.
+    let next = o.claim("w3", t + 1001, t + 2000, 10).unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].seq, all[2].seq);
+    o.attempted(next[0].seq, "w3", Ok(t + 1002)).unwrap();
+    assert!(o.redeliver(&head.id, t + 3000).unwrap());
+    assert!(!o.redeliver("evt_none", t + 3000).unwrap());
+    let back = o.claim("w1", t + 3000, t + 4000, 10).unwrap();
+    assert_eq!(back[0].id, head.id);
+
+    // Notifications: once per body; an older version ignored.
+    let n = |q: u32, v: i64| {
+        parse(format!(r#"{{"meta":{{"type":"SubscriptionUpdatedNotification"}},"subscriptionId":9,"subscriptionItems":[{{"runningNumber":1,"quantity":{q},"version":{v}}}]}}"#).as_bytes()).unwrap()
+    };
+    let first = o.record_notification(&n(5, 3), 10).unwrap();
+    assert_eq!((first.duplicate, first.events.len()), (false, 1));
+    assert!(o.record_notification(&n(5, 3), 11).unwrap().duplicate);
+    let stale = o.record_notification(&n(4, 2), 12).unwrap();
+    assert_eq!((stale.duplicate, stale.events.len()), (false, 0));
+    let newer = o.record_notification(&n(6, 4), 13).unwrap();
+    assert_eq!(newer.events.len(), 1);
+    let last = o.events_after(0, 100).unwrap().pop().unwrap();
+    let body: serde_json::Value = serde_json::from_str(&last.body).unwrap();
+    assert_eq!(
+        (
+            body["data"]["fromQuantity"].as_u64(),
+            body["data"]["quantity"].as_u64()
+        ),
+        (Some(5), Some(6))
+    );
+    assert_eq!(last.subscription, "S9");
+}
+
+#[test]
+fn sqlite_keeps_the_outbox_contract() {
+    let dir = std::env::temp_dir().join(format!("sq-outbox-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let s = SqliteStore::open(&dir).unwrap();
+    contract(&s, &s);
+    drop(s);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn postgres_keeps_the_outbox_contract() {
+    let url = seatquote_testkit::shared()
+        .unwrap()
+        .create_database()
+        .unwrap();
+    let s = PgStore::open(url.parse().unwrap(), "outbox-test", 4).unwrap();
+    contract(&s, &s);
+}
+
+#[test]
+fn two_replicas_on_postgres_deliver_each_event_once_at_a_time() {
+    let url = seatquote_testkit::shared()
+        .unwrap()
+        .create_database()
+        .unwrap();
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(crate::helpers::hooks::two_replicas(&[(
+            "SEATQUOTE_DATABASE_URL",
+            url,
+        )]));
+}

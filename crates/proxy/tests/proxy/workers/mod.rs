@@ -1,0 +1,3 @@
+//! The background workers: webhook delivery.
+
+mod webhooks;
