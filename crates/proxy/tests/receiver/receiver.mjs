@@ -1,4 +1,4 @@
-// A merchant's webhook endpoint for the proxy's delivery tests (crates/proxy/tests/webhooks.rs).
+// A merchant's webhook endpoint for the proxy's delivery tests (crates/proxy/tests/proxy/workers/webhooks.rs).
 // It verifies every delivery with the `standardwebhooks` npm package (the specification's
 // published library, pinned in package.json), not with seatquote's code, and prints one
 // JSON line per request on stdout:

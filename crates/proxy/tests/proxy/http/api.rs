@@ -623,7 +623,7 @@ fn openapi_lists_every_problem_code() {
     for code in seatquote_core::error::ErrorCode::ALL {
         emitted.insert(code.as_str().to_owned());
     }
-    // The customer-token refusals (crates/proxy/src/auth.rs), one of each code.
+    // The customer-token refusals (crates/proxy/src/http/auth.rs), one of each code.
     use seatquote_auth::AuthError;
     for e in [
         AuthError::Missing,
