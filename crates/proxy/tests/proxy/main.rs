@@ -12,5 +12,6 @@ mod cli;
 mod config;
 mod http;
 mod ledger;
+mod startup;
 mod store;
 mod workers;
