@@ -10,6 +10,7 @@ mod helpers;
 mod budget;
 mod cli;
 mod config;
+mod docs;
 mod http;
 mod ledger;
 mod startup;
