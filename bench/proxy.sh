@@ -7,7 +7,7 @@ DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-16}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 # The fixed clock (SEATQUOTE_TODAY) is a test and demo feature (docs/proxy.md "One clock").
-cargo build --release -p seatquote-proxy -p seatquote-sandbox --features seatquote-proxy/fixed-clock >&2
+cargo build --release -p seatquote-proxy -p seatquote-sandbox --features fixed-clock >&2
 BIN=target/release/seatquote-proxy
 SANDBOX_BIN=target/release/cleverbridge-sandbox
 TMP="$(mktemp -d)"

@@ -48,7 +48,7 @@ function binaries() {
   const pick = (name) => ['release', 'debug'].map((p) => join(ROOT, 'target', p, name)).filter(existsSync)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   const proxyBin = process.env.SEATQUOTE_PROXY_BIN || pick('seatquote-proxy');
-  if (!proxyBin) throw new Error('no seatquote-proxy binary: cargo build -p seatquote-proxy -p seatquote-sandbox --features seatquote-proxy/fixed-clock');
+  if (!proxyBin) throw new Error('no seatquote-proxy binary: cargo build -p seatquote-proxy -p seatquote-sandbox --features fixed-clock');
   const dir = dirname(proxyBin);
   return { proxyBin, sandboxBin: join(dir, 'cleverbridge-sandbox'), pgTempBin: join(dir, 'pg-temp') };
 }

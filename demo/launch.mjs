@@ -27,7 +27,7 @@ function freePort(host) {
 export const DEMO_AUDIENCE = 'urn:seatquote:demo-proxy';
 
 function startProcess(bin, env, name) {
-  if (!existsSync(bin)) throw new Error(`${bin} is missing (cargo build -p seatquote-proxy -p seatquote-sandbox --features seatquote-proxy/fixed-clock)`);
+  if (!existsSync(bin)) throw new Error(`${bin} is missing (cargo build -p seatquote-proxy -p seatquote-sandbox --features fixed-clock)`);
   const child = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
   child.stderr.on('data', (d) => { logs += d; if (logs.length > 20000) logs = logs.slice(-10000); });

@@ -11,5 +11,5 @@ cd "$ROOT"
 bash scripts/bootstrap.sh
 bash scripts/build.sh
 log "building the proxy and the sandbox"
-cargo build --quiet --release -p seatquote-proxy -p seatquote-sandbox --features seatquote-proxy/fixed-clock
+cargo build --quiet --release -p seatquote-proxy -p seatquote-sandbox --features fixed-clock
 exec node demo/launch.mjs

@@ -1,6 +1,6 @@
 # The proxy against the sandbox by hand (docs/proxy.md); run from the repository root.
 set -euo pipefail
-cargo build --release -p seatquote-proxy -p seatquote-sandbox --features seatquote-proxy/fixed-clock
+cargo build --release -p seatquote-proxy -p seatquote-sandbox --features fixed-clock
 export SEATQUOTE_TODAY=2026-05-13   # one clock: the sandbox and the proxy both read it
 DIR=$(mktemp -d)
 PORT=8081 target/release/cleverbridge-sandbox > "$DIR/sandbox.log" 2>&1 &

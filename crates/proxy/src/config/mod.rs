@@ -278,7 +278,7 @@ impl Config {
         if !cfg!(feature = "fixed-clock") {
             return Err(refuse(
                 VAR,
-                format!("is set ({s}) but this build has no fixed clock; unset it (a production proxy runs on the real UTC date) or, for a demo or test, build with --features seatquote-proxy/fixed-clock"),
+                format!("is set ({s}) but this build has no fixed clock; unset it (a production proxy runs on the real UTC date) or, for a demo or test, build with --features fixed-clock"),
             ));
         }
         Date::parse(s)
