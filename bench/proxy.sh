@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-16}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-cargo build --release -p seatquote-proxy -p seatquote-sandbox >&2
+# The fixed clock (SEATQUOTE_TODAY) is a test and demo feature (docs/proxy.md "One clock").
+cargo build --release -p seatquote-proxy -p seatquote-sandbox --features fixed-clock >&2
 BIN=target/release/seatquote-proxy
 SANDBOX_BIN=target/release/cleverbridge-sandbox
 TMP="$(mktemp -d)"
@@ -26,12 +27,13 @@ SECRET="bench-secret-0123456789abcdef-0123456789"
 AUDIENCE="https://bench.test/seatquote"
 "$BIN" keys --private-key "$TMP/merchant.pem" >"$TMP/jwks.json" 2>/dev/null
 KID="$(sed -n 's/.*"kid": *"\([^"]*\)".*/\1/p' "$TMP/jwks.json" | head -1)"
-PORT=0 SEATQUOTE_SANDBOX_TODAY=2026-05-13 SEATQUOTE_SANDBOX_RATE_LIMIT=0 RUST_LOG=warn \
+PORT=0 SEATQUOTE_TODAY=2026-05-13 SEATQUOTE_SANDBOX_RATE_LIMIT=0 RUST_LOG=warn \
   "$SANDBOX_BIN" >"$TMP/sandbox.out" 2>/dev/null &
 PIDS+=($!)
 SB="$(wait_url "$TMP/sandbox.out")"
 PORT=0 CLEVERBRIDGE_BASE_URL="$SB/sandbox/subscription/" CLEVERBRIDGE_USERNAME=sandbox CLEVERBRIDGE_PASSWORD=sandbox \
-  SEATQUOTE_TOKEN_SECRET="$SECRET" SEATQUOTE_JWKS="$TMP/jwks.json" SEATQUOTE_JWT_AUDIENCE="$AUDIENCE" SEATQUOTE_DATA_DIR="$TMP/data" SEATQUOTE_TODAY=2026-05-13 RUST_LOG=warn \
+  SEATQUOTE_TOKEN_SECRET="$SECRET" SEATQUOTE_JWKS="$TMP/jwks.json" SEATQUOTE_JWT_AUDIENCE="$AUDIENCE" SEATQUOTE_DATA_DIR="$TMP/data" SEATQUOTE_TODAY=2026-05-13 \
+  SEATQUOTE_POLICY=crates/proxy/policy.demo.toml RUST_LOG=warn \
   "$BIN" serve >"$TMP/proxy.out" 2>/dev/null &
 PROXY_PID=$!
 PIDS+=($PROXY_PID)

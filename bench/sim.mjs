@@ -48,7 +48,7 @@ function binaries() {
   const pick = (name) => ['release', 'debug'].map((p) => join(ROOT, 'target', p, name)).filter(existsSync)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   const proxyBin = process.env.SEATQUOTE_PROXY_BIN || pick('seatquote-proxy');
-  if (!proxyBin) throw new Error('no seatquote-proxy binary: cargo build -p seatquote-proxy -p seatquote-sandbox');
+  if (!proxyBin) throw new Error('no seatquote-proxy binary: cargo build -p seatquote-proxy -p seatquote-sandbox --features fixed-clock');
   const dir = dirname(proxyBin);
   return { proxyBin, sandboxBin: join(dir, 'cleverbridge-sandbox'), pgTempBin: join(dir, 'pg-temp') };
 }
@@ -124,7 +124,7 @@ async function main() {
     }
     const replicas = Number(opt.replicas);
     const sandbox = await start(sandboxBin, [], {
-      SEATQUOTE_SANDBOX_TODAY: TODAY, SEATQUOTE_SANDBOX_GENERATE_CUSTOMERS: String(CUSTOMERS),
+      SEATQUOTE_TODAY: TODAY, SEATQUOTE_SANDBOX_GENERATE_CUSTOMERS: String(CUSTOMERS),
     }, 'cleverbridge-sandbox');
     cleanup.unshift(() => stop(sandbox.child));
     const key = await generateMerchantKey();
@@ -136,6 +136,7 @@ async function main() {
         CLEVERBRIDGE_USERNAME: 'sandbox', CLEVERBRIDGE_PASSWORD: 'sandbox',
         SEATQUOTE_TOKEN_SECRET: secret, SEATQUOTE_JWKS: JSON.stringify(key.jwks),
         SEATQUOTE_JWT_AUDIENCE: AUDIENCE, SEATQUOTE_TODAY: TODAY,
+        SEATQUOTE_POLICY: join(ROOT, 'crates', 'proxy', 'policy.demo.toml'),
         SEATQUOTE_DATA_DIR: join(tmp, `replica-${i}`),
         ...(dbUrl ? { SEATQUOTE_DATABASE_URL: dbUrl } : {}),
       };

@@ -9,6 +9,6 @@ cd "$ROOT"
 if [ "${SKIP_BUILD:-}" != 1 ]; then
   bash scripts/bootstrap.sh
   bash scripts/build.sh
-  cargo build --quiet --release -p seatquote-proxy -p seatquote-sandbox
+  cargo build --quiet --release -p seatquote-proxy -p seatquote-sandbox --features fixed-clock
 fi
 node bench/widget.mjs

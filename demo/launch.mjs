@@ -27,7 +27,7 @@ function freePort(host) {
 export const DEMO_AUDIENCE = 'urn:seatquote:demo-proxy';
 
 function startProcess(bin, env, name) {
-  if (!existsSync(bin)) throw new Error(`${bin} is missing (cargo build -p seatquote-proxy -p seatquote-sandbox)`);
+  if (!existsSync(bin)) throw new Error(`${bin} is missing (cargo build -p seatquote-proxy -p seatquote-sandbox --features fixed-clock)`);
   const child = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
   child.stderr.on('data', (d) => { logs += d; if (logs.length > 20000) logs = logs.slice(-10000); });
@@ -54,7 +54,9 @@ async function stopProcess(child) {
 
 /**
  * Starts sandbox, proxy and merchant. `env` goes to the sandbox and the proxy (e.g.
- * SEATQUOTE_SANDBOX_TODAY, SEATQUOTE_CACHE_MS, SEATQUOTE_QUOTE_TTL, SEATQUOTE_SANDBOX_FIXTURE).
+ * SEATQUOTE_TODAY — one clock for both; SEATQUOTE_SANDBOX_TODAY, its older name, is passed
+ * on as SEATQUOTE_TODAY — SEATQUOTE_CACHE_MS, SEATQUOTE_QUOTE_TTL, SEATQUOTE_SANDBOX_FIXTURE,
+ * SEATQUOTE_POLICY: default the demo's crates/proxy/policy.demo.toml).
  * The merchant's key pair lives in `merchantDir` (made there at the first start; default: a
  * fresh temporary directory).
  * The proxy delivers its webhooks to the merchant (demo/webhooks.mjs) and the sandbox sends
@@ -66,7 +68,12 @@ export async function startDemo({ proxyBin, sandboxBin, env = {}, port = 0, host
   const keyDir = merchantDir ? null : mkdtempSync(join(tmpdir(), 'seatquote-merchant-'));
   const key = await merchantKey(merchantDir ?? keyDir);
   const secret = randomBytes(32).toString('hex');
-  const base = { PATH: process.env.PATH, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env, PORT: '0' };
+  const today = env.SEATQUOTE_TODAY || env.SEATQUOTE_SANDBOX_TODAY;
+  const base = {
+    PATH: process.env.PATH, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env, PORT: '0',
+    ...(today ? { SEATQUOTE_TODAY: today } : {}),
+  };
+  delete base.SEATQUOTE_SANDBOX_TODAY;
   const started = [];
   const stop = async () => {
     await Promise.all(started.map((s) => s.stop()));
@@ -109,7 +116,7 @@ export async function startDemo({ proxyBin, sandboxBin, env = {}, port = 0, host
       SEATQUOTE_WEBHOOK_URL: `http://127.0.0.1:${new URL(url).port}/webhooks/seatquote`, SEATQUOTE_WEBHOOK_SECRET: webhookSecret,
       SEATQUOTE_NOTIFY_USERNAME: 'cleverbridge', SEATQUOTE_NOTIFY_PASSWORD: notifyPassword,
       SEATQUOTE_ADMIN_TOKEN: adminToken,
-      ...(env.SEATQUOTE_SANDBOX_TODAY && !env.SEATQUOTE_TODAY ? { SEATQUOTE_TODAY: env.SEATQUOTE_SANDBOX_TODAY } : {}),
+      SEATQUOTE_POLICY: env.SEATQUOTE_POLICY || join(ROOT, 'crates', 'proxy', 'policy.demo.toml'),
     }, 'seatquote-proxy');
     started.push({ stop: () => stopProcess(px.child) });
     const proxy = await px.base;

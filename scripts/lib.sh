@@ -65,8 +65,9 @@ PY
 log() { printf '\033[1m[seatquote]\033[0m %s\n' "$*" >&2; }
 
 # ── For the steps in scripts/ci/ (docs/testing.md) ─────────────────────────────────────
-# The proxy's test-only failpoints (SEATQUOTE_FAILPOINT) are on in its test builds by its
-# dev-dependency on itself, never in `cargo build --release -p seatquote-proxy`.
+# The proxy's test-only failpoints (SEATQUOTE_FAILPOINT) and fixed clock (SEATQUOTE_TODAY)
+# are on in its test builds by its dev-dependency on itself, never in
+# `cargo build --release -p seatquote-proxy`.
 CARGO_TEST=(cargo test --workspace)
 # scripts/bootstrap.sh, unless the runner (scripts/ci/run) has already run it.
 bootstrap_once() {

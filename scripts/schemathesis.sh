@@ -29,12 +29,13 @@ SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 AUDIENCE="https://schemathesis.test/seatquote"
 "$PROXY_BIN" keys --private-key "$TMP/merchant.pem" >"$TMP/jwks.json" 2>/dev/null
 KID="$(sed -n 's/.*"kid": *"\([^"]*\)".*/\1/p' "$TMP/jwks.json" | head -1)"
-PORT=0 SEATQUOTE_SANDBOX_TODAY=2026-05-13 SEATQUOTE_SANDBOX_RATE_LIMIT=0 RUST_LOG=warn \
+PORT=0 SEATQUOTE_TODAY=2026-05-13 SEATQUOTE_SANDBOX_RATE_LIMIT=0 RUST_LOG=warn \
   "$SANDBOX_BIN" >"$TMP/sandbox.out" 2>"$TMP/sandbox.out.err" &
 PIDS+=($!)
 SB="$(wait_url "$TMP/sandbox.out")"
 PORT=0 CLEVERBRIDGE_BASE_URL="$SB/sandbox/subscription/" CLEVERBRIDGE_USERNAME=sandbox CLEVERBRIDGE_PASSWORD=sandbox \
-  SEATQUOTE_TOKEN_SECRET="$SECRET" SEATQUOTE_JWKS="$TMP/jwks.json" SEATQUOTE_JWT_AUDIENCE="$AUDIENCE" SEATQUOTE_DATA_DIR="$TMP/data" SEATQUOTE_TODAY=2026-05-13 RUST_LOG=error \
+  SEATQUOTE_TOKEN_SECRET="$SECRET" SEATQUOTE_JWKS="$TMP/jwks.json" SEATQUOTE_JWT_AUDIENCE="$AUDIENCE" SEATQUOTE_DATA_DIR="$TMP/data" SEATQUOTE_TODAY=2026-05-13 \
+  SEATQUOTE_POLICY="$ROOT/crates/proxy/policy.demo.toml" RUST_LOG=error \
   "$PROXY_BIN" serve >"$TMP/proxy.out" 2>"$TMP/proxy.out.err" &
 PIDS+=($!)
 PX="$(wait_url "$TMP/proxy.out")"

@@ -1,6 +1,6 @@
 // End to end, part 2: quote expiry, the item picker, dark theme + reduced motion, preview
 // rate under rapid clicks, and a merchant taking over checkout. Same real proxy/sandbox
-// (SEATQUOTE_SANDBOX_TODAY=2026-05-13) and Chromium as widget.test.mjs.
+// (SEATQUOTE_TODAY=2026-05-13) and Chromium as widget.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newPage, openDemo, shot, part, startProxy, useStack } from './helpers.mjs';

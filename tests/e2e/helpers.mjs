@@ -24,7 +24,7 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
  */
 export async function startProxy(extraEnv = {}) {
   if (!existsSync(join(ROOT, 'pkg', 'widget_bg.wasm'))) throw new Error('pkg/ is missing: bash scripts/build.sh');
-  return startDemo({ ...binaries(), env: { SEATQUOTE_SANDBOX_TODAY: '2026-05-13', ...extraEnv } });
+  return startDemo({ ...binaries(), env: { SEATQUOTE_TODAY: '2026-05-13', ...extraEnv } });
 }
 
 /** Launches Chromium. */

@@ -1,5 +1,5 @@
 // End to end: the demo pages in real Chromium against the real release proxy with its
-// in-process Cleverbridge sandbox (SEATQUOTE_SANDBOX_TODAY=2026-05-13: S68841753, 1 → 2 seats costs 604.93 today; docs/proxy.md).
+// in-process Cleverbridge sandbox (SEATQUOTE_TODAY=2026-05-13: S68841753, 1 → 2 seats costs 604.93 today; docs/proxy.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';

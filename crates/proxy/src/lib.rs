@@ -44,7 +44,7 @@ pub use cli::{run_operator, Cli, Command};
 pub use config::{Config, ConfigError};
 pub use http::{app, CSP, OPENAPI};
 pub use problem::Problem;
-pub use state::{App, AppState};
+pub use state::{App, AppState, PolicySource};
 pub use workers::spawn_workers;
 
 // The stores' contract, driven directly by the store and outbox tests

@@ -43,6 +43,7 @@ fn serve(cfg: &Config) -> Result<(), String> {
     let state = App::from_config(cfg).map_err(|e| e.to_string())?;
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(colour())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
@@ -61,6 +62,12 @@ fn serve(cfg: &Config) -> Result<(), String> {
             tracing::warn!(error = %e, "the customer-token key set is not reachable yet; tokens are refused until it is");
         }
         tracing::info!(upstream = %state.upstream.base_url(), data_dir = %cfg.data_dir.display(), "proxy configured");
+        let source = &state.policy_source;
+        tracing::info!(path = %source.path.display(), sha256 = %source.sha256, summary = %state.policy.summary(), "pricing policy");
+        match state.fixed_today {
+            Some(d) => tracing::warn!(today = %d.to_iso_string(), "the clock is pinned by SEATQUOTE_TODAY (a test or demo build)"),
+            None => tracing::info!(today = %state.today().to_iso_string(), "the clock is the real UTC date"),
+        }
         println!("listening on http://{addr}");
         spawn_workers(&state);
         axum::serve(listener, app(state))
@@ -68,6 +75,13 @@ fn serve(cfg: &Config) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())
     })
+}
+
+/// Colour codes in the log only on a terminal, and never with `NO_COLOR` set
+/// (a redirected log file stays plain text).
+fn colour() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 async fn shutdown() {

@@ -12,7 +12,8 @@ use seatquote_core::date::Date;
 use crate::budget::{Budget, BudgetConfig, PgBudget};
 use crate::config::webhooks::Webhooks;
 use crate::config::{Config, ConfigError};
-use crate::domain::policy::{Policy, DEMO_POLICY};
+use crate::domain::policy::Policy;
+use crate::domain::quote_token::sha256_hex;
 use crate::metrics::Metrics;
 use crate::store::{IdempotencyStore, OutboxStore, PgStore, SqliteStore};
 use crate::upstream::{Upstream, UpstreamConfig};
@@ -26,6 +27,8 @@ pub struct App {
     pub upstream: Upstream,
     /// Pricing policy.
     pub policy: Policy,
+    /// The policy file's path and the SHA-256 of its bytes (logged at start).
+    pub policy_source: PolicySource,
     /// Verifies customer tokens (JWTs).
     pub verifier: Verifier,
     /// Signs and verifies quote tokens.
@@ -55,6 +58,15 @@ pub struct App {
     key_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
+/// Where the active pricing policy was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySource {
+    /// `SEATQUOTE_POLICY`.
+    pub path: std::path::PathBuf,
+    /// The file's SHA-256, lowercase hex.
+    pub sha256: String,
+}
+
 /// Shared state type.
 pub type AppState = Arc<App>;
 
@@ -75,17 +87,19 @@ impl App {
     pub fn from_config(cfg: &Config) -> Result<AppState, ConfigError> {
         cfg.check()?;
         let up = cfg.upstream()?;
-        let policy_text = match &cfg.policy {
-            Some(path) => std::fs::read_to_string(path).map_err(|e| ConfigError {
-                var: "SEATQUOTE_POLICY",
-                reason: format!("cannot be read: {}: {e}", path.display()),
-            })?,
-            None => DEMO_POLICY.to_owned(),
-        };
+        let path = cfg.policy_path()?;
+        let policy_text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+            var: "SEATQUOTE_POLICY",
+            reason: format!("cannot be read: {}: {e}", path.display()),
+        })?;
         let policy = Policy::parse(&policy_text).map_err(|e| ConfigError {
             var: "SEATQUOTE_POLICY",
-            reason: format!("is not a valid policy: {e}"),
+            reason: format!("is not a valid policy: {}: {e}", path.display()),
         })?;
+        let policy_source = PolicySource {
+            sha256: sha256_hex(policy_text.as_bytes()),
+            path,
+        };
         let instance = format!("proxy-{:016x}", rand::random::<u64>());
         // One database holds the ledger and the outbox: `complete` writes its event in the
         // commit's transaction.
@@ -167,6 +181,7 @@ impl App {
         Ok(Arc::new(App {
             upstream,
             policy,
+            policy_source,
             verifier: cfg.jwt.verifier()?,
             quote_keys: cfg.quote_keys()?,
             store,

@@ -1,7 +1,7 @@
 //! `cleverbridge-sandbox`: the fake Cleverbridge on loopback, for demos and tests.
 //!
 //! ```text
-//! PORT=0 SEATQUOTE_SANDBOX_TODAY=2026-05-13 cleverbridge-sandbox
+//! PORT=0 SEATQUOTE_TODAY=2026-05-13 cleverbridge-sandbox
 //! listening on http://127.0.0.1:40123
 //! ```
 //! The proxy's `CLEVERBRIDGE_BASE_URL` is then `http://127.0.0.1:40123/sandbox/subscription/`
@@ -37,9 +37,13 @@ struct Config {
     /// Port (0: any free port; the address is printed as `listening on http://…`).
     #[arg(long, env = "PORT", value_name = "PORT", default_value_t = 8081)]
     port: u16,
-    /// Pins the sandbox's today (`YYYY-MM-DD`); fixture dates are relative to it.
-    #[arg(long, env = "SEATQUOTE_SANDBOX_TODAY", value_name = "SEATQUOTE_SANDBOX_TODAY", value_parser = parse_date)]
+    /// Pins the sandbox's today (`YYYY-MM-DD`); fixture dates are relative to it. The same
+    /// variable pins the proxy's clock, so one setting moves both (docs/proxy.md).
+    #[arg(long, env = "SEATQUOTE_TODAY", value_name = "SEATQUOTE_TODAY", value_parser = parse_date)]
     today: Option<Date>,
+    /// The older name of `SEATQUOTE_TODAY` (both set: they must agree).
+    #[arg(long, env = "SEATQUOTE_SANDBOX_TODAY", value_name = "SEATQUOTE_SANDBOX_TODAY", value_parser = parse_date)]
+    sandbox_today: Option<Date>,
     /// A fixture file instead of the built-in one.
     #[arg(
         long,
@@ -126,9 +130,17 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// Colour codes in the log only on a terminal, and never with `NO_COLOR` set
+/// (a redirected log file stays plain text).
+fn colour() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 fn run(cfg: Config) -> Result<(), String> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(colour())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
@@ -145,7 +157,17 @@ fn run(cfg: Config) -> Result<(), String> {
         .extend(seatquote_sandbox::generate::generated(
             cfg.generate_customers,
         ));
-    let mut sandbox = Sandbox::new(fixture, cfg.today, cfg.rate_limit)
+    let today = match (cfg.today, cfg.sandbox_today) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(format!(
+                "SEATQUOTE_TODAY ({}) and SEATQUOTE_SANDBOX_TODAY ({}) differ; set only SEATQUOTE_TODAY",
+                a.to_iso_string(),
+                b.to_iso_string()
+            ))
+        }
+        (a, b) => a.or(b),
+    };
+    let mut sandbox = Sandbox::new(fixture, today, cfg.rate_limit)
         .with_rate_block(std::time::Duration::from_secs(cfg.rate_block_seconds));
     if let Some(url) = cfg.notify_url.as_deref().filter(|u| !u.is_empty()) {
         sandbox = sandbox.with_notifier(Notifier::new(

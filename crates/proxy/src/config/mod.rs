@@ -1,7 +1,7 @@
 //! The proxy's configuration: flags or environment variables, parsed once by clap and
 //! then checked. A setting that would make the proxy unsafe (no upstream, plain HTTP to a
 //! remote host, no credentials, a short quote-token secret, no customer-token keys or
-//! audience, no upstream rate, a malformed database URL) stops it at
+//! audience, no upstream rate, a malformed database URL, no pricing policy) stops it at
 //! start with one line naming the variable and what is wrong. docs/proxy.md lists them.
 
 use std::path::PathBuf;
@@ -99,7 +99,7 @@ pub struct Config {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
-    /// Pricing policy file (default: the built-in demo policy).
+    /// Pricing policy file (required; `crates/proxy/policy.demo.toml` is the demo's).
     #[arg(long, env = "SEATQUOTE_POLICY", value_name = "SEATQUOTE_POLICY")]
     pub policy: Option<PathBuf>,
     /// Comma list of exact origins allowed to call the API cross-origin.
@@ -109,7 +109,8 @@ pub struct Config {
         value_name = "SEATQUOTE_ALLOWED_ORIGINS"
     )]
     pub allowed_origins: Option<String>,
-    /// Pins today (`YYYY-MM-DD`), for tests and demos against a sandbox with a pinned clock.
+    /// Pins today (`YYYY-MM-DD`), for tests and demos against a sandbox with a pinned clock;
+    /// only in builds with the `fixed-clock` cargo feature (refused otherwise).
     #[arg(long, env = "SEATQUOTE_TODAY", value_name = "SEATQUOTE_TODAY")]
     pub today: Option<String>,
     /// Per-attempt timeout of an upstream call, milliseconds.
@@ -267,17 +268,36 @@ impl Config {
     /// The pinned today, if any.
     ///
     /// # Errors
-    /// Not a `YYYY-MM-DD` date.
+    /// Not a `YYYY-MM-DD` date; set in a build without the `fixed-clock` cargo feature (a
+    /// production build's clock cannot be pinned).
     pub fn fixed_today(&self) -> Result<Option<Date>, ConfigError> {
-        self.today
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                Date::parse(s).map_err(|_| {
-                    refuse("SEATQUOTE_TODAY", format!("is not a YYYY-MM-DD date: {s}"))
-                })
-            })
-            .transpose()
+        const VAR: &str = "SEATQUOTE_TODAY";
+        let Some(s) = self.today.as_deref().filter(|s| !s.is_empty()) else {
+            return Ok(None);
+        };
+        if !cfg!(feature = "fixed-clock") {
+            return Err(refuse(
+                VAR,
+                format!("is set ({s}) but this build has no fixed clock; unset it (a production proxy runs on the real UTC date) or, for a demo or test, build with --features fixed-clock"),
+            ));
+        }
+        Date::parse(s)
+            .map(Some)
+            .map_err(|_| refuse(VAR, format!("is not a YYYY-MM-DD date: {s}")))
+    }
+
+    /// The pricing policy file's path.
+    ///
+    /// # Errors
+    /// `SEATQUOTE_POLICY` unset or empty: there is no built-in policy to fall back on.
+    pub fn policy_path(&self) -> Result<PathBuf, ConfigError> {
+        match &self.policy {
+            Some(p) if !p.as_os_str().is_empty() => Ok(p.clone()),
+            _ => Err(refuse(
+                "SEATQUOTE_POLICY",
+                "is not set; it must be the pricing policy file (docs/proxy.md, \"Pricing policy\"; the demo's is crates/proxy/policy.demo.toml)",
+            )),
+        }
     }
 
     /// Checks the numeric limits.
@@ -319,6 +339,7 @@ impl Config {
         self.jwt.auth_config()?;
         self.limits()?;
         self.fixed_today()?;
+        self.policy_path()?;
         self.database()?;
         self.webhooks.check()?;
         Ok(())

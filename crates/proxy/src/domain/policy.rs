@@ -10,9 +10,6 @@ use seatquote_core::money::parse_plain_decimal;
 use seatquote_core::tax::TaxMode;
 use serde::Deserialize;
 
-/// The demo policy, used when no file is configured.
-pub const DEMO_POLICY: &str = include_str!("../../policy.demo.toml");
-
 /// One product's rules as written in the file (every field optional; missing ones come
 /// from `[defaults]`).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -111,6 +108,41 @@ impl Policy {
         Ok(p)
     }
 
+    /// One line for the start-up log: each product's quantity bounds and tax mode, then
+    /// the defaults every other product gets, e.g.
+    /// `products 294835 (1–100, gross), 310001 (1–250, net); others 1–500, gross`.
+    pub fn summary(&self) -> String {
+        let line = |r: &Rules| {
+            let tax = if r.tax_mode.is_gross() {
+                "gross"
+            } else {
+                "net"
+            };
+            (format!("{}–{}", r.min_quantity, r.max_quantity), tax)
+        };
+        let products: Vec<String> = self
+            .products
+            .keys()
+            .filter_map(|id| {
+                let r = self.rules(id).ok()?;
+                let (q, tax) = line(&r);
+                Some(format!("{id} ({q}, {tax})"))
+            })
+            .collect();
+        let others = match self.rules("__defaults__") {
+            Ok(r) => {
+                let (q, tax) = line(&r);
+                format!("others {q}, {tax}")
+            }
+            Err(e) => format!("others: {e}"),
+        };
+        if products.is_empty() {
+            format!("no products listed; {others}")
+        } else {
+            format!("products {}; {others}", products.join(", "))
+        }
+    }
+
     /// The effective rules for a product id.
     ///
     /// # Errors
@@ -166,6 +198,18 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const DEMO_POLICY: &str = include_str!("../../policy.demo.toml");
+
+    #[test]
+    fn demo_policy_summary() {
+        let s = Policy::parse(DEMO_POLICY).unwrap().summary();
+        assert!(
+            s.starts_with("products 294835 (1–100, gross), 310001 (1–250, net)"),
+            "{s}"
+        );
+        assert!(s.ends_with("; others 1–500, gross"), "{s}");
+    }
 
     #[test]
     fn demo_policy_parses() {

@@ -147,6 +147,31 @@ fn local_quote(ctx: &ItemContext, qty: u32, mode: Alignment) -> Result<Quote, Pr
     Ok(quote(&change)?)
 }
 
+/// `outside_period` naming both dates and where the change date came from, when the
+/// proxy's today is not in the item's current period: most often the proxy's clock and
+/// Cleverbridge's (a sandbox's pinned one) differ (docs/proxy.md, "One clock").
+fn in_period(app: &App, ctx: &ItemContext) -> Result<(), Problem> {
+    let (start, next, today) = (ctx.period_start, ctx.next_billing, ctx.today);
+    if start >= next || (start <= today && today < next) {
+        return Ok(());
+    }
+    let clock = if app.fixed_today.is_some() {
+        "pinned by SEATQUOTE_TODAY"
+    } else {
+        "the real UTC date"
+    };
+    Err(Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "outside_period",
+        format!(
+            "the change date {} (today on the proxy's clock, {clock}) is outside the item's current period {} … {} (period start … next billing date, from Cleverbridge); the proxy's and Cleverbridge's clocks differ",
+            today.to_iso_string(),
+            start.to_iso_string(),
+            next.to_iso_string()
+        ),
+    ))
+}
+
 /// Validates a change against the policy and the engine, previews it upstream and
 /// builds the quote from the upstream numbers, with its token.
 ///
@@ -161,6 +186,7 @@ pub async fn preview_change(
     fresh: bool,
 ) -> Result<Previewed, Problem> {
     let (qty, mode) = check_policy(ctx, qty, mode)?;
+    in_period(app, ctx)?;
     let local = local_quote(ctx, qty, mode)?;
     let req = update_request(ctx, qty, mode, true, local.update_action);
     let who = if fresh {

@@ -54,7 +54,10 @@ impl To {
 pub fn transition(app: &App, i: &Intent, to: To, why: &str) {
     app.metrics.transition(to.as_str());
     let key = &sha256_hex(i.key.as_bytes())[..12];
-    let (sub, item, from_q, to_q) = (&i.subscription, i.running_no, i.from_quantity, i.quantity);
+    // The seats before the change are known only once the commit is planned (its response
+    // written with them); before that `from_q` is left out rather than logged as 0.
+    let from_q = (!i.response.is_empty()).then_some(i.from_quantity);
+    let (sub, item, to_q) = (&i.subscription, i.running_no, i.quantity);
     match to {
         To::Disputed | To::Unknown => {
             tracing::warn!(target: "seatquote::ledger", key, subscription = %sub, item, from_q, to_q, to = to.as_str(), why, "commit transition");

@@ -18,6 +18,7 @@ fn good() -> Vec<(&'static str, String)> {
         ("SEATQUOTE_JWKS", jwks()),
         ("SEATQUOTE_JWT_AUDIENCE", AUDIENCE.into()),
         ("SEATQUOTE_DATA_DIR", tmp_dir("cfg").display().to_string()),
+        ("SEATQUOTE_POLICY", POLICY.into()),
         ("PORT", "0".into()),
     ]
 }
@@ -86,6 +87,15 @@ fn username_empty() {
 #[test]
 fn password_missing() {
     assert!(refused("CLEVERBRIDGE_PASSWORD", None).contains("is not set"));
+}
+
+#[test]
+fn policy_missing() {
+    let e = refused("SEATQUOTE_POLICY", None);
+    assert!(
+        e.contains("is not set") && e.contains("policy.demo.toml"),
+        "{e}"
+    );
 }
 
 #[test]

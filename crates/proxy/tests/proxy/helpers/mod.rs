@@ -16,6 +16,8 @@ use std::time::Duration;
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_seatquote-proxy");
+/// The demo's pricing policy: every proxy the tests start names it (there is no built-in one).
+pub const POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policy.demo.toml");
 /// The proxy's own quote-token secret.
 pub const SECRET: &str = "test-secret-0123456789abcdef-0123456789";
 /// The audience the test proxy is configured with and test tokens name.
@@ -153,7 +155,7 @@ pub fn tmp_dir(tag: &str) -> PathBuf {
 }
 
 pub fn sandbox(extra: &[(&str, String)]) -> Proc {
-    let mut envs = vec![("SEATQUOTE_SANDBOX_TODAY", TODAY.to_owned())];
+    let mut envs = vec![("SEATQUOTE_TODAY", TODAY.to_owned())];
     envs.extend(extra.iter().cloned());
     spawn_bin(&sandbox_bin(), &[], &envs)
 }
@@ -174,6 +176,7 @@ pub fn proxy_env(sandbox: &Proc, data: &std::path::Path) -> Vec<(&'static str, S
             data.join("data").display().to_string(),
         ),
         ("SEATQUOTE_TODAY", TODAY.into()),
+        ("SEATQUOTE_POLICY", POLICY.into()),
         ("SEATQUOTE_UPSTREAM_TIMEOUT_MS", "800".into()),
     ]
 }
@@ -211,6 +214,8 @@ pub fn in_process_at(base: &str, data: &std::path::Path, extra: &[&str]) -> axum
         &dir,
         "--today",
         TODAY,
+        "--policy",
+        POLICY,
         "--upstream-timeout-ms",
         "800",
     ];
