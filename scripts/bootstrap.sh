@@ -35,6 +35,10 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v wrk >/dev/null || missing+=(wrk)
+# jq, curl and openssl for the tested by-hand recipe (docs/examples/proxy-by-hand.sh).
+command -v jq >/dev/null || missing+=(jq)
+command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl)
 # Asked of python3 only while a venv is still to be made (starting python3 can take a second).
 { [ -x .venv/bin/python ] && [ -x .tools/venv-tokens/bin/python ]; } \
   || python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
