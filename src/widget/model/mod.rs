@@ -134,6 +134,12 @@ pub struct Calc {
     pub commit: CommitState,
     /// The message under the figures.
     pub notice: Notice,
+    /// Seconds until the failed preview is sent again by itself (the proxy's
+    /// `Retry-After`), while that wait runs.
+    pub retry_in: Option<u32>,
+    /// Seconds until Confirm works again after a commit refused with `Retry-After`; while
+    /// set, Confirm stays disabled.
+    pub confirm_in: Option<u32>,
 }
 
 impl Calc {
@@ -170,7 +176,7 @@ impl Calc {
 
     /// Whether Confirm is enabled.
     pub fn can_confirm(&self) -> bool {
-        self.quote.is_some() && self.consent && !self.locked()
+        self.quote.is_some() && self.consent && !self.locked() && self.confirm_in.is_none()
     }
 }
 
@@ -307,6 +313,7 @@ impl Model {
             Timer::Expiry,
             Timer::Slow,
             Timer::RetryAfter,
+            Timer::ConfirmWait,
         ] {
             fx.push(Effect::CancelTimer(t));
         }
@@ -382,6 +389,8 @@ impl Model {
             consent: false,
             commit: CommitState::Idle,
             notice: Notice::None,
+            retry_in: None,
+            confirm_in: None,
         };
         calc.recompute();
         self.phase = Phase::Ready(Box::new(calc));

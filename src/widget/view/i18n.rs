@@ -156,6 +156,11 @@ catalogue!(keys
         commit_unknown: "We could not confirm whether your change went through: it may already have been applied. Check again to find out; you will not be charged twice.",
         check_again: "Check again",
         not_charged: "Your change was not made and nothing was charged.",
+        err_in_progress: "Another change to this plan is being processed. Please check again in a moment.",
+        wait_preview: "The billing service is busy. The price is checked again by itself in {s}.",
+        wait_confirm: "The billing service is busy. Confirm works again in {s}.",
+        seconds_one: "{n} second",
+        seconds_other: "{n} seconds",
     }
 );
 
@@ -224,6 +229,11 @@ catalogue!(
         commit_unknown: "Wir konnten nicht bestätigen, ob Ihre Änderung durchgeführt wurde – sie ist möglicherweise bereits erfolgt. Prüfen Sie es erneut; doppelt berechnet wird nichts.",
         check_again: "Erneut prüfen",
         not_charged: "Die Änderung wurde nicht durchgeführt, und es wurde nichts berechnet.",
+        err_in_progress: "Eine andere Änderung dieses Tarifs wird gerade verarbeitet. Bitte prüfen Sie gleich noch einmal.",
+        wait_preview: "Der Abrechnungsdienst ist ausgelastet. Der Preis wird in {s} automatisch erneut geprüft.",
+        wait_confirm: "Der Abrechnungsdienst ist ausgelastet. Bestätigen ist in {s} wieder möglich.",
+        seconds_one: "{n} Sekunde",
+        seconds_other: "{n} Sekunden",
     }
 );
 
@@ -292,6 +302,11 @@ catalogue!(
         commit_unknown: "Nous n’avons pas pu confirmer si votre modification a été appliquée ; elle l’a peut-être déjà été. Vérifiez à nouveau ; vous ne serez pas facturé deux fois.",
         check_again: "Vérifier à nouveau",
         not_charged: "La modification n’a pas été effectuée et rien n’a été facturé.",
+        err_in_progress: "Une autre modification de cet abonnement est en cours de traitement. Vérifiez à nouveau dans un instant.",
+        wait_preview: "Le service de facturation est occupé. Le prix sera vérifié à nouveau automatiquement dans {s}.",
+        wait_confirm: "Le service de facturation est occupé. La confirmation sera de nouveau possible dans {s}.",
+        seconds_one: "{n} seconde",
+        seconds_other: "{n} secondes",
     }
 );
 

@@ -82,7 +82,7 @@ skeleton! {
     Total 5 "dd" "class=total;part=due";
     Next 3 "p" "class=next;part=next";
     Notice 2 "div" "class=notice;part=notice;role=alert";
-    NoticeText 3 "p" "";
+    NoticeText 3 "p" "tabindex=-1";
     NoticeAction 3 "button" "class=action secondary;type=button;data-action=notice";
     Checking 2 "p" "class=hint;id=checking;hidden=";
     ConsentRow 2 "div" "class=consent;part=consent";

@@ -5,6 +5,7 @@
 use super::*;
 
 mod commit;
+mod waits;
 
 pub(super) fn summary() -> Summary {
     Summary {
