@@ -51,6 +51,7 @@ impl Calc {
 impl Model {
     /// Messages while the calculator shows.
     pub(super) fn calc_msg(&mut self, msg: Msg, fx: &mut Vec<Effect>) {
+        let group = self.group;
         let Some(c) = self.calc_mut() else { return };
         let locked = c.locked();
         match msg {
@@ -72,7 +73,7 @@ impl Model {
             }
             Msg::Typed(text) => {
                 let item = c.item();
-                match parse_quantity(&text, item.min, item.max) {
+                match parse_quantity_grouped(&text, group, item.min, item.max) {
                     Some(q) => {
                         c.text = text;
                         if c.valid && q == c.qty {

@@ -197,6 +197,9 @@ pub struct Model {
     fixed_item: Option<u32>,
     /// Whether the token source can give a fresh token after a 401 (a `getToken`).
     refreshable: bool,
+    /// The locale's grouping separator, accepted in typed quantities (set by the runner
+    /// from the locale's number format; `None`: digits only).
+    pub group: Option<char>,
     next_id: ReqId,
     in_flight: Option<InFlight>,
 }
@@ -208,6 +211,7 @@ impl Model {
             phase: Phase::Loading,
             fixed_item,
             refreshable,
+            group: None,
             next_id: 0,
             in_flight: None,
         }

@@ -87,6 +87,42 @@ pub fn parse_quantity(text: &str, min: u32, max: u32) -> Option<u32> {
     t.parse::<u32>().ok().filter(|n| *n >= min && *n <= max)
 }
 
+/// Parses what someone typed, accepting the locale's grouping separator `group` (as the
+/// widget shows counts: `1,000` in en-US, `1.000` in de-DE, `1 000` in fr-FR, where a typed
+/// space stands for the no-break spaces Intl writes) between whole groups of three digits.
+/// Anything else is refused, never guessed at.
+pub fn parse_quantity_grouped(text: &str, group: Option<char>, min: u32, max: u32) -> Option<u32> {
+    let spaces = [' ', '\u{A0}', '\u{202F}'];
+    let Some(g) = group else {
+        return parse_quantity(text, min, max);
+    };
+    let is_group = |c: char| {
+        let c = match c {
+            '\u{FF0C}' => ',',
+            '\u{FF0E}' => '.',
+            c => c,
+        };
+        c == g || (spaces.contains(&g) && spaces.contains(&c))
+    };
+    let t = normalize_digits(text);
+    if !t.contains(is_group) {
+        return parse_quantity(&t, min, max);
+    }
+    let mut plain = String::new();
+    for (i, part) in t.split(is_group).enumerate() {
+        let ok = if i == 0 {
+            (1..=3).contains(&part.len())
+        } else {
+            part.len() == 3
+        };
+        if !ok {
+            return None;
+        }
+        plain.push_str(part);
+    }
+    parse_quantity(&plain, min, max)
+}
+
 /// `n`'s decimal digits as a new string. The widget writes its few integers (quantities,
 /// running numbers, timeline geometry) with this or `push_u32` instead of `to_string()`,
 /// which would link the standard formatting machinery into the module (DESIGN.md, "Size and

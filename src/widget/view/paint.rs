@@ -44,6 +44,8 @@ pub(in crate::widget) fn paint(
             if let Some(f) = fmt.as_ref() {
                 let text = success_text(msgs, f, r);
                 view.text(N::SuccessText, &text);
+                // One announcement: the live region (the panel is no live region, and the
+                // text is only set when it changes).
                 view.text(N::Live, &text);
             }
             attr(&view[N::SuccessText], "tabindex", "-1");
@@ -123,7 +125,12 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     );
     attr_num(&v[N::Qty], "aria-valuemin", item.min);
     attr_num(&v[N::Qty], "aria-valuemax", item.max);
-    attr_num(&v[N::Qty], "aria-valuenow", c.qty);
+    // While the text is not a valid count there is no current value to announce.
+    if c.valid {
+        attr_num(&v[N::Qty], "aria-valuenow", c.qty);
+    } else {
+        let _ = v[N::Qty].remove_attribute("aria-valuenow");
+    }
     let qty: &HtmlInputElement = v[N::Qty].unchecked_ref();
     if qty.value() != c.text {
         qty.set_value(&c.text);
@@ -320,9 +327,11 @@ fn figures(v: &View, m: &Messages, f: &Formatter, c: &Calc, rate: &str) {
     v.put(N::Vat, f.money(&fig.due_vat));
     v.msg(N::TotalLabel, m, "total_today");
     v.put(N::Total, f.money(&fig.due_gross));
-    let mut next = m.fill("next_billing", &[("date", &f.date(&fig.next_date))]);
-    next.push_str(": ");
-    next.push_str(&f.money(&fig.next_gross));
+    let label = m.fill("next_billing", &[("date", &f.date(&fig.next_date))]);
+    let next = m.fill(
+        "next_amount",
+        &[("label", &label), ("amount", &f.money(&fig.next_gross))],
+    );
     v.put(N::Next, next);
     let announce = if verified && changing {
         due_next(m, f, "announce", fig)

@@ -89,7 +89,7 @@ skeleton! {
     Consent 3 "input" "type=checkbox;id=consent;data-action=consent";
     ConsentText 3 "label" "for=consent";
     Confirm 2 "button" "class=confirm;type=button;data-action=confirm;part=confirm";
-    Success 1 "div" "class=success;part=success;role=status";
+    Success 1 "div" "class=success;part=success";
     SuccessText 2 "p" "";
     Again 2 "button" "class=action secondary;type=button;data-action=again";
     Live 1 "p" "class=sr-only;role=status;aria-live=polite";

@@ -5,6 +5,7 @@
 use super::*;
 
 mod commit;
+mod typing;
 mod waits;
 
 pub(super) fn summary() -> Summary {
