@@ -48,7 +48,8 @@ export type SeatQuoteMessageKey =
   | 'use_next_billing' | 'retry' | 'err_unauthorized' | 'err_forbidden' | 'err_not_found'
   | 'err_mode' | 'err_quantity' | 'err_not_active' | 'err_busy' | 'err_network' | 'err_config'
   | 'err_generic' | 'success_paid' | 'success_free' | 'commit_unknown' | 'check_again'
-  | 'not_charged';
+  | 'not_charged' | 'err_in_progress' | 'wait_preview' | 'wait_confirm' | 'next_amount'
+  | 'seconds_one' | 'seconds_other';
 
 /** Text overrides by catalogue key, e.g. `{ confirm: 'Buy seats' }` (`{name}` placeholders stay). */
 export type SeatQuoteMessages = Partial<Record<SeatQuoteMessageKey, string>>;

@@ -17,6 +17,7 @@ impl Calc {
         self.quote = None;
         self.consent = false;
         self.notice = Notice::None;
+        self.retry_in = None;
         self.estimate = None;
         if !self.valid {
             self.mode = None;
@@ -50,6 +51,7 @@ impl Calc {
 impl Model {
     /// Messages while the calculator shows.
     pub(super) fn calc_msg(&mut self, msg: Msg, fx: &mut Vec<Effect>) {
+        let group = self.group;
         let Some(c) = self.calc_mut() else { return };
         let locked = c.locked();
         match msg {
@@ -71,7 +73,7 @@ impl Model {
             }
             Msg::Typed(text) => {
                 let item = c.item();
-                match parse_quantity(&text, item.min, item.max) {
+                match parse_quantity_grouped(&text, group, item.min, item.max) {
                     Some(q) => {
                         c.text = text;
                         if c.valid && q == c.qty {
@@ -155,6 +157,7 @@ impl Model {
         };
         c.previewing = true;
         c.slow = false;
+        c.retry_in = None;
         fx.push(Effect::CancelTimer(Timer::RetryAfter));
         fx.push(Effect::SetTimer(Timer::Slow, SLOW_MS));
         self.send(request, false, fx);
@@ -170,6 +173,7 @@ impl Model {
                 }
                 self.preview_now(fx);
             }
+            Timer::ConfirmWait => c.confirm_in = None,
             Timer::Slow => c.slow = c.previewing,
             Timer::Expiry if c.quote.is_some() && !c.locked() => {
                 // An expired quote is never confirmed: fetch a fresh one, and if the
@@ -219,8 +223,12 @@ impl Model {
             return;
         }
         c.notice = Notice::PreviewFailed(f.code.clone());
-        if let Some(s) = f.retry_after.filter(|s| *s <= MAX_RETRY_AFTER_S) {
-            fx.push(Effect::SetTimer(Timer::RetryAfter, s.max(1) * 1000));
+        c.retry_in = f
+            .retry_after
+            .filter(|s| *s <= MAX_RETRY_AFTER_S)
+            .map(|s| s.max(1));
+        if let Some(s) = c.retry_in {
+            fx.push(Effect::SetTimer(Timer::RetryAfter, s * 1000));
         }
         fx.push(Effect::Emit(Event::Error(f.code)));
     }
@@ -241,7 +249,15 @@ impl Model {
                 c.notice = Notice::None;
                 self.preview_now(fx);
             }
-            Notice::CommitRefused(_) => self.retry_commit(fx),
+            Notice::CommitRefused(ErrorCode::ItemChangeInProgress) => {
+                // Another change of this plan is under way: price this one again (the
+                // quote and the agreement to it are dropped).
+                c.quote = None;
+                c.consent = false;
+                c.notice = Notice::None;
+                self.preview_now(fx);
+            }
+            Notice::CommitRefused(_) if c.confirm_in.is_none() => self.retry_commit(fx),
             _ => {}
         }
     }

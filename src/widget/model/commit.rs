@@ -103,11 +103,18 @@ impl Model {
             code if f.status == 0 || code.commit_outcome_unknown() => {
                 c.commit = CommitState::Unknown(code.clone());
                 fx.push(Effect::Emit(Event::Error(code)));
+                fx.push(Effect::Focus(Focus::Notice));
             }
             code => {
                 c.commit = CommitState::Idle;
                 c.notice = Notice::CommitRefused(code.clone());
+                // Busy with a `Retry-After`: Confirm stays disabled for that long.
+                c.confirm_in = f.retry_after.map(|s| s.max(1));
+                if let Some(s) = c.confirm_in {
+                    fx.push(Effect::SetTimer(Timer::ConfirmWait, s.saturating_mul(1000)));
+                }
                 fx.push(Effect::Emit(Event::Error(code)));
+                fx.push(Effect::Focus(Focus::Notice));
             }
         }
     }

@@ -134,6 +134,12 @@ pub struct Calc {
     pub commit: CommitState,
     /// The message under the figures.
     pub notice: Notice,
+    /// Seconds until the failed preview is sent again by itself (the proxy's
+    /// `Retry-After`), while that wait runs.
+    pub retry_in: Option<u32>,
+    /// Seconds until Confirm works again after a commit refused with `Retry-After`; while
+    /// set, Confirm stays disabled.
+    pub confirm_in: Option<u32>,
 }
 
 impl Calc {
@@ -170,7 +176,7 @@ impl Calc {
 
     /// Whether Confirm is enabled.
     pub fn can_confirm(&self) -> bool {
-        self.quote.is_some() && self.consent && !self.locked()
+        self.quote.is_some() && self.consent && !self.locked() && self.confirm_in.is_none()
     }
 }
 
@@ -191,6 +197,9 @@ pub struct Model {
     fixed_item: Option<u32>,
     /// Whether the token source can give a fresh token after a 401 (a `getToken`).
     refreshable: bool,
+    /// The locale's grouping separator, accepted in typed quantities (set by the runner
+    /// from the locale's number format; `None`: digits only).
+    pub group: Option<char>,
     next_id: ReqId,
     in_flight: Option<InFlight>,
 }
@@ -202,6 +211,7 @@ impl Model {
             phase: Phase::Loading,
             fixed_item,
             refreshable,
+            group: None,
             next_id: 0,
             in_flight: None,
         }
@@ -307,6 +317,7 @@ impl Model {
             Timer::Expiry,
             Timer::Slow,
             Timer::RetryAfter,
+            Timer::ConfirmWait,
         ] {
             fx.push(Effect::CancelTimer(t));
         }
@@ -382,6 +393,8 @@ impl Model {
             consent: false,
             commit: CommitState::Idle,
             notice: Notice::None,
+            retry_in: None,
+            confirm_in: None,
         };
         calc.recompute();
         self.phase = Phase::Ready(Box::new(calc));

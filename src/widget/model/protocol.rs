@@ -35,6 +35,8 @@ pub enum Timer {
     Slow,
     /// Preview again after the proxy's `Retry-After`.
     RetryAfter,
+    /// Confirm works again after a commit's `Retry-After`.
+    ConfirmWait,
 }
 
 /// An event for the merchant's page (`seatquote:*`).
@@ -59,6 +61,9 @@ pub enum Focus {
     Retry,
     /// The success message (after a commit).
     Success,
+    /// The notice's action, or its text when it has none (after a confirmation failed,
+    /// so the focus does not stay on a disabled Confirm).
+    Notice,
 }
 
 /// What the runner must do.

@@ -87,6 +87,41 @@ pub fn parse_quantity(text: &str, min: u32, max: u32) -> Option<u32> {
     t.parse::<u32>().ok().filter(|n| *n >= min && *n <= max)
 }
 
+/// Parses what someone typed, accepting the locale's grouping separator `group` (as the
+/// widget shows counts: `1,000` in en-US, `1.000` in de-DE, `1 000` in fr-FR, where a typed
+/// space stands for the no-break spaces Intl writes) between whole groups of three digits.
+/// Anything else is refused, never guessed at.
+pub fn parse_quantity_grouped(text: &str, group: Option<char>, min: u32, max: u32) -> Option<u32> {
+    let Some(g) = group else {
+        return parse_quantity(text, min, max);
+    };
+    let spaces = [' ', '\u{A0}', '\u{202F}'];
+    let mut plain = String::new();
+    // Digits since the last separator, and whether one was seen. (One pass over the chars,
+    // no `split` by a closure: smaller in the wasm module.)
+    let (mut run, mut grouped) = (0u32, false);
+    for c in normalize_digits(text).chars() {
+        let c = match c {
+            '\u{FF0C}' => ',',
+            '\u{FF0E}' => '.',
+            c => c,
+        };
+        if c == g || (spaces.contains(&g) && spaces.contains(&c)) {
+            if run == 0 || run > 3 || (grouped && run != 3) {
+                return None;
+            }
+            (run, grouped) = (0, true);
+        } else {
+            plain.push(c);
+            run += 1;
+        }
+    }
+    if grouped && run != 3 {
+        return None;
+    }
+    parse_quantity(&plain, min, max)
+}
+
 /// `n`'s decimal digits as a new string. The widget writes its few integers (quantities,
 /// running numbers, timeline geometry) with this or `push_u32` instead of `to_string()`,
 /// which would link the standard formatting machinery into the module (DESIGN.md, "Size and

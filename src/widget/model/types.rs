@@ -173,8 +173,8 @@ impl ErrorCode {
             Self::UpstreamTimeout
             | Self::UpstreamUnavailable
             | Self::UpstreamError
-            | Self::InternalError
-            | Self::ItemChangeInProgress => "err_busy",
+            | Self::InternalError => "err_busy",
+            Self::ItemChangeInProgress => "err_in_progress",
             Self::Network => "err_network",
             Self::InvalidOptions | Self::TokenSourceMissing => "err_config",
             _ => "err_generic",

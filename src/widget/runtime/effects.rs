@@ -15,20 +15,23 @@ use super::events::{emit, error_detail};
 use super::options::{Options, Source};
 use super::promise::later;
 use super::{answers, options, routing};
-use crate::widget::model::{Answer, Effect, Event as ModelEvent, Model, Msg, Phase, ReqId, Timer};
+use crate::widget::model::{
+    Answer, Effect, Event as ModelEvent, Focus, Model, Msg, Phase, ReqId, Timer,
+};
 use crate::widget::view::dom::clear;
 use crate::widget::view::format::Formatter;
 use crate::widget::view::i18n::Messages;
-use crate::widget::view::render::View;
+use crate::widget::view::render::{View, N};
 use crate::widget::view::{paint, style};
 
 type Listener = (&'static str, Closure<dyn FnMut(Event)>);
 
-const TIMERS: [Timer; 4] = [
+const TIMERS: [Timer; 5] = [
     Timer::Debounce,
     Timer::Expiry,
     Timer::Slow,
     Timer::RetryAfter,
+    Timer::ConfirmWait,
 ];
 
 /// One mounted widget.
@@ -302,9 +305,21 @@ impl Widget {
                     };
                     self.outbox.push(out);
                 }
-                Effect::Focus(_) => {
+                Effect::Focus(to) => {
                     self.paint_now();
-                    let _ = self.view.success_text.focus();
+                    if to != Focus::Notice {
+                        let _ = self.view.success_text.focus();
+                        continue;
+                    }
+                    let action = &self.view[N::NoticeAction];
+                    let target = if action.has_attribute("hidden") {
+                        &self.view[N::NoticeText]
+                    } else {
+                        action
+                    };
+                    if let Some(e) = target.dyn_ref::<HtmlElement>() {
+                        let _ = e.focus();
+                    }
                 }
             }
         }

@@ -128,7 +128,11 @@ impl Widget {
         };
         match Formatter::new(&opts.locale, currency, &opts.currency_display) {
             Ok(f) => {
-                crate::widget::view::dom::attr(&self.view.root, "lang", &opts.locale);
+                // `lang` names the language of the texts, not of the formats.
+                let lang = crate::widget::view::i18n::text_lang(&opts.locale);
+                crate::widget::view::dom::attr(&self.view.root, "lang", lang);
+                // Typed counts may use the grouping the widget shows (docs/widget.md).
+                self.model.group = f.integer(1_000_000).chars().find(|c| !c.is_ascii_digit());
                 self.fmt = Some(f);
                 Ok(())
             }

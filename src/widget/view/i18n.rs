@@ -156,6 +156,12 @@ catalogue!(keys
         commit_unknown: "We could not confirm whether your change went through: it may already have been applied. Check again to find out; you will not be charged twice.",
         check_again: "Check again",
         not_charged: "Your change was not made and nothing was charged.",
+        err_in_progress: "Another change to this plan is being processed. Please check again in a moment.",
+        wait_preview: "The billing service is busy. The price is checked again by itself in {s}.",
+        wait_confirm: "The billing service is busy. Confirm works again in {s}.",
+        next_amount: "{label}: {amount}",
+        seconds_one: "{n} second",
+        seconds_other: "{n} seconds",
     }
 );
 
@@ -224,6 +230,12 @@ catalogue!(
         commit_unknown: "Wir konnten nicht bestätigen, ob Ihre Änderung durchgeführt wurde – sie ist möglicherweise bereits erfolgt. Prüfen Sie es erneut; doppelt berechnet wird nichts.",
         check_again: "Erneut prüfen",
         not_charged: "Die Änderung wurde nicht durchgeführt, und es wurde nichts berechnet.",
+        err_in_progress: "Eine andere Änderung dieses Tarifs wird gerade verarbeitet. Bitte prüfen Sie gleich noch einmal.",
+        wait_preview: "Der Abrechnungsdienst ist ausgelastet. Der Preis wird in {s} automatisch erneut geprüft.",
+        wait_confirm: "Der Abrechnungsdienst ist ausgelastet. Bestätigen ist in {s} wieder möglich.",
+        next_amount: "{label}: {amount}",
+        seconds_one: "{n} Sekunde",
+        seconds_other: "{n} Sekunden",
     }
 );
 
@@ -233,7 +245,7 @@ catalogue!(
         loading: "Chargement de votre abonnement…",
         seats_one: "{n} poste",
         seats_other: "{n} postes",
-        current: "Offre actuelle : {seats}",
+        current: "Offre actuelle : {seats}",
         item_label: "Produit",
         seats_label: "Postes",
         decrease: "Retirer un poste",
@@ -263,12 +275,12 @@ catalogue!(
         estimate: "Estimation",
         verified: "Prix confirmé",
         checking: "Vérification du prix…",
-        timeline: "Période de facturation du {start} au {end}. Nous sommes le {today} : il reste {n} jours sur {m}, et la modification est facturée pour cette part.",
+        timeline: "Période de facturation du {start} au {end}. Nous sommes le {today} : il reste {n} jours sur {m}, et la modification est facturée pour cette part.",
         consent_increase: "J’accepte de payer {due} aujourd’hui et {next} le {date}.",
         consent_decrease: "J’accepte d’être facturé {next} le {date}. Rien n’est facturé aujourd’hui et il n’y a pas de remboursement.",
         confirm: "Confirmer la modification",
         confirming: "Confirmation…",
-        announce: "À payer aujourd’hui : {due}. Prochaine facturation : {next} le {date}.",
+        announce: "À payer aujourd’hui : {due}. Prochaine facturation : {next} le {date}.",
         success: "C’est fait. Vous avez maintenant {seats}.",
         again: "Faire une autre modification",
         handed_off: "Poursuite vers le paiement…",
@@ -287,11 +299,17 @@ catalogue!(
         err_network: "Le serveur est injoignable. Vérifiez votre connexion et réessayez.",
         err_config: "Ce calculateur de postes n’est pas configuré correctement.",
         err_generic: "Une erreur s’est produite. Veuillez réessayer.",
-        success_paid: "{due} ont été facturés aujourd’hui. Prochaine facturation : {next} le {date}.",
-        success_free: "Rien n’a été facturé aujourd’hui. Prochaine facturation : {next} le {date}.",
+        success_paid: "{due} ont été facturés aujourd’hui. Prochaine facturation : {next} le {date}.",
+        success_free: "Rien n’a été facturé aujourd’hui. Prochaine facturation : {next} le {date}.",
         commit_unknown: "Nous n’avons pas pu confirmer si votre modification a été appliquée ; elle l’a peut-être déjà été. Vérifiez à nouveau ; vous ne serez pas facturé deux fois.",
         check_again: "Vérifier à nouveau",
         not_charged: "La modification n’a pas été effectuée et rien n’a été facturé.",
+        err_in_progress: "Une autre modification de cet abonnement est en cours de traitement. Vérifiez à nouveau dans un instant.",
+        wait_preview: "Le service de facturation est occupé. Le prix sera vérifié à nouveau automatiquement dans {s}.",
+        wait_confirm: "Le service de facturation est occupé. La confirmation sera de nouveau possible dans {s}.",
+        next_amount: "{label} : {amount}",
+        seconds_one: "{n} seconde",
+        seconds_other: "{n} secondes",
     }
 );
 
@@ -304,6 +322,21 @@ pub fn catalogue(locale: &str) -> Catalogue {
         FR
     } else {
         EN
+    }
+}
+
+/// The language of the texts shown for `locale` (the root's `lang`): the locale itself
+/// when its language has a catalogue, `en` when the texts fall back to English (formats
+/// still follow the locale).
+pub fn text_lang(locale: &str) -> &str {
+    let lang = locale.split(['-', '_']).next().unwrap_or("");
+    let has_catalogue = ["en", "de", "fr"]
+        .iter()
+        .any(|l| lang.eq_ignore_ascii_case(l));
+    if has_catalogue {
+        locale
+    } else {
+        "en"
     }
 }
 

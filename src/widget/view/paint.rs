@@ -11,7 +11,8 @@ use super::i18n::Messages;
 use super::render::{View, N};
 use super::timeline::{self, geometry};
 use crate::widget::model::{
-    Calc, CommitState, Direction, Figures, Focus, Mode, Model, Notice, Phase, Receipt, Summary,
+    Calc, CommitState, Direction, ErrorCode, Figures, Focus, Mode, Model, Notice, Phase, Receipt,
+    Summary,
 };
 
 /// Draws the model's state into `view`, its texts from `msgs`, its figures through `fmt`
@@ -43,6 +44,8 @@ pub(in crate::widget) fn paint(
             if let Some(f) = fmt.as_ref() {
                 let text = success_text(msgs, f, r);
                 view.text(N::SuccessText, &text);
+                // One announcement: the live region (the panel is no live region, and the
+                // text is only set when it changes).
                 view.text(N::Live, &text);
             }
             attr(&view[N::SuccessText], "tabindex", "-1");
@@ -122,7 +125,12 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     );
     attr_num(&v[N::Qty], "aria-valuemin", item.min);
     attr_num(&v[N::Qty], "aria-valuemax", item.max);
-    attr_num(&v[N::Qty], "aria-valuenow", c.qty);
+    // While the text is not a valid count there is no current value to announce.
+    if c.valid {
+        attr_num(&v[N::Qty], "aria-valuenow", c.qty);
+    } else {
+        let _ = v[N::Qty].remove_attribute("aria-valuenow");
+    }
     let qty: &HtmlInputElement = v[N::Qty].unchecked_ref();
     if qty.value() != c.text {
         qty.set_value(&c.text);
@@ -178,7 +186,7 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     v.msg(N::NoChange, m, "no_change");
 
     figures(v, m, f, c, &rate);
-    notice(v, m, c);
+    notice(v, m, f, c);
 
     // "Checking the price…" while a slow preview runs (and why consent waits).
     v.show(N::Checking, c.previewing && c.slow && c.quote.is_none());
@@ -319,9 +327,11 @@ fn figures(v: &View, m: &Messages, f: &Formatter, c: &Calc, rate: &str) {
     v.put(N::Vat, f.money(&fig.due_vat));
     v.msg(N::TotalLabel, m, "total_today");
     v.put(N::Total, f.money(&fig.due_gross));
-    let mut next = m.fill("next_billing", &[("date", &f.date(&fig.next_date))]);
-    next.push_str(": ");
-    next.push_str(&f.money(&fig.next_gross));
+    let label = m.fill("next_billing", &[("date", &f.date(&fig.next_date))]);
+    let next = m.fill(
+        "next_amount",
+        &[("label", &label), ("amount", &f.money(&fig.next_gross))],
+    );
     v.put(N::Next, next);
     let announce = if verified && changing {
         due_next(m, f, "announce", fig)
@@ -331,8 +341,9 @@ fn figures(v: &View, m: &Messages, f: &Formatter, c: &Calc, rate: &str) {
     v.put(N::Live, announce);
 }
 
-fn notice(v: &View, m: &Messages, c: &Calc) {
+fn notice(v: &View, m: &Messages, f: &Formatter, c: &Calc) {
     let item = c.item();
+    let in_progress = ErrorCode::ItemChangeInProgress;
     // Catalogue keys: a lead-in, the message, the action button's label.
     let (lead, key, action, info): (&str, &str, Option<&str>, bool) = match (&c.commit, &c.notice) {
         (CommitState::Unknown(_), _) => ("", "commit_unknown", Some("check_again"), false),
@@ -349,7 +360,19 @@ fn notice(v: &View, m: &Messages, c: &Calc) {
                 .then_some("use_next_billing"),
             false,
         ),
+        // A wait the proxy named: said plainly, and the preview is sent again by itself.
+        (_, Notice::PreviewFailed(_)) if c.retry_in.is_some() => ("", "wait_preview", None, false),
+        (_, Notice::PreviewFailed(code)) if *code == in_progress => {
+            ("", code.message_key(), Some("check_again"), false)
+        }
         (_, Notice::PreviewFailed(code)) => ("", code.message_key(), Some("retry"), false),
+        // Another change of this plan is being processed: not "nothing was charged".
+        (_, Notice::CommitRefused(code)) if *code == in_progress => {
+            ("", code.message_key(), Some("check_again"), false)
+        }
+        (_, Notice::CommitRefused(_)) if c.confirm_in.is_some() => {
+            ("not_charged", "wait_confirm", None, false)
+        }
         (_, Notice::CommitRefused(code)) => {
             ("not_charged", code.message_key(), Some("retry"), false)
         }
@@ -360,7 +383,16 @@ fn notice(v: &View, m: &Messages, c: &Calc) {
         text.push(' ');
     }
     if !key.is_empty() {
-        text.push_str(m.get(key));
+        let wait = c.retry_in.or(c.confirm_in).unwrap_or(0);
+        let seconds = m.fill(
+            if wait == 1 {
+                "seconds_one"
+            } else {
+                "seconds_other"
+            },
+            &[("n", &f.integer(wait))],
+        );
+        text.push_str(&m.fill(key, &[("s", &seconds)]));
     }
     v.show(N::Notice, !key.is_empty());
     v.put(N::NoticeText, text);
@@ -388,6 +420,7 @@ pub(in crate::widget) fn keep_focus(v: &View, model: &Model, before: Option<Elem
         Some(Focus::Loading) => &v[N::Loading],
         Some(Focus::Retry) => &v[N::ErrorRetry],
         Some(Focus::Success) => &v[N::SuccessText],
+        Some(Focus::Notice) => &v[N::NoticeText],
         None => return,
     };
     let _ = target.unchecked_ref::<HtmlElement>().focus();

@@ -82,14 +82,14 @@ skeleton! {
     Total 5 "dd" "class=total;part=due";
     Next 3 "p" "class=next;part=next";
     Notice 2 "div" "class=notice;part=notice;role=alert";
-    NoticeText 3 "p" "";
+    NoticeText 3 "p" "tabindex=-1";
     NoticeAction 3 "button" "class=action secondary;type=button;data-action=notice";
     Checking 2 "p" "class=hint;id=checking;hidden=";
     ConsentRow 2 "div" "class=consent;part=consent";
     Consent 3 "input" "type=checkbox;id=consent;data-action=consent";
     ConsentText 3 "label" "for=consent";
     Confirm 2 "button" "class=confirm;type=button;data-action=confirm;part=confirm";
-    Success 1 "div" "class=success;part=success;role=status";
+    Success 1 "div" "class=success;part=success";
     SuccessText 2 "p" "";
     Again 2 "button" "class=action secondary;type=button;data-action=again";
     Live 1 "p" "class=sr-only;role=status;aria-live=polite";

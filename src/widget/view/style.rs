@@ -102,6 +102,7 @@ button{font:inherit}
 :focus-visible{outline:3px solid var(--_accent);outline-offset:2px}
 .stepper :focus-visible{outline-offset:-3px}
 .sr-only{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+@media (forced-colors:active){.confirm,.action{border:2px solid ButtonText;background:ButtonFace;color:ButtonText}.confirm:not(:disabled):not([aria-disabled=true]){border-color:Highlight}.confirm:disabled,.confirm[aria-disabled=true]{color:GrayText;border-color:GrayText}}
 @media (prefers-reduced-motion:no-preference){.share,.today{transition:x .2s ease,width .2s ease}.confirm{transition:opacity .15s}}
 "#;
 

@@ -102,9 +102,13 @@ fn an_unknown_outcome_offers_only_check_again_with_the_same_key() {
     step_and_verify(&mut m, 1, "k1");
     let (id, q) = confirm(&mut m);
     let fx = m.update(Msg::Answered(id, fail(504, "upstream_timeout")));
+    // The focus leaves the disabled Confirm for Check again.
     assert_eq!(
         fx,
-        vec![Effect::Emit(Event::Error(ErrorCode::UpstreamTimeout))]
+        vec![
+            Effect::Emit(Event::Error(ErrorCode::UpstreamTimeout)),
+            Effect::Focus(Focus::Notice)
+        ]
     );
     assert_eq!(
         calc(&m).commit,

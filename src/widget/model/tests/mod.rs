@@ -5,6 +5,8 @@
 use super::*;
 
 mod commit;
+mod typing;
+mod waits;
 
 pub(super) fn summary() -> Summary {
     Summary {
