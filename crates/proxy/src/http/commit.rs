@@ -18,13 +18,13 @@ use super::context::{context, load_subscription, ItemContext};
 use super::extract::{IdempotencyKey, Item, JsonBody};
 use super::preview::{preview_change, quote_hash, reuse_quoted, update_request, Previewed};
 use crate::domain::event::commit_event;
-use crate::domain::intent::{Intent, IntentState};
+use crate::domain::intent::{Intent, IntentState, ItemState};
 use crate::domain::quote_token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 use crate::ledger::attempt::{key_in_progress, previous_attempt, recheck, replay};
-use crate::ledger::{resolve_after, transition, To};
+use crate::ledger::{item_state, resolve_after, transition, To};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::{now_ms, run_blocking, Begin, TokenUse};
+use crate::store::{now_ms, run_blocking, Begin, Plan, TokenUse};
 
 pub(crate) fn invalid_token(detail: &str) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "invalid_quote_token", detail)
@@ -113,6 +113,8 @@ pub async fn record_intent(
         response: String::new(),
         state: IntentState::Recorded,
         resolve_after: 0,
+        before: None,
+        intended: None,
     };
     let store = app.store.clone();
     let i = intent.clone();
@@ -191,13 +193,40 @@ pub async fn plan(
     };
     intent.response = serde_json::to_string(&body).map_err(Problem::internal)?;
     intent.from_quantity = ctx.current_quantity();
+    // The item before (the guard read) and as intended: what resolution compares
+    // (DESIGN.md, "The commit state machine"). The next-billing price after the change
+    // is not predicted, so not compared.
+    let before = item_state(&ctx.sub, &ctx.item);
+    let intended = ItemState {
+        quantity: qc.qty,
+        next_billing_date: Some(fresh.quote.next_billing.date.to_string()),
+        next_billing_price: None,
+        ..before.clone()
+    };
+    let (b, n) = (
+        serde_json::to_string(&before).map_err(Problem::internal)?,
+        serde_json::to_string(&intended).map_err(Problem::internal)?,
+    );
+    intent.before = Some(Box::new(before));
+    intent.intended = Some(Box::new(intended));
     let store = app.store.clone();
     let (k, f, r) = (
         intent.key.clone(),
         intent.from_quantity,
         intent.response.clone(),
     );
-    Ok(run_blocking(move || store.plan(&k, f, &r)).await?)
+    Ok(run_blocking(move || {
+        store.plan(
+            &k,
+            &Plan {
+                from_quantity: f,
+                response: &r,
+                before: &b,
+                intended: &n,
+            },
+        )
+    })
+    .await?)
 }
 
 /// Step 7: marks the intent sent, sends the commit once (never retried), then records

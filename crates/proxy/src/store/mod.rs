@@ -24,7 +24,26 @@ use crate::domain::intent::Intent;
 use crate::domain::notification::Notification;
 
 /// The `commits` columns a [`Record`] is read from, in both stores.
-pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms";
+pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended";
+
+/// What [`IdempotencyStore::plan`] adds to a recorded intent once the guard read is
+/// done.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan<'a> {
+    /// Seats before the change.
+    pub from_quantity: u32,
+    /// The 200 body.
+    pub response: &'a str,
+    /// The item before the change, JSON ([`crate::domain::intent::ItemState`]).
+    pub before: &'a str,
+    /// The item as intended, JSON.
+    pub intended: &'a str,
+}
+
+/// An item state stored as JSON; `None` when absent or unreadable (an older record).
+pub(crate) fn item_state(json: Option<String>) -> Option<Box<crate::domain::intent::ItemState>> {
+    serde_json::from_str(&json?).ok()
+}
 
 /// What the store knows about a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +122,7 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     ///
     /// # Errors
     /// Storage failures.
-    fn plan(&self, key: &str, from_quantity: u32, response: &str) -> Result<(), StoreError>;
+    fn plan(&self, key: &str, plan: &Plan<'_>) -> Result<(), StoreError>;
     /// `recorded` → `sent`, resolvable after `resolve_after`; false when the intent is no
     /// longer `recorded` (then nothing may be sent).
     ///
@@ -160,6 +179,15 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn lease(&self, key: &str, owner: &str, now: i64, until: i64) -> Result<bool, StoreError>;
+
+    /// As [`Self::lease`], before the intent's deadline too: for a read that may only
+    /// find the commit applied ([`crate::ledger::hint`]).
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn lease_early(&self, key: &str, owner: &str, now: i64, until: i64)
+        -> Result<bool, StoreError>;
+
     /// Gives a lease back early.
     ///
     /// # Errors
@@ -181,9 +209,10 @@ pub struct Recorded {
     pub duplicate: bool,
     /// Ids of the events written.
     pub events: Vec<String>,
-    /// Items whose notified quantity matches an unfinished commit (settled by the caller
+    /// Unfinished commits whose intended quantity is notified: hints, each to be checked
+    /// by a read (by the caller
     /// through the ledger).
-    pub settles: Vec<Intent>,
+    pub checks: Vec<Intent>,
 }
 
 /// Storage of the outbox and of the notifications received (implemented next to the

@@ -7,7 +7,7 @@ use postgres::GenericClient;
 use super::{i64_of, record, PgStore, ALIVE_SQL, UNFINISHED};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Record, StoreError, TokenUse, COLUMNS};
+use crate::store::{now_ms, Begin, IdempotencyStore, Plan, Record, StoreError, TokenUse, COLUMNS};
 
 /// What stops `i` from being recorded, in this order: its key, its quote, its item. One
 /// statement, so one snapshot even while other replicas commit.
@@ -70,11 +70,19 @@ impl IdempotencyStore for PgStore {
         }
     }
 
-    fn plan(&self, key: &str, from_quantity: u32, response: &str) -> Result<(), StoreError> {
+    fn plan(&self, key: &str, p: &Plan<'_>) -> Result<(), StoreError> {
         self.execute(
-            "UPDATE commits SET from_quantity = $2, response = $3, updated_ms = $4
+            "UPDATE commits SET from_quantity = $2, response = $3, updated_ms = $4,
+             item_before = $5, item_intended = $6
              WHERE key = $1 AND state = 'recorded'",
-            &[&key, &i64::from(from_quantity), &response, &now_ms()],
+            &[
+                &key,
+                &i64::from(p.from_quantity),
+                &p.response,
+                &now_ms(),
+                &p.before,
+                &p.intended,
+            ],
         )
         .map(|_| ())
     }
@@ -180,6 +188,21 @@ impl IdempotencyStore for PgStore {
             "UPDATE commits SET lease_owner = $2, lease_until_ms = $4
              WHERE key = $1 AND state IN ('sent','unknown')
                AND resolve_after_ms <= $3 AND lease_until_ms <= $3",
+            &[&key, &owner, &now, &until],
+        )
+        .map(|n| n == 1)
+    }
+
+    fn lease_early(
+        &self,
+        key: &str,
+        owner: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<bool, StoreError> {
+        self.execute(
+            "UPDATE commits SET lease_owner = $2, lease_until_ms = $4
+             WHERE key = $1 AND state IN ('sent','unknown') AND lease_until_ms <= $3",
             &[&key, &owner, &now, &until],
         )
         .map(|n| n == 1)

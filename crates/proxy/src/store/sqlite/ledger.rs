@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension};
 use super::{record, SqliteStore};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Record, StoreError, TokenUse, COLUMNS};
+use crate::store::{now_ms, Begin, IdempotencyStore, Plan, Record, StoreError, TokenUse, COLUMNS};
 
 /// Unfinished states (`pending`: an older store's spelling of `sent`).
 const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
@@ -51,13 +51,21 @@ impl IdempotencyStore for SqliteStore {
         Ok(Begin::Started)
     }
 
-    fn plan(&self, key: &str, from_quantity: u32, response: &str) -> Result<(), StoreError> {
+    fn plan(&self, key: &str, p: &Plan<'_>) -> Result<(), StoreError> {
         self.conn
             .lock()
             .execute(
-                "UPDATE commits SET from_quantity = ?2, response = ?3, updated_ms = ?4
+                "UPDATE commits SET from_quantity = ?2, response = ?3, updated_ms = ?4,
+                 item_before = ?5, item_intended = ?6
                  WHERE key = ?1 AND state = 'recorded'",
-                params![key, from_quantity, response, now_ms()],
+                params![
+                    key,
+                    p.from_quantity,
+                    p.response,
+                    now_ms(),
+                    p.before,
+                    p.intended
+                ],
             )
             .map(|_| ())
             .map_err(StoreError::from)
@@ -154,6 +162,24 @@ impl IdempotencyStore for SqliteStore {
                 "UPDATE commits SET lease_owner = ?2, lease_until_ms = ?4
                  WHERE key = ?1 AND state IN ('sent','unknown','pending')
                    AND resolve_after_ms <= ?3 AND lease_until_ms <= ?3",
+                params![key, owner, now, until],
+            )
+            .map(|n| n == 1)
+            .map_err(StoreError::from)
+    }
+
+    fn lease_early(
+        &self,
+        key: &str,
+        owner: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<bool, StoreError> {
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET lease_owner = ?2, lease_until_ms = ?4
+                 WHERE key = ?1 AND state IN ('sent','unknown','pending') AND lease_until_ms <= ?3",
                 params![key, owner, now, until],
             )
             .map(|n| n == 1)

@@ -24,6 +24,8 @@ fn intent(key: &str, sub: &str) -> Intent {
         response: r#"{"mode":"immediate","quote":{"currency":"USD"}}"#.into(),
         state: IntentState::Recorded,
         resolve_after: 0,
+        before: None,
+        intended: None,
     }
 }
 
