@@ -44,6 +44,9 @@ pub struct App {
     pub fixed_today: Option<Date>,
     /// Quote token lifetime, seconds.
     pub quote_ttl: i64,
+    /// How long after its deadline an item read as before is not final evidence yet
+    /// (`SEATQUOTE_COMMIT_QUARANTINE_MS`), milliseconds.
+    pub commit_quarantine_ms: i64,
     /// Origins allowed cross-origin (empty: same-origin only).
     pub allowed_origins: Vec<HeaderValue>,
     /// `SEATQUOTE_FAILPOINT` (test builds only).
@@ -176,6 +179,7 @@ impl App {
             metrics,
             fixed_today: cfg.fixed_today()?,
             quote_ttl: cfg.quote_ttl,
+            commit_quarantine_ms: i64::try_from(cfg.commit_quarantine_ms).unwrap_or(i64::MAX),
             allowed_origins,
             #[cfg(feature = "failpoints")]
             failpoint: cfg.failpoint.clone(),

@@ -21,7 +21,7 @@ use crate::domain::event::commit_event;
 use crate::domain::intent::{Intent, IntentState, ItemState};
 use crate::domain::quote_token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 use crate::ledger::attempt::{key_in_progress, previous_attempt, recheck, replay};
-use crate::ledger::{item_state, resolve_after, transition, To};
+use crate::ledger::{item_state, not_applied, resolve_after, transition, To};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
 use crate::store::{now_ms, run_blocking, Begin, Plan, TokenUse};
@@ -81,6 +81,7 @@ pub async fn verify_quote(
         )),
         // Another key's commit of this quote has an unknown outcome: saying "committed"
         // could be false, and committing again could change the subscription twice.
+        Some(TokenUse::NotApplied) => Err(not_applied()),
         Some(TokenUse::Pending) => Err(Problem::new(
             StatusCode::CONFLICT,
             "quote_commit_pending",

@@ -105,8 +105,12 @@ pub fn item_state(sub: &Subscription, item: &SubscriptionItem) -> ItemState {
 pub enum Resolution {
     /// Applied: the recorded 200 body.
     Applied(String),
-    /// Certainly not applied: the record is gone; the key, quote and item are free.
+    /// Never sent, so certainly not applied: the record is gone; the key, quote and item
+    /// are free.
     NotApplied,
+    /// Sent, and found not applied after the quarantine: the recorded problem body (409
+    /// `commit_not_applied`); the item is free, nothing is sent again under the key.
+    NothingCharged(String),
     /// Neither as before nor as intended: the recorded problem body (409).
     Disputed(String),
     /// Not resolvable yet (before its deadline, leased elsewhere, or Cleverbridge
@@ -114,6 +118,15 @@ pub enum Resolution {
     Unresolved(u64),
     /// Recorded and not sent yet by a request that is still running (on another replica).
     InProgress,
+}
+
+/// The answer stored for a commit sent and found not applied after the quarantine.
+pub fn not_applied() -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "commit_not_applied",
+        "this commit was not applied and nothing was charged; confirm a fresh preview",
+    )
 }
 
 /// The answer stored for a disputed commit.
@@ -215,10 +228,25 @@ async fn settle_by_read(
             transition(app, i, To::Applied, "found applied at Cleverbridge");
             Resolution::Applied(i.response.clone())
         }
+        Some(Shown::Before) if now_ms() < i.resolve_after + app.commit_quarantine_ms => {
+            // Not final: Cleverbridge may still be processing it. Read again later.
+            let pause = app.upstream.timeout() + Duration::from_secs(1);
+            let next = now_ms() + millis(pause);
+            let (k, o) = (key.clone(), owner.to_owned());
+            run_blocking(move || store.hold(&k, &o, next)).await?;
+            return Ok(Resolution::Unresolved(pause.as_secs() + 1));
+        }
         Some(Shown::Before) => {
-            run_blocking(move || store.abandon(&key)).await?;
-            transition(app, i, To::NotApplied, "found unchanged after the deadline");
-            Resolution::NotApplied
+            let body = serde_json::to_string(&not_applied().body())?;
+            let b = body.clone();
+            run_blocking(move || store.finish_not_applied(&key, &b)).await?;
+            transition(
+                app,
+                i,
+                To::NotApplied,
+                "found unchanged after the deadline and the quarantine",
+            );
+            Resolution::NothingCharged(body)
         }
         Some(shown @ (Shown::Neither | Shown::Indistinguishable)) => {
             let why = if shown == Shown::Neither {

@@ -79,12 +79,16 @@ pub enum Begin {
 pub enum TokenUse {
     /// Committed: the quote is spent.
     Done,
+    /// Sent and found not applied: the quote is spent too (a fresh preview is confirmed).
+    NotApplied,
     /// Recorded but unfinished: the upstream outcome is not known yet.
     Pending,
 }
 
 /// The stored state of a finished record: `done` for an applied commit (answered 200),
-/// `disputed` for one answered with a problem. Both stores write it in `complete`.
+/// `disputed` for one answered with a problem. Both stores write it in `complete`
+/// (`not_applied`, a commit sent and found not applied after the quarantine, is written by
+/// `finish_not_applied`).
 pub fn finished_state(status: u16) -> &'static str {
     if status == 200 {
         "done"
@@ -98,6 +102,7 @@ impl TokenUse {
     pub fn from_stored(stored: &str) -> Self {
         match stored {
             "done" | "disputed" => Self::Done,
+            "not_applied" => Self::NotApplied,
             _ => Self::Pending,
         }
     }
@@ -159,6 +164,14 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn abandon(&self, key: &str) -> Result<(), StoreError>;
+
+    /// Finishes an unfinished intent that was sent and found not applied after the
+    /// quarantine (state `not_applied`): `body` (a 409 `commit_not_applied`) is replayed for
+    /// the key, its quote is spent, the item is free. Nothing is sent again under the key.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError>;
     /// Forgets a `recorded` intent (never sent) whose recording request is over: recorded
     /// by `owner` (who holds the key's lock and so knows its request is finished), or by a
     /// process known to be dead, or untouched since `stale_before`. False when it is
@@ -187,6 +200,13 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// Storage failures.
     fn lease_early(&self, key: &str, owner: &str, now: i64, until: i64)
         -> Result<bool, StoreError>;
+
+    /// Keeps the lease `owner` holds until `until` (a read found nothing final: the next
+    /// one waits).
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn hold(&self, key: &str, owner: &str, until: i64) -> Result<(), StoreError>;
 
     /// Gives a lease back early.
     ///

@@ -135,6 +135,18 @@ impl IdempotencyStore for PgStore {
         tx.commit().map_err(StoreError::from)
     }
 
+    fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError> {
+        self.execute(
+            &format!(
+                "UPDATE commits SET state = 'not_applied', status = 409, body = $2,
+                 lease_owner = NULL, updated_ms = $3, completed_at = now()
+                 WHERE key = $1 AND state IN {UNFINISHED}"
+            ),
+            &[&key, &body, &now_ms()],
+        )
+        .map(|_| ())
+    }
+
     fn abandon(&self, key: &str) -> Result<(), StoreError> {
         self.execute(
             &format!("DELETE FROM commits WHERE key = $1 AND state IN {UNFINISHED}"),
@@ -206,6 +218,14 @@ impl IdempotencyStore for PgStore {
             &[&key, &owner, &now, &until],
         )
         .map(|n| n == 1)
+    }
+
+    fn hold(&self, key: &str, owner: &str, until: i64) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE commits SET lease_until_ms = $3 WHERE key = $1 AND lease_owner = $2",
+            &[&key, &owner, &until],
+        )
+        .map(|_| ())
     }
 
     fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {

@@ -132,6 +132,22 @@ impl IdempotencyStore for SqliteStore {
         tx.commit().map_err(StoreError::from)
     }
 
+    fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError> {
+        self.conn
+            .lock()
+            .execute(
+                &format!(
+                    "UPDATE commits SET state = 'not_applied', status = 409, body = ?2,
+                     lease_owner = NULL, updated_ms = ?3,
+                     completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                     WHERE key = ?1 AND state IN {UNFINISHED}"
+                ),
+                params![key, body, now_ms()],
+            )
+            .map(|_| ())
+            .map_err(StoreError::from)
+    }
+
     fn abandon(&self, key: &str) -> Result<(), StoreError> {
         self.conn
             .lock()
@@ -183,6 +199,17 @@ impl IdempotencyStore for SqliteStore {
                 params![key, owner, now, until],
             )
             .map(|n| n == 1)
+            .map_err(StoreError::from)
+    }
+
+    fn hold(&self, key: &str, owner: &str, until: i64) -> Result<(), StoreError> {
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET lease_until_ms = ?3 WHERE key = ?1 AND lease_owner = ?2",
+                params![key, owner, until],
+            )
+            .map(|_| ())
             .map_err(StoreError::from)
     }
 

@@ -2,5 +2,6 @@
 
 mod commit_faults;
 mod item_state;
+mod quarantine;
 mod replicas;
 mod resolve;

@@ -1,0 +1,10 @@
+-- The item before a commit and as the commit intends it (JSON, `ItemState` in
+-- crates/proxy/src/domain/intent.rs): resolution compares the item's state, not its
+-- quantity alone (DESIGN.md, "The commit state machine"). NULL in older records.
+ALTER TABLE commits ADD COLUMN item_before TEXT;
+ALTER TABLE commits ADD COLUMN item_intended TEXT;
+-- A commit sent, then found not applied after the quarantine: finished, its 409
+-- `commit_not_applied` replayed for the key (nothing is sent again under it).
+ALTER TABLE commits DROP CONSTRAINT commits_state_check;
+ALTER TABLE commits ADD CONSTRAINT commits_state_check
+  CHECK (state IN ('recorded', 'sent', 'unknown', 'done', 'disputed', 'not_applied'));
