@@ -202,13 +202,26 @@ impl App {
         m.entry(key.to_owned()).or_default().clone()
     }
 
-    /// Pauses here for ever when `SEATQUOTE_FAILPOINT` names this point (test builds).
+    /// Pauses here when `SEATQUOTE_FAILPOINT` names this point (test builds): for ever, or
+    /// `name:ms` milliseconds.
     #[cfg(feature = "failpoints")]
     pub(crate) async fn failpoint(&self, name: &str) {
-        if self.failpoint.as_deref() == Some(name) {
-            println!("failpoint {name} reached");
-            tracing::warn!(name, "failpoint: pausing");
-            std::future::pending::<()>().await;
+        let Some(fp) = self.failpoint.as_deref() else {
+            return;
+        };
+        // `name`: pause for good; `name:ms`: pause that long (a slow step), then go on.
+        let (at, ms) = match fp.split_once(':') {
+            Some((at, ms)) => (at, ms.parse::<u64>().ok()),
+            None => (fp, None),
+        };
+        if at != name {
+            return;
+        }
+        println!("failpoint {name} reached");
+        tracing::warn!(name, "failpoint: pausing");
+        match ms {
+            Some(ms) => tokio::time::sleep(std::time::Duration::from_millis(ms)).await,
+            None => std::future::pending::<()>().await,
         }
     }
 }

@@ -172,8 +172,8 @@ pub struct Config {
     )]
     pub commit_quarantine_ms: u64,
     /// Test-only pause point (`after_upstream_commit`, `before_upstream_commit`,
-    /// `after_lease`); exists only with the `failpoints`
-    /// cargo feature.
+    /// `after_mark_sent`, `after_lease`; `name:ms` pauses that long); exists only with the
+    /// `failpoints` cargo feature.
     #[cfg(feature = "failpoints")]
     #[arg(long, env = "SEATQUOTE_FAILPOINT", value_name = "SEATQUOTE_FAILPOINT")]
     pub failpoint: Option<String>,

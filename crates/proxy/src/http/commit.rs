@@ -247,6 +247,9 @@ pub async fn send_commit(
     let req = update_request(ctx, qc.qty, mode, false, fresh.quote.update_action);
     #[cfg(feature = "failpoints")]
     app.failpoint("before_upstream_commit").await;
+    // The deadline, computed once: after it the intent may be resolved by reading, so
+    // the call must be over by then (less a margin) — whatever the time `mark_sent` or
+    // the slot wait took (DESIGN.md, "The commit state machine").
     let store = app.store.clone();
     let (k, after) = (intent.key.clone(), resolve_after(app));
     if !run_blocking(move || store.mark_sent(&k, after)).await? {
@@ -256,10 +259,14 @@ pub async fn send_commit(
             "this commit was taken over meanwhile; retry",
         ));
     }
+    #[cfg(feature = "failpoints")]
+    app.failpoint("after_mark_sent").await;
+    let left = u64::try_from(after - SEND_MARGIN_MS - now_ms()).unwrap_or(0);
+    let until = std::time::Instant::now() + std::time::Duration::from_millis(left);
     transition(app, intent, To::Sent, "sending");
     let store = app.store.clone();
     let k = intent.key.clone();
-    match app.upstream.commit(&req).await {
+    match app.upstream.commit(&req, until).await {
         Ok(_) => {
             #[cfg(feature = "failpoints")]
             app.failpoint("after_upstream_commit").await;
@@ -284,6 +291,9 @@ pub async fn send_commit(
         }
     }
 }
+
+/// How long before its deadline a commit's upstream call must be over, milliseconds.
+const SEND_MARGIN_MS: i64 = 500;
 
 /// Forgets an intent that was never sent (the re-preview refused).
 async fn unclaim(app: &App, intent: &Intent, why: &str) -> Result<(), Problem> {

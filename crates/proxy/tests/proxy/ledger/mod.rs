@@ -1,6 +1,7 @@
 //! The commit ledger: faults around the upstream commit, unknown outcomes resolved, replicas sharing one database.
 
 mod commit_faults;
+mod deadline;
 mod item_state;
 mod quarantine;
 mod replicas;
