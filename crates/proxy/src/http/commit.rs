@@ -272,7 +272,15 @@ pub async fn send_commit(
             app.failpoint("after_upstream_commit").await;
             let b = intent.response.clone();
             let ev = commit_event(intent, 200, now_ms());
-            run_blocking(move || store.complete(&k, 200, &b, Some(&ev))).await?;
+            let e = ev.clone();
+            if !run_blocking(move || store.complete(&k, 200, &b, Some(&e))).await? {
+                // Finished or removed meanwhile by another worker: the 2xx is the evidence,
+                // never a "committed" answer without its record and event.
+                let (store, i) = (app.store.clone(), intent.clone());
+                if run_blocking(move || store.record_applied(&i, &ev)).await? {
+                    tracing::error!(target: "seatquote::ledger", subscription = %intent.subscription, item = intent.running_no, "a commit answered 2xx found its record finished otherwise or gone; recorded as applied");
+                }
+            }
             app.outbox_wake.notify_one();
             transition(app, intent, To::Applied, "answered");
             app.metrics.commit("committed");

@@ -147,7 +147,7 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// Finishes an unfinished key with the answer to replay: `applied` (200) or
     /// `disputed` (a problem), and writes `event` to the outbox in the same transaction
     /// (only when the key was unfinished: one event per finished commit). A finished key
-    /// keeps its first answer.
+    /// keeps its first answer. Returns whether it finished a row.
     ///
     /// # Errors
     /// Storage failures.
@@ -157,7 +157,17 @@ pub trait IdempotencyStore: Send + Sync + 'static {
         status: u16,
         body: &str,
         event: Option<&NewEvent>,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
+
+    /// Records `i` as applied with its 200 (`i.response`) and `event`, whatever became of
+    /// its row meanwhile: for a 2xx answer that [`Self::complete`] found no unfinished row
+    /// for (a 2xx is evidence; "200 committed" is never answered without a record). A row
+    /// already applied is left alone (false); one finished otherwise is overwritten; a
+    /// missing one is inserted.
+    ///
+    /// # Errors
+    /// Storage failures (the quote's `jti` taken by another key's record).
+    fn record_applied(&self, i: &Intent, event: &NewEvent) -> Result<bool, StoreError>;
     /// Forgets an unfinished intent that certainly did not apply upstream (frees the key,
     /// the quote and the item). Finished records are never forgotten.
     ///

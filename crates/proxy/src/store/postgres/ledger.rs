@@ -117,7 +117,7 @@ impl IdempotencyStore for PgStore {
         status: u16,
         body: &str,
         event: Option<&NewEvent>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let state = crate::store::finished_state(status);
         let now = now_ms();
         let mut c = self.conn()?;
@@ -132,7 +132,46 @@ impl IdempotencyStore for PgStore {
         if let (1, Some(ev)) = (finished, event) {
             super::outbox::insert_event(&mut tx, ev, now)?;
         }
-        tx.commit().map_err(StoreError::from)
+        tx.commit()?;
+        Ok(finished == 1)
+    }
+
+    fn record_applied(&self, i: &Intent, event: &NewEvent) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let (item, from, to) = (
+            i64_of(i.running_no)?,
+            i64_of(i.from_quantity)?,
+            i64_of(i.quantity)?,
+        );
+        let mut c = self.conn()?;
+        let mut tx = c.transaction()?;
+        let state: Option<String> = tx
+            .query_opt(
+                "SELECT state FROM commits WHERE key = $1 FOR UPDATE",
+                &[&i.key],
+            )?
+            .map(|r| r.get(0));
+        match state.as_deref() {
+            Some("done") => return Ok(false),
+            Some(_) => {
+                tx.execute(
+                    "UPDATE commits SET state = 'done', status = 200, body = $2, lease_owner = NULL,
+                     updated_ms = $3, completed_at = now() WHERE key = $1",
+                    &[&i.key, &i.response, &now],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response,
+                       state, status, body, resolve_after_ms, updated_ms, completed_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'done', 200, $8, $9, $10, now())",
+                    &[&i.key, &i.fingerprint, &i.jti, &i.subscription, &item, &from, &to, &i.response, &i.resolve_after, &now],
+                )?;
+            }
+        }
+        super::outbox::insert_event(&mut tx, event, now)?;
+        tx.commit()?;
+        Ok(true)
     }
 
     fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError> {

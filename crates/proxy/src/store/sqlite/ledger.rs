@@ -113,7 +113,7 @@ impl IdempotencyStore for SqliteStore {
         status: u16,
         body: &str,
         event: Option<&NewEvent>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let state = crate::store::finished_state(status);
         let now = now_ms();
         let mut c = self.conn.lock();
@@ -129,7 +129,43 @@ impl IdempotencyStore for SqliteStore {
         if let (1, Some(ev)) = (finished, event) {
             super::outbox::insert_event(&tx, ev, now)?;
         }
-        tx.commit().map_err(StoreError::from)
+        tx.commit()?;
+        Ok(finished == 1)
+    }
+
+    fn record_applied(&self, i: &Intent, event: &NewEvent) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut c = self.conn.lock();
+        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let state: Option<String> = tx
+            .query_row(
+                "SELECT state FROM commits WHERE key = ?1",
+                params![i.key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match state.as_deref() {
+            Some("done") => return Ok(false),
+            Some(_) => {
+                tx.execute(
+                    "UPDATE commits SET state = 'done', status = 200, body = ?2, lease_owner = NULL,
+                     updated_ms = ?3, completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                     WHERE key = ?1",
+                    params![i.key, i.response, now],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response,
+                       state, status, body, resolve_after_ms, updated_ms, completed_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'done', 200, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+                    params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now],
+                )?;
+            }
+        }
+        super::outbox::insert_event(&tx, event, now)?;
+        tx.commit()?;
+        Ok(true)
     }
 
     fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError> {
