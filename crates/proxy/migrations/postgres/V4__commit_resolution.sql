@@ -8,3 +8,6 @@ ALTER TABLE commits ADD COLUMN item_intended TEXT;
 ALTER TABLE commits DROP CONSTRAINT commits_state_check;
 ALTER TABLE commits ADD CONSTRAINT commits_state_check
   CHECK (state IN ('recorded', 'sent', 'unknown', 'done', 'disputed', 'not_applied'));
+-- Reads that could not resolve a commit (Cleverbridge unreadable): the next read waits
+-- 0.5 s × 2^n, at most a minute (DESIGN.md, "The commit state machine": back-off).
+ALTER TABLE commits ADD COLUMN resolve_failures INTEGER NOT NULL DEFAULT 0;

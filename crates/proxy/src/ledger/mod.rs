@@ -216,7 +216,7 @@ async fn settle_by_read(
         }
         None => {
             let (k, o) = (key.clone(), owner.to_owned());
-            run_blocking(move || store.release(&k, &o)).await?;
+            run_blocking(move || store.back_off(&k, &o, now_ms())).await?;
             tracing::warn!(target: "seatquote::ledger", subscription = %i.subscription, item = i.running_no, "cannot read the item to resolve a commit; will try again");
             return Ok(Resolution::Unresolved(1));
         }

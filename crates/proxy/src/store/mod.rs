@@ -218,6 +218,14 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// Storage failures.
     fn hold(&self, key: &str, owner: &str, until: i64) -> Result<(), StoreError>;
 
+    /// After a read that could not resolve the intent (Cleverbridge unreadable): counts the
+    /// failure and keeps `owner`'s lease for 0.5 s × 2^(failures so far), at most a minute —
+    /// the intent's back-off.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn back_off(&self, key: &str, owner: &str, now: i64) -> Result<(), StoreError>;
+
     /// Gives a lease back early.
     ///
     /// # Errors

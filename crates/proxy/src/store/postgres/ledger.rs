@@ -267,6 +267,16 @@ impl IdempotencyStore for PgStore {
         .map(|_| ())
     }
 
+    fn back_off(&self, key: &str, owner: &str, now: i64) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE commits SET lease_until_ms = $3 + LEAST(500 * (1::bigint << LEAST(resolve_failures, 7)), 60000),
+             resolve_failures = resolve_failures + 1
+             WHERE key = $1 AND lease_owner = $2",
+            &[&key, &owner, &now],
+        )
+        .map(|_| ())
+    }
+
     fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
         self.execute(
             "UPDATE commits SET lease_until_ms = 0 WHERE key = $1 AND lease_owner = $2",

@@ -249,6 +249,19 @@ impl IdempotencyStore for SqliteStore {
             .map_err(StoreError::from)
     }
 
+    fn back_off(&self, key: &str, owner: &str, now: i64) -> Result<(), StoreError> {
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET lease_until_ms = ?3 + min(500 * (1 << min(resolve_failures, 7)), 60000),
+                 resolve_failures = resolve_failures + 1
+                 WHERE key = ?1 AND lease_owner = ?2",
+                params![key, owner, now],
+            )
+            .map(|_| ())
+            .map_err(StoreError::from)
+    }
+
     fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
         self.conn
             .lock()
