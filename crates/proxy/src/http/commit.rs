@@ -82,6 +82,9 @@ pub async fn verify_quote(
         // Another key's commit of this quote has an unknown outcome: saying "committed"
         // could be false, and committing again could change the subscription twice.
         Some(TokenUse::NotApplied) => Err(not_applied()),
+        Some(TokenUse::Refused) => Err(invalid_token(
+            "this quote was refused because the price changed; preview again",
+        )),
         Some(TokenUse::Pending) => Err(Problem::new(
             StatusCode::CONFLICT,
             "quote_commit_pending",
@@ -312,6 +315,18 @@ async fn unclaim(app: &App, intent: &Intent, why: &str) -> Result<(), Problem> {
     Ok(())
 }
 
+/// Spends the quote of an intent refused as changed before it was sent: the refusal is
+/// the key's answer (replayed), and the quote cannot be committed again — so replaying a
+/// stale quote costs Cleverbridge no more reads (DESIGN.md, "The commit state machine").
+async fn spend(app: &App, intent: &Intent, p: Problem) -> Result<Response, Problem> {
+    let body = serde_json::to_string(&p.body()).map_err(Problem::internal)?;
+    let store = app.store.clone();
+    let (k, b) = (intent.key.clone(), body.clone());
+    run_blocking(move || store.refuse(&k, &b)).await?;
+    transition(app, intent, To::NotApplied, p.code);
+    Ok(replay(409, body))
+}
+
 /// `POST /api/subscriptions/{id}/items/{runningNumber}/commit`.
 ///
 /// # Errors
@@ -347,6 +362,7 @@ pub async fn commit(
     };
     let (ctx, fresh) = match reprice(&app, &customer, running_no, &qc).await {
         Ok(x) => x,
+        Err(p) if p.code == "quote_changed" => return spend(&app, &intent, p).await,
         Err(p) => {
             unclaim(&app, &intent, p.code).await?;
             return Err(p);

@@ -81,6 +81,8 @@ pub enum TokenUse {
     Done,
     /// Sent and found not applied: the quote is spent too (a fresh preview is confirmed).
     NotApplied,
+    /// Refused as changed before it was sent: the quote is spent.
+    Refused,
     /// Recorded but unfinished: the upstream outcome is not known yet.
     Pending,
 }
@@ -103,6 +105,7 @@ impl TokenUse {
         match stored {
             "done" | "disputed" => Self::Done,
             "not_applied" => Self::NotApplied,
+            "refused" => Self::Refused,
             _ => Self::Pending,
         }
     }
@@ -182,6 +185,14 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError>;
+
+    /// Finishes a `recorded` intent refused before it was sent (`quote_changed`) as
+    /// `refused`: `body` is replayed for the key and its quote is spent (replaying the quote
+    /// costs Cleverbridge nothing more); the item is free.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn refuse(&self, key: &str, body: &str) -> Result<(), StoreError>;
     /// Forgets a `recorded` intent (never sent) whose recording request is over: recorded
     /// by `owner` (who holds the key's lock and so knows its request is finished), or by a
     /// process known to be dead, or untouched since `stale_before`. False when it is

@@ -186,6 +186,16 @@ impl IdempotencyStore for PgStore {
         .map(|_| ())
     }
 
+    fn refuse(&self, key: &str, body: &str) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE commits SET state = 'refused', status = 409, body = $2,
+             lease_owner = NULL, updated_ms = $3, completed_at = now()
+             WHERE key = $1 AND state = 'recorded'",
+            &[&key, &body, &now_ms()],
+        )
+        .map(|_| ())
+    }
+
     fn abandon(&self, key: &str) -> Result<(), StoreError> {
         self.execute(
             &format!("DELETE FROM commits WHERE key = $1 AND state IN {UNFINISHED}"),

@@ -184,6 +184,20 @@ impl IdempotencyStore for SqliteStore {
             .map_err(StoreError::from)
     }
 
+    fn refuse(&self, key: &str, body: &str) -> Result<(), StoreError> {
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET state = 'refused', status = 409, body = ?2,
+                 lease_owner = NULL, updated_ms = ?3,
+                 completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                 WHERE key = ?1 AND state = 'recorded'",
+                params![key, body, now_ms()],
+            )
+            .map(|_| ())
+            .map_err(StoreError::from)
+    }
+
     fn abandon(&self, key: &str) -> Result<(), StoreError> {
         self.conn
             .lock()
