@@ -50,10 +50,10 @@ pub use workers::spawn_workers;
 // The stores' contract, driven directly by the store and outbox tests
 // (crates/proxy/tests/proxy/store/).
 pub use domain::event::{commit_event, Delivery};
-pub use domain::intent::{Intent, IntentState};
+pub use domain::intent::{Intent, IntentState, ItemState};
 pub use domain::notification::parse as parse_notification;
 pub use store::{
-    now_ms, Begin, IdempotencyStore, OutboxStore, PgStore, Record, SqliteStore, StoreError,
+    now_ms, Begin, IdempotencyStore, OutboxStore, PgStore, Plan, Record, SqliteStore, StoreError,
 };
 
 // The upstream budget shared through PostgreSQL, driven directly by the rate tests.

@@ -47,6 +47,9 @@ pub struct App {
     pub fixed_today: Option<Date>,
     /// Quote token lifetime, seconds.
     pub quote_ttl: i64,
+    /// How long after its deadline an item read as before is not final evidence yet
+    /// (`SEATQUOTE_COMMIT_QUARANTINE_MS`), milliseconds.
+    pub commit_quarantine_ms: i64,
     /// Origins allowed cross-origin (empty: same-origin only).
     pub allowed_origins: Vec<HeaderValue>,
     /// `SEATQUOTE_FAILPOINT` (test builds only).
@@ -191,6 +194,7 @@ impl App {
             metrics,
             fixed_today: cfg.fixed_today()?,
             quote_ttl: cfg.quote_ttl,
+            commit_quarantine_ms: i64::try_from(cfg.commit_quarantine_ms).unwrap_or(i64::MAX),
             allowed_origins,
             #[cfg(feature = "failpoints")]
             failpoint: cfg.failpoint.clone(),
@@ -213,13 +217,26 @@ impl App {
         m.entry(key.to_owned()).or_default().clone()
     }
 
-    /// Pauses here for ever when `SEATQUOTE_FAILPOINT` names this point (test builds).
+    /// Pauses here when `SEATQUOTE_FAILPOINT` names this point (test builds): for ever, or
+    /// `name:ms` milliseconds.
     #[cfg(feature = "failpoints")]
     pub(crate) async fn failpoint(&self, name: &str) {
-        if self.failpoint.as_deref() == Some(name) {
-            println!("failpoint {name} reached");
-            tracing::warn!(name, "failpoint: pausing");
-            std::future::pending::<()>().await;
+        let Some(fp) = self.failpoint.as_deref() else {
+            return;
+        };
+        // `name`: pause for good; `name:ms`: pause that long (a slow step), then go on.
+        let (at, ms) = match fp.split_once(':') {
+            Some((at, ms)) => (at, ms.parse::<u64>().ok()),
+            None => (fp, None),
+        };
+        if at != name {
+            return;
+        }
+        println!("failpoint {name} reached");
+        tracing::warn!(name, "failpoint: pausing");
+        match ms {
+            Some(ms) => tokio::time::sleep(std::time::Duration::from_millis(ms)).await,
+            None => std::future::pending::<()>().await,
         }
     }
 }

@@ -114,7 +114,12 @@ impl Model {
             }
             Msg::Consent(on) => {
                 c.consent = on && c.quote.is_some();
-                if c.consent && matches!(c.notice, Notice::QuoteChanged | Notice::QuoteExpired) {
+                if c.consent
+                    && matches!(
+                        c.notice,
+                        Notice::QuoteChanged | Notice::QuoteExpired | Notice::CommitNotApplied
+                    )
+                {
                     c.notice = Notice::None;
                 }
             }

@@ -100,6 +100,14 @@ impl Model {
                 c.notice = Notice::QuoteExpired;
                 self.preview_now(fx);
             }
+            ErrorCode::CommitNotApplied => {
+                c.commit = CommitState::Idle;
+                c.consent = false;
+                c.quote = None;
+                c.notice = Notice::CommitNotApplied;
+                fx.push(Effect::Emit(Event::Error(ErrorCode::CommitNotApplied)));
+                self.preview_now(fx);
+            }
             code if f.status == 0 || code.commit_outcome_unknown() => {
                 c.commit = CommitState::Unknown(code.clone());
                 fx.push(Effect::Emit(Event::Error(code)));

@@ -91,6 +91,9 @@ pub enum Notice {
     QuoteChanged,
     /// The quote expired and was fetched again: agree again.
     QuoteExpired,
+    /// The commit was found not applied (nothing was charged); a fresh quote was fetched:
+    /// agree again.
+    CommitNotApplied,
     /// A mid-period decrease needs a refund; "Apply at renewal" is offered when allowed.
     Negative,
     /// No allowed mode for this change.

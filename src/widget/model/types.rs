@@ -69,6 +69,9 @@ pub enum ErrorCode {
     CommitOutcomeUnknown,
     /// The subscription changed elsewhere while this commit's outcome was unknown; final.
     CommitDisputed,
+    /// The commit was sent, then found not applied (nothing was charged): a fresh quote
+    /// must be agreed to.
+    CommitNotApplied,
     /// Another change to the same item is not finished; this one was not sent.
     ItemChangeInProgress,
     /// The key was used for another request.
@@ -114,6 +117,7 @@ impl ErrorCode {
             "idempotency_key_in_progress" => Self::IdempotencyKeyInProgress,
             "commit_outcome_unknown" => Self::CommitOutcomeUnknown,
             "commit_disputed" => Self::CommitDisputed,
+            "commit_not_applied" => Self::CommitNotApplied,
             "item_change_in_progress" => Self::ItemChangeInProgress,
             "idempotency_key_reused" => Self::IdempotencyKeyReused,
             "upstream_timeout" => Self::UpstreamTimeout,
@@ -145,6 +149,7 @@ impl ErrorCode {
             Self::IdempotencyKeyInProgress => "idempotency_key_in_progress",
             Self::CommitOutcomeUnknown => "commit_outcome_unknown",
             Self::CommitDisputed => "commit_disputed",
+            Self::CommitNotApplied => "commit_not_applied",
             Self::ItemChangeInProgress => "item_change_in_progress",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::UpstreamTimeout => "upstream_timeout",
@@ -170,6 +175,7 @@ impl ErrorCode {
             Self::NegativeAlignment => "negative_alignment",
             Self::QuoteChanged => "quote_changed",
             Self::QuoteExpired => "quote_expired",
+            Self::CommitNotApplied => "commit_not_applied",
             Self::UpstreamTimeout
             | Self::UpstreamUnavailable
             | Self::UpstreamError

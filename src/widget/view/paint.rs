@@ -350,6 +350,7 @@ fn notice(v: &View, m: &Messages, f: &Formatter, c: &Calc) {
         (_, Notice::None) => ("", "", None, false),
         (_, Notice::QuoteChanged) => ("", "quote_changed", None, false),
         (_, Notice::QuoteExpired) => ("", "quote_expired", None, false),
+        (_, Notice::CommitNotApplied) => ("not_charged", "commit_not_applied", None, false),
         (_, Notice::HandedOff) => ("", "handed_off", None, true),
         (_, Notice::ModeUnavailable) => ("", "err_mode", None, false),
         (_, Notice::Negative) => (

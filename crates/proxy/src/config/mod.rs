@@ -162,9 +162,19 @@ pub struct Config {
         default_value_t = 900
     )]
     pub quote_ttl: i64,
+    /// How long after its deadline a commit whose item still reads as before stays
+    /// unknown before it counts as not applied, milliseconds (DESIGN.md, "The commit state
+    /// machine": final evidence).
+    #[arg(
+        long,
+        env = "SEATQUOTE_COMMIT_QUARANTINE_MS",
+        value_name = "SEATQUOTE_COMMIT_QUARANTINE_MS",
+        default_value_t = 180_000
+    )]
+    pub commit_quarantine_ms: u64,
     /// Test-only pause point (`after_upstream_commit`, `before_upstream_commit`,
-    /// `after_lease`); exists only with the `failpoints`
-    /// cargo feature.
+    /// `after_mark_sent`, `after_lease`; `name:ms` pauses that long); exists only with the
+    /// `failpoints` cargo feature.
     #[cfg(feature = "failpoints")]
     #[arg(long, env = "SEATQUOTE_FAILPOINT", value_name = "SEATQUOTE_FAILPOINT")]
     pub failpoint: Option<String>,

@@ -59,4 +59,83 @@ pub struct Intent {
     /// Not resolvable by reading Cleverbridge before this time (the upstream call's
     /// deadline has passed by then).
     pub resolve_after: i64,
+    /// The item before the change, as the guard read showed it (`None` until planned,
+    /// and in records written before item states were stored).
+    pub before: Option<Box<ItemState>>,
+    /// The item as the change intends it (`None` as for `before`).
+    pub intended: Option<Box<ItemState>>,
+}
+
+/// An item as a read shows it, in the fields a commit can change (DESIGN.md, "The commit
+/// state machine"): what resolution compares, instead of the quantity alone. A field that
+/// is `None` in an intended state is not predicted and not compared.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemState {
+    /// The product.
+    pub product_id: Option<String>,
+    /// Seats.
+    pub quantity: u32,
+    /// The subscription's next billing date, `YYYY-MM-DD`.
+    pub next_billing_date: Option<String>,
+    /// The item's next-billing gross price (decimal string, normalised).
+    pub next_billing_price: Option<String>,
+}
+
+impl ItemState {
+    /// Whether `read` shows this state: every field known here is equal there.
+    pub fn shown_by(&self, read: &ItemState) -> bool {
+        let same = |want: &Option<String>, got: &Option<String>| {
+            want.as_ref().is_none_or(|w| got.as_ref() == Some(w))
+        };
+        self.quantity == read.quantity
+            && same(&self.product_id, &read.product_id)
+            && same(&self.next_billing_date, &read.next_billing_date)
+            && same(&self.next_billing_price, &read.next_billing_price)
+    }
+}
+
+/// What a read of the item says about an unfinished commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// The intended state, and not the state before: applied.
+    Intended,
+    /// The state before, and not the intended one.
+    Before,
+    /// Both at once: this change cannot be told apart by reading.
+    Indistinguishable,
+    /// Neither.
+    Neither,
+}
+
+impl Intent {
+    /// The state before the change (as the guard read showed it; the quantity alone for a
+    /// record written before states were stored).
+    pub fn before_state(&self) -> ItemState {
+        self.before.as_deref().cloned().unwrap_or(ItemState {
+            quantity: self.from_quantity,
+            ..ItemState::default()
+        })
+    }
+
+    /// The state the change intends.
+    pub fn intended_state(&self) -> ItemState {
+        self.intended.as_deref().cloned().unwrap_or(ItemState {
+            quantity: self.quantity,
+            ..ItemState::default()
+        })
+    }
+
+    /// What `read` (the item now) says about this commit.
+    pub fn judge(&self, read: &ItemState) -> Shown {
+        match (
+            self.intended_state().shown_by(read),
+            self.before_state().shown_by(read),
+        ) {
+            (true, false) => Shown::Intended,
+            (false, true) => Shown::Before,
+            (true, true) => Shown::Indistinguishable,
+            (false, false) => Shown::Neither,
+        }
+    }
 }

@@ -178,8 +178,9 @@ pub enum ItemVerdict {
     Stale,
     /// Nothing new: the quantity is the one known, or the ledger's own change.
     Known,
-    /// Settles these unfinished commits (their intended quantity is notified).
-    Settles(Vec<Intent>),
+    /// These unfinished commits' intended quantity is notified: a hint, checked by a
+    /// read of the item (never settled by the notification itself).
+    Check(Vec<Intent>),
     /// A change the ledger did not make: from (if known) → to.
     Outside(Option<u32>),
 }
@@ -191,14 +192,14 @@ pub fn classify(item: &NotifiedItem, k: &ItemKnowledge) -> ItemVerdict {
             return ItemVerdict::Stale;
         }
     }
-    let settles: Vec<Intent> = k
+    let check: Vec<Intent> = k
         .unfinished
         .iter()
-        .filter(|i| i.quantity == item.quantity && i.quantity != i.from_quantity)
+        .filter(|i| i.quantity == item.quantity)
         .cloned()
         .collect();
-    if !settles.is_empty() {
-        return ItemVerdict::Settles(settles);
+    if !check.is_empty() {
+        return ItemVerdict::Check(check);
     }
     // The latest known quantity: the ledger's change if it came after the last
     // notification, else the last notification's.

@@ -18,13 +18,13 @@ use super::context::{context, load_subscription, ItemContext};
 use super::extract::{IdempotencyKey, Item, JsonBody};
 use super::preview::{preview_change, quote_hash, reuse_quoted, update_request, Previewed};
 use crate::domain::event::commit_event;
-use crate::domain::intent::{Intent, IntentState};
+use crate::domain::intent::{Intent, IntentState, ItemState};
 use crate::domain::quote_token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 use crate::ledger::attempt::{key_in_progress, previous_attempt, recheck, replay};
-use crate::ledger::{resolve_after, transition, To};
+use crate::ledger::{item_state, not_applied, resolve_after, transition, To};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::{now_ms, run_blocking, Begin, TokenUse};
+use crate::store::{now_ms, run_blocking, Begin, Plan, TokenUse};
 
 pub(crate) fn invalid_token(detail: &str) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "invalid_quote_token", detail)
@@ -81,6 +81,10 @@ pub async fn verify_quote(
         )),
         // Another key's commit of this quote has an unknown outcome: saying "committed"
         // could be false, and committing again could change the subscription twice.
+        Some(TokenUse::NotApplied) => Err(not_applied()),
+        Some(TokenUse::Refused) => Err(invalid_token(
+            "this quote was refused because the price changed; preview again",
+        )),
         Some(TokenUse::Pending) => Err(Problem::new(
             StatusCode::CONFLICT,
             "quote_commit_pending",
@@ -113,6 +117,8 @@ pub async fn record_intent(
         response: String::new(),
         state: IntentState::Recorded,
         resolve_after: 0,
+        before: None,
+        intended: None,
     };
     let store = app.store.clone();
     let i = intent.clone();
@@ -191,13 +197,40 @@ pub async fn plan(
     };
     intent.response = serde_json::to_string(&body).map_err(Problem::internal)?;
     intent.from_quantity = ctx.current_quantity();
+    // The item before (the guard read) and as intended: what resolution compares
+    // (DESIGN.md, "The commit state machine"). The next-billing price after the change
+    // is not predicted, so not compared.
+    let before = item_state(&ctx.sub, &ctx.item);
+    let intended = ItemState {
+        quantity: qc.qty,
+        next_billing_date: Some(fresh.quote.next_billing.date.to_string()),
+        next_billing_price: None,
+        ..before.clone()
+    };
+    let (b, n) = (
+        serde_json::to_string(&before).map_err(Problem::internal)?,
+        serde_json::to_string(&intended).map_err(Problem::internal)?,
+    );
+    intent.before = Some(Box::new(before));
+    intent.intended = Some(Box::new(intended));
     let store = app.store.clone();
     let (k, f, r) = (
         intent.key.clone(),
         intent.from_quantity,
         intent.response.clone(),
     );
-    Ok(run_blocking(move || store.plan(&k, f, &r)).await?)
+    Ok(run_blocking(move || {
+        store.plan(
+            &k,
+            &Plan {
+                from_quantity: f,
+                response: &r,
+                before: &b,
+                intended: &n,
+            },
+        )
+    })
+    .await?)
 }
 
 /// Step 7: marks the intent sent, sends the commit once (never retried), then records
@@ -217,6 +250,9 @@ pub async fn send_commit(
     let req = update_request(ctx, qc.qty, mode, false, fresh.quote.update_action);
     #[cfg(feature = "failpoints")]
     app.failpoint("before_upstream_commit").await;
+    // The deadline, computed once: after it the intent may be resolved by reading, so
+    // the call must be over by then (less a margin) — whatever the time `mark_sent` or
+    // the slot wait took (DESIGN.md, "The commit state machine").
     let store = app.store.clone();
     let (k, after) = (intent.key.clone(), resolve_after(app));
     if !run_blocking(move || store.mark_sent(&k, after)).await? {
@@ -226,16 +262,28 @@ pub async fn send_commit(
             "this commit was taken over meanwhile; retry",
         ));
     }
+    #[cfg(feature = "failpoints")]
+    app.failpoint("after_mark_sent").await;
+    let left = u64::try_from(after - SEND_MARGIN_MS - now_ms()).unwrap_or(0);
+    let until = std::time::Instant::now() + std::time::Duration::from_millis(left);
     transition(app, intent, To::Sent, "sending");
     let store = app.store.clone();
     let k = intent.key.clone();
-    match app.upstream.commit(&req).await {
+    match app.upstream.commit(&req, until).await {
         Ok(_) => {
             #[cfg(feature = "failpoints")]
             app.failpoint("after_upstream_commit").await;
             let b = intent.response.clone();
             let ev = commit_event(intent, 200, now_ms());
-            run_blocking(move || store.complete(&k, 200, &b, Some(&ev))).await?;
+            let e = ev.clone();
+            if !run_blocking(move || store.complete(&k, 200, &b, Some(&e))).await? {
+                // Finished or removed meanwhile by another worker: the 2xx is the evidence,
+                // never a "committed" answer without its record and event.
+                let (store, i) = (app.store.clone(), intent.clone());
+                if run_blocking(move || store.record_applied(&i, &ev)).await? {
+                    tracing::error!(target: "seatquote::ledger", subscription = %intent.subscription, item = intent.running_no, "a commit answered 2xx found its record finished otherwise or gone; recorded as applied");
+                }
+            }
             app.outbox_wake.notify_one();
             transition(app, intent, To::Applied, "answered");
             app.metrics.commit("committed");
@@ -255,6 +303,9 @@ pub async fn send_commit(
     }
 }
 
+/// How long before its deadline a commit's upstream call must be over, milliseconds.
+const SEND_MARGIN_MS: i64 = 500;
+
 /// Forgets an intent that was never sent (the re-preview refused).
 async fn unclaim(app: &App, intent: &Intent, why: &str) -> Result<(), Problem> {
     let store = app.store.clone();
@@ -262,6 +313,18 @@ async fn unclaim(app: &App, intent: &Intent, why: &str) -> Result<(), Problem> {
     run_blocking(move || store.abandon(&k)).await?;
     transition(app, intent, To::NotApplied, why);
     Ok(())
+}
+
+/// Spends the quote of an intent refused as changed before it was sent: the refusal is
+/// the key's answer (replayed), and the quote cannot be committed again — so replaying a
+/// stale quote costs Cleverbridge no more reads (DESIGN.md, "The commit state machine").
+async fn spend(app: &App, intent: &Intent, p: Problem) -> Result<Response, Problem> {
+    let body = serde_json::to_string(&p.body()).map_err(Problem::internal)?;
+    let store = app.store.clone();
+    let (k, b) = (intent.key.clone(), body.clone());
+    run_blocking(move || store.refuse(&k, &b)).await?;
+    transition(app, intent, To::NotApplied, p.code);
+    Ok(replay(409, body))
 }
 
 /// `POST /api/subscriptions/{id}/items/{runningNumber}/commit`.
@@ -299,6 +362,7 @@ pub async fn commit(
     };
     let (ctx, fresh) = match reprice(&app, &customer, running_no, &qc).await {
         Ok(x) => x,
+        Err(p) if p.code == "quote_changed" => return spend(&app, &intent, p).await,
         Err(p) => {
             unclaim(&app, &intent, p.code).await?;
             return Err(p);

@@ -8,7 +8,9 @@
 //! notification twice changes nothing), and its items are compared with what the ledger
 //! and earlier notifications know (an older item `version` never overwrites a newer one):
 //! a change the ledger did not make becomes `subscription.changed_outside`; one that
-//! settles an unfinished commit resolves it as applied; payment notifications become
+//! reports an unfinished commit's intended quantity is a hint: it triggers a read of the
+//! item, and only the read settles the commit ([`crate::ledger::hint`]); payment
+//! notifications become
 //! `payment.*` events. Unknown types are kept and acknowledged.
 
 use axum::body::Body;
@@ -19,10 +21,9 @@ use axum::Json;
 use base64::Engine;
 use subtle::ConstantTimeEq;
 
-use crate::domain::event::commit_event;
-use crate::domain::intent::{Intent, IntentState};
+use crate::domain::intent::Intent;
 use crate::domain::notification::parse;
-use crate::ledger::{transition, To};
+use crate::ledger::hint;
 use crate::problem::Problem;
 use crate::state::{App, AppState};
 use crate::store::{now_ms, run_blocking};
@@ -62,29 +63,13 @@ fn authorized(app: &App, headers: &HeaderMap) -> bool {
     bool::from(given.as_slice().ct_eq(expected.as_bytes()))
 }
 
-/// Resolves an unfinished commit as applied because Cleverbridge reports its quantity
-/// (skipped when a request with its key is running here: that request resolves it).
-async fn settle(app: &App, i: &Intent) -> Result<(), Problem> {
-    if i.state == IntentState::Recorded {
-        return Ok(());
-    }
+/// Reads the item of an unfinished commit a notification hints at (skipped when a
+/// request with its key is running here: that request resolves it).
+async fn check(app: &App, i: &Intent) -> Result<(), Problem> {
     let Ok(_guard) = app.key_lock(&i.key).try_lock_owned() else {
         return Ok(());
     };
-    let store = app.store.clone();
-    let (key, body, ev) = (
-        i.key.clone(),
-        i.response.clone(),
-        commit_event(i, 200, now_ms()),
-    );
-    run_blocking(move || store.complete(&key, 200, &body, Some(&ev))).await?;
-    transition(
-        app,
-        i,
-        To::Applied,
-        "settled by a Cleverbridge notification",
-    );
-    Ok(())
+    Ok(hint(app, i, &app.instance).await?)
 }
 
 /// `POST /api/cleverbridge/notifications`.
@@ -119,13 +104,13 @@ pub async fn notification(
     let store = app.outbox.clone();
     let n2 = n.clone();
     let recorded = run_blocking(move || store.record_notification(&n2, now_ms())).await?;
-    for i in &recorded.settles {
-        settle(&app, i).await?;
+    for i in &recorded.checks {
+        check(&app, i).await?;
     }
-    if !recorded.events.is_empty() || !recorded.settles.is_empty() {
+    if !recorded.events.is_empty() || !recorded.checks.is_empty() {
         app.outbox_wake.notify_one();
     }
-    tracing::info!(target: "seatquote::notifications", kind = %n.kind, subscription = ?n.subscription, duplicate = recorded.duplicate, events = recorded.events.len(), settled = recorded.settles.len(), known = n.is_known(), "notification");
+    tracing::info!(target: "seatquote::notifications", kind = %n.kind, subscription = ?n.subscription, duplicate = recorded.duplicate, events = recorded.events.len(), checked = recorded.checks.len(), known = n.is_known(), "notification");
     let status = if recorded.duplicate {
         "duplicate"
     } else {

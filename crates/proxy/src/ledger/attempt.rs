@@ -71,12 +71,14 @@ async fn stored(
 
 /// Step 2: the key's record. A finished request is replayed; an unfinished one is
 /// resolved (never sent again while its outcome is unknown), after waiting for the
-/// first call's deadline if it is near: found applied → its answer; certainly not
-/// applied → `None`, a new attempt; still not resolvable (Cleverbridge unreadable,
-/// another worker holds the lease) → `commit_outcome_unknown`.
+/// first call's deadline if it is near: found applied → its answer; never sent →
+/// `None`, a new attempt; sent and certainly not applied (the item as before after the
+/// quarantine) → `commit_not_applied`, nothing sent again; still not resolvable
+/// (Cleverbridge unreadable, the quarantine running, another worker holds the lease) →
+/// `commit_outcome_unknown`.
 ///
 /// # Errors
-/// `idempotency_key_reused`, `commit_outcome_unknown`, storage.
+/// `idempotency_key_reused`, `commit_outcome_unknown`, `commit_not_applied`, storage.
 pub async fn previous_attempt(
     app: &App,
     key: &str,
@@ -109,7 +111,14 @@ pub async fn previous_attempt(
             Ok(Some(replay(200, body)))
         }
         Resolution::Disputed(body) => Ok(Some(replay(409, body))),
+        // Never sent: a new attempt.
         Resolution::NotApplied => Ok(None),
+        // Sent and found not applied: stored for the key; nothing is sent again under it
+        // (the customer confirms a fresh preview).
+        Resolution::NothingCharged(body) => {
+            app.metrics.commit("not_applied");
+            Ok(Some(replay(409, body)))
+        }
         Resolution::InProgress => Err(key_in_progress()),
         Resolution::Unresolved(wait) => {
             app.metrics.commit("outcome_unknown");

@@ -11,7 +11,9 @@ use std::time::Duration;
 use axum::http::StatusCode;
 
 use crate::domain::event::commit_event;
-use crate::domain::intent::{Intent, IntentState};
+use seatquote_core::wire::{Subscription, SubscriptionItem};
+
+use crate::domain::intent::{Intent, IntentState, ItemState, Shown};
 use crate::domain::quote_token::sha256_hex;
 use crate::problem::Problem;
 use crate::state::App;
@@ -89,13 +91,29 @@ fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// An item as a read of its subscription shows it, in the fields resolution compares.
+pub fn item_state(sub: &Subscription, item: &SubscriptionItem) -> ItemState {
+    ItemState {
+        product_id: Some(item.product_id.clone()),
+        quantity: u32::try_from(item.quantity.0).unwrap_or(u32::MAX),
+        next_billing_date: sub.next_billing_date.map(|d| d.0.to_iso_string()),
+        next_billing_price: item
+            .next_billing_customer_gross_price
+            .map(|p| p.0.normalize().to_string()),
+    }
+}
+
 /// What resolving an unfinished intent found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
     /// Applied: the recorded 200 body.
     Applied(String),
-    /// Certainly not applied: the record is gone; the key, quote and item are free.
+    /// Never sent, so certainly not applied: the record is gone; the key, quote and item
+    /// are free.
     NotApplied,
+    /// Sent, and found not applied after the quarantine: the recorded problem body (409
+    /// `commit_not_applied`); the item is free, nothing is sent again under the key.
+    NothingCharged(String),
     /// Neither as before nor as intended: the recorded problem body (409).
     Disputed(String),
     /// Not resolvable yet (before its deadline, leased elsewhere, or Cleverbridge
@@ -103,6 +121,15 @@ pub enum Resolution {
     Unresolved(u64),
     /// Recorded and not sent yet by a request that is still running (on another replica).
     InProgress,
+}
+
+/// The answer stored for a commit sent and found not applied after the quarantine.
+pub fn not_applied() -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "commit_not_applied",
+        "this commit was not applied and nothing was charged; confirm a fresh preview",
+    )
 }
 
 /// The answer stored for a disputed commit.
@@ -142,20 +169,61 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
     }
     #[cfg(feature = "failpoints")]
     app.failpoint("after_lease").await;
+    settle_by_read(app, i, owner, true).await
+}
+
+/// A Cleverbridge notification about an item with an unfinished commit is a hint, never
+/// evidence (DESIGN.md, "The outbox"): it triggers a leased read, even before the
+/// commit's deadline; the read settles the commit only if it shows the intended state.
+/// Anything else is left for [`resolve`] after the deadline.
+///
+/// # Errors
+/// Storage failures.
+pub async fn hint(app: &App, i: &Intent, owner: &str) -> Result<(), StoreError> {
+    if i.state == IntentState::Recorded {
+        return Ok(());
+    }
+    let store = app.store.clone();
+    let now = now_ms();
+    let until = now + lease_for(app);
+    let (k, o) = (i.key.clone(), owner.to_owned());
+    if run_blocking(move || store.lease_early(&k, &o, now, until)).await? {
+        settle_by_read(app, i, owner, false).await?;
+    }
+    Ok(())
+}
+
+/// Reads the item, holding `i`'s lease, and settles what the read shows; before the
+/// deadline (`deadline_passed` false) only "applied" is settled.
+async fn settle_by_read(
+    app: &App,
+    i: &Intent,
+    owner: &str,
+    deadline_passed: bool,
+) -> Result<Resolution, StoreError> {
+    let key = i.key.clone();
     let read = app.upstream.get_subscription(&i.subscription, true).await;
-    let quantity = match &read {
-        Ok(r) => r.subscription.item(i.running_no).map(|it| it.quantity.0),
+    let shown = match &read {
+        Ok(r) => r
+            .subscription
+            .item(i.running_no)
+            .map(|it| i.judge(&item_state(&r.subscription, it))),
         Err(_) => None,
     };
     let store = app.store.clone();
-    let resolution = match quantity {
-        None => {
+    let resolution = match shown {
+        Some(s) if s != Shown::Intended && !deadline_passed => {
             let (k, o) = (key.clone(), owner.to_owned());
             run_blocking(move || store.release(&k, &o)).await?;
+            return Ok(Resolution::Unresolved(1));
+        }
+        None => {
+            let (k, o) = (key.clone(), owner.to_owned());
+            run_blocking(move || store.back_off(&k, &o, now_ms())).await?;
             tracing::warn!(target: "seatquote::ledger", subscription = %i.subscription, item = i.running_no, "cannot read the item to resolve a commit; will try again");
             return Ok(Resolution::Unresolved(1));
         }
-        Some(q) if q == u64::from(i.quantity) && i.quantity != i.from_quantity => {
+        Some(Shown::Intended) => {
             let body = i.response.clone();
             let ev = commit_event(i, 200, now_ms());
             run_blocking(move || store.complete(&key, 200, &body, Some(&ev))).await?;
@@ -163,23 +231,38 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
             transition(app, i, To::Applied, "found applied at Cleverbridge");
             Resolution::Applied(i.response.clone())
         }
-        Some(q) if q == u64::from(i.from_quantity) => {
-            run_blocking(move || store.abandon(&key)).await?;
-            transition(app, i, To::NotApplied, "found unchanged after the deadline");
-            Resolution::NotApplied
+        Some(Shown::Before) if now_ms() < i.resolve_after + app.commit_quarantine_ms => {
+            // Not final: Cleverbridge may still be processing it. Read again later.
+            let pause = app.upstream.timeout() + Duration::from_secs(1);
+            let next = now_ms() + millis(pause);
+            let (k, o) = (key.clone(), owner.to_owned());
+            run_blocking(move || store.hold(&k, &o, next)).await?;
+            return Ok(Resolution::Unresolved(pause.as_secs() + 1));
         }
-        Some(_) => {
+        Some(Shown::Before) => {
+            let body = serde_json::to_string(&not_applied().body())?;
+            let b = body.clone();
+            run_blocking(move || store.finish_not_applied(&key, &b)).await?;
+            transition(
+                app,
+                i,
+                To::NotApplied,
+                "found unchanged after the deadline and the quarantine",
+            );
+            Resolution::NothingCharged(body)
+        }
+        Some(shown @ (Shown::Neither | Shown::Indistinguishable)) => {
+            let why = if shown == Shown::Neither {
+                "the item is neither as before nor as intended"
+            } else {
+                "this change cannot be told apart by reading the item"
+            };
             let body = serde_json::to_string(&disputed_problem().body())?;
             let b = body.clone();
             let ev = commit_event(i, 409, now_ms());
             run_blocking(move || store.complete(&key, 409, &b, Some(&ev))).await?;
             app.outbox_wake.notify_one();
-            transition(
-                app,
-                i,
-                To::Disputed,
-                "the item is neither as before nor as intended",
-            );
+            transition(app, i, To::Disputed, why);
             Resolution::Disputed(body)
         }
     };

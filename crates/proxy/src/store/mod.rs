@@ -24,7 +24,26 @@ use crate::domain::intent::Intent;
 use crate::domain::notification::Notification;
 
 /// The `commits` columns a [`Record`] is read from, in both stores.
-pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms";
+pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended";
+
+/// What [`IdempotencyStore::plan`] adds to a recorded intent once the guard read is
+/// done.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan<'a> {
+    /// Seats before the change.
+    pub from_quantity: u32,
+    /// The 200 body.
+    pub response: &'a str,
+    /// The item before the change, JSON ([`crate::domain::intent::ItemState`]).
+    pub before: &'a str,
+    /// The item as intended, JSON.
+    pub intended: &'a str,
+}
+
+/// An item state stored as JSON; `None` when absent or unreadable (an older record).
+pub(crate) fn item_state(json: Option<String>) -> Option<Box<crate::domain::intent::ItemState>> {
+    serde_json::from_str(&json?).ok()
+}
 
 /// What the store knows about a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,12 +79,18 @@ pub enum Begin {
 pub enum TokenUse {
     /// Committed: the quote is spent.
     Done,
+    /// Sent and found not applied: the quote is spent too (a fresh preview is confirmed).
+    NotApplied,
+    /// Refused as changed before it was sent: the quote is spent.
+    Refused,
     /// Recorded but unfinished: the upstream outcome is not known yet.
     Pending,
 }
 
 /// The stored state of a finished record: `done` for an applied commit (answered 200),
-/// `disputed` for one answered with a problem. Both stores write it in `complete`.
+/// `disputed` for one answered with a problem. Both stores write it in `complete`
+/// (`not_applied`, a commit sent and found not applied after the quarantine, is written by
+/// `finish_not_applied`).
 pub fn finished_state(status: u16) -> &'static str {
     if status == 200 {
         "done"
@@ -79,6 +104,8 @@ impl TokenUse {
     pub fn from_stored(stored: &str) -> Self {
         match stored {
             "done" | "disputed" => Self::Done,
+            "not_applied" => Self::NotApplied,
+            "refused" => Self::Refused,
             _ => Self::Pending,
         }
     }
@@ -103,7 +130,7 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     ///
     /// # Errors
     /// Storage failures.
-    fn plan(&self, key: &str, from_quantity: u32, response: &str) -> Result<(), StoreError>;
+    fn plan(&self, key: &str, plan: &Plan<'_>) -> Result<(), StoreError>;
     /// `recorded` → `sent`, resolvable after `resolve_after`; false when the intent is no
     /// longer `recorded` (then nothing may be sent).
     ///
@@ -123,7 +150,7 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// Finishes an unfinished key with the answer to replay: `applied` (200) or
     /// `disputed` (a problem), and writes `event` to the outbox in the same transaction
     /// (only when the key was unfinished: one event per finished commit). A finished key
-    /// keeps its first answer.
+    /// keeps its first answer. Returns whether it finished a row.
     ///
     /// # Errors
     /// Storage failures.
@@ -133,13 +160,39 @@ pub trait IdempotencyStore: Send + Sync + 'static {
         status: u16,
         body: &str,
         event: Option<&NewEvent>,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
+
+    /// Records `i` as applied with its 200 (`i.response`) and `event`, whatever became of
+    /// its row meanwhile: for a 2xx answer that [`Self::complete`] found no unfinished row
+    /// for (a 2xx is evidence; "200 committed" is never answered without a record). A row
+    /// already applied is left alone (false); one finished otherwise is overwritten; a
+    /// missing one is inserted.
+    ///
+    /// # Errors
+    /// Storage failures (the quote's `jti` taken by another key's record).
+    fn record_applied(&self, i: &Intent, event: &NewEvent) -> Result<bool, StoreError>;
     /// Forgets an unfinished intent that certainly did not apply upstream (frees the key,
     /// the quote and the item). Finished records are never forgotten.
     ///
     /// # Errors
     /// Storage failures.
     fn abandon(&self, key: &str) -> Result<(), StoreError>;
+
+    /// Finishes an unfinished intent that was sent and found not applied after the
+    /// quarantine (state `not_applied`): `body` (a 409 `commit_not_applied`) is replayed for
+    /// the key, its quote is spent, the item is free. Nothing is sent again under the key.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError>;
+
+    /// Finishes a `recorded` intent refused before it was sent (`quote_changed`) as
+    /// `refused`: `body` is replayed for the key and its quote is spent (replaying the quote
+    /// costs Cleverbridge nothing more); the item is free.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn refuse(&self, key: &str, body: &str) -> Result<(), StoreError>;
     /// Forgets a `recorded` intent (never sent) whose recording request is over: recorded
     /// by `owner` (who holds the key's lock and so knows its request is finished), or by a
     /// process known to be dead, or untouched since `stale_before`. False when it is
@@ -160,6 +213,30 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn lease(&self, key: &str, owner: &str, now: i64, until: i64) -> Result<bool, StoreError>;
+
+    /// As [`Self::lease`], before the intent's deadline too: for a read that may only
+    /// find the commit applied ([`crate::ledger::hint`]).
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn lease_early(&self, key: &str, owner: &str, now: i64, until: i64)
+        -> Result<bool, StoreError>;
+
+    /// Keeps the lease `owner` holds until `until` (a read found nothing final: the next
+    /// one waits).
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn hold(&self, key: &str, owner: &str, until: i64) -> Result<(), StoreError>;
+
+    /// After a read that could not resolve the intent (Cleverbridge unreadable): counts the
+    /// failure and keeps `owner`'s lease for 0.5 s × 2^(failures so far), at most a minute —
+    /// the intent's back-off.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn back_off(&self, key: &str, owner: &str, now: i64) -> Result<(), StoreError>;
+
     /// Gives a lease back early.
     ///
     /// # Errors
@@ -181,9 +258,10 @@ pub struct Recorded {
     pub duplicate: bool,
     /// Ids of the events written.
     pub events: Vec<String>,
-    /// Items whose notified quantity matches an unfinished commit (settled by the caller
+    /// Unfinished commits whose intended quantity is notified: hints, each to be checked
+    /// by a read (by the caller
     /// through the ledger).
-    pub settles: Vec<Intent>,
+    pub checks: Vec<Intent>,
 }
 
 /// Storage of the outbox and of the notifications received (implemented next to the

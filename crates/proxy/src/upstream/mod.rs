@@ -14,6 +14,9 @@ use error::read_limited;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The least time left before a commit's deadline for it to be sent at all.
+const MIN_SEND: Duration = Duration::from_millis(200);
+
 use seatquote_core::wire::{
     parse_get_subscription, GetSubscriptionResponse, ResultMessage, UpdateSubscriptionItemRequest,
     UpdateSubscriptionItemResponse,
@@ -87,13 +90,21 @@ impl Upstream {
         &self.budget
     }
 
+    /// One request. `until`: when the call must be over (a commit's deadline,
+    /// DESIGN.md, "The commit state machine"): the slot wait ends by then, a slot granted
+    /// too late to finish by then is not used (nothing is sent: `Unavailable`), and the
+    /// request's own timeout is `min(timeout, until − now)`.
     async fn send_once(
         &self,
         who: &Caller,
         op: &'static str,
         req: reqwest::RequestBuilder,
+        until: Option<Instant>,
     ) -> Result<String, UpstreamError> {
-        let deadline = Instant::now() + self.cfg.timeout;
+        let mut deadline = Instant::now() + self.cfg.timeout;
+        if let Some(u) = until {
+            deadline = deadline.min(u);
+        }
         let permit = match self.budget.acquire(who, deadline).await {
             Ok(p) => p,
             Err(refused) => {
@@ -105,6 +116,16 @@ impl Upstream {
                 return Err(UpstreamError::Unavailable { retry_after });
             }
         };
+        let mut req = req;
+        if let Some(u) = until {
+            let left = u.saturating_duration_since(Instant::now());
+            if left < MIN_SEND {
+                drop(permit);
+                self.metrics.upstream(op, "too_late", Duration::ZERO);
+                return Err(UpstreamError::Unavailable { retry_after: 1 });
+            }
+            req = req.timeout(left.min(self.cfg.timeout));
+        }
         self.metrics.upstream_in_flight(1);
         let started = Instant::now();
         let res = async {
@@ -170,7 +191,7 @@ impl Upstream {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let res = self.send_once(who, op, make()).await;
+            let res = self.send_once(who, op, make(), None).await;
             let wait = match &res {
                 Ok(_) | Err(UpstreamError::Timeout | UpstreamError::Malformed(_)) => return res,
                 Err(UpstreamError::Reset) => backoff,
@@ -280,6 +301,7 @@ impl Upstream {
         op: &'static str,
         req: &UpdateSubscriptionItemRequest,
         retry: bool,
+        until: Option<Instant>,
     ) -> Result<UpdateSubscriptionItemResponse, UpstreamError> {
         let body =
             serde_json::to_string(req).map_err(|e| UpstreamError::Malformed(e.to_string()))?;
@@ -292,7 +314,7 @@ impl Upstream {
         let text = if retry {
             self.send_retrying(who, op, make).await?
         } else {
-            self.send_once(who, op, make()).await?
+            self.send_once(who, op, make(), until).await?
         };
         serde_json::from_str(&text).map_err(|e| UpstreamError::Malformed(e.to_string()))
     }
@@ -309,7 +331,7 @@ impl Upstream {
         fresh: bool,
     ) -> Result<UpdateSubscriptionItemResponse, UpstreamError> {
         if fresh {
-            return self.update(who, "preview", req, true).await;
+            return self.update(who, "preview", req, true, None).await;
         }
         let key = format!(
             "{}{}",
@@ -321,7 +343,7 @@ impl Upstream {
             self.metrics.coalesced("preview");
         }
         let r = cell
-            .get_or_init(|| self.update(who, "preview", req, true))
+            .get_or_init(|| self.update(who, "preview", req, true, None))
             .await
             .clone();
         if r.is_err() {
@@ -331,17 +353,19 @@ impl Upstream {
     }
 
     /// A commit (`GetCustomerPricePreviewOnly=false`), in the commit class: sent once,
-    /// never retried; what is cached for the subscription is dropped afterwards whatever the
-    /// outcome.
+    /// never retried, only if it can finish by `until` (its deadline; otherwise nothing is
+    /// sent: `Unavailable`); what is cached for the subscription is dropped afterwards
+    /// whatever the outcome.
     ///
     /// # Errors
     /// [`UpstreamError`].
     pub async fn commit(
         &self,
         req: &UpdateSubscriptionItemRequest,
+        until: Instant,
     ) -> Result<UpdateSubscriptionItemResponse, UpstreamError> {
         let who = Caller::commit(&req.subscription_id);
-        let r = self.update(&who, "commit", req, false).await;
+        let r = self.update(&who, "commit", req, false, Some(until)).await;
         self.forget(&req.subscription_id);
         r
     }

@@ -198,6 +198,17 @@ fn expiry_drops_the_quote_and_previews_again_asking_consent_again() {
         (c.commit.clone(), c.consent, c.notice.clone()),
         (CommitState::Idle, false, Notice::QuoteExpired)
     );
+    // A commit found not applied (nothing charged): a fresh quote, consent again.
+    let mut m = ready();
+    step_and_verify(&mut m, 1, "k1");
+    let (id, _) = confirm(&mut m);
+    let fx = m.update(Msg::Answered(id, fail(409, "commit_not_applied")));
+    assert!(matches!(sent(&fx), Some((_, Request::Preview { .. }, _))));
+    let c = calc(&m);
+    assert_eq!(
+        (c.commit.clone(), c.consent, c.notice.clone()),
+        (CommitState::Idle, false, Notice::CommitNotApplied)
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use postgres::GenericClient;
 use super::{i64_of, record, PgStore, ALIVE_SQL, UNFINISHED};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Record, StoreError, TokenUse, COLUMNS};
+use crate::store::{now_ms, Begin, IdempotencyStore, Plan, Record, StoreError, TokenUse, COLUMNS};
 
 /// What stops `i` from being recorded, in this order: its key, its quote, its item. One
 /// statement, so one snapshot even while other replicas commit.
@@ -70,11 +70,19 @@ impl IdempotencyStore for PgStore {
         }
     }
 
-    fn plan(&self, key: &str, from_quantity: u32, response: &str) -> Result<(), StoreError> {
+    fn plan(&self, key: &str, p: &Plan<'_>) -> Result<(), StoreError> {
         self.execute(
-            "UPDATE commits SET from_quantity = $2, response = $3, updated_ms = $4
+            "UPDATE commits SET from_quantity = $2, response = $3, updated_ms = $4,
+             item_before = $5, item_intended = $6
              WHERE key = $1 AND state = 'recorded'",
-            &[&key, &i64::from(from_quantity), &response, &now_ms()],
+            &[
+                &key,
+                &i64::from(p.from_quantity),
+                &p.response,
+                &now_ms(),
+                &p.before,
+                &p.intended,
+            ],
         )
         .map(|_| ())
     }
@@ -109,7 +117,7 @@ impl IdempotencyStore for PgStore {
         status: u16,
         body: &str,
         event: Option<&NewEvent>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let state = crate::store::finished_state(status);
         let now = now_ms();
         let mut c = self.conn()?;
@@ -124,7 +132,68 @@ impl IdempotencyStore for PgStore {
         if let (1, Some(ev)) = (finished, event) {
             super::outbox::insert_event(&mut tx, ev, now)?;
         }
-        tx.commit().map_err(StoreError::from)
+        tx.commit()?;
+        Ok(finished == 1)
+    }
+
+    fn record_applied(&self, i: &Intent, event: &NewEvent) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let (item, from, to) = (
+            i64_of(i.running_no)?,
+            i64_of(i.from_quantity)?,
+            i64_of(i.quantity)?,
+        );
+        let mut c = self.conn()?;
+        let mut tx = c.transaction()?;
+        let state: Option<String> = tx
+            .query_opt(
+                "SELECT state FROM commits WHERE key = $1 FOR UPDATE",
+                &[&i.key],
+            )?
+            .map(|r| r.get(0));
+        match state.as_deref() {
+            Some("done") => return Ok(false),
+            Some(_) => {
+                tx.execute(
+                    "UPDATE commits SET state = 'done', status = 200, body = $2, lease_owner = NULL,
+                     updated_ms = $3, completed_at = now() WHERE key = $1",
+                    &[&i.key, &i.response, &now],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response,
+                       state, status, body, resolve_after_ms, updated_ms, completed_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'done', 200, $8, $9, $10, now())",
+                    &[&i.key, &i.fingerprint, &i.jti, &i.subscription, &item, &from, &to, &i.response, &i.resolve_after, &now],
+                )?;
+            }
+        }
+        super::outbox::insert_event(&mut tx, event, now)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError> {
+        self.execute(
+            &format!(
+                "UPDATE commits SET state = 'not_applied', status = 409, body = $2,
+                 lease_owner = NULL, updated_ms = $3, completed_at = now()
+                 WHERE key = $1 AND state IN {UNFINISHED}"
+            ),
+            &[&key, &body, &now_ms()],
+        )
+        .map(|_| ())
+    }
+
+    fn refuse(&self, key: &str, body: &str) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE commits SET state = 'refused', status = 409, body = $2,
+             lease_owner = NULL, updated_ms = $3, completed_at = now()
+             WHERE key = $1 AND state = 'recorded'",
+            &[&key, &body, &now_ms()],
+        )
+        .map(|_| ())
     }
 
     fn abandon(&self, key: &str) -> Result<(), StoreError> {
@@ -183,6 +252,39 @@ impl IdempotencyStore for PgStore {
             &[&key, &owner, &now, &until],
         )
         .map(|n| n == 1)
+    }
+
+    fn lease_early(
+        &self,
+        key: &str,
+        owner: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<bool, StoreError> {
+        self.execute(
+            "UPDATE commits SET lease_owner = $2, lease_until_ms = $4
+             WHERE key = $1 AND state IN ('sent','unknown') AND lease_until_ms <= $3",
+            &[&key, &owner, &now, &until],
+        )
+        .map(|n| n == 1)
+    }
+
+    fn hold(&self, key: &str, owner: &str, until: i64) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE commits SET lease_until_ms = $3 WHERE key = $1 AND lease_owner = $2",
+            &[&key, &owner, &until],
+        )
+        .map(|_| ())
+    }
+
+    fn back_off(&self, key: &str, owner: &str, now: i64) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE commits SET lease_until_ms = $3 + LEAST(500 * (1::bigint << LEAST(resolve_failures, 7)), 60000),
+             resolve_failures = resolve_failures + 1
+             WHERE key = $1 AND lease_owner = $2",
+            &[&key, &owner, &now],
+        )
+        .map(|_| ())
     }
 
     fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {

@@ -57,6 +57,8 @@ pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
         response: r.get(7),
         state,
         resolve_after: r.get(11),
+        before: crate::store::item_state(r.get(12)),
+        intended: crate::store::item_state(r.get(13)),
     }))
 }
 

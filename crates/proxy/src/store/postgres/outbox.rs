@@ -226,7 +226,7 @@ impl OutboxStore for PgStore {
                 )
                 ?;
                 match verdict {
-                    ItemVerdict::Settles(intents) => out.settles.extend(intents),
+                    ItemVerdict::Check(intents) => out.checks.extend(intents),
                     ItemVerdict::Outside(from) => {
                         let ev = outside_event(n, item, from, now);
                         insert_event(&mut tx, &ev, now)?;

@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension};
 use super::{record, SqliteStore};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Record, StoreError, TokenUse, COLUMNS};
+use crate::store::{now_ms, Begin, IdempotencyStore, Plan, Record, StoreError, TokenUse, COLUMNS};
 
 /// Unfinished states (`pending`: an older store's spelling of `sent`).
 const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
@@ -51,13 +51,21 @@ impl IdempotencyStore for SqliteStore {
         Ok(Begin::Started)
     }
 
-    fn plan(&self, key: &str, from_quantity: u32, response: &str) -> Result<(), StoreError> {
+    fn plan(&self, key: &str, p: &Plan<'_>) -> Result<(), StoreError> {
         self.conn
             .lock()
             .execute(
-                "UPDATE commits SET from_quantity = ?2, response = ?3, updated_ms = ?4
+                "UPDATE commits SET from_quantity = ?2, response = ?3, updated_ms = ?4,
+                 item_before = ?5, item_intended = ?6
                  WHERE key = ?1 AND state = 'recorded'",
-                params![key, from_quantity, response, now_ms()],
+                params![
+                    key,
+                    p.from_quantity,
+                    p.response,
+                    now_ms(),
+                    p.before,
+                    p.intended
+                ],
             )
             .map(|_| ())
             .map_err(StoreError::from)
@@ -105,7 +113,7 @@ impl IdempotencyStore for SqliteStore {
         status: u16,
         body: &str,
         event: Option<&NewEvent>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let state = crate::store::finished_state(status);
         let now = now_ms();
         let mut c = self.conn.lock();
@@ -121,7 +129,73 @@ impl IdempotencyStore for SqliteStore {
         if let (1, Some(ev)) = (finished, event) {
             super::outbox::insert_event(&tx, ev, now)?;
         }
-        tx.commit().map_err(StoreError::from)
+        tx.commit()?;
+        Ok(finished == 1)
+    }
+
+    fn record_applied(&self, i: &Intent, event: &NewEvent) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut c = self.conn.lock();
+        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let state: Option<String> = tx
+            .query_row(
+                "SELECT state FROM commits WHERE key = ?1",
+                params![i.key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match state.as_deref() {
+            Some("done") => return Ok(false),
+            Some(_) => {
+                tx.execute(
+                    "UPDATE commits SET state = 'done', status = 200, body = ?2, lease_owner = NULL,
+                     updated_ms = ?3, completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                     WHERE key = ?1",
+                    params![i.key, i.response, now],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response,
+                       state, status, body, resolve_after_ms, updated_ms, completed_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'done', 200, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+                    params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now],
+                )?;
+            }
+        }
+        super::outbox::insert_event(&tx, event, now)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError> {
+        self.conn
+            .lock()
+            .execute(
+                &format!(
+                    "UPDATE commits SET state = 'not_applied', status = 409, body = ?2,
+                     lease_owner = NULL, updated_ms = ?3,
+                     completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                     WHERE key = ?1 AND state IN {UNFINISHED}"
+                ),
+                params![key, body, now_ms()],
+            )
+            .map(|_| ())
+            .map_err(StoreError::from)
+    }
+
+    fn refuse(&self, key: &str, body: &str) -> Result<(), StoreError> {
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET state = 'refused', status = 409, body = ?2,
+                 lease_owner = NULL, updated_ms = ?3,
+                 completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                 WHERE key = ?1 AND state = 'recorded'",
+                params![key, body, now_ms()],
+            )
+            .map(|_| ())
+            .map_err(StoreError::from)
     }
 
     fn abandon(&self, key: &str) -> Result<(), StoreError> {
@@ -157,6 +231,48 @@ impl IdempotencyStore for SqliteStore {
                 params![key, owner, now, until],
             )
             .map(|n| n == 1)
+            .map_err(StoreError::from)
+    }
+
+    fn lease_early(
+        &self,
+        key: &str,
+        owner: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<bool, StoreError> {
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET lease_owner = ?2, lease_until_ms = ?4
+                 WHERE key = ?1 AND state IN ('sent','unknown','pending') AND lease_until_ms <= ?3",
+                params![key, owner, now, until],
+            )
+            .map(|n| n == 1)
+            .map_err(StoreError::from)
+    }
+
+    fn hold(&self, key: &str, owner: &str, until: i64) -> Result<(), StoreError> {
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET lease_until_ms = ?3 WHERE key = ?1 AND lease_owner = ?2",
+                params![key, owner, until],
+            )
+            .map(|_| ())
+            .map_err(StoreError::from)
+    }
+
+    fn back_off(&self, key: &str, owner: &str, now: i64) -> Result<(), StoreError> {
+        self.conn
+            .lock()
+            .execute(
+                "UPDATE commits SET lease_until_ms = ?3 + min(500 * (1 << min(resolve_failures, 7)), 60000),
+                 resolve_failures = resolve_failures + 1
+                 WHERE key = ?1 AND lease_owner = ?2",
+                params![key, owner, now],
+            )
+            .map(|_| ())
             .map_err(StoreError::from)
     }
 

@@ -37,6 +37,8 @@ pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
         response: r.get(7)?,
         state,
         resolve_after: r.get(11)?,
+        before: crate::store::item_state(r.get(12)?),
+        intended: crate::store::item_state(r.get(13)?),
     }))
 }
 

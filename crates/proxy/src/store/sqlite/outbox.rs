@@ -198,7 +198,7 @@ impl OutboxStore for SqliteStore {
                 )
                 ?;
                 match verdict {
-                    ItemVerdict::Settles(intents) => out.settles.extend(intents),
+                    ItemVerdict::Check(intents) => out.checks.extend(intents),
                     ItemVerdict::Outside(from) => {
                         let ev = outside_event(n, item, from, now);
                         insert_event(&tx, &ev, now)?;

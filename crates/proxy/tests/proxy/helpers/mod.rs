@@ -178,6 +178,7 @@ pub fn proxy_env(sandbox: &Proc, data: &std::path::Path) -> Vec<(&'static str, S
         ("SEATQUOTE_TODAY", TODAY.into()),
         ("SEATQUOTE_POLICY", POLICY.into()),
         ("SEATQUOTE_UPSTREAM_TIMEOUT_MS", "800".into()),
+        ("SEATQUOTE_COMMIT_QUARANTINE_MS", "2000".into()),
     ]
 }
 

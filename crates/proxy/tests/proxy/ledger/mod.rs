@@ -1,5 +1,9 @@
 //! The commit ledger: faults around the upstream commit, unknown outcomes resolved, replicas sharing one database.
 
+mod backoff;
 mod commit_faults;
+mod deadline;
+mod item_state;
+mod quarantine;
 mod replicas;
 mod resolve;

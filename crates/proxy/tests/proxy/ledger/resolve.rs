@@ -251,35 +251,6 @@ async fn an_outside_change_to_another_quantity_is_disputed_not_dropped(store: Ba
     );
 }
 
-/// A reset before Cleverbridge applied anything: unknown at first (the proxy cannot tell
-/// the two resets apart), resolved as not applied after the deadline, and the retry
-/// commits — exactly one change.
-async fn reset_before_apply_is_not_applied_and_the_retry_commits(store: Backend) {
-    let p = pair_on(store, &[]);
-    let t = c1001();
-    let qt = quote_token(&p, &t, 3).await;
-    p.fault_on("resetBeforeApply", "commit", 1, None).await;
-    let r = p.commit(&t, S1, 1, &qt, "k-r").await;
-    assert_eq!(r.code(), "upstream_error", "{}", r.text);
-    assert_eq!(p.commit_counts().await, (1, 0));
-    let r = p.commit_resolved(&t, S1, 1, &qt, "k-r", SETTLE).await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(
-        p.commit_counts().await,
-        (2, 1),
-        "sent again only once known unapplied"
-    );
-    let m = p.metrics().await;
-    assert_eq!(
-        metric(
-            &m,
-            r#"seatquote_commit_transitions_total{to="not_applied"}"#
-        ),
-        1,
-        "{m}"
-    );
-}
-
 /// SIGKILL while the commit is at Cleverbridge (applied there, no answer yet), restart
 /// on the same store, retry: exactly one change, and the record kept.
 async fn sigkill_mid_commit_then_retry_applies_once_and_keeps_the_record(store: Backend) {
@@ -321,6 +292,5 @@ on_both_stores!(
     one_change_in_flight_per_item,
     a_change_made_elsewhere_after_a_crash_is_not_taken_as_ours,
     an_outside_change_to_another_quantity_is_disputed_not_dropped,
-    reset_before_apply_is_not_applied_and_the_retry_commits,
     sigkill_mid_commit_then_retry_applies_once_and_keeps_the_record,
 );

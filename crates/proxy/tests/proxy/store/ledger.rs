@@ -5,7 +5,9 @@
 
 use std::sync::{Arc, Barrier};
 
-use seatquote_proxy::{Begin, IdempotencyStore, Intent, IntentState, PgStore, Record, SqliteStore};
+use seatquote_proxy::{
+    Begin, IdempotencyStore, Intent, IntentState, PgStore, Plan, Record, SqliteStore,
+};
 
 fn intent(key: &str, jti: &str) -> Intent {
     Intent {
@@ -19,6 +21,8 @@ fn intent(key: &str, jti: &str) -> Intent {
         response: "{}".into(),
         state: IntentState::Recorded,
         resolve_after: 0,
+        before: None,
+        intended: None,
     }
 }
 
@@ -46,7 +50,31 @@ fn lifecycle(s: &dyn IdempotencyStore) {
         !s.lease("k", "w", 10, 20).unwrap(),
         "recorded: nothing to resolve"
     );
-    s.plan("k", 1, "{\"a\":1}").unwrap();
+    let before = r#"{"productId":"P","quantity":1,"nextBillingDate":"2026-11-13","nextBillingPrice":"1200"}"#;
+    let intended =
+        r#"{"productId":"P","quantity":2,"nextBillingDate":"2026-11-13","nextBillingPrice":null}"#;
+    s.plan(
+        "k",
+        &Plan {
+            from_quantity: 1,
+            response: "{\"a\":1}",
+            before,
+            intended,
+        },
+    )
+    .unwrap();
+    let Some(Record::Pending(planned)) = s.get("k").unwrap() else {
+        panic!("planned intent");
+    };
+    assert_eq!(
+        planned.intended.map(|s| (s.quantity, s.next_billing_date)),
+        Some((2, Some("2026-11-13".to_owned()))),
+        "the item states are stored"
+    );
+    assert_eq!(
+        planned.before.map(|s| s.next_billing_price),
+        Some(Some("1200".to_owned()))
+    );
     assert!(s.mark_sent("k", 100).unwrap());
     assert!(!s.mark_sent("k", 100).unwrap(), "sent once");
     assert!(

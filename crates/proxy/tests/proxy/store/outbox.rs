@@ -8,7 +8,7 @@
 
 use seatquote_proxy::parse_notification as parse;
 use seatquote_proxy::{
-    commit_event, Delivery, IdempotencyStore, Intent, IntentState, OutboxStore, PgStore,
+    commit_event, Delivery, IdempotencyStore, Intent, IntentState, OutboxStore, PgStore, Record,
     SqliteStore,
 };
 
@@ -24,6 +24,8 @@ fn intent(key: &str, sub: &str) -> Intent {
         response: r#"{"mode":"immediate","quote":{"currency":"USD"}}"#.into(),
         state: IntentState::Recorded,
         resolve_after: 0,
+        before: None,
+        intended: None,
     }
 }
 
@@ -36,6 +38,40 @@ fn commit(s: &dyn IdempotencyStore, key: &str, sub: &str) {
     s.complete(&i.key, 200, &i.response, Some(&ev)).unwrap();
     // A second completion (another worker resolving it too) writes nothing more.
     s.complete(&i.key, 200, &i.response, Some(&ev)).unwrap();
+}
+
+/// A 2xx whose row was removed or finished otherwise meanwhile is recorded as applied,
+/// with its event, once.
+fn applied_whatever_became_of_the_row(s: &dyn IdempotencyStore, o: &dyn OutboxStore) {
+    let before = o.events_after(0, 100).unwrap().len();
+    let gone = intent("gone", "S3");
+    s.begin(&gone, "w").unwrap();
+    s.mark_sent(&gone.key, 0).unwrap();
+    s.abandon(&gone.key).unwrap();
+    let ev = commit_event(&gone, 200, 1);
+    assert!(
+        !s.complete(&gone.key, 200, &gone.response, Some(&ev))
+            .unwrap(),
+        "nothing left to finish"
+    );
+    assert!(s.record_applied(&gone, &ev).unwrap());
+    assert!(!s.record_applied(&gone, &ev).unwrap(), "once");
+    let judged = intent("judged", "S4");
+    s.begin(&judged, "w").unwrap();
+    s.mark_sent(&judged.key, 0).unwrap();
+    s.finish_not_applied(&judged.key, "{}").unwrap();
+    assert!(s
+        .record_applied(&judged, &commit_event(&judged, 200, 1))
+        .unwrap());
+    for key in [&gone.key, &judged.key] {
+        match s.get(key).unwrap() {
+            Some(Record::Done { status, body, .. }) => {
+                assert_eq!((status, body.as_str()), (200, gone.response.as_str()));
+            }
+            other => panic!("{key}: {other:?}"),
+        }
+    }
+    assert_eq!(o.events_after(0, 100).unwrap().len(), before + 2);
 }
 
 fn contract(s: &dyn IdempotencyStore, o: &dyn OutboxStore) {
@@ -121,6 +157,7 @@ fn sqlite_keeps_the_outbox_contract() {
     let _ = std::fs::remove_dir_all(&dir);
     let s = SqliteStore::open(&dir).unwrap();
     contract(&s, &s);
+    applied_whatever_became_of_the_row(&s, &s);
     drop(s);
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -133,6 +170,7 @@ fn postgres_keeps_the_outbox_contract() {
         .unwrap();
     let s = PgStore::open(url.parse().unwrap(), "outbox-test", 4).unwrap();
     contract(&s, &s);
+    applied_whatever_became_of_the_row(&s, &s);
 }
 
 #[test]
