@@ -31,16 +31,16 @@ async function sandboxSeats(id) {
 async function commits(id) {
   return (await admin(stack.proxy.base, 'counters')).commits[id] ?? 0;
 }
-// The text catalogues, read from src/widget/view/i18n.rs: { EN: {key: template}, DE: …, FR: … }.
+// The text catalogues, read from src/widget/view/i18n/texts.rs: { EN: {key: template}, DE: …, FR: … }.
 const CATALOGUES = (() => {
-  const src = readFileSync(join(ROOT, 'src', 'widget', 'view', 'i18n.rs'), 'utf8');
+  const src = readFileSync(join(ROOT, 'src', 'widget', 'view', 'i18n', 'texts.rs'), 'utf8');
   const out = {};
   // Each catalogue is a `catalogue!(… NAME { key: "text", … })` block.
   for (const [, name, body] of src.matchAll(/^    ([A-Z]+) \{\n([\s\S]*?)\n    \}\n\);/gm)) {
     out[name] = Object.fromEntries([...body.matchAll(/^ +(\w+): "((?:[^"\\]|\\.)*)",$/gm)].map(([, k, v]) => [k, JSON.parse(`"${v}"`)]));
   }
   for (const lang of ['EN', 'DE', 'FR']) {
-    if (Object.keys(out[lang] ?? {}).length < 60) throw new Error(`could not read the ${lang} catalogue from i18n.rs`);
+    if (Object.keys(out[lang] ?? {}).length < 60) throw new Error(`could not read the ${lang} catalogue from i18n/texts.rs`);
   }
   return out;
 })();

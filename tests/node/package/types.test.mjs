@@ -2,7 +2,7 @@
 // tests/merchant (the Vite page, the React 19 component, and every exported type) type-check
 // with `tsc --strict --noEmit`, `skipLibCheck: false` and `lib: ES2022, DOM`, under
 // TypeScript 5 and the newest TypeScript (both pinned in the root package.json). The typed
-// unions agree with their sources: the message keys with src/widget/view/i18n.rs, the error codes
+// unions agree with their sources: the message keys with src/widget/view/i18n/texts.rs, the error codes
 // with the widget's ErrorCode and the proxy's OpenAPI document.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,10 +19,10 @@ function union(name) {
   return [...m[1].matchAll(/'([^']+)'/g)].map(([, s]) => s);
 }
 
-test('SeatQuoteMessageKey lists exactly the keys of the English catalogue (src/widget/view/i18n.rs)', () => {
-  const src = readFileSync(join(ROOT, 'src/widget/view/i18n.rs'), 'utf8');
+test('SeatQuoteMessageKey lists exactly the keys of the English catalogue (src/widget/view/i18n/texts.rs)', () => {
+  const src = readFileSync(join(ROOT, 'src/widget/view/i18n/texts.rs'), 'utf8');
   const en = src.match(/catalogue!\(keys[\s\S]*?EN \{\n([\s\S]*?)\n    \}/);
-  assert.ok(en, 'i18n.rs has the English catalogue');
+  assert.ok(en, 'i18n/texts.rs has the English catalogue');
   const keys = [...en[1].matchAll(/^ +(\w+): "/gm)].map(([, k]) => k);
   assert.ok(keys.length > 50);
   assert.deepEqual(union('SeatQuoteMessageKey'), keys);
