@@ -13,12 +13,14 @@ use seatquote_core::date::Date;
 pub mod database;
 pub mod jwt;
 pub mod refusal;
+mod upstream;
 pub mod webhooks;
 
 pub use refusal::{ConfigError, MIN_SECRET_BYTES};
+pub use upstream::Upstream;
 
 use jwt::JwtSettings;
-use refusal::{is_loopback, refuse, required};
+use refusal::refuse;
 use webhooks::WebhookSettings;
 
 /// `seatquote-proxy serve`: every setting, from a flag or its environment variable.
@@ -180,72 +182,7 @@ pub struct Config {
     pub failpoint: Option<String>,
 }
 
-/// The upstream settings after checking.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Upstream {
-    /// Base URL, ending in `/`.
-    pub base_url: String,
-    /// Basic-auth user.
-    pub username: String,
-    /// Basic-auth password.
-    pub password: String,
-}
-
 impl Config {
-    /// The Cleverbridge base URL and credentials.
-    ///
-    /// # Errors
-    /// A missing or empty URL or credential; a URL that is not `https://` (plain
-    /// `http://` only to a loopback address, i.e. a local sandbox).
-    pub fn upstream(&self) -> Result<Upstream, ConfigError> {
-        const VAR: &str = "CLEVERBRIDGE_BASE_URL";
-        let raw = required(
-            VAR,
-            &self.cleverbridge_base_url,
-            "Cleverbridge's subscription API URL, e.g. https://rest.cleverbridge.com/subscription/",
-        )?;
-        let url =
-            url::Url::parse(&raw).map_err(|e| refuse(VAR, format!("is not a URL ({e}): {raw}")))?;
-        let host = url
-            .host()
-            .ok_or_else(|| refuse(VAR, format!("has no host: {raw}")))?;
-        match url.scheme() {
-            "https" => {}
-            "http" if is_loopback(&host) => {}
-            "http" => {
-                return Err(refuse(
-                    VAR,
-                    format!("uses plain http:// to a remote host ({host}); use https:// (http:// is only for a sandbox on loopback)"),
-                ))
-            }
-            s => return Err(refuse(VAR, format!("has scheme {s}:; use https://"))),
-        }
-        if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
-            return Err(refuse(
-                VAR,
-                "must not carry credentials or a query; use CLEVERBRIDGE_USERNAME and CLEVERBRIDGE_PASSWORD",
-            ));
-        }
-        let base_url = if raw.ends_with('/') {
-            raw
-        } else {
-            format!("{raw}/")
-        };
-        Ok(Upstream {
-            base_url,
-            username: required(
-                "CLEVERBRIDGE_USERNAME",
-                &self.cleverbridge_username,
-                "the Cleverbridge API user",
-            )?,
-            password: required(
-                "CLEVERBRIDGE_PASSWORD",
-                &self.cleverbridge_password,
-                "the Cleverbridge API password",
-            )?,
-        })
-    }
-
     /// The quote-token keys: the current secret signs, the previous ones only verify.
     ///
     /// # Errors
