@@ -17,7 +17,6 @@ mod upstream;
 pub mod webhooks;
 
 pub use refusal::{ConfigError, MIN_SECRET_BYTES};
-pub use upstream::Upstream;
 
 use jwt::JwtSettings;
 use refusal::refuse;
