@@ -9,7 +9,11 @@ import { control, waitVerified, events, counters } from './widget-helpers.mjs';
 
 // Upstream timeout 4 s: above the 1.5 s latency faults, and the applied-then-hung commit
 // answers 504 within seconds.
-const stack = useStack({ env: { SEATQUOTE_CACHE_MS: '0', SEATQUOTE_UPSTREAM_TIMEOUT_MS: '4000' } });
+// A 2 s quarantine: a commit found unchanged after its deadline is declared not applied
+// only after it (docs/proxy.md, "Commit, idempotency and crash safety"); the default is minutes.
+const stack = useStack({
+  env: { SEATQUOTE_CACHE_MS: '0', SEATQUOTE_UPSTREAM_TIMEOUT_MS: '4000', SEATQUOTE_COMMIT_QUARANTINE_MS: '2000' },
+});
 
 /** Records every commit request the page sends: { key, token }. */
 function recordCommits(page) {
@@ -84,7 +88,7 @@ test('bug 1: switching the mode during a slowed commit changes nothing; the comm
   }
 });
 
-test('bug 2: after a refused Confirm (nothing charged) a new count confirms with its own key; after a 500 only Check again, then a new change', async () => {
+test('bug 2: after a refused Confirm (nothing charged) a new count confirms with its own key; after a 500 only Check again (same key) until final evidence says not applied, then the fresh quote agreed again', async () => {
   const { page, context } = await newPage(stack.browser);
   try {
     const sent = recordCommits(page);
@@ -120,11 +124,29 @@ test('bug 2: after a refused Confirm (nothing charged) a new count confirms with
     assert.match(await notice.textContent(), /may already have been applied/);
     assert.equal(await control(w, 'inc').isDisabled(), true);
     assert.equal(await w.getByRole('checkbox').isDisabled(), true);
-    await notice.getByRole('button', { name: 'Check again' }).click();
-    await part(w, 'success').getByText('You now have 4 seats.').waitFor();
-    assert.equal(sent.length, 4);
-    assert.equal(sent[3].key, sent[2].key, 'Check again reuses the key');
+    // Cleverbridge applied nothing, but one read is not final evidence: Check again (same
+    // key) answers "still being checked" until the deadline and the quarantine have passed,
+    // then "not made, nothing charged" — and nothing is ever sent again under that key.
+    const notApplied = notice.getByText('Your change was not made and nothing was charged.');
+    for (let i = 0; i < 15 && !(await notApplied.isVisible()); i++) {
+      const again = notice.getByRole('button', { name: 'Check again' });
+      if (await again.isVisible()) await again.click();
+      await page.waitForTimeout(1500);
+    }
+    await notApplied.waitFor();
+    assert.match(await notice.textContent(), /fresh quote/);
+    assert.ok(sent.length >= 4, 'Check again was sent');
+    for (const s of sent.slice(3)) assert.equal(s.key, sent[2].key, 'Check again reuses the key');
     assert.notEqual(sent[2].key, sent[1].key);
+    c = await counters(stack.proxy.base);
+    assert.deepEqual([c.commits.S68841753, c.quantities.S68841753], [1, { 1: 3 }], 'the 500 applied nothing');
+    // The fresh quote, agreed again, commits with its own key.
+    const before = sent.length;
+    await waitVerified(w);
+    await agreeAndConfirm(w);
+    await part(w, 'success').getByText('You now have 4 seats.').waitFor();
+    assert.equal(sent.length, before + 1);
+    assert.notEqual(sent[before].key, sent[2].key, 'the fresh quote has its own key');
     // …and the next change is a new quote with a new key.
     await control(w, 'again').click();
     await w.getByRole('spinbutton').waitFor();
@@ -132,8 +154,9 @@ test('bug 2: after a refused Confirm (nothing charged) a new count confirms with
     await waitVerified(w);
     await agreeAndConfirm(w);
     await part(w, 'success').getByText('You now have 5 seats.').waitFor();
-    assert.equal(sent.length, 5);
-    assert.ok(!sent.slice(0, 4).some((s) => s.key === sent[4].key));
+    assert.equal(sent.length, before + 2);
+    const last = sent[sent.length - 1];
+    assert.ok(!sent.slice(0, -1).some((s) => s.key === last.key), 'the next change has a new key');
     c = await counters(stack.proxy.base);
     assert.deepEqual([c.commits.S68841753, c.quantities.S68841753], [3, { 1: 5 }]);
     const codes = (await events(page, 'seatquote:error')).map((e) => e.detail.code);
