@@ -78,6 +78,7 @@ fi
 mv "$TMP/quote_bg.wasm" "$OUT/quote_speed_bg.wasm"
 if grep -q '^widget = ' Cargo.toml && [ -d src/widget ]; then
   build_one "$OUT" widget wasm -Oz --features widget
+  node scripts/short-imports.mjs "$OUT/widget_bg.wasm" "$OUT/widget.js"
 fi
 cp js/* "$OUT/"
 rm -f "$OUT"/*_bg.wasm.d.ts

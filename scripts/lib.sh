@@ -20,7 +20,8 @@ wasm_nightly() {
 # The files the package in pkg/ is built from (scripts/build.sh), tracked or not, minus
 # what git ignores; the whole folders when this is not a git checkout.
 BUILD_INPUTS=(Cargo.toml Cargo.lock rust-toolchain.toml package-lock.json src crates/core/src
-  crates/core/Cargo.toml js scripts/build.sh scripts/lib.sh scripts/hash-assets.mjs)
+  crates/core/Cargo.toml js scripts/build.sh scripts/lib.sh scripts/hash-assets.mjs
+  scripts/short-imports.mjs)
 # A hash of the build's inputs, by content (a checkout or merge can leave mtimes anywhere),
 # and of the wasm toolchain choice (wasm_nightly). scripts/build.sh keeps it in pkg/.build-stamp.
 build_stamp() {
