@@ -235,7 +235,12 @@ impl TempPostgres {
             let exited = child.try_wait().ok().flatten();
             let died = std::fs::read_to_string(self.dir.join("postgres.pid"))
                 .is_ok_and(|pid| !Path::new(&format!("/proc/{}", pid.trim())).exists());
-            if Instant::now() > end || log.contains("FATAL") || exited.is_some() || died {
+            // A probe that arrives while the server starts up is refused with a FATAL line
+            // of its own ("the database system is starting up"): only other FATALs count.
+            let fatal = log
+                .lines()
+                .any(|l| l.contains("FATAL") && !l.contains("the database system is starting up"));
+            if Instant::now() > end || fatal || exited.is_some() || died {
                 let watchdog =
                     std::fs::read_to_string(self.dir.join("watchdog.log")).unwrap_or_default();
                 drop(child.stdin.take());
