@@ -4,6 +4,7 @@
 pub mod dom;
 pub mod format;
 pub mod i18n;
+mod notice;
 pub(super) mod paint;
 pub mod render;
 pub mod style;

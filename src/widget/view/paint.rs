@@ -8,11 +8,11 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 use super::dom::{append, attr, attr_num, clear, el, flag};
 use super::format::Formatter;
 use super::i18n::Messages;
+use super::notice::notice;
 use super::render::{View, N};
 use super::timeline::{self, geometry};
 use crate::widget::model::{
-    Calc, CommitState, Direction, ErrorCode, Figures, Focus, Mode, Model, Notice, Phase, Receipt,
-    Summary,
+    Calc, CommitState, Direction, Figures, Focus, Mode, Model, Phase, Receipt, Summary,
 };
 
 /// Draws the model's state into `view`, its texts from `msgs`, its figures through `fmt`
@@ -339,71 +339,6 @@ fn figures(v: &View, m: &Messages, f: &Formatter, c: &Calc, rate: &str) {
         String::new()
     };
     v.put(N::Live, announce);
-}
-
-fn notice(v: &View, m: &Messages, f: &Formatter, c: &Calc) {
-    let item = c.item();
-    let in_progress = ErrorCode::ItemChangeInProgress;
-    // Catalogue keys: a lead-in, the message, the action button's label.
-    let (lead, key, action, info): (&str, &str, Option<&str>, bool) = match (&c.commit, &c.notice) {
-        (CommitState::Unknown(_), _) => ("", "commit_unknown", Some("check_again"), false),
-        (_, Notice::None) => ("", "", None, false),
-        (_, Notice::QuoteChanged) => ("", "quote_changed", None, false),
-        (_, Notice::QuoteExpired) => ("", "quote_expired", None, false),
-        (_, Notice::CommitNotApplied) => ("not_charged", "commit_not_applied", None, false),
-        (_, Notice::HandedOff) => ("", "handed_off", None, true),
-        (_, Notice::ModeUnavailable) => ("", "err_mode", None, false),
-        (_, Notice::Negative) => (
-            "",
-            "negative_alignment",
-            item.decrease_modes
-                .contains(&Mode::NextBilling)
-                .then_some("use_next_billing"),
-            false,
-        ),
-        // A wait the proxy named: said plainly, and the preview is sent again by itself.
-        (_, Notice::PreviewFailed(_)) if c.retry_in.is_some() => ("", "wait_preview", None, false),
-        (_, Notice::PreviewFailed(code)) if *code == in_progress => {
-            ("", code.message_key(), Some("check_again"), false)
-        }
-        (_, Notice::PreviewFailed(code)) => ("", code.message_key(), Some("retry"), false),
-        // Another change of this plan is being processed: not "nothing was charged".
-        (_, Notice::CommitRefused(code)) if *code == in_progress => {
-            ("", code.message_key(), Some("check_again"), false)
-        }
-        (_, Notice::CommitRefused(_)) if c.confirm_in.is_some() => {
-            ("not_charged", "wait_confirm", None, false)
-        }
-        (_, Notice::CommitRefused(code)) => {
-            ("not_charged", code.message_key(), Some("retry"), false)
-        }
-    };
-    let mut text = String::new();
-    if !lead.is_empty() {
-        text.push_str(m.get(lead));
-        text.push(' ');
-    }
-    if !key.is_empty() {
-        let wait = c.retry_in.or(c.confirm_in).unwrap_or(0);
-        let seconds = m.fill(
-            if wait == 1 {
-                "seconds_one"
-            } else {
-                "seconds_other"
-            },
-            &[("n", &f.integer(wait))],
-        );
-        text.push_str(&m.fill(key, &[("s", &seconds)]));
-    }
-    v.show(N::Notice, !key.is_empty());
-    v.put(N::NoticeText, text);
-    v.show(N::NoticeAction, action.is_some());
-    v.text(N::NoticeAction, action.map_or("", |a| m.get(a)));
-    attr(
-        &v[N::Notice],
-        "class",
-        if info { "notice info" } else { "notice" },
-    );
 }
 
 /// If the element focused before painting is now disabled or hidden, moves the focus to
