@@ -3,6 +3,42 @@
 use super::*;
 
 impl Calc {
+    /// The item being changed.
+    pub fn item(&self) -> &Item {
+        self.summary.items.get(self.item).unwrap_or(&NO_ITEM)
+    }
+
+    /// Whether item, quantity and mode are locked (a confirmation is under way or unsettled).
+    pub fn locked(&self) -> bool {
+        self.commit != CommitState::Idle
+    }
+
+    /// The direction of the change (none while the typed text is invalid).
+    pub fn direction(&self) -> Direction {
+        if self.valid {
+            direction(self.item().quantity, self.qty)
+        } else {
+            Direction::Unchanged
+        }
+    }
+
+    /// The figures to show and whether they are the confirmed (verified) ones.
+    pub fn shown(&self) -> Option<(&Figures, bool)> {
+        if !self.valid {
+            return None;
+        }
+        match (&self.quote, &self.estimate) {
+            (Some(q), _) => Some((&q.figures, true)),
+            (None, Some(f)) => Some((f, false)),
+            _ => None,
+        }
+    }
+
+    /// Whether Confirm is enabled.
+    pub fn can_confirm(&self) -> bool {
+        self.quote.is_some() && self.consent && !self.locked() && self.confirm_in.is_none()
+    }
+
     /// Whether the current (item, qty, mode) is a change that can be previewed.
     pub fn changeable(&self) -> bool {
         self.valid
