@@ -171,13 +171,15 @@ fn postgres_races_have_one_winner() {
             .all(|b| matches!(b, Begin::Started | Begin::KeyExists)),
         "{same_key:?}"
     );
+    // Each race uses subscriptions no earlier race touched: a winner left unfinished
+    // would otherwise make every later racer on its item `ItemBusy`.
     let same_jti = race(|n| Intent {
-        subscription: format!("S{n}"),
+        subscription: format!("J{n}"),
         ..intent(&format!("j{n}"), "jti-b")
     });
     assert_eq!(won(&same_jti), 1, "{same_jti:?}");
     let same_item = race(|n| Intent {
-        subscription: "S9".into(),
+        subscription: "I".into(),
         ..intent(&format!("i{n}"), &format!("jti-i{n}"))
     });
     assert_eq!(won(&same_item), 1, "{same_item:?}");
