@@ -9,7 +9,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { newPage, useStack } from './helpers.mjs';
 import { control, events, waitVerified } from './widget-helpers.mjs';
@@ -21,6 +21,23 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'applic
 const cleanup = [];
 after(async () => { for (const f of cleanup) await f(); });
 
+/**
+ * One request on a connection of its own (`agent: false`): a pooled keep-alive connection
+ * can be reused just as the demo merchant closes it for idleness, which resets the request.
+ */
+function forward(method, url, headers, body) {
+  return new Promise((resolve, reject) => {
+    const out = request(url, { method, headers, agent: false }, (up) => {
+      const chunks = [];
+      up.on('data', (c) => chunks.push(c));
+      up.on('end', () => resolve({ status: up.statusCode, type: up.headers['content-type'], body: Buffer.concat(chunks) }));
+      up.on('error', reject);
+    });
+    out.on('error', reject);
+    out.end(body === undefined ? undefined : Buffer.from(body));
+  });
+}
+
 /** Serves `dir` under the CSP; /api/* and /demo/* go to the demo merchant. Resolves with the origin. */
 async function serve(dir) {
   const server = createServer(async (req, res) => {
@@ -29,9 +46,9 @@ async function serve(dir) {
     if (path.startsWith('/api/') || path.startsWith('/demo/')) {
       const body = req.method === 'GET' ? undefined : await new Response(req).arrayBuffer();
       const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)));
-      const upstream = await fetch(stack.proxy.base + req.url, { method: req.method, headers, body });
-      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
-      return void res.end(Buffer.from(await upstream.arrayBuffer()));
+      const upstream = await forward(req.method, stack.proxy.base + req.url, headers, body);
+      res.writeHead(upstream.status, { 'content-type': upstream.type ?? 'application/json' });
+      return void res.end(upstream.body);
     }
     const file = normalize(join(dir, path === '/' ? 'index.html' : path));
     try {
