@@ -8,6 +8,7 @@
 //! | `GET /api/subscriptions/{id}` | — | [`Summary`] |
 //! | `POST …/items/{runningNumber}/preview` | [`PreviewRequest`] | [`Preview`] |
 //! | `POST …/items/{runningNumber}/commit` | [`CommitRequest`] | [`Commit`] |
+//! | `DELETE …/items/{runningNumber}/scheduled` | — | [`Cancellation`] |
 //! | any failure | — | [`Problem`] (`application/problem+json`) |
 
 use serde::{Deserialize, Serialize};
@@ -47,6 +48,42 @@ pub struct SummaryItem {
     pub increase_modes: Vec<String>,
     /// Alignment modes offered for fewer seats.
     pub decrease_modes: Vec<String>,
+    /// Changes of the item not in effect yet (a decrease scheduled for the next billing
+    /// date); empty when there are none.
+    #[serde(default)]
+    pub pending: Vec<PendingChange>,
+}
+
+/// A change of an item that is not in effect yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingChange {
+    /// `scheduled`: made at Cleverbridge shortly before `effectiveOn`; until then the
+    /// customer keeps the seats they have.
+    pub state: String,
+    /// Seats once it is in effect.
+    pub to_quantity: u32,
+    /// The date it takes effect, `YYYY-MM-DD` (a scheduled change's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_on: Option<String>,
+    /// When it was asked for (RFC 3339, UTC, milliseconds).
+    pub since: String,
+}
+
+/// `DELETE …/items/{runningNumber}/scheduled`: the scheduled change that was cancelled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cancellation {
+    /// Always `cancelled`.
+    pub status: String,
+    /// `S…`.
+    pub subscription_id: String,
+    /// The item.
+    pub running_number: u64,
+    /// The seats the change would have left (the customer keeps what they have).
+    pub to_quantity: u32,
+    /// The date it would have taken effect, `YYYY-MM-DD`.
+    pub effective_on: String,
 }
 
 /// `GET /api/subscriptions/{id}`: the subscription as the widget shows it.
@@ -134,11 +171,12 @@ pub struct CommitRequest {
     pub consent: Option<bool>,
 }
 
-/// A committed change.
+/// A committed change, or one scheduled for the next billing date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Commit {
-    /// Always `committed`.
+    /// `committed` (made at Cleverbridge), or `scheduled` (a decrease at the next billing
+    /// date: recorded, made shortly before `effectiveOn`; the seats stay until then).
     pub status: String,
     /// `S…`.
     pub subscription_id: String,
@@ -152,6 +190,9 @@ pub struct Commit {
     pub quote: Quote,
     /// When (RFC 3339, UTC, milliseconds).
     pub committed_at: String,
+    /// A scheduled change's date, `YYYY-MM-DD`; absent for a committed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_on: Option<String>,
 }
 
 /// An RFC 9457 problem document: every failure of the API.

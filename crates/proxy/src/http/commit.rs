@@ -12,6 +12,7 @@ use axum::response::Response;
 use seatquote_auth::QuoteTokenError;
 use seatquote_core::alignment::Alignment;
 use seatquote_core::contract::{Commit, CommitRequest};
+use seatquote_core::wire::UpdateSubscriptionItemRequest;
 
 use super::auth::{now_unix, Customer};
 use super::context::{context, load_subscription, ItemContext};
@@ -119,6 +120,7 @@ pub async fn record_intent(
         resolve_after: 0,
         before: None,
         intended: None,
+        effective_on: None,
     };
     let store = app.store.clone();
     let i = intent.clone();
@@ -194,6 +196,7 @@ pub async fn plan(
         mode: qc.mode.clone(),
         quote: fresh.quote.clone(),
         committed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        effective_on: None,
     };
     intent.response = serde_json::to_string(&body).map_err(Problem::internal)?;
     intent.from_quantity = ctx.current_quantity();
@@ -248,6 +251,19 @@ pub async fn send_commit(
 ) -> Result<Response, Problem> {
     let mode = Alignment::parse(&qc.mode)?;
     let req = update_request(ctx, qc.qty, mode, false, fresh.quote.update_action);
+    send_intent(app, intent, &req).await
+}
+
+/// Sends a planned intent's commit `req` once, as [`send_commit`] describes (also the
+/// scheduler's path for a scheduled change: `crate::workers::scheduler`).
+///
+/// # Errors
+/// Upstream and storage problems.
+pub async fn send_intent(
+    app: &App,
+    intent: &Intent,
+    req: &UpdateSubscriptionItemRequest,
+) -> Result<Response, Problem> {
     #[cfg(feature = "failpoints")]
     app.failpoint("before_upstream_commit").await;
     // The deadline, computed once: after it the intent may be resolved by reading, so
@@ -269,7 +285,7 @@ pub async fn send_commit(
     transition(app, intent, To::Sent, "sending");
     let store = app.store.clone();
     let k = intent.key.clone();
-    match app.upstream.commit(&req, until).await {
+    match app.upstream.commit(req, until).await {
         Ok(_) => {
             #[cfg(feature = "failpoints")]
             app.failpoint("after_upstream_commit").await;
@@ -368,6 +384,9 @@ pub async fn commit(
             return Err(p);
         }
     };
+    if super::schedule::is_scheduled(&qc, &ctx) {
+        return super::schedule::schedule(&app, &mut intent, &qc, &ctx, &fresh).await;
+    }
     plan(&app, &mut intent, &qc, &ctx, &fresh).await?;
     send_commit(&app, &intent, &ctx, &qc, &fresh).await
 }

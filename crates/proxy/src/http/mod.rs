@@ -1,7 +1,7 @@
 //! The HTTP surface: [`app`] (the router, its middleware, `/api/openapi.json`,
 //! `/healthz` and `/metrics`), the extractors ([`auth`], [`extract`]), the pricing
 //! context ([`context`]) and one module per API route: [`summary`], [`preview`],
-//! [`commit`], [`events`] (the merchant's events API) and [`notifications`]
+//! [`commit`] (with [`schedule`]: changes at the next billing date), [`events`] (the merchant's events API) and [`notifications`]
 //! (Cleverbridge's).
 
 pub mod auth;
@@ -11,6 +11,7 @@ pub mod events;
 pub mod extract;
 pub mod notifications;
 pub mod preview;
+pub mod schedule;
 pub mod summary;
 
 use std::time::Duration;
@@ -19,7 +20,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -48,6 +49,10 @@ pub fn app(state: AppState) -> Router {
             "/api/subscriptions/{id}/items/{running_no}/commit",
             post(commit::commit),
         )
+        .route(
+            "/api/subscriptions/{id}/items/{running_no}/scheduled",
+            delete(schedule::cancel),
+        )
         .route("/api/events", get(events::list))
         .route("/api/events/{id}/redeliver", post(events::redeliver))
         .route(
@@ -65,7 +70,7 @@ pub fn app(state: AppState) -> Router {
         router = router.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(state.allowed_origins.clone()))
-                .allow_methods([Method::GET, Method::POST])
+                .allow_methods([Method::GET, Method::POST, Method::DELETE])
                 .allow_headers([
                     header::AUTHORIZATION,
                     header::CONTENT_TYPE,

@@ -1,21 +1,24 @@
 //! `GET /api/subscriptions/{id}`: the subscription's current items with the policy's
-//! bounds and modes.
+//! bounds and modes, and each item's changes not in effect yet (`pending`: a decrease
+//! scheduled for the next billing date, DESIGN.md "Scheduled changes").
 
 use axum::extract::State;
 use axum::Json;
 use seatquote_core::alignment::Alignment;
-use seatquote_core::contract::{Interval, Summary, SummaryItem};
+use seatquote_core::contract::{Interval, PendingChange, Summary, SummaryItem};
 
 use super::auth::Customer;
 use super::context::{context, load_subscription, price_text, ItemContext};
+use crate::domain::event::rfc3339;
 use crate::problem::Problem;
 use crate::state::AppState;
+use crate::store::{run_blocking, Scheduled};
 
 fn modes(m: &[Alignment]) -> Vec<String> {
     m.iter().map(|a| a.as_str().to_owned()).collect()
 }
 
-fn item(ctx: &ItemContext) -> SummaryItem {
+fn item(ctx: &ItemContext, scheduled: &[Scheduled]) -> SummaryItem {
     let minor = ctx.currency.minor_units();
     SummaryItem {
         running_number: ctx.item.running_no.0,
@@ -28,6 +31,16 @@ fn item(ctx: &ItemContext) -> SummaryItem {
         max_quantity: ctx.rules.max_quantity,
         increase_modes: modes(&ctx.rules.increase_modes),
         decrease_modes: modes(&ctx.rules.decrease_modes),
+        pending: scheduled
+            .iter()
+            .filter(|s| s.running_no == ctx.item.running_no.0)
+            .map(|s| PendingChange {
+                state: "scheduled".into(),
+                to_quantity: s.quantity,
+                effective_on: Some(s.effective_on.clone()),
+                since: rfc3339(s.since_ms),
+            })
+            .collect(),
     }
 }
 
@@ -47,6 +60,9 @@ pub async fn summary(
         .filter(|i| i.is_active_on(today))
         .map(|i| context(&app, &sub, i.running_no.0))
         .collect::<Result<Vec<_>, _>>()?;
+    let store = app.schedule.clone();
+    let id = customer.subscription.clone();
+    let scheduled = run_blocking(move || store.scheduled(&id)).await?;
     let first = contexts
         .first()
         .ok_or_else(|| Problem::not_found("this subscription has no current items"))?;
@@ -64,6 +80,6 @@ pub async fn summary(
             days: first.interval.days,
         },
         today: today.to_iso_string(),
-        items: contexts.iter().map(item).collect(),
+        items: contexts.iter().map(|c| item(c, &scheduled)).collect(),
     }))
 }

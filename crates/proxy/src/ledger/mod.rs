@@ -36,6 +36,12 @@ pub enum To {
     NotApplied,
     /// The item is neither as before nor as intended: recorded as disputed.
     Disputed,
+    /// A change at the next billing date, recorded and not sent (DESIGN.md, "Scheduled
+    /// changes").
+    Scheduled,
+    /// A scheduled change cancelled (by the customer, a later change, or the item changed
+    /// elsewhere).
+    Cancelled,
 }
 
 impl To {
@@ -48,6 +54,8 @@ impl To {
             Self::Applied => "applied",
             Self::NotApplied => "not_applied",
             Self::Disputed => "disputed",
+            Self::Scheduled => "scheduled",
+            Self::Cancelled => "cancelled",
         }
     }
 }

@@ -13,10 +13,12 @@
 pub mod error;
 pub mod migrate;
 pub mod postgres;
+pub mod schedule;
 pub mod sqlite;
 
 pub use error::StoreError;
 pub use postgres::PgStore;
+pub use schedule::{Cancelled, ScheduleStore, Scheduled};
 pub use sqlite::SqliteStore;
 
 use crate::domain::event::{Event, NewEvent};
@@ -24,7 +26,7 @@ use crate::domain::intent::Intent;
 use crate::domain::notification::Notification;
 
 /// The `commits` columns a [`Record`] is read from, in both stores.
-pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended";
+pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended, effective_on";
 
 /// What [`IdempotencyStore::plan`] adds to a recorded intent once the guard read is
 /// done.
@@ -103,7 +105,8 @@ impl TokenUse {
     /// How the commit stands, from its stored state.
     pub fn from_stored(stored: &str) -> Self {
         match stored {
-            "done" | "disputed" => Self::Done,
+            // A scheduled change spent its quote when it was scheduled.
+            "done" | "disputed" | "scheduled" | "cancelled" => Self::Done,
             "not_applied" => Self::NotApplied,
             "refused" => Self::Refused,
             _ => Self::Pending,

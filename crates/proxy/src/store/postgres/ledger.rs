@@ -4,6 +4,7 @@
 use postgres::error::SqlState;
 use postgres::GenericClient;
 
+use super::schedule::{cancel_others, reschedule};
 use super::{i64_of, record, PgStore, ALIVE_SQL, UNFINISHED};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
@@ -132,6 +133,16 @@ impl IdempotencyStore for PgStore {
         if let (1, Some(ev)) = (finished, event) {
             super::outbox::insert_event(&mut tx, ev, now)?;
         }
+        if finished == 1 && status == 200 {
+            // An applied change replaces the item's scheduled one (DESIGN.md, "Scheduled
+            // changes").
+            let row = tx.query_one(
+                "SELECT subscription, running_no FROM commits WHERE key = $1",
+                &[&key],
+            )?;
+            let (sub, item): (String, i64) = (row.get(0), row.get(1));
+            cancel_others(&mut tx, &sub, item, key, "replaced", now)?;
+        }
         tx.commit()?;
         Ok(finished == 1)
     }
@@ -170,11 +181,16 @@ impl IdempotencyStore for PgStore {
             }
         }
         super::outbox::insert_event(&mut tx, event, now)?;
+        cancel_others(&mut tx, &i.subscription, item, &i.key, "replaced", now)?;
         tx.commit()?;
         Ok(true)
     }
 
     fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError> {
+        // A scheduled change found not applied is scheduled again, not finished.
+        if reschedule(&mut *self.conn()?, key, UNFINISHED)? {
+            return Ok(());
+        }
         self.execute(
             &format!(
                 "UPDATE commits SET state = 'not_applied', status = 409, body = $2,
@@ -197,6 +213,10 @@ impl IdempotencyStore for PgStore {
     }
 
     fn abandon(&self, key: &str) -> Result<(), StoreError> {
+        // A scheduled change certainly not applied is scheduled again, not forgotten.
+        if reschedule(&mut *self.conn()?, key, UNFINISHED)? {
+            return Ok(());
+        }
         self.execute(
             &format!("DELETE FROM commits WHERE key = $1 AND state IN {UNFINISHED}"),
             &[&key],
@@ -237,7 +257,8 @@ impl IdempotencyStore for PgStore {
                 free
             }
         };
-        if over {
+        // A claimed scheduled change is scheduled again rather than removed.
+        if over && !reschedule(&mut tx, key, "('recorded')")? {
             tx.execute("DELETE FROM commits WHERE key = $1", &[&key])?;
         }
         tx.commit()?;

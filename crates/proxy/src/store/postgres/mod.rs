@@ -10,6 +10,7 @@
 
 pub mod ledger;
 pub mod outbox;
+pub mod schedule;
 
 use std::time::Duration;
 
@@ -46,7 +47,12 @@ pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
             body: r.get::<_, Option<String>>(10).unwrap_or_default(),
         });
     };
-    Ok(Record::Pending(Intent {
+    intent(r, state).map(Record::Pending)
+}
+
+/// The row (read with [`crate::store::COLUMNS`]) as an intent in `state`.
+pub(crate) fn intent(r: &Row, state: IntentState) -> Result<Intent, StoreError> {
+    Ok(Intent {
         key: r.get(0),
         fingerprint: r.get(1),
         jti: r.get(2),
@@ -59,7 +65,8 @@ pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
         resolve_after: r.get(11),
         before: crate::store::item_state(r.get(12)),
         intended: crate::store::item_state(r.get(13)),
-    }))
+        effective_on: r.get(14),
+    })
 }
 
 /// The key of a process's liveness lock (`pg_advisory_lock` takes a bigint).

@@ -2,6 +2,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
+use super::schedule::{cancel_others, reschedule};
 use super::{record, SqliteStore};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
@@ -129,6 +130,16 @@ impl IdempotencyStore for SqliteStore {
         if let (1, Some(ev)) = (finished, event) {
             super::outbox::insert_event(&tx, ev, now)?;
         }
+        if finished == 1 && status == 200 {
+            // An applied change replaces the item's scheduled one (DESIGN.md, "Scheduled
+            // changes").
+            let (sub, item): (String, u64) = tx.query_row(
+                "SELECT subscription, running_no FROM commits WHERE key = ?1",
+                params![key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            cancel_others(&tx, &sub, item, key, "replaced", now)?;
+        }
         tx.commit()?;
         Ok(finished == 1)
     }
@@ -164,24 +175,28 @@ impl IdempotencyStore for SqliteStore {
             }
         }
         super::outbox::insert_event(&tx, event, now)?;
+        cancel_others(&tx, &i.subscription, i.running_no, &i.key, "replaced", now)?;
         tx.commit()?;
         Ok(true)
     }
 
     fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError> {
-        self.conn
-            .lock()
-            .execute(
-                &format!(
-                    "UPDATE commits SET state = 'not_applied', status = 409, body = ?2,
+        let c = self.conn.lock();
+        // A scheduled change found not applied is scheduled again, not finished.
+        if reschedule(&c, key, UNFINISHED)? {
+            return Ok(());
+        }
+        c.execute(
+            &format!(
+                "UPDATE commits SET state = 'not_applied', status = 409, body = ?2,
                      lease_owner = NULL, updated_ms = ?3,
                      completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
                      WHERE key = ?1 AND state IN {UNFINISHED}"
-                ),
-                params![key, body, now_ms()],
-            )
-            .map(|_| ())
-            .map_err(StoreError::from)
+            ),
+            params![key, body, now_ms()],
+        )
+        .map(|_| ())
+        .map_err(StoreError::from)
     }
 
     fn refuse(&self, key: &str, body: &str) -> Result<(), StoreError> {
@@ -199,26 +214,32 @@ impl IdempotencyStore for SqliteStore {
     }
 
     fn abandon(&self, key: &str) -> Result<(), StoreError> {
-        self.conn
-            .lock()
-            .execute(
-                &format!("DELETE FROM commits WHERE key = ?1 AND state IN {UNFINISHED}"),
-                params![key],
-            )
-            .map(|_| ())
-            .map_err(StoreError::from)
+        let c = self.conn.lock();
+        // A scheduled change certainly not applied is scheduled again, not forgotten.
+        if reschedule(&c, key, UNFINISHED)? {
+            return Ok(());
+        }
+        c.execute(
+            &format!("DELETE FROM commits WHERE key = ?1 AND state IN {UNFINISHED}"),
+            params![key],
+        )
+        .map(|_| ())
+        .map_err(StoreError::from)
     }
 
     fn abandon_recorded(&self, key: &str, _owner: &str, _stale: i64) -> Result<bool, StoreError> {
-        // One process: under the key's lock, a recorded intent is a dead request's.
-        self.conn
-            .lock()
-            .execute(
-                "DELETE FROM commits WHERE key = ?1 AND state = 'recorded'",
-                params![key],
-            )
-            .map(|n| n == 1)
-            .map_err(StoreError::from)
+        // One process: under the key's lock, a recorded intent is a dead request's (a
+        // claimed scheduled change is scheduled again).
+        let c = self.conn.lock();
+        if reschedule(&c, key, "('recorded')")? {
+            return Ok(true);
+        }
+        c.execute(
+            "DELETE FROM commits WHERE key = ?1 AND state = 'recorded'",
+            params![key],
+        )
+        .map(|n| n == 1)
+        .map_err(StoreError::from)
     }
 
     fn lease(&self, key: &str, owner: &str, now: i64, until: i64) -> Result<bool, StoreError> {

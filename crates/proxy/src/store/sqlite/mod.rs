@@ -3,6 +3,7 @@
 
 pub mod ledger;
 pub mod outbox;
+pub mod schedule;
 
 use std::path::Path;
 
@@ -26,7 +27,12 @@ pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
             body: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
         });
     };
-    Ok(Record::Pending(Intent {
+    intent(r, state).map(Record::Pending)
+}
+
+/// The row (read with [`crate::store::COLUMNS`]) as an intent in `state`.
+pub(crate) fn intent(r: &Row<'_>, state: IntentState) -> rusqlite::Result<Intent> {
+    Ok(Intent {
         key: r.get(0)?,
         fingerprint: r.get(1)?,
         jti: r.get(2)?,
@@ -39,7 +45,8 @@ pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
         resolve_after: r.get(11)?,
         before: crate::store::item_state(r.get(12)?),
         intended: crate::store::item_state(r.get(13)?),
-    }))
+        effective_on: r.get(14)?,
+    })
 }
 
 impl SqliteStore {

@@ -3,8 +3,8 @@
 //! writes, and nested objects follow their `$ref`s.
 
 use seatquote_core::contract::{
-    Commit, CommitRequest, EventPage, EventRecord, Interval, Preview, PreviewRequest, Problem,
-    Summary, SummaryItem,
+    Cancellation, Commit, CommitRequest, EventPage, EventRecord, Interval, PendingChange, Preview,
+    PreviewRequest, Problem, Summary, SummaryItem,
 };
 use seatquote_core::quote::{quote_json, Quote};
 use serde_json::Value;
@@ -35,7 +35,7 @@ fn preview() -> Preview {
 }
 
 /// Checks `value` against schema `name`, recursively; `optional` lists fields a type may
-/// leave out.
+/// leave out (at any depth).
 fn check(doc: &Value, name: &str, value: &Value, optional: &[&str]) {
     let schema = &doc["components"]["schemas"][name];
     assert!(schema.is_object(), "schema {name} exists");
@@ -68,7 +68,7 @@ fn check(doc: &Value, name: &str, value: &Value, optional: &[&str]) {
         if let Some(r) = target {
             let sub = r.rsplit('/').next().unwrap();
             let sub_value = if v.is_array() { &v[0] } else { v };
-            check(doc, sub, sub_value, &[]);
+            check(doc, sub, sub_value, optional);
         } else if let Some(t) = p["type"].as_str() {
             let ok = match t {
                 "string" => v.is_string(),
@@ -114,9 +114,32 @@ fn openapi_matches_the_contract_types() {
             max_quantity: 100,
             increase_modes: vec!["immediate".into()],
             decrease_modes: vec!["nextBilling".into()],
+            pending: vec![PendingChange {
+                state: "scheduled".into(),
+                to_quantity: 1,
+                effective_on: Some("2026-11-13".into()),
+                since: "2026-05-13T10:00:00.000Z".into(),
+            }],
         }],
     };
-    check(&doc, "Summary", &j(&summary), &[]);
+    check(&doc, "Summary", &j(&summary), &["effectiveOn"]);
+    let in_flight = PendingChange {
+        effective_on: None,
+        ..summary.items[0].pending[0].clone()
+    };
+    assert!(j(&in_flight).get("effectiveOn").is_none());
+    check(
+        &doc,
+        "Cancellation",
+        &j(&Cancellation {
+            status: "cancelled".into(),
+            subscription_id: "S68841753".into(),
+            running_number: 1,
+            to_quantity: 1,
+            effective_on: "2026-11-13".into(),
+        }),
+        &[],
+    );
     check(&doc, "Preview", &j(&preview()), &[]);
     check(&doc, "Quote", &j(&sample_quote()), &[]);
     let commit = Commit {
@@ -127,8 +150,20 @@ fn openapi_matches_the_contract_types() {
         mode: "immediate".into(),
         quote: sample_quote(),
         committed_at: "2026-05-13T10:00:00.000Z".into(),
+        effective_on: None,
     };
-    check(&doc, "Commit", &j(&commit), &[]);
+    assert!(
+        j(&commit).get("effectiveOn").is_none(),
+        "effectiveOn is left out of a committed change"
+    );
+    let scheduled = Commit {
+        status: "scheduled".into(),
+        quantity: 1,
+        mode: "nextBilling".into(),
+        effective_on: Some("2026-11-13".into()),
+        ..commit.clone()
+    };
+    check(&doc, "Commit", &j(&scheduled), &["effectiveOn"]);
     let problem = Problem {
         kind: "https://seatquote.dev/problems/quote_changed".into(),
         title: "Conflict".into(),

@@ -23,6 +23,7 @@ fn intent(key: &str, jti: &str) -> Intent {
         resolve_after: 0,
         before: None,
         intended: None,
+        effective_on: None,
     }
 }
 
