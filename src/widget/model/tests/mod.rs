@@ -5,6 +5,7 @@
 use super::*;
 
 mod commit;
+mod scheduled;
 mod typing;
 mod waits;
 
@@ -29,6 +30,7 @@ pub(super) fn summary() -> Summary {
             max: 100,
             increase_modes: vec![Mode::Immediate, Mode::Extend],
             decrease_modes: vec![Mode::NextBilling],
+            scheduled: None,
         }],
     }
 }
