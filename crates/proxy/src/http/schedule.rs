@@ -114,6 +114,18 @@ pub async fn cancel(
     customer: Customer,
     Item(running_no): Item,
 ) -> Result<Json<Cancellation>, Problem> {
+    let none = || {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "no_scheduled_change",
+            "this item has no scheduled change",
+        )
+    };
+    // The stores keep running numbers as signed 64-bit integers; a larger one names no item
+    // a change was ever scheduled for.
+    if i64::try_from(running_no).is_err() {
+        return Err(none());
+    }
     let store = app.schedule.clone();
     let sub = customer.subscription.clone();
     match run_blocking(move || store.cancel(&sub, running_no)).await? {
@@ -133,10 +145,6 @@ pub async fn cancel(
             "scheduled_change_applying",
             "the scheduled change is being made at Cleverbridge now and can no longer be cancelled",
         )),
-        Cancelled::NotFound => Err(Problem::new(
-            StatusCode::NOT_FOUND,
-            "no_scheduled_change",
-            "this item has no scheduled change",
-        )),
+        Cancelled::NotFound => Err(none()),
     }
 }

@@ -137,6 +137,15 @@ async fn cancel_replace_and_increase(store: Backend) {
         (3.into(), RENEWAL.into())
     );
     assert_eq!(item(&p).await["pending"], serde_json::json!([]));
+    // A running number beyond what any store keeps: no scheduled change, not a failure.
+    let huge = format!("/api/subscriptions/{SUB}/items/18446744073709551614/scheduled");
+    let r = p.delete(&huge, &c1001()).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (404, "no_scheduled_change"),
+        "{}",
+        r.text
+    );
     let gone = p.delete(&path, &c1001()).await;
     assert_eq!(
         (gone.status, gone.code()),
