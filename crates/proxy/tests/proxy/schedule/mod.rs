@@ -5,6 +5,7 @@
 
 mod faults;
 mod lifecycle;
+mod replicas;
 
 use std::time::{Duration, Instant};
 
