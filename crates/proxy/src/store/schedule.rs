@@ -90,4 +90,13 @@ pub trait ScheduleStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn drop_claimed(&self, key: &str, event: &NewEvent) -> Result<bool, StoreError>;
+
+    /// A claimed change (`recorded`) whose item has another next billing date than the
+    /// one it was scheduled for (renewed before it was made, or moved elsewhere) goes back
+    /// to `scheduled` for `effective_on`, the item's next billing date now, with no pause;
+    /// false when it is no longer `recorded`.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn postpone(&self, key: &str, effective_on: &str) -> Result<bool, StoreError>;
 }

@@ -6,7 +6,9 @@
 //! sent through the commit path ([`send_intent`]): its outcome, when unknown, is resolved
 //! by reading like any commit's, by the reconciler; certainly not applied, it is scheduled
 //! again. An item no longer as it was when the change was scheduled is not changed: the
-//! scheduled change is cancelled (`changed_elsewhere`).
+//! scheduled change is cancelled (`changed_elsewhere`); one whose next billing date is not
+//! the change's any more (renewed before the change was made) is scheduled for the new
+//! date.
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -77,8 +79,19 @@ async fn apply(app: &App, i: &Intent) -> Result<(), StoreError> {
         // quantity now could take away seats bought meanwhile.
         return drop_claimed(app, i, "changed_elsewhere").await;
     }
-    if ctx.next_billing.to_iso_string().as_str() > i.effective_on.as_deref().unwrap_or("") {
-        tracing::warn!(target: "seatquote::ledger", subscription = %i.subscription, item = i.running_no, "a scheduled change is made after its date (the item renewed before it)");
+    let next = ctx.next_billing.to_iso_string();
+    if i.effective_on.as_deref() != Some(next.as_str()) {
+        // Renewed before the change was made (the proxy was down across the date), or the
+        // date moved elsewhere: made now, `AlignToCurrentInterval = false` would take the
+        // seats of a period already billed. The change waits for the item's next billing
+        // date instead.
+        tracing::warn!(target: "seatquote::ledger", subscription = %i.subscription, item = i.running_no, to = %next, "a scheduled change's date passed or moved; scheduled for the next billing date");
+        let store = app.schedule.clone();
+        let k = i.key.clone();
+        if run_blocking(move || store.postpone(&k, &next)).await? {
+            transition(app, i, To::Scheduled, "postponed to the next billing date");
+        }
+        return Ok(());
     }
     let intended = ItemState {
         quantity: i.quantity,

@@ -199,6 +199,16 @@ impl ScheduleStore for PgStore {
         }
     }
 
+    fn postpone(&self, key: &str, effective_on: &str) -> Result<bool, StoreError> {
+        let n = self.execute(
+            "UPDATE commits SET state = 'scheduled', effective_on = $2, lease_owner = NULL,
+             lease_until_ms = 0, updated_ms = $3
+             WHERE key = $1 AND state = 'recorded' AND effective_on IS NOT NULL",
+            &[&key, &effective_on, &now_ms()],
+        )?;
+        Ok(n == 1)
+    }
+
     fn drop_claimed(&self, key: &str, event: &NewEvent) -> Result<bool, StoreError> {
         let now = now_ms();
         let mut c = self.conn()?;

@@ -20,7 +20,7 @@ async fn reset_after_the_scheduled_apply(store: Backend) {
     let (mut p, port) = scheduled_pair(store);
     scheduled(&p).await;
     p.fault_on("resetAfterApply", "commit", 1, None).await;
-    at(&mut p, port, DAY_BEFORE, &[]);
+    at(&mut p, &port, DAY_BEFORE, &[]);
     assert!(
         p.wait_state("C-1001", "f-3", Some("done"), Duration::from_secs(20))
             .await,
@@ -38,7 +38,7 @@ async fn reset_before_the_scheduled_apply(store: Backend) {
     let (mut p, port) = scheduled_pair(store);
     scheduled(&p).await;
     p.fault_on("resetBeforeApply", "commit", 1, None).await;
-    at(&mut p, port, DAY_BEFORE, &[]);
+    at(&mut p, &port, DAY_BEFORE, &[]);
     assert!(
         p.wait_state("C-1001", "f-3", Some("done"), Duration::from_secs(40))
             .await,
@@ -58,7 +58,7 @@ async fn sigkill_mid_scheduled_apply(store: Backend) {
     scheduled(&p).await;
     at(
         &mut p,
-        port,
+        &port,
         DAY_BEFORE,
         &[("SEATQUOTE_FAILPOINT", "after_upstream_commit".into())],
     );
@@ -69,7 +69,7 @@ async fn sigkill_mid_scheduled_apply(store: Backend) {
     p.proxy.kill();
     assert_eq!(p.commit_counts().await, (1, 1));
     assert_eq!(p.intent_state("C-1001", "f-3").as_deref(), Some("sent"));
-    at(&mut p, port, DAY_BEFORE, &[]);
+    at(&mut p, &port, DAY_BEFORE, &[]);
     assert!(
         p.wait_state("C-1001", "f-3", Some("done"), Duration::from_secs(20))
             .await,

@@ -53,7 +53,7 @@ async fn a_decrease_at_renewal_keeps_the_seats_until_then(store: Backend) {
         .admin("clock", Some(&format!(r#"{{"today":"{DAY_BEFORE}"}}"#)))
         .await;
     assert_eq!(moved["today"], DAY_BEFORE, "{moved}");
-    at(&mut p, port, DAY_BEFORE, &[]);
+    at(&mut p, &port, DAY_BEFORE, &[]);
     assert!(wait_quantity(&p, 3, Duration::from_secs(15)).await);
     assert!(
         p.wait_state("C-1001", "later-3", Some("done"), Duration::from_secs(10))
@@ -197,7 +197,7 @@ async fn cancel_replace_and_increase(store: Backend) {
     // Nothing more is made at the date.
     p.admin("clock", Some(&format!(r#"{{"today":"{DAY_BEFORE}"}}"#)))
         .await;
-    at(&mut p, port, DAY_BEFORE, &[]);
+    at(&mut p, &port, DAY_BEFORE, &[]);
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(p.commit_counts().await, (1, 1));
     assert_eq!(p.quantity(SUB, 1).await, 6);
@@ -214,7 +214,7 @@ async fn changed_elsewhere_is_not_overwritten(store: Backend) {
     p.outside_commit(SUB, 1, 8).await;
     p.admin("clock", Some(&format!(r#"{{"today":"{DAY_BEFORE}"}}"#)))
         .await;
-    at(&mut p, port, DAY_BEFORE, &[]);
+    at(&mut p, &port, DAY_BEFORE, &[]);
     assert!(
         p.wait_state("C-1001", "e-3", Some("cancelled"), Duration::from_secs(10))
             .await
@@ -231,7 +231,56 @@ async fn changed_elsewhere_is_not_overwritten(store: Backend) {
     assert_eq!(reasons, [Value::from("changed_elsewhere")]);
 }
 
+/// The proxy down across the renewal: Cleverbridge renewed at five seats before the change
+/// was made, so it is not made in a period already billed; it waits for the next billing
+/// date and is made before that renewal.
+async fn renewed_before_it_was_made_waits_for_the_next_date(store: Backend) {
+    let (mut p, port) = scheduled_pair(store);
+    assert_eq!(
+        change(&p, 3, "nextBilling", "w-3").await.body["status"],
+        "scheduled"
+    );
+    let moved = p
+        .admin("clock", Some(&format!(r#"{{"today":"{RENEWAL}"}}"#)))
+        .await;
+    assert!(moved["renewals"].to_string().contains(SUB), "{moved}");
+    at(&mut p, &port, RENEWAL, &[]);
+    let end = std::time::Instant::now() + Duration::from_secs(10);
+    let pending = loop {
+        let it = item(&p).await;
+        if it["pending"][0]["effectiveOn"] == "2026-06-30" || std::time::Instant::now() > end {
+            break it;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(
+        pending["pending"][0]["effectiveOn"], "2026-06-30",
+        "{pending}"
+    );
+    assert_eq!(pending["quantity"], 5);
+    assert_eq!(
+        p.commit_counts().await,
+        (0, 0),
+        "not made in the period billed at five"
+    );
+    // The day before the next renewal: made, and that renewal bills three seats.
+    p.admin("clock", Some(r#"{"today":"2026-06-29"}"#)).await;
+    at(&mut p, &port, "2026-06-29", &[]);
+    assert!(wait_quantity(&p, 3, Duration::from_secs(15)).await);
+    let moved = p.admin("clock", Some(r#"{"today":"2026-06-30"}"#)).await;
+    let renewal = moved["renewals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["subscriptionId"] == SUB)
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(renewal["items"][0]["quantity"], 3, "{moved}");
+    assert_eq!(p.commit_counts().await, (1, 1));
+}
+
 on_both_stores!(
+    renewed_before_it_was_made_waits_for_the_next_date,
     a_decrease_at_renewal_keeps_the_seats_until_then,
     cancel_replace_and_increase,
     changed_elsewhere_is_not_overwritten,

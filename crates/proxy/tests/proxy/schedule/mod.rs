@@ -21,17 +21,28 @@ pub const RENEWAL: &str = "2026-05-31";
 /// The day before: inside the default 24 h lead.
 pub const DAY_BEFORE: &str = "2026-05-30";
 
-/// A sandbox that notifies the proxy, and a proxy on `store` with the events API, on a
-/// port of its own (kept by [`at`]'s restarts).
-pub fn scheduled_pair(store: Backend) -> (Pair, u16) {
-    let port = free_port();
+/// Where a test's proxy listens, kept across [`at`]'s restarts, and the notification
+/// password its sandbox uses: its own, so that a notification from another test's sandbox
+/// that reaches this port (taken over while the proxy restarted) is refused.
+pub struct Site {
+    port: u16,
+    password: String,
+}
+
+/// A sandbox that notifies the proxy, and a proxy on `store` with the events API.
+pub fn scheduled_pair(store: Backend) -> (Pair, Site) {
+    let site = Site {
+        port: free_port(),
+        password: format!("{NOTIFY_PASSWORD}-{:016x}", rand::random::<u64>()),
+    };
+    let port = site.port;
     let sandbox = sandbox(&[
         (
             "SEATQUOTE_SANDBOX_NOTIFY_URL",
             format!("http://127.0.0.1:{port}/api/cleverbridge/notifications"),
         ),
         ("SEATQUOTE_SANDBOX_NOTIFY_USERNAME", NOTIFY_USER.into()),
-        ("SEATQUOTE_SANDBOX_NOTIFY_PASSWORD", NOTIFY_PASSWORD.into()),
+        ("SEATQUOTE_SANDBOX_NOTIFY_PASSWORD", site.password.clone()),
     ]);
     let data = tmp_dir("scheduled");
     let db = store.database();
@@ -42,19 +53,19 @@ pub fn scheduled_pair(store: Backend) -> (Pair, u16) {
         db,
         http: client(),
     };
-    at(&mut p, port, TODAY, &[]);
-    (p, port)
+    at(&mut p, &site, TODAY, &[]);
+    (p, site)
 }
 
 /// Replaces the proxy by one whose clock is pinned to `today` (the same port and store).
-pub fn at(p: &mut Pair, port: u16, today: &str, extra: &[(&'static str, String)]) {
+pub fn at(p: &mut Pair, site: &Site, today: &str, extra: &[(&'static str, String)]) {
     p.proxy.kill();
     let mut env = vec![
-        ("PORT", port.to_string()),
+        ("PORT", site.port.to_string()),
         ("SEATQUOTE_TODAY", today.to_owned()),
         ("SEATQUOTE_ADMIN_TOKEN", ADMIN.to_owned()),
         ("SEATQUOTE_NOTIFY_USERNAME", NOTIFY_USER.to_owned()),
-        ("SEATQUOTE_NOTIFY_PASSWORD", NOTIFY_PASSWORD.to_owned()),
+        ("SEATQUOTE_NOTIFY_PASSWORD", site.password.clone()),
     ];
     if let Some(url) = &p.db {
         env.push(("SEATQUOTE_DATABASE_URL", url.clone()));

@@ -31,6 +31,6 @@ async fn three_replicas_make_a_scheduled_change_once() {
     assert_eq!(p.commit_counts().await, (1, 1), "sent once, applied once");
     assert_eq!(p.quantity(SUB, 1).await, 3);
     drop(replicas);
-    at(&mut p, port, DAY_BEFORE, &[]);
+    at(&mut p, &port, DAY_BEFORE, &[]);
     assert_eq!(count(&p, "seat_change.applied").await, 1);
 }
