@@ -285,3 +285,20 @@ on_both_stores!(
     cancel_replace_and_increase,
     changed_elsewhere_is_not_overwritten,
 );
+
+/// The lead is a setting: with `SEATQUOTE_SCHEDULE_LEAD_HOURS=720` a renewal 18 days away is
+/// within it, so the change is made at once; with the default 24 h it waited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_longer_lead_makes_it_earlier() {
+    let (mut p, port) = scheduled_pair(Backend::Sqlite);
+    assert_eq!(
+        change(&p, 3, "nextBilling", "l-3").await.body["status"],
+        "scheduled"
+    );
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(p.commit_counts().await, (0, 0), "24 h before: not yet");
+    let lead = [("SEATQUOTE_SCHEDULE_LEAD_HOURS", "720".to_owned())];
+    at(&mut p, &port, TODAY, &lead);
+    assert!(wait_quantity(&p, 3, Duration::from_secs(15)).await);
+    assert_eq!(p.commit_counts().await, (1, 1));
+}
