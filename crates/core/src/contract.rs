@@ -188,7 +188,8 @@ pub struct EventRecord {
     pub subscription_id: String,
     /// When written (RFC 3339, UTC).
     pub created_at: String,
-    /// `pending`, `delivered` or `exhausted`.
+    /// `pending`, `delivered` or `exhausted` (every attempt of the retry period failed; it
+    /// holds back the later events of its lane until it is re-delivered and delivered).
     pub delivery: String,
     /// Delivery attempts so far.
     pub attempts: u32,

@@ -26,6 +26,12 @@ use crate::domain::notification::Notification;
 /// The `commits` columns a [`Record`] is read from, in both stores.
 pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended";
 
+/// That the event `ev` heads its delivery lane: no earlier event of its lane is pending,
+/// or exhausted — an exhausted event holds its lane until it is delivered, so a later one
+/// never overtakes it (docs/webhooks.md, "Delivery"). Both stores claim with it.
+pub(crate) const LANE_HEAD: &str = "NOT EXISTS (SELECT 1 FROM events p WHERE p.lane = ev.lane
+    AND p.state IN ('pending', 'exhausted') AND p.seq < ev.seq)";
+
 /// What [`IdempotencyStore::plan`] adds to a recorded intent once the guard read is
 /// done.
 #[derive(Debug, Clone, Copy)]
@@ -273,8 +279,9 @@ pub trait OutboxStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn add_event(&self, event: &NewEvent, now: i64) -> Result<(), StoreError>;
-    /// Takes up to `limit` events due for delivery at `now`, each the oldest pending event
-    /// of its subscription, leased to `owner` until `until` (one deliverer per event).
+    /// Takes up to `limit` events due for delivery at `now`, each the head of its lane (no
+    /// earlier event of the lane pending or exhausted), leased to `owner` until `until`
+    /// (one deliverer per event). An event never attempted starts its retry period.
     ///
     /// # Errors
     /// Storage failures.

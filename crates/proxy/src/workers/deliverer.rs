@@ -5,9 +5,11 @@
 //!
 //! At least once: an event stays pending until an attempt gets a 2xx; failures (non-2xx,
 //! timeout, refused connection) are retried with exponential backoff and jitter for the
-//! retry period, then the event is kept as `exhausted`. In order per subscription: only
-//! the oldest pending event of a subscription is attempted. One deliverer per event across
-//! replicas: an attempt holds a lease on the event in the store, which expires.
+//! retry period, then the event is kept as `exhausted`. In order per lane (a
+//! subscription's events, or one payment's: `domain::event::lane`): only the head of a
+//! lane is attempted, and an exhausted event holds its lane until it is delivered. One
+//! deliverer per event across replicas: an attempt holds a lease on the event in the
+//! store, which expires.
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -23,7 +25,7 @@ use crate::store::{now_ms, run_blocking};
 pub const DELIVER_EVERY: Duration = Duration::from_millis(250);
 /// The longest delay between two attempts.
 pub const MAX_DELAY: Duration = Duration::from_secs(3600);
-/// Events attempted at once (each of a different subscription).
+/// Events attempted at once (each of a different lane).
 const BATCH: u32 = 16;
 
 /// The `webhook-signature` header: `v1,<sig>` per key, space-separated.

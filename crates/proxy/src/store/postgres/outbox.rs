@@ -1,6 +1,6 @@
 //! [`OutboxStore`] for [`PgStore`]: the outbox, the notifications received and the items'
 //! notified versions, in the ledger's database (docs/webhooks.md; tables:
-//! `migrations/postgres/V3__outbox.sql`). Across replicas: events are inserted under a
+//! `migrations/postgres/V3__outbox.sql`; lanes: `V8__outbox_lanes.sql`). Across replicas: events are inserted under a
 //! transaction-level advisory lock (so the cursor, `seq`, follows commit order), claimed
 //! with `FOR UPDATE SKIP LOCKED` and a lease, and a subscription's notifications are
 //! recorded one at a time (an advisory lock per subscription).
@@ -10,7 +10,7 @@ use postgres::{GenericClient, Row, Transaction};
 use super::{i64_of, record, PgStore};
 use crate::domain::event::{outside_event, payment_event, Delivery, Event, NewEvent};
 use crate::domain::notification::{classify, ItemKnowledge, ItemVerdict, Notification};
-use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS};
+use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS, LANE_HEAD};
 
 /// The advisory lock that orders event inserts ("sqevents").
 const EVENTS_LOCK: i64 = 0x7371_6576_656e_7473;
@@ -26,15 +26,15 @@ pub(crate) fn insert_event(
 ) -> Result<(), StoreError> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&EVENTS_LOCK])?;
     tx.execute(
-        "INSERT INTO events (id, kind, subscription, body, created_ms, next_attempt_ms, retry_from_ms)
-         VALUES ($1, $2, $3, $4, $5, $5, $5) ON CONFLICT (id) DO NOTHING",
-        &[&ev.id, &ev.kind, &ev.subscription, &ev.body, &now],
+        "INSERT INTO events (id, kind, subscription, lane, body, created_ms, next_attempt_ms, retry_from_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $6) ON CONFLICT (id) DO NOTHING",
+        &[&ev.id, &ev.kind, &ev.subscription, &ev.lane, &ev.body, &now],
     )
     .map(|_| ())
     .map_err(StoreError::from)
 }
 
-const EVENT_COLUMNS: &str = "seq, id, kind, subscription, body, created_ms, state, attempts, next_attempt_ms, last_error, delivered_ms, retry_from_ms";
+const EVENT_COLUMNS: &str = "seq, id, kind, subscription, body, created_ms, state, attempts, next_attempt_ms, last_error, delivered_ms, retry_from_ms, lane";
 
 fn event(r: &Row) -> Result<Event, StoreError> {
     Ok(Event {
@@ -51,6 +51,7 @@ fn event(r: &Row) -> Result<Event, StoreError> {
         last_error: r.get(9),
         delivered_ms: r.get(10),
         retry_from_ms: r.get(11),
+        lane: r.get(12),
     })
 }
 
@@ -123,10 +124,10 @@ impl OutboxStore for PgStore {
                     "WITH due AS (
                        SELECT seq FROM events ev
                        WHERE state = 'pending' AND next_attempt_ms <= $1 AND lease_until_ms <= $1
-                         AND NOT EXISTS (SELECT 1 FROM events p WHERE p.subscription = ev.subscription
-                                         AND p.state = 'pending' AND p.seq < ev.seq)
+                         AND {LANE_HEAD}
                        ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED)
-                     UPDATE events SET lease_owner = $2, lease_until_ms = $3
+                     UPDATE events SET lease_owner = $2, lease_until_ms = $3,
+                       retry_from_ms = CASE WHEN events.attempts = 0 THEN $1 ELSE events.retry_from_ms END
                      FROM due WHERE events.seq = due.seq AND events.lease_until_ms <= $1
                      RETURNING {}",
                     EVENT_COLUMNS

@@ -1,6 +1,6 @@
 //! [`OutboxStore`] for [`SqliteStore`]: the outbox, the notifications received and the
 //! items' notified versions, in the ledger's database (docs/webhooks.md; tables:
-//! `migrations/sqlite/V3__outbox.sql`).
+//! `migrations/sqlite/V3__outbox.sql`, lanes: `V8__outbox_lanes.sql`).
 
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
@@ -8,7 +8,7 @@ use super::{record, SqliteStore};
 use crate::domain::event::{outside_event, payment_event, Delivery, Event, NewEvent};
 use crate::domain::intent::Intent;
 use crate::domain::notification::{classify, ItemKnowledge, ItemVerdict, Notification};
-use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS};
+use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS, LANE_HEAD};
 
 /// Writes an event within the caller's transaction (kept once per id).
 ///
@@ -16,15 +16,15 @@ use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS};
 /// Storage failures.
 pub(crate) fn insert_event(c: &Connection, ev: &NewEvent, now: i64) -> Result<(), StoreError> {
     c.execute(
-        "INSERT OR IGNORE INTO events (id, kind, subscription, body, created_ms, next_attempt_ms, retry_from_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5)",
-        params![ev.id, ev.kind, ev.subscription, ev.body, now],
+        "INSERT OR IGNORE INTO events (id, kind, subscription, lane, body, created_ms, next_attempt_ms, retry_from_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6)",
+        params![ev.id, ev.kind, ev.subscription, ev.lane, ev.body, now],
     )
     .map(|_| ())
     .map_err(StoreError::from)
 }
 
-const EVENT_COLUMNS: &str = "seq, id, kind, subscription, body, created_ms, state, attempts, next_attempt_ms, last_error, delivered_ms, retry_from_ms";
+const EVENT_COLUMNS: &str = "seq, id, kind, subscription, body, created_ms, state, attempts, next_attempt_ms, last_error, delivered_ms, retry_from_ms, lane";
 
 fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
     Ok(Event {
@@ -40,6 +40,7 @@ fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
         last_error: r.get(9)?,
         delivered_ms: r.get(10)?,
         retry_from_ms: r.get(11)?,
+        lane: r.get(12)?,
     })
 }
 
@@ -98,17 +99,22 @@ impl OutboxStore for SqliteStore {
             let mut st = tx.prepare(&format!(
                 "SELECT {EVENT_COLUMNS} FROM events ev
                      WHERE state = 'pending' AND next_attempt_ms <= ?1 AND lease_until_ms <= ?1
-                       AND NOT EXISTS (SELECT 1 FROM events p WHERE p.subscription = ev.subscription
-                                       AND p.state = 'pending' AND p.seq < ev.seq)
+                       AND {LANE_HEAD}
                      ORDER BY seq LIMIT ?2"
             ))?;
             for r in st.query_map(params![now, limit], event)? {
                 out.push(r?);
             }
-            for ev in &out {
+            for ev in &mut out {
+                // The retry period starts at the first attempt (the event may have waited
+                // behind its lane's head).
+                if ev.attempts == 0 {
+                    ev.retry_from_ms = now;
+                }
                 tx.execute(
-                    "UPDATE events SET lease_owner = ?2, lease_until_ms = ?3 WHERE seq = ?1",
-                    params![ev.seq, owner, until],
+                    "UPDATE events SET lease_owner = ?2, lease_until_ms = ?3, retry_from_ms = ?4
+                     WHERE seq = ?1",
+                    params![ev.seq, owner, until, ev.retry_from_ms],
                 )?;
             }
         }

@@ -1,3 +1,4 @@
-//! The background workers: webhook delivery.
+//! The background workers: webhook delivery (its lanes and order).
 
+mod lanes;
 mod webhooks;
