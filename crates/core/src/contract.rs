@@ -202,6 +202,10 @@ pub struct EventRecord {
     /// When delivered.
     #[serde(default)]
     pub delivered_at: Option<String>,
+    /// The webhook URL it is delivered to: the one configured when it was written (null:
+    /// none was, and it has not been attempted yet).
+    #[serde(default)]
+    pub target_url: Option<String>,
     /// The webhook body, exactly as delivered.
     pub payload: serde_json::Value,
 }

@@ -6,3 +6,7 @@
 ALTER TABLE events ADD COLUMN lane TEXT NOT NULL DEFAULT '';
 UPDATE events SET lane = CASE WHEN subscription <> '' THEN subscription ELSE id END;
 CREATE INDEX events_lane ON events (lane, state, seq);
+-- The webhook URL an event is delivered to: the one configured when it was written (NULL:
+-- none was; the one configured at its first attempt is recorded then). A re-delivery asked
+-- by the operator takes the one configured at that time.
+ALTER TABLE events ADD COLUMN target_url TEXT;

@@ -88,6 +88,10 @@ pub struct Event {
     pub subscription: String,
     /// Its delivery lane ([`lane`]).
     pub lane: String,
+    /// The webhook URL it is delivered to: the one configured when it was written (or, for
+    /// an event written while none was, the one configured at its first attempt); a
+    /// re-delivery asked by the operator takes the one configured then.
+    pub target: Option<String>,
     /// The JSON body.
     pub body: String,
     /// When written, Unix milliseconds.

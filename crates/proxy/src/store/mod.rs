@@ -281,7 +281,8 @@ pub trait OutboxStore: Send + Sync + 'static {
     fn add_event(&self, event: &NewEvent, now: i64) -> Result<(), StoreError>;
     /// Takes up to `limit` events due for delivery at `now`, each the head of its lane (no
     /// earlier event of the lane pending or exhausted), leased to `owner` until `until`
-    /// (one deliverer per event). An event never attempted starts its retry period.
+    /// (one deliverer per event). An event without a target takes the store's
+    /// ([`SqliteStore::with_webhook_target`]); one never attempted starts its retry period.
     ///
     /// # Errors
     /// Storage failures.
@@ -308,8 +309,9 @@ pub trait OutboxStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn events_after(&self, after: i64, limit: u32) -> Result<Vec<Event>, StoreError>;
-    /// Puts an event back in line for delivery now (fresh retry period); false when there
-    /// is no such event.
+    /// Puts an event back in line for delivery now (fresh retry period), to the webhook URL
+    /// configured now (the store's target, when it has one); false when there is no such
+    /// event.
     ///
     /// # Errors
     /// Storage failures.

@@ -130,7 +130,7 @@ impl IdempotencyStore for PgStore {
             &[&key, &i32::from(status), &body, &state, &now],
         )?;
         if let (1, Some(ev)) = (finished, event) {
-            super::outbox::insert_event(&mut tx, ev, now)?;
+            super::outbox::insert_event(&mut tx, ev, now, self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(finished == 1)
@@ -169,7 +169,7 @@ impl IdempotencyStore for PgStore {
                 )?;
             }
         }
-        super::outbox::insert_event(&mut tx, event, now)?;
+        super::outbox::insert_event(&mut tx, event, now, self.target.as_deref())?;
         tx.commit()?;
         Ok(true)
     }

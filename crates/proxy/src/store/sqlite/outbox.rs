@@ -1,6 +1,6 @@
 //! [`OutboxStore`] for [`SqliteStore`]: the outbox, the notifications received and the
 //! items' notified versions, in the ledger's database (docs/webhooks.md; tables:
-//! `migrations/sqlite/V3__outbox.sql`, lanes: `V8__outbox_lanes.sql`).
+//! `migrations/sqlite/V3__outbox.sql`, lanes and targets: `V8__outbox_lanes.sql`).
 
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
@@ -10,21 +10,27 @@ use crate::domain::intent::Intent;
 use crate::domain::notification::{classify, ItemKnowledge, ItemVerdict, Notification};
 use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS, LANE_HEAD};
 
-/// Writes an event within the caller's transaction (kept once per id).
+/// Writes an event within the caller's transaction (kept once per id), with the webhook
+/// URL configured now (`target`).
 ///
 /// # Errors
 /// Storage failures.
-pub(crate) fn insert_event(c: &Connection, ev: &NewEvent, now: i64) -> Result<(), StoreError> {
+pub(crate) fn insert_event(
+    c: &Connection,
+    ev: &NewEvent,
+    now: i64,
+    target: Option<&str>,
+) -> Result<(), StoreError> {
     c.execute(
-        "INSERT OR IGNORE INTO events (id, kind, subscription, lane, body, created_ms, next_attempt_ms, retry_from_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6)",
-        params![ev.id, ev.kind, ev.subscription, ev.lane, ev.body, now],
+        "INSERT OR IGNORE INTO events (id, kind, subscription, lane, target_url, body, created_ms, next_attempt_ms, retry_from_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7)",
+        params![ev.id, ev.kind, ev.subscription, ev.lane, target, ev.body, now],
     )
     .map(|_| ())
     .map_err(StoreError::from)
 }
 
-const EVENT_COLUMNS: &str = "seq, id, kind, subscription, body, created_ms, state, attempts, next_attempt_ms, last_error, delivered_ms, retry_from_ms, lane";
+const EVENT_COLUMNS: &str = "seq, id, kind, subscription, body, created_ms, state, attempts, next_attempt_ms, last_error, delivered_ms, retry_from_ms, lane, target_url";
 
 fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
     Ok(Event {
@@ -41,6 +47,7 @@ fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
         delivered_ms: r.get(10)?,
         retry_from_ms: r.get(11)?,
         lane: r.get(12)?,
+        target: r.get(13)?,
     })
 }
 
@@ -82,7 +89,7 @@ fn knowledge(c: &Connection, sub: &str, running_no: u64) -> Result<ItemKnowledge
 
 impl OutboxStore for SqliteStore {
     fn add_event(&self, event: &NewEvent, now: i64) -> Result<(), StoreError> {
-        insert_event(&self.conn.lock(), event, now)
+        insert_event(&self.conn.lock(), event, now, self.target.as_deref())
     }
 
     fn claim(
@@ -106,15 +113,17 @@ impl OutboxStore for SqliteStore {
                 out.push(r?);
             }
             for ev in &mut out {
-                // The retry period starts at the first attempt (the event may have waited
-                // behind its lane's head).
+                // An event written while no URL was configured takes today's; the retry
+                // period starts at the first attempt (the event may have waited behind its
+                // lane's head).
+                ev.target = ev.target.take().or_else(|| self.target.clone());
                 if ev.attempts == 0 {
                     ev.retry_from_ms = now;
                 }
                 tx.execute(
-                    "UPDATE events SET lease_owner = ?2, lease_until_ms = ?3, retry_from_ms = ?4
-                     WHERE seq = ?1",
-                    params![ev.seq, owner, until, ev.retry_from_ms],
+                    "UPDATE events SET lease_owner = ?2, lease_until_ms = ?3, target_url = ?4,
+                     retry_from_ms = ?5 WHERE seq = ?1",
+                    params![ev.seq, owner, until, ev.target, ev.retry_from_ms],
                 )?;
             }
         }
@@ -168,8 +177,8 @@ impl OutboxStore for SqliteStore {
             .lock()
             .execute(
                 "UPDATE events SET state = 'pending', next_attempt_ms = ?2, retry_from_ms = ?2,
-                 lease_until_ms = 0 WHERE id = ?1",
-                params![id, now],
+                 lease_until_ms = 0, target_url = COALESCE(?3, target_url) WHERE id = ?1",
+                params![id, now, self.target],
             )
             .map(|n| n == 1)
             .map_err(StoreError::from)
@@ -207,7 +216,7 @@ impl OutboxStore for SqliteStore {
                     ItemVerdict::Check(intents) => out.checks.extend(intents),
                     ItemVerdict::Outside(from) => {
                         let ev = outside_event(n, item, from, now);
-                        insert_event(&tx, &ev, now)?;
+                        insert_event(&tx, &ev, now, self.target.as_deref())?;
                         out.events.push(ev.id);
                     }
                     ItemVerdict::Known | ItemVerdict::Stale => {}
@@ -215,7 +224,7 @@ impl OutboxStore for SqliteStore {
             }
         }
         if let Some(ev) = payment_event(n, now) {
-            insert_event(&tx, &ev, now)?;
+            insert_event(&tx, &ev, now, self.target.as_deref())?;
             out.events.push(ev.id);
         }
         tx.commit()?;

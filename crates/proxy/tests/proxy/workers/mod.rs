@@ -1,4 +1,6 @@
-//! The background workers: webhook delivery (its lanes and order).
+//! The background workers: webhook delivery (its lanes and order, each event's target
+//! URL).
 
 mod lanes;
+mod targets;
 mod webhooks;
