@@ -10,3 +10,7 @@ CREATE INDEX events_lane ON events (lane, state, seq);
 -- none was; the one configured at its first attempt is recorded then). A re-delivery asked
 -- by the operator takes the one configured at that time.
 ALTER TABLE events ADD COLUMN target_url TEXT;
+-- Retention (docs/webhooks.md, "Retention"): delivered events and notifications received
+-- are deleted after their retention period, found by these.
+CREATE INDEX events_delivered ON events (delivered_ms) WHERE state = 'delivered';
+CREATE INDEX notifications_received ON notifications (received_ms);

@@ -323,6 +323,14 @@ pub trait OutboxStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn record_notification(&self, n: &Notification, now: i64) -> Result<Recorded, StoreError>;
+    /// Deletes what retention no longer keeps (docs/webhooks.md, "Retention"): events
+    /// delivered before `delivered_before`, notifications received before
+    /// `notified_before`. Pending and exhausted events are kept whatever their age. Returns
+    /// how many events and notifications were deleted.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn prune(&self, delivered_before: i64, notified_before: i64) -> Result<(u64, u64), StoreError>;
 }
 
 /// Runs a store call on tokio's blocking pool, off the async threads (the stores are

@@ -1,6 +1,7 @@
 //! [`OutboxStore`] for [`PgStore`]: the outbox, the notifications received and the items'
 //! notified versions, in the ledger's database (docs/webhooks.md; tables:
-//! `migrations/postgres/V3__outbox.sql`; lanes and targets: `V8__outbox_lanes.sql`). Across replicas: events are inserted under a
+//! `migrations/postgres/V3__outbox.sql`; lanes, targets and retention's indexes:
+//! `V8__outbox_lanes.sql`). Across replicas: events are inserted under a
 //! transaction-level advisory lock (so the cursor, `seq`, follows commit order), claimed
 //! with `FOR UPDATE SKIP LOCKED` and a lease, and a subscription's notifications are
 //! recorded one at a time (an advisory lock per subscription).
@@ -247,5 +248,18 @@ impl OutboxStore for PgStore {
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    fn prune(&self, delivered_before: i64, notified_before: i64) -> Result<(u64, u64), StoreError> {
+        let mut c = self.conn()?;
+        let events = c.execute(
+            "DELETE FROM events WHERE state = 'delivered' AND delivered_ms < $1",
+            &[&delivered_before],
+        )?;
+        let notifications = c.execute(
+            "DELETE FROM notifications WHERE received_ms < $1",
+            &[&notified_before],
+        )?;
+        Ok((events, notifications))
     }
 }

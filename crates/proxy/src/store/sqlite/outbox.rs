@@ -1,6 +1,7 @@
 //! [`OutboxStore`] for [`SqliteStore`]: the outbox, the notifications received and the
 //! items' notified versions, in the ledger's database (docs/webhooks.md; tables:
-//! `migrations/sqlite/V3__outbox.sql`, lanes and targets: `V8__outbox_lanes.sql`).
+//! `migrations/sqlite/V3__outbox.sql`, lanes, targets and retention's indexes
+//! `V8__outbox_lanes.sql`).
 
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
@@ -229,5 +230,18 @@ impl OutboxStore for SqliteStore {
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    fn prune(&self, delivered_before: i64, notified_before: i64) -> Result<(u64, u64), StoreError> {
+        let c = self.conn.lock();
+        let events = c.execute(
+            "DELETE FROM events WHERE state = 'delivered' AND delivered_ms < ?1",
+            params![delivered_before],
+        )?;
+        let notifications = c.execute(
+            "DELETE FROM notifications WHERE received_ms < ?1",
+            params![notified_before],
+        )?;
+        Ok((events as u64, notifications as u64))
     }
 }

@@ -3,7 +3,8 @@
 //! transaction; one deliverer per event (the lease); in order per lane (a subscription's,
 //! a purchase's, or an event's own); failures retried, then exhausted — holding the lane
 //! until delivered — and re-deliverable; notifications recorded once, older versions
-//! ignored. And, over real processes, two replicas sharing a PostgreSQL database
+//! ignored; retention deletes delivered events and old notifications, never pending or
+//! exhausted events. And, over real processes, two replicas sharing a PostgreSQL database
 //! deliver every webhook, none by both at once (here, so that the throw-away server is
 //! started once for the binary).
 
@@ -221,24 +222,82 @@ fn lanes(o: &dyn OutboxStore) {
     o.attempted(refund[0].seq, "w", Ok(t + 503)).unwrap();
 }
 
+/// Retention, at explicit times: `prune` deletes events delivered before its first cut-off
+/// and notifications received before its second; pending and exhausted events stay.
+fn retention(o: &dyn OutboxStore) {
+    let t = 2_000_000;
+    // What earlier steps left, delivered or received before `t`, goes first.
+    o.prune(t, t).unwrap();
+    let before = o.events_after(0, 1000).unwrap().len();
+    for (n, sub) in (0..).zip(["R1", "R2", "R3"]) {
+        o.add_event(&commit_event(&intent(sub, sub), 200, 1), t + n)
+            .unwrap();
+    }
+    let got = o.claim("w", t + 10, t + 1000, 10).unwrap();
+    assert_eq!(got.len(), 3);
+    o.attempted(got[0].seq, "w", Ok(t + 20)).unwrap();
+    o.attempted(got[1].seq, "w", Err(("HTTP 410".into(), None)))
+        .unwrap();
+    o.attempted(got[2].seq, "w", Err(("timeout".into(), Some(t + 9_000))))
+        .unwrap();
+    let note = |date: &str| {
+        parse(
+            format!(r#"{{"meta":{{"type":"SomethingNewNotification","date":"{date}"}}}}"#)
+                .as_bytes(),
+        )
+        .unwrap()
+    };
+    assert!(!o.record_notification(&note("old"), t).unwrap().duplicate);
+    assert!(
+        !o.record_notification(&note("new"), t + 5_000)
+            .unwrap()
+            .duplicate
+    );
+
+    assert_eq!(o.prune(t + 20, t).unwrap(), (0, 0), "nothing older yet");
+    assert_eq!(o.prune(t + 21, t + 1).unwrap(), (1, 1));
+    assert_eq!(
+        o.prune(i64::MAX, t + 1).unwrap(),
+        (0, 0),
+        "only delivered events"
+    );
+    let left = o.events_after(0, 1000).unwrap();
+    assert_eq!(left.len(), before + 2);
+    let states: Vec<Delivery> = left[before..].iter().map(|e| e.state).collect();
+    assert_eq!(states, [Delivery::Exhausted, Delivery::Pending]);
+    assert!(
+        !o.record_notification(&note("old"), t + 6_000)
+            .unwrap()
+            .duplicate,
+        "deleted: the same body is recorded anew"
+    );
+    assert!(
+        o.record_notification(&note("new"), t + 6_000)
+            .unwrap()
+            .duplicate
+    );
+}
+
 #[test]
-fn sqlite_delivers_in_lanes() {
+fn sqlite_delivers_in_lanes_and_prunes() {
     let dir = std::env::temp_dir().join(format!("sq-lanes-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let s = SqliteStore::open(&dir).unwrap();
     lanes(&s);
+    retention(&s);
     drop(s);
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
-fn postgres_delivers_in_lanes() {
+fn postgres_delivers_in_lanes_and_prunes() {
     let url = seatquote_testkit::shared()
         .unwrap()
         .create_database()
         .unwrap();
     let s = PgStore::open(url.parse().unwrap(), "lanes-test", 4).unwrap();
     lanes(&s);
+    retention(&s);
 }
 
 #[test]
