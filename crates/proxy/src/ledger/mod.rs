@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 
+use crate::budget::Caller;
 use crate::domain::event::{attention_event, commit_event};
 use seatquote_core::wire::{Subscription, SubscriptionItem};
 
@@ -221,7 +222,13 @@ async fn settle_by_read(
     deadline_passed: bool,
 ) -> Result<Resolution, StoreError> {
     let key = i.key.clone();
-    let read = app.upstream.get_subscription(&i.subscription, true).await;
+    // On the customer's behalf: its stuck commits share that customer's commit-class share
+    // of the upstream budget, not the other customers' (docs/proxy.md, "Upstream discipline").
+    let who = Caller::commit(i.customer());
+    let read = app
+        .upstream
+        .get_subscription_for(&who, &i.subscription, true)
+        .await;
     let shown = match &read {
         Ok(r) => r
             .subscription

@@ -229,24 +229,6 @@ impl Upstream {
         format!("{}{path}", self.cfg.base_url)
     }
 
-    /// `getsubscription` on behalf of the subscription itself (a commit-class caller when
-    /// `fresh`, as the ledger's reads are); see [`Upstream::get_subscription_for`].
-    ///
-    /// # Errors
-    /// [`UpstreamError`].
-    pub async fn get_subscription(
-        &self,
-        id: &str,
-        fresh: bool,
-    ) -> Result<GetSubscriptionResponse, UpstreamError> {
-        let who = if fresh {
-            Caller::commit(id)
-        } else {
-            Caller::normal(id)
-        };
-        self.get_subscription_for(&who, id, fresh).await
-    }
-
     /// `getsubscription` for `who`. Unless `fresh`, a read of the same subscription from
     /// the last `subscription_ttl` (or one in flight) is reused; a fresh read is always
     /// sent and then reused by later ones.

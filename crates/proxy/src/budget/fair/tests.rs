@@ -4,7 +4,7 @@ use super::*;
 
 fn grants(f: &mut Fair<u32>, now: Instant) -> Vec<(String, u32)> {
     let mut out = Vec::new();
-    while let Next::Grant(c, w) = f.next(now) {
+    while let Next::Grant(c, _, w) = f.next(now) {
         out.push((c, w));
     }
     out
@@ -25,12 +25,12 @@ fn a_flooding_customer_gets_its_share_only() {
     assert_eq!(who, ["flood", "other", "third"]);
     // A commit arriving later takes the kept slot at once.
     f.enqueue(now, "other", Class::Commit, 102, 102).unwrap();
-    assert!(matches!(f.next(now), Next::Grant(c, 102) if c == "other"));
+    assert!(matches!(f.next(now), Next::Grant(c, Class::Commit, 102) if c == "other"));
     assert!(matches!(f.next(now), Next::Idle));
     // Freed slots go to the flooder up to its cap of two.
-    f.release("other", true);
-    f.release("third", true);
-    f.release("other", true);
+    f.release("other", Class::Normal, true);
+    f.release("third", Class::Normal, true);
+    f.release("other", Class::Commit, true);
     let g = grants(&mut f, now);
     assert_eq!(g.len(), 1, "{g:?}");
     assert!(matches!(f.next(now), Next::Idle));
@@ -49,9 +49,9 @@ fn the_window_caps_grants_per_second() {
     let mut n = 0;
     for _ in 0..10 {
         match f.next(at) {
-            Next::Grant(c, _) => {
+            Next::Grant(c, class, _) => {
                 n += 1;
-                f.release(&c, true);
+                f.release(&c, class, true);
             }
             // Spaced by a third of a second, then the window is full.
             Next::WaitUntil(t) if n < 3 => {
@@ -68,7 +68,7 @@ fn the_window_caps_grants_per_second() {
     assert_eq!(n, 3);
     assert_eq!(grants(&mut f, now + WINDOW).len(), 1);
     // An unused grant gives its place back.
-    f.release("c3", false);
+    f.release("c3", Class::Normal, false);
     assert_eq!(grants(&mut f, now + WINDOW).len(), 1);
 }
 
@@ -91,5 +91,59 @@ fn a_block_refuses_and_drains() {
     );
     assert!(matches!(f.next(now), Next::Idle));
     f.enqueue(until, "b", Class::Commit, 5, 5).unwrap();
-    assert!(matches!(f.next(until), Next::Grant(_, 5)));
+    assert!(matches!(f.next(until), Next::Grant(_, _, 5)));
+}
+
+#[test]
+fn a_customer_s_commits_hold_one_slot_and_normal_keeps_a_share() {
+    let now = Instant::now();
+    let mut f = Fair::new(4, 2, 100, None);
+    // One customer replaying commits, two stuck commits of another being read.
+    for i in 0..6 {
+        f.enqueue(now, "replayer", Class::Commit, i, i as u32)
+            .unwrap();
+    }
+    f.enqueue(now, "stuck", Class::Commit, 10, 10).unwrap();
+    f.enqueue(now, "stuck", Class::Commit, 11, 11).unwrap();
+    f.enqueue(now, "shopper", Class::Normal, 20, 20).unwrap();
+    let g = grants(&mut f, now);
+    let who: Vec<&str> = g.iter().map(|(c, _)| c.as_str()).collect();
+    // One commit-class slot per customer; the shopper's preview gets a slot too.
+    assert_eq!(who, ["replayer", "stuck", "shopper"], "{g:?}");
+    // Commit-class requests of a third customer take at most all slots but one.
+    f.release("shopper", Class::Normal, true);
+    f.enqueue(now, "third", Class::Commit, 30, 30).unwrap();
+    f.enqueue(now, "shopper", Class::Normal, 21, 21).unwrap();
+    let g = grants(&mut f, now);
+    let who: Vec<&str> = g.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(who, ["third", "shopper"], "{g:?}");
+}
+
+#[test]
+fn normal_requests_get_a_turn_after_a_streak_of_commits() {
+    let now = Instant::now();
+    let mut f = Fair::new(4, 2, 100, None);
+    for i in 0..12 {
+        f.enqueue(now, &format!("c{i}"), Class::Commit, i, i as u32)
+            .unwrap();
+    }
+    f.enqueue(now, "shopper", Class::Normal, 99, 99).unwrap();
+    let mut order = Vec::new();
+    for _ in 0..5 {
+        let Next::Grant(c, class, _) = f.next(now) else {
+            panic!("a slot is free");
+        };
+        order.push(class);
+        f.release(&c, class, true);
+    }
+    assert_eq!(
+        order,
+        [
+            Class::Commit,
+            Class::Commit,
+            Class::Commit,
+            Class::Normal,
+            Class::Commit
+        ]
+    );
 }
