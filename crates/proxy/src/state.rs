@@ -53,6 +53,9 @@ pub struct App {
     /// Failed reads before an unknown commit is parked as needing attention
     /// (`SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES`).
     pub commit_max_resolve_failures: u32,
+    /// How long after its preview a commit may reuse the quoted preview
+    /// (`SEATQUOTE_PREVIEW_REUSE_MS`), milliseconds.
+    pub preview_reuse_ms: i64,
     /// Origins allowed cross-origin (empty: same-origin only).
     pub allowed_origins: Vec<HeaderValue>,
     /// `SEATQUOTE_FAILPOINT` (test builds only).
@@ -199,6 +202,7 @@ impl App {
             quote_ttl: cfg.quote_ttl,
             commit_quarantine_ms: i64::try_from(cfg.commit_quarantine_ms).unwrap_or(i64::MAX),
             commit_max_resolve_failures: cfg.commit_max_resolve_failures,
+            preview_reuse_ms: i64::try_from(cfg.preview_reuse_ms).unwrap_or(i64::MAX),
             allowed_origins,
             #[cfg(feature = "failpoints")]
             failpoint: cfg.failpoint.clone(),

@@ -182,6 +182,15 @@ pub struct Config {
         default_value_t = 20
     )]
     pub commit_max_resolve_failures: u32,
+    /// How long after its preview a commit may skip previewing again when its guard read
+    /// is exactly the one quoted, milliseconds (0: it always previews again).
+    #[arg(
+        long,
+        env = "SEATQUOTE_PREVIEW_REUSE_MS",
+        value_name = "SEATQUOTE_PREVIEW_REUSE_MS",
+        default_value_t = 60_000
+    )]
+    pub preview_reuse_ms: u64,
     /// Test-only pause point (`after_upstream_commit`, `before_upstream_commit`,
     /// `after_mark_sent`, `after_lease`; `name:ms` pauses that long); exists only with the
     /// `failpoints` cargo feature.

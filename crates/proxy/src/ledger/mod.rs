@@ -231,9 +231,10 @@ async fn settle_by_read(
         .await;
     let shown = match &read {
         Ok(r) => r
+            .response
             .subscription
             .item(i.running_no)
-            .map(|it| i.judge(&item_state(&r.subscription, it))),
+            .map(|it| i.judge(&item_state(&r.response.subscription, it))),
         Err(_) => None,
     };
     let store = app.store.clone();
