@@ -53,7 +53,8 @@ pub use domain::event::{commit_event, Delivery};
 pub use domain::intent::{Intent, IntentState, ItemState};
 pub use domain::notification::parse as parse_notification;
 pub use store::{
-    now_ms, Begin, IdempotencyStore, OutboxStore, PgStore, Plan, Record, SqliteStore, StoreError,
+    now_ms, Begin, IdempotencyStore, OutboxStore, Parked, PgStore, Plan, Record, SqliteStore,
+    StoreError,
 };
 
 // The upstream budget shared through PostgreSQL, driven directly by the rate tests.
