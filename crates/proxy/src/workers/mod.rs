@@ -1,16 +1,19 @@
 //! The background workers [`spawn_workers`] starts next to the HTTP server: the commit
-//! ledger's [`reconciler`] and the outbox's webhook [`deliverer`].
+//! ledger's [`reconciler`], the outbox's webhook [`deliverer`] and its retention
+//! [`pruner`].
 
 pub mod deliverer;
+pub mod pruner;
 pub mod reconciler;
 
 use crate::state::AppState;
 
-/// Starts the reconciler and (when a webhook URL is configured) the deliverer on the
-/// current Tokio runtime (none: neither is started). They stop when the state is
+/// Starts the reconciler, the pruner and (when a webhook URL is configured) the deliverer
+/// on the current Tokio runtime (none: none is started). They stop when the state is
 /// dropped. `main` calls it before serving [`crate::app`]; a test that wants them
 /// calls it too.
 pub fn spawn_workers(state: &AppState) {
     reconciler::spawn_reconciler(state);
     deliverer::spawn_deliverer(state);
+    pruner::spawn_pruner(state);
 }

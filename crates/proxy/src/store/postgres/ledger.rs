@@ -132,7 +132,7 @@ impl IdempotencyStore for PgStore {
             &[&key, &i32::from(status), &body, &state, &now],
         )?;
         if let (1, Some(ev)) = (finished, event) {
-            super::outbox::insert_event(&mut tx, ev, now)?;
+            super::outbox::insert_event(&mut tx, ev, now, self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(finished == 1)
@@ -171,7 +171,7 @@ impl IdempotencyStore for PgStore {
                 )?;
             }
         }
-        super::outbox::insert_event(&mut tx, event, now)?;
+        super::outbox::insert_event(&mut tx, event, now, self.target.as_deref())?;
         tx.commit()?;
         Ok(true)
     }
@@ -306,7 +306,7 @@ impl IdempotencyStore for PgStore {
                  WHERE key = $1",
                 &[&key, &now],
             )?;
-            super::outbox::insert_event(&mut tx, event, now)?;
+            super::outbox::insert_event(&mut tx, event, now, self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(park)

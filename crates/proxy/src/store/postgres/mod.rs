@@ -27,6 +27,9 @@ pub struct PgStore {
     pool: Pool,
     /// The session holding this process's liveness lock (see the module documentation).
     _alive: Mutex<Client>,
+    /// The webhook URL configured now: recorded with each event written
+    /// ([`PgStore::with_webhook_target`]).
+    pub(crate) target: Option<String>,
 }
 
 pub(crate) const UNFINISHED: &str = "('recorded','sent','unknown')";
@@ -93,7 +96,17 @@ impl PgStore {
         Ok(Self {
             pool,
             _alive: Mutex::new(alive),
+            target: None,
         })
+    }
+
+    /// The webhook URL configured now (`SEATQUOTE_WEBHOOK_URL`; `None`: events are kept, not
+    /// sent): each event is written with it, and delivered there even if the setting
+    /// changes later (docs/webhooks.md, "Delivery").
+    #[must_use]
+    pub fn with_webhook_target(mut self, url: Option<String>) -> Self {
+        self.target = url;
+        self
     }
 
     pub(crate) fn conn(

@@ -129,7 +129,7 @@ impl IdempotencyStore for SqliteStore {
             params![key, status, body, state, now],
         )?;
         if let (1, Some(ev)) = (finished, event) {
-            super::outbox::insert_event(&tx, ev, now)?;
+            super::outbox::insert_event(&tx, ev, now, self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(finished == 1)
@@ -165,7 +165,7 @@ impl IdempotencyStore for SqliteStore {
                 )?;
             }
         }
-        super::outbox::insert_event(&tx, event, now)?;
+        super::outbox::insert_event(&tx, event, now, self.target.as_deref())?;
         tx.commit()?;
         Ok(true)
     }
@@ -298,7 +298,7 @@ impl IdempotencyStore for SqliteStore {
                  WHERE key = ?1",
                 params![key, now],
             )?;
-            super::outbox::insert_event(&tx, event, now)?;
+            super::outbox::insert_event(&tx, event, now, self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(park)
