@@ -23,7 +23,7 @@
 //!
 //! The modules depend downwards only, with no circle: `http` and `workers` → `ledger` →
 //! `state` → `config`, `upstream` → `budget` → `store` → `domain`; `problem` → `upstream`,
-//! `store`; `cli` → `config`.
+//! `store`; `cli` → `config` → `store` (the database URL's TLS connector).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -53,7 +53,8 @@ pub use domain::event::{commit_event, Delivery};
 pub use domain::intent::{Intent, IntentState, ItemState};
 pub use domain::notification::parse as parse_notification;
 pub use store::{
-    now_ms, Begin, IdempotencyStore, OutboxStore, PgStore, Plan, Record, SqliteStore, StoreError,
+    now_ms, Begin, IdempotencyStore, OutboxStore, PgConnect, PgStore, Plan, Record, SqliteStore,
+    SslMode, StoreError,
 };
 
 // The upstream budget shared through PostgreSQL, driven directly by the rate tests.

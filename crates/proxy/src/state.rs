@@ -110,10 +110,11 @@ impl App {
         let (store, outbox): (Arc<dyn IdempotencyStore>, Arc<dyn OutboxStore>) =
             match database.clone() {
                 Some(db) => {
+                    let mode = db.mode.as_str();
                     let s = Arc::new(PgStore::open(db, &instance, PG_POOL).map_err(|e| {
                         ConfigError {
                             var: "SEATQUOTE_DATABASE_URL",
-                            reason: format!("cannot be used: {e}"),
+                            reason: format!("cannot be used (sslmode={mode}): {}", e.with_causes()),
                         }
                     })?);
                     (s.clone(), s)

@@ -16,13 +16,12 @@
 
 use std::time::Duration;
 
-use postgres::NoTls;
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
 
 use super::{Class, SharedBudget, Take};
-use crate::store::StoreError;
+use crate::store::{PgConnect, StoreError, Tls};
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Pool = r2d2::Pool<PostgresConnectionManager<Tls>>;
 
 /// A customer's normal requests in flight at once, across replicas.
 const PER_CUSTOMER: i64 = 2;
@@ -38,15 +37,11 @@ pub struct PgBudget {
 }
 
 impl PgBudget {
-    /// A budget on this database (a pool of two connections, made on first use; the
-    /// schema is the store's migrations'), for these limits; a slot's lease lasts `lease`.
-    pub fn new(
-        config: postgres::Config,
-        max_in_flight: usize,
-        max_per_second: u32,
-        lease: Duration,
-    ) -> Self {
-        let manager = PostgresConnectionManager::new(config, NoTls);
+    /// A budget on this database (a pool of two connections, made on first use, TLS as
+    /// the store's; the schema is the store's migrations'), for these limits; a slot's
+    /// lease lasts `lease`.
+    pub fn new(db: PgConnect, max_in_flight: usize, max_per_second: u32, lease: Duration) -> Self {
+        let manager = PostgresConnectionManager::new(db.config, db.tls);
         // Connections are made on first use, inside `spawn_blocking` (the synchronous
         // client must not start its runtime on a thread driving Tokio).
         let pool = r2d2::Pool::builder()

@@ -91,8 +91,8 @@ pub struct Config {
     )]
     pub data_dir: PathBuf,
     /// PostgreSQL URL of the commit ledger shared by several replicas
-    /// (`postgres://user:password@host:port/database`); unset: the embedded SQLite store
-    /// under `SEATQUOTE_DATA_DIR`.
+    /// (`postgres://user:password@host:port/database`, TLS by `?sslmode=verify-full` and
+    /// `&sslrootcert=ca.pem`); unset: the embedded SQLite store under `SEATQUOTE_DATA_DIR`.
     #[arg(
         long,
         env = "SEATQUOTE_DATABASE_URL",
@@ -207,7 +207,7 @@ impl Config {
     ///
     /// # Errors
     /// See [`database::database_config`].
-    pub fn database(&self) -> Result<Option<postgres::Config>, ConfigError> {
+    pub fn database(&self) -> Result<Option<crate::store::PgConnect>, ConfigError> {
         database::database_config(self.database_url.as_deref())
     }
 
