@@ -18,7 +18,7 @@ use crate::state::{cb, Sandbox};
 pub(crate) async fn admin_fault(State(sb): State<Sandbox>, body: Bytes) -> Response {
     match serde_json::from_slice::<Fault>(&body) {
         Ok(f) => {
-            let out = json!({ "fault": f.fault, "count": f.count, "ms": f.ms, "target": f.target });
+            let out = json!({ "fault": f.fault, "count": f.count, "ms": f.ms, "target": f.target, "retryAfter": f.retry_after });
             sb.inner.lock().fault = if f.count == 0 { None } else { Some(f) };
             Json(out).into_response()
         }

@@ -97,6 +97,15 @@ pub struct Fault {
     /// do not use up `count`.
     #[serde(default)]
     pub target: FaultTarget,
+    /// `status429` only: the `Retry-After` header's text, sent verbatim instead of the
+    /// seconds of `ms` (a client's bounds under test: `18446744073709551615`, an HTTP
+    /// date, `soon`).
+    #[serde(
+        default,
+        rename = "retryAfter",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retry_after: Option<String>,
 }
 
 fn one() -> u32 {
@@ -135,6 +144,9 @@ mod tests {
         assert_eq!(f.fault, FaultKind::ResetAfterApply);
         let f: Fault = serde_json::from_str(r#"{"fault":"status500AfterApply"}"#).unwrap();
         assert_eq!(f.fault, FaultKind::Status500AfterApply);
+        let f: Fault =
+            serde_json::from_str(r#"{"fault":"status429","retryAfter":"soon"}"#).unwrap();
+        assert_eq!(f.retry_after.as_deref(), Some("soon"));
         assert!(serde_json::from_str::<Fault>(r#"{"fault":"boom"}"#).is_err());
         assert!(serde_json::from_str::<Fault>(r#"{"fault":"hang","target":"x"}"#).is_err());
     }

@@ -147,7 +147,7 @@ pub(crate) fn cb(status: StatusCode, message: &str) -> Response {
 }
 
 /// Cleverbridge's rate-limit answer: HTML, not JSON, with `Retry-After` (60 s there).
-pub(crate) fn too_many(retry_after: u64) -> Response {
+pub(crate) fn too_many(retry_after: HeaderValue) -> Response {
     let mut r = (
         StatusCode::TOO_MANY_REQUESTS,
         "<!DOCTYPE html><html><head><title>429 Too Many Requests</title></head><body><h1>Too Many Requests</h1><p>Rate limit exceeded. Try again later.</p></body></html>",
@@ -157,8 +157,7 @@ pub(crate) fn too_many(retry_after: u64) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    r.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    r.headers_mut().insert(header::RETRY_AFTER, retry_after);
     r
 }
 
@@ -275,7 +274,7 @@ impl Sandbox {
     ) -> Gate {
         let fault = match self.admit(peer, op, kind) {
             Ok(f) => f,
-            Err(RateLimited(after)) => return Gate::Stop(too_many(after)),
+            Err(RateLimited(after)) => return Gate::Stop(too_many(HeaderValue::from(after))),
         };
         let mut hang_after = None;
         if let Some(f) = fault {
@@ -291,7 +290,11 @@ impl Sandbox {
                 FaultKind::Status429 => {
                     self.inner.lock().too_many_sent += 1;
                     let secs = f.ms.map_or(60, |ms| ms.div_ceil(1000).max(1));
-                    return Gate::Stop(too_many(secs));
+                    let text = f.retry_after.as_deref().map(HeaderValue::from_str);
+                    return Gate::Stop(too_many(match text {
+                        Some(Ok(v)) => v,
+                        _ => HeaderValue::from(secs),
+                    }));
                 }
                 FaultKind::Malformed => {
                     let mut r =

@@ -17,6 +17,10 @@ use super::Class;
 
 const WINDOW: Duration = Duration::from_secs(1);
 
+/// The longest block a 429 sets (its `Retry-After` capped to it; docs/proxy.md,
+/// "Upstream discipline"): a bad or hostile value cannot stop every replica for good.
+pub(crate) const MAX_BLOCK: Duration = Duration::from_secs(300);
+
 /// One class's waiting customers in turn order.
 struct RoundRobin<W> {
     order: VecDeque<String>,
