@@ -151,14 +151,21 @@ fn read_subscription(sb: &Sandbox, q: &GetQuery) -> Response {
     };
     let id = normalize_subscription_id(id);
     let g = sb.inner.lock();
-    match g.subs.get(&id) {
-        None => cb(StatusCode::NOT_FOUND, "Subscription not found."),
-        Some(s) => Json(GetSubscriptionResponse {
-            subscription: wire_subscription(s),
-            result_message: Some("OK".into()),
-        })
-        .into_response(),
+    let Some(s) = g.subs.get(&id) else {
+        return cb(StatusCode::NOT_FOUND, "Subscription not found.");
+    };
+    let answer = GetSubscriptionResponse {
+        subscription: wire_subscription(s),
+        result_message: Some("OK".into()),
+    };
+    if !sb.numeric_ids {
+        return Json(answer).into_response();
     }
+    let mut v = serde_json::to_value(&answer).unwrap_or_default();
+    if let Some(n) = id.strip_prefix('S').and_then(|n| n.parse::<u64>().ok()) {
+        v["Subscription"]["Id"] = n.into();
+    }
+    Json(v).into_response()
 }
 
 /// The engine's change for an update request, checked in the JSON boundary's order (so its

@@ -79,6 +79,8 @@ pub struct Sandbox {
     fixed_today: Option<Date>,
     /// Sends notifications like Cleverbridge's (disabled unless configured).
     pub(crate) notifier: crate::notifier::Notifier,
+    /// `getsubscription` answers the subscription's `Id` as a bare JSON number.
+    pub(crate) numeric_ids: bool,
 }
 
 /// Today's UTC date.
@@ -192,7 +194,16 @@ impl Sandbox {
             fixture: Arc::new(fixture),
             fixed_today,
             notifier: crate::notifier::Notifier::default(),
+            numeric_ids: false,
         }
+    }
+
+    /// The same sandbox answering `getsubscription` with the subscription's `Id` as a
+    /// bare JSON number (`68841753`), as Cleverbridge's API may.
+    #[must_use]
+    pub fn with_numeric_ids(mut self, numeric: bool) -> Self {
+        self.numeric_ids = numeric;
+        self
     }
 
     /// The same sandbox with another block time after going over the rate limit
