@@ -7,7 +7,8 @@
 //!
 //! [`app`] is the whole HTTP surface as an axum [`Router`](axum::Router); the
 //! `seatquote-proxy` binary parses [`Config`], builds [`App`], starts the background
-//! workers ([`spawn_workers`]) and serves the router.
+//! workers ([`spawn_workers`]) and serves the router ([`serve`]: header and body
+//! timeouts, a connection cap).
 //!
 //! | module | concern |
 //! |---|---|
@@ -17,7 +18,7 @@
 //! | `store` | the ledger's and the outbox's storage traits, their `sqlite` and `postgres` implementations, migrations |
 //! | `ledger` | the commit ledger's transitions and their resolution; a key's earlier attempts |
 //! | `workers` | the background reconciler and webhook deliverer ([`spawn_workers`]) |
-//! | `http` | the router, extractors, customer auth, the routes (summary, preview, commit, events API, notifications), `/metrics` |
+//! | `http` | the router, extractors, customer auth, the routes (summary, preview, commit, events API, notifications), `/metrics`; the server and its limits |
 //! | `upstream`, `budget` | the Cleverbridge client; the upstream budget every request passes |
 //! | `state`, `problem`, `metrics` | what the handlers share ([`App`]); problem+json ([`Problem`]); counters |
 //!
@@ -42,6 +43,7 @@ mod workers;
 
 pub use cli::{run_operator, Cli, Command};
 pub use config::{Config, ConfigError};
+pub use http::server::serve;
 pub use http::{app, CSP, OPENAPI};
 pub use problem::Problem;
 pub use state::{App, AppState, PolicySource};

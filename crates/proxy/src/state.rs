@@ -10,6 +10,7 @@ use seatquote_auth::{QuoteKeys, Verifier};
 use seatquote_core::date::Date;
 
 use crate::budget::{Budget, BudgetConfig, PgBudget};
+use crate::config::server::ServerLimits;
 use crate::config::webhooks::Webhooks;
 use crate::config::{Config, ConfigError};
 use crate::domain::policy::Policy;
@@ -52,6 +53,8 @@ pub struct App {
     pub commit_quarantine_ms: i64,
     /// Origins allowed cross-origin (empty: same-origin only).
     pub allowed_origins: Vec<HeaderValue>,
+    /// The HTTP server's header and body timeouts and connection cap.
+    pub server_limits: ServerLimits,
     /// `SEATQUOTE_FAILPOINT` (test builds only).
     #[cfg(feature = "failpoints")]
     pub failpoint: Option<String>,
@@ -197,6 +200,7 @@ impl App {
             quote_ttl: cfg.quote_ttl,
             commit_quarantine_ms: i64::try_from(cfg.commit_quarantine_ms).unwrap_or(i64::MAX),
             allowed_origins,
+            server_limits: cfg.server.limits()?,
             #[cfg(feature = "failpoints")]
             failpoint: cfg.failpoint.clone(),
             instance,

@@ -13,6 +13,7 @@ use seatquote_core::date::Date;
 pub mod database;
 pub mod jwt;
 pub mod refusal;
+pub mod server;
 mod upstream;
 pub mod webhooks;
 
@@ -20,6 +21,7 @@ pub use refusal::{ConfigError, MIN_SECRET_BYTES};
 
 use jwt::JwtSettings;
 use refusal::refuse;
+use server::ServerSettings;
 use webhooks::WebhookSettings;
 
 /// `seatquote-proxy serve`: every setting, from a flag or its environment variable.
@@ -82,6 +84,9 @@ pub struct Config {
     /// Provisioning: webhooks, the events API, Cleverbridge notifications.
     #[command(flatten)]
     pub webhooks: WebhookSettings,
+    /// The HTTP server's header and body timeouts and connection cap.
+    #[command(flatten)]
+    pub server: ServerSettings,
     /// Directory of the SQLite idempotency store.
     #[arg(
         long,
@@ -288,6 +293,7 @@ impl Config {
         self.policy_path()?;
         self.database()?;
         self.webhooks.check()?;
+        self.server.limits()?;
         Ok(())
     }
 }
