@@ -16,6 +16,7 @@ pub mod postgres;
 pub mod sqlite;
 
 pub use error::StoreError;
+pub use postgres::tls::{PgConnect, SslMode, Tls};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 

@@ -6,21 +6,24 @@
 //! its lifetime, so another replica can tell that the process which recorded an intent has
 //! died (its session, and so its lock, are gone).
 //!
-//! The synchronous `postgres` client with an r2d2 pool, called inside `spawn_blocking`.
+//! The synchronous `postgres` client with an r2d2 pool, called inside `spawn_blocking`;
+//! TLS as the URL's `sslmode` says ([`tls`]).
 
 pub mod ledger;
 pub mod outbox;
+pub mod tls;
 
 use std::time::Duration;
 
 use parking_lot::Mutex;
-use postgres::{Client, NoTls, Row};
+use postgres::{Client, Row};
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
 
 use crate::domain::intent::{Intent, IntentState};
 use crate::store::{Record, StoreError};
+use tls::{PgConnect, Tls};
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Pool = r2d2::Pool<PostgresConnectionManager<Tls>>;
 
 /// PostgreSQL implementation of [`crate::store::IdempotencyStore`].
 pub struct PgStore {
@@ -72,17 +75,15 @@ pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
 pub(crate) const ALIVE_SQL: &str = "hashtextextended('seatquote-alive:' || $1::text, 0)";
 
 impl PgStore {
-    /// Connects (a pool of `pool_size`), applies the migrations ([`crate::store::migrate`]) and
-    /// takes this process's liveness lock as `instance`.
+    /// Connects (a pool of `pool_size`, TLS as `db.mode` says), applies the migrations
+    /// ([`crate::store::migrate`]) and takes this process's liveness lock as `instance`.
     ///
     /// # Errors
-    /// The database unreachable within 10 s, or a migration failing.
-    pub fn open(
-        config: postgres::Config,
-        instance: &str,
-        pool_size: u32,
-    ) -> Result<Self, StoreError> {
-        let mut alive = config.connect(NoTls)?;
+    /// The database unreachable within 10 s (or its certificate refused), or a migration
+    /// failing.
+    pub fn open(db: PgConnect, instance: &str, pool_size: u32) -> Result<Self, StoreError> {
+        let PgConnect { config, tls, .. } = db;
+        let mut alive = config.connect(tls.clone())?;
         crate::store::migrate::postgres(&mut alive)?;
         alive.execute(
             &format!("SELECT pg_advisory_lock({ALIVE_SQL})"),
@@ -92,7 +93,7 @@ impl PgStore {
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
-            .build(PostgresConnectionManager::new(config, NoTls))?;
+            .build(PostgresConnectionManager::new(config, tls))?;
         Ok(Self {
             pool,
             _alive: Mutex::new(alive),
@@ -111,7 +112,7 @@ impl PgStore {
 
     pub(crate) fn conn(
         &self,
-    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, StoreError> {
+    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<Tls>>, StoreError> {
         self.pool.get().map_err(StoreError::from)
     }
 
