@@ -120,35 +120,33 @@ impl App {
         // Each event is written with the webhook URL configured now (delivered there even if
         // the setting changes: docs/webhooks.md, "Delivery").
         let target = webhooks.target.as_ref().map(|t| t.url.clone());
-        let (store, outbox): (Arc<dyn IdempotencyStore>, Arc<dyn OutboxStore>) =
-            match database.clone() {
-                Some(db) => {
-                    let mode = db.mode.as_str();
-                    let s = Arc::new(
-                        PgStore::open(db, &instance, PG_POOL)
-                            .map_err(|e| ConfigError {
-                                var: "SEATQUOTE_DATABASE_URL",
-                                reason: format!(
-                                    "cannot be used (sslmode={mode}): {}",
-                                    e.with_causes()
-                                ),
-                            })?
-                            .with_webhook_target(target),
-                    );
-                    (s.clone(), s)
-                }
-                None => {
-                    let s = Arc::new(
-                        SqliteStore::open(&cfg.data_dir)
-                            .map_err(|e| ConfigError {
-                                var: "SEATQUOTE_DATA_DIR",
-                                reason: format!("cannot hold the store: {e}"),
-                            })?
-                            .with_webhook_target(target),
-                    );
-                    (s.clone(), s)
-                }
-            };
+        let (store, outbox): (Arc<dyn IdempotencyStore>, Arc<dyn OutboxStore>) = match database
+            .clone()
+        {
+            Some(db) => {
+                let mode = db.mode.as_str();
+                let s = Arc::new(
+                    PgStore::open(db, &instance, PG_POOL)
+                        .map_err(|e| ConfigError {
+                            var: "SEATQUOTE_DATABASE_URL",
+                            reason: format!("cannot be used (sslmode={mode}): {}", e.with_causes()),
+                        })?
+                        .with_webhook_target(target),
+                );
+                (s.clone(), s)
+            }
+            None => {
+                let s = Arc::new(
+                    SqliteStore::open(&cfg.data_dir)
+                        .map_err(|e| ConfigError {
+                            var: "SEATQUOTE_DATA_DIR",
+                            reason: format!("cannot hold the store: {e}"),
+                        })?
+                        .with_webhook_target(target),
+                );
+                (s.clone(), s)
+            }
+        };
         let metrics = Arc::new(Metrics::default());
         let limits = BudgetConfig {
             max_in_flight: cfg.upstream_max_in_flight,

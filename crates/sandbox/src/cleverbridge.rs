@@ -173,7 +173,10 @@ fn read_subscription(sb: &Sandbox, q: &GetQuery) -> Response {
     }
     if let Some((code, _)) = &s.coupon {
         let code = serde_json::to_string(code).unwrap_or_default();
-        sub = format!("{{\"CouponCode\":{code},{}", sub.get(1..).unwrap_or_default());
+        sub = format!(
+            "{{\"CouponCode\":{code},{}",
+            sub.get(1..).unwrap_or_default()
+        );
     }
     let body = format!("{{\"Subscription\":{sub},\"ResultMessage\":\"OK\"}}");
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
