@@ -10,6 +10,7 @@ use seatquote_auth::{QuoteKeys, Verifier};
 use seatquote_core::date::Date;
 
 use crate::budget::{Budget, BudgetConfig, PgBudget};
+use crate::config::server::ServerLimits;
 use crate::config::webhooks::Webhooks;
 use crate::config::{Config, ConfigError};
 use crate::domain::policy::Policy;
@@ -55,8 +56,16 @@ pub struct App {
     /// How long after its deadline an item read as before is not final evidence yet
     /// (`SEATQUOTE_COMMIT_QUARANTINE_MS`), milliseconds.
     pub commit_quarantine_ms: i64,
+    /// Failed reads before an unknown commit is parked as needing attention
+    /// (`SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES`).
+    pub commit_max_resolve_failures: u32,
+    /// How long after its preview a commit may reuse the quoted preview
+    /// (`SEATQUOTE_PREVIEW_REUSE_MS`), milliseconds.
+    pub preview_reuse_ms: i64,
     /// Origins allowed cross-origin (empty: same-origin only).
     pub allowed_origins: Vec<HeaderValue>,
+    /// The HTTP server's header and body timeouts and connection cap.
+    pub server_limits: ServerLimits,
     /// `SEATQUOTE_FAILPOINT` (test builds only).
     #[cfg(feature = "failpoints")]
     pub failpoint: Option<String>,
@@ -112,6 +121,10 @@ impl App {
         // One database holds the ledger and the outbox: `complete` writes its event in the
         // commit's transaction.
         let database = cfg.database()?;
+        let webhooks = cfg.webhooks.check()?;
+        // Each event is written with the webhook URL configured now (delivered there even if
+        // the setting changes: docs/webhooks.md, "Delivery").
+        let target = webhooks.target.as_ref().map(|t| t.url.clone());
         type Stores = (
             Arc<dyn IdempotencyStore>,
             Arc<dyn OutboxStore>,
@@ -119,20 +132,26 @@ impl App {
         );
         let (store, outbox, schedule): Stores = match database.clone() {
             Some(db) => {
-                let s =
-                    Arc::new(
-                        PgStore::open(db, &instance, PG_POOL).map_err(|e| ConfigError {
+                let mode = db.mode.as_str();
+                let s = Arc::new(
+                    PgStore::open(db, &instance, PG_POOL)
+                        .map_err(|e| ConfigError {
                             var: "SEATQUOTE_DATABASE_URL",
-                            reason: format!("cannot be used: {e}"),
-                        })?,
-                    );
+                            reason: format!("cannot be used (sslmode={mode}): {}", e.with_causes()),
+                        })?
+                        .with_webhook_target(target),
+                );
                 (s.clone(), s.clone(), s)
             }
             None => {
-                let s = Arc::new(SqliteStore::open(&cfg.data_dir).map_err(|e| ConfigError {
-                    var: "SEATQUOTE_DATA_DIR",
-                    reason: format!("cannot hold the store: {e}"),
-                })?);
+                let s = Arc::new(
+                    SqliteStore::open(&cfg.data_dir)
+                        .map_err(|e| ConfigError {
+                            var: "SEATQUOTE_DATA_DIR",
+                            reason: format!("cannot hold the store: {e}"),
+                        })?
+                        .with_webhook_target(target),
+                );
                 (s.clone(), s.clone(), s)
             }
         };
@@ -201,12 +220,15 @@ impl App {
             schedule,
             schedule_lead_ms: i64::from(cfg.schedule_lead_hours) * 3_600_000,
             outbox_wake: Arc::default(),
-            webhooks: cfg.webhooks.check()?,
+            webhooks,
             metrics,
             fixed_today: cfg.fixed_today()?,
             quote_ttl: cfg.quote_ttl,
             commit_quarantine_ms: i64::try_from(cfg.commit_quarantine_ms).unwrap_or(i64::MAX),
+            commit_max_resolve_failures: cfg.commit_max_resolve_failures,
+            preview_reuse_ms: i64::try_from(cfg.preview_reuse_ms).unwrap_or(i64::MAX),
             allowed_origins,
+            server_limits: cfg.server.limits()?,
             #[cfg(feature = "failpoints")]
             failpoint: cfg.failpoint.clone(),
             instance,

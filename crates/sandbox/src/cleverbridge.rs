@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rust_decimal::Decimal;
@@ -127,12 +127,13 @@ pub(crate) async fn get_subscription(
     headers: HeaderMap,
     Query(q): Query<GetQuery>,
 ) -> Response {
+    let id = q.subscription_id.as_deref().map(normalize_subscription_id);
     let after = match sb
         .gate(
             peer.ip(),
             &headers,
-            "getsubscription",
-            RequestKind::GetSubscription,
+            ("getsubscription", RequestKind::GetSubscription),
+            id.as_deref(),
         )
         .await
     {
@@ -151,14 +152,34 @@ fn read_subscription(sb: &Sandbox, q: &GetQuery) -> Response {
     };
     let id = normalize_subscription_id(id);
     let g = sb.inner.lock();
-    match g.subs.get(&id) {
-        None => cb(StatusCode::NOT_FOUND, "Subscription not found."),
-        Some(s) => Json(GetSubscriptionResponse {
-            subscription: wire_subscription(s),
-            result_message: Some("OK".into()),
-        })
-        .into_response(),
+    let Some(s) = g.subs.get(&id) else {
+        return cb(StatusCode::NOT_FOUND, "Subscription not found.");
+    };
+    let answer = GetSubscriptionResponse {
+        subscription: wire_subscription(s),
+        result_message: Some("OK".into()),
+    };
+    if s.coupon.is_none() && !sb.numeric_ids {
+        return Json(answer).into_response();
     }
+    // Edited as text, so every number stays exactly as serialised: the id as a bare number
+    // (`SEATQUOTE_SANDBOX_NUMERIC_IDS`), and a coupon, a field Cleverbridge sends that the
+    // proxy does not parse, yet it changes what a change costs.
+    let mut sub = serde_json::to_string(&answer.subscription).unwrap_or_default();
+    if let Some(n) = id.strip_prefix('S').and_then(|n| n.parse::<u64>().ok()) {
+        if sb.numeric_ids {
+            sub = sub.replacen(&format!("\"Id\":\"{id}\""), &format!("\"Id\":{n}"), 1);
+        }
+    }
+    if let Some((code, _)) = &s.coupon {
+        let code = serde_json::to_string(code).unwrap_or_default();
+        sub = format!(
+            "{{\"CouponCode\":{code},{}",
+            sub.get(1..).unwrap_or_default()
+        );
+    }
+    let body = format!("{{\"Subscription\":{sub},\"ResultMessage\":\"OK\"}}");
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The engine's change for an update request, checked in the JSON boundary's order (so its
@@ -198,8 +219,17 @@ pub(crate) async fn update_item(
         Ok(r) if r.alignment_settings.get_customer_price_preview_only => RequestKind::Preview,
         _ => RequestKind::Commit,
     };
+    let id = parsed
+        .as_ref()
+        .ok()
+        .map(UpdateSubscriptionItemRequest::normalized_subscription_id);
     let after = match sb
-        .gate(peer.ip(), &headers, "updatesubscriptionitem", kind)
+        .gate(
+            peer.ip(),
+            &headers,
+            ("updatesubscriptionitem", kind),
+            id.as_deref(),
+        )
         .await
     {
         Gate::Stop(r) => return r,
@@ -279,11 +309,32 @@ fn apply_update(sb: &Sandbox, req: &UpdateSubscriptionItemRequest) -> Response {
     };
     let dec = |s: &str| s.parse::<Decimal>().ok().map(WireDecimal);
     let extend = a.align_to_current_interval && a.extend_interval;
+    let (mut ag, mut an, mut av) = (
+        dec(&q.alignment.gross),
+        dec(&q.alignment.net),
+        dec(&q.alignment.vat),
+    );
+    if let (Some((_, off)), Some(g), Some(n)) = (&s.coupon, ag, an) {
+        // The coupon's percentage off today's amount, in the product's tax mode.
+        let base = if s.tax_mode.is_gross() { g.0 } else { n.0 };
+        let hundred = Decimal::ONE_HUNDRED;
+        let t = split(
+            round(base * (hundred - *off) / hundred, s.minor),
+            s.tax_mode,
+            s.tax_rate,
+            s.minor,
+        );
+        (ag, an, av) = (
+            Some(WireDecimal(t.gross)),
+            Some(WireDecimal(t.net)),
+            Some(WireDecimal(t.vat)),
+        );
+    }
     if a.get_customer_price_preview_only {
         let r = UpdateSubscriptionItemResponse {
-            alignment_customer_gross_price: dec(&q.alignment.gross),
-            alignment_customer_net_price: dec(&q.alignment.net),
-            alignment_customer_vat_price: dec(&q.alignment.vat),
+            alignment_customer_gross_price: ag,
+            alignment_customer_net_price: an,
+            alignment_customer_vat_price: av,
             next_billing_customer_gross_price: dec(&q.next_billing.gross),
             next_billing_customer_net_price: dec(&q.next_billing.net),
             next_billing_customer_vat_price: dec(&q.next_billing.vat),

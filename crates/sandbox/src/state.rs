@@ -50,6 +50,10 @@ pub(crate) struct Sub {
     pub status: SubscriptionStatus,
     pub grace_period_days: Option<u64>,
     pub items: Vec<Item>,
+    /// A coupon on the subscription (`POST /sandbox/_admin/coupon`): its code, shown in the
+    /// raw `getsubscription` read only (not in the fields the proxy parses), and the
+    /// percentage taken off what a change costs today.
+    pub coupon: Option<(String, Decimal)>,
 }
 
 /// Everything behind the sandbox's lock.
@@ -58,6 +62,8 @@ pub(crate) struct Inner {
     pub commits: BTreeMap<String, u64>,
     pub requests: BTreeMap<&'static str, u64>,
     pub attempts: BTreeMap<RequestKind, u64>,
+    /// `getsubscription` requests received per subscription (faulted or not).
+    pub reads: BTreeMap<String, u64>,
     pub fault: Option<Fault>,
     rate: RateLimit,
     /// 429s sent (the rate limit's and injected `status429` faults).
@@ -85,6 +91,8 @@ pub struct Sandbox {
     pub(crate) moved_today: Arc<Mutex<Option<Date>>>,
     /// Sends notifications like Cleverbridge's (disabled unless configured).
     pub(crate) notifier: crate::notifier::Notifier,
+    /// `getsubscription` answers the subscription's `Id` as a bare JSON number.
+    pub(crate) numeric_ids: bool,
 }
 
 /// Today's UTC date.
@@ -141,6 +149,7 @@ pub(crate) fn load(fixture: &Fixture, today: Date) -> BTreeMap<String, Sub> {
                 status: SubscriptionStatus::from_name(&s.status),
                 grace_period_days: s.grace_period_days,
                 items,
+                coupon: None,
             },
         );
     }
@@ -153,7 +162,7 @@ pub(crate) fn cb(status: StatusCode, message: &str) -> Response {
 }
 
 /// Cleverbridge's rate-limit answer: HTML, not JSON, with `Retry-After` (60 s there).
-pub(crate) fn too_many(retry_after: u64) -> Response {
+pub(crate) fn too_many(retry_after: HeaderValue) -> Response {
     let mut r = (
         StatusCode::TOO_MANY_REQUESTS,
         "<!DOCTYPE html><html><head><title>429 Too Many Requests</title></head><body><h1>Too Many Requests</h1><p>Rate limit exceeded. Try again later.</p></body></html>",
@@ -163,8 +172,7 @@ pub(crate) fn too_many(retry_after: u64) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    r.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    r.headers_mut().insert(header::RETRY_AFTER, retry_after);
     r
 }
 
@@ -192,6 +200,7 @@ impl Sandbox {
                 commits: BTreeMap::new(),
                 requests: BTreeMap::new(),
                 attempts: BTreeMap::new(),
+                reads: BTreeMap::new(),
                 fault: None,
                 rate: RateLimit::new(rate_limit, Duration::from_secs(60)),
                 too_many_sent: 0,
@@ -201,7 +210,16 @@ impl Sandbox {
             fixed_today,
             moved_today: Arc::default(),
             notifier: crate::notifier::Notifier::default(),
+            numeric_ids: false,
         }
+    }
+
+    /// The same sandbox answering `getsubscription` with the subscription's `Id` as a
+    /// bare JSON number (`68841753`), as Cleverbridge's API may.
+    #[must_use]
+    pub fn with_numeric_ids(mut self, numeric: bool) -> Self {
+        self.numeric_ids = numeric;
+        self
     }
 
     /// The same sandbox with another block time after going over the rate limit
@@ -243,6 +261,7 @@ impl Sandbox {
         g.commits.clear();
         g.requests.clear();
         g.attempts.clear();
+        g.reads.clear();
         g.fault = None;
         g.rate.reset();
         g.too_many_sent = 0;
@@ -255,16 +274,20 @@ impl Sandbox {
         peer: IpAddr,
         op: &'static str,
         kind: RequestKind,
+        subscription: Option<&str>,
     ) -> Result<Option<Fault>, RateLimited> {
         let mut g = self.inner.lock();
         *g.requests.entry(op).or_default() += 1;
         *g.attempts.entry(kind).or_default() += 1;
+        if let (RequestKind::GetSubscription, Some(s)) = (kind, subscription) {
+            *g.reads.entry(s.to_owned()).or_default() += 1;
+        }
         if let Err(retry_after) = g.rate.admit(peer) {
             g.too_many_sent += 1;
             return Err(RateLimited(retry_after));
         }
         Ok(match &mut g.fault {
-            Some(f) if f.count > 0 && f.matches(kind) => {
+            Some(f) if f.count > 0 && f.matches(kind, subscription) => {
                 f.count -= 1;
                 let out = f.clone();
                 if f.count == 0 {
@@ -277,17 +300,18 @@ impl Sandbox {
     }
 
     /// Request counting, rate limit, fault injection and Basic auth, in that order (as
-    /// Cleverbridge counts every request). [`Gate::Stop`] ends the request.
+    /// Cleverbridge counts every request), for a request about `subscription` (when it can
+    /// be read). [`Gate::Stop`] ends the request.
     pub(crate) async fn gate(
         &self,
         peer: IpAddr,
         headers: &HeaderMap,
-        op: &'static str,
-        kind: RequestKind,
+        (op, kind): (&'static str, RequestKind),
+        subscription: Option<&str>,
     ) -> Gate {
-        let fault = match self.admit(peer, op, kind) {
+        let fault = match self.admit(peer, op, kind, subscription) {
             Ok(f) => f,
-            Err(RateLimited(after)) => return Gate::Stop(too_many(after)),
+            Err(RateLimited(after)) => return Gate::Stop(too_many(HeaderValue::from(after))),
         };
         let mut hang_after = None;
         if let Some(f) = fault {
@@ -303,9 +327,14 @@ impl Sandbox {
                 FaultKind::Status429 => {
                     self.inner.lock().too_many_sent += 1;
                     let secs = f.ms.map_or(60, |ms| ms.div_ceil(1000).max(1));
-                    return Gate::Stop(too_many(secs));
+                    let text = f.retry_after.as_deref().map(HeaderValue::from_str);
+                    return Gate::Stop(too_many(match text {
+                        Some(Ok(v)) => v,
+                        _ => HeaderValue::from(secs),
+                    }));
                 }
                 FaultKind::Malformed => {
+                    tokio::time::sleep(wait(0)).await;
                     let mut r =
                         (StatusCode::OK, "{\"Subscription\": {\"Id\": \"S688417").into_response();
                     r.headers_mut().insert(

@@ -3,11 +3,12 @@
 //!
 //! - at most `max_per_second` requests in any 1-second window (Cleverbridge blocks a
 //!   client above 30/s for 60 s) and at most `max_in_flight` at once;
-//! - a fair share per customer ([`fair`]): commit-class requests (a commit, its guard
-//!   read, reconciliation reads) go first; customers take turns; one customer's normal
-//!   requests hold at most two slots at once and queue at most 16;
-//! - a 429 from Cleverbridge blocks every request for its `Retry-After`: waiting requests
-//!   and new ones are refused at once, with the seconds left, instead of being sent;
+//! - a fair share per customer ([`fair`]): commit-class requests (a commit, its guard read,
+//!   reconciliation reads; one slot per customer) go first, each class keeping a share;
+//!   customers take turns; a customer's normal requests hold two slots, queue at most 16;
+//! - a 429 from Cleverbridge blocks every request for its `Retry-After` (at most
+//!   [`MAX_BLOCK`]): waiting requests and new ones are refused at once, with the seconds
+//!   left, instead of being sent;
 //! - a request that cannot start before its deadline is refused; nothing was sent.
 //!
 //! In-process by default (SQLite, one replica). With a [`SharedBudget`] (PostgreSQL) the
@@ -27,6 +28,7 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 use tokio::sync::oneshot;
 
+pub(crate) use fair::MAX_BLOCK;
 use fair::{Fair, Next, Refusal};
 use stats::Stats;
 
@@ -148,14 +150,15 @@ pub struct Budget {
 /// The right to send one request now; the slot is released when dropped.
 pub struct Permit {
     inner: Arc<Inner>,
-    customer: String,
+    who: Caller,
     /// A shared slot and the lease holder's name (unique per grant).
     slot: Option<(i64, String)>,
 }
 
 impl Drop for Permit {
     fn drop(&mut self) {
-        self.inner.fair.lock().release(&self.customer, true);
+        let w = &self.who;
+        self.inner.fair.lock().release(&w.customer, w.class, true);
         pump(&self.inner);
         if let (Some((slot, holder)), Some(shared)) = (self.slot.take(), self.inner.shared.clone())
         {
@@ -248,7 +251,7 @@ impl Budget {
         pump(inner);
         let permit = |inner: &Arc<Inner>| Permit {
             inner: inner.clone(),
-            customer: who.customer.clone(),
+            who: who.clone(),
             slot: None,
         };
         let mut permit = match tokio::time::timeout_at(deadline.into(), &mut rx).await {
@@ -260,7 +263,7 @@ impl Budget {
                 if cancelled.is_none() {
                     // Granted just now: give the slot back unused.
                     if let Ok(Ok(())) = rx.try_recv() {
-                        inner.fair.lock().release(&who.customer, false);
+                        inner.fair.lock().release(&who.customer, who.class, false);
                         pump(inner);
                     }
                 }
@@ -293,7 +296,7 @@ impl Budget {
                 }
                 Ok(Take::Blocked(d)) => {
                     drop(permit);
-                    self.block_here(Instant::now() + d);
+                    self.block_here(d);
                     return Err(Refused::Blocked(d.as_millis().div_ceil(1000).max(1) as u64));
                 }
                 Err(e) => {
@@ -304,23 +307,25 @@ impl Budget {
         }
     }
 
-    /// Blocks this process's callers until `until`, refusing those waiting.
-    fn block_here(&self, until: Instant) {
+    /// Blocks this process's callers for `d` (at most [`MAX_BLOCK`]), refusing those waiting.
+    fn block_here(&self, d: Duration) {
+        let until = Instant::now() + d.min(MAX_BLOCK);
         let waiting = self.inner.fair.lock().block(until);
         for tx in waiting {
             let _ = tx.send(Err(until));
         }
     }
 
-    /// Honours a 429's `Retry-After`: every request (on every replica, when shared) is
-    /// refused until it has passed.
+    /// Honours a 429's `Retry-After`, at most [`MAX_BLOCK`]: every request (on every
+    /// replica, when shared) is refused until it has passed.
     pub fn honour_429(&self, retry_after: Duration) {
+        let retry_after = retry_after.min(MAX_BLOCK);
         self.inner.stats.blocks.fetch_add(1, Ordering::Relaxed);
         tracing::warn!(
             retry_after_s = retry_after.as_secs(),
             "Cleverbridge answered 429: no upstream requests until Retry-After has passed"
         );
-        self.block_here(Instant::now() + retry_after);
+        self.block_here(retry_after);
         if let Some(shared) = self.inner.shared.clone() {
             let ms = u64::try_from(retry_after.as_millis()).unwrap_or(u64::MAX);
             let write = move || {
@@ -355,9 +360,9 @@ fn pump(inner: &Arc<Inner>) {
         let mut f = inner.fair.lock();
         loop {
             match f.next(now) {
-                Next::Grant(c, tx) => {
+                Next::Grant(c, class, tx) => {
                     if tx.send(Ok(())).is_err() {
-                        f.release(&c, false);
+                        f.release(&c, class, false);
                     }
                 }
                 Next::WaitUntil(t) => {

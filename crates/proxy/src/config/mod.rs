@@ -13,6 +13,7 @@ use seatquote_core::date::Date;
 pub mod database;
 pub mod jwt;
 pub mod refusal;
+pub mod server;
 mod upstream;
 pub mod webhooks;
 
@@ -20,6 +21,7 @@ pub use refusal::{ConfigError, MIN_SECRET_BYTES};
 
 use jwt::JwtSettings;
 use refusal::refuse;
+use server::ServerSettings;
 use webhooks::WebhookSettings;
 
 /// `seatquote-proxy serve`: every setting, from a flag or its environment variable.
@@ -82,6 +84,9 @@ pub struct Config {
     /// Provisioning: webhooks, the events API, Cleverbridge notifications.
     #[command(flatten)]
     pub webhooks: WebhookSettings,
+    /// The HTTP server's header and body timeouts and connection cap.
+    #[command(flatten)]
+    pub server: ServerSettings,
     /// Directory of the SQLite idempotency store.
     #[arg(
         long,
@@ -91,8 +96,8 @@ pub struct Config {
     )]
     pub data_dir: PathBuf,
     /// PostgreSQL URL of the commit ledger shared by several replicas
-    /// (`postgres://user:password@host:port/database`); unset: the embedded SQLite store
-    /// under `SEATQUOTE_DATA_DIR`.
+    /// (`postgres://user:password@host:port/database`, TLS by `?sslmode=verify-full` and
+    /// `&sslrootcert=ca.pem`); unset: the embedded SQLite store under `SEATQUOTE_DATA_DIR`.
     #[arg(
         long,
         env = "SEATQUOTE_DATABASE_URL",
@@ -173,6 +178,24 @@ pub struct Config {
         default_value_t = 180_000
     )]
     pub commit_quarantine_ms: u64,
+    /// Reads that may fail to resolve an unknown commit (Cleverbridge unreadable) before it
+    /// is parked as needing attention: no more reads until an operator retries it.
+    #[arg(
+        long,
+        env = "SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES",
+        value_name = "SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES",
+        default_value_t = 20
+    )]
+    pub commit_max_resolve_failures: u32,
+    /// How long after its preview a commit may skip previewing again when its guard read
+    /// is exactly the one quoted, milliseconds (0: it always previews again).
+    #[arg(
+        long,
+        env = "SEATQUOTE_PREVIEW_REUSE_MS",
+        value_name = "SEATQUOTE_PREVIEW_REUSE_MS",
+        default_value_t = 60_000
+    )]
+    pub preview_reuse_ms: u64,
     /// How long before an item's next billing date a change scheduled for that date is
     /// sent to Cleverbridge, hours (1–720; DESIGN.md, "Scheduled changes": the trade-off).
     #[arg(
@@ -217,7 +240,7 @@ impl Config {
     ///
     /// # Errors
     /// See [`database::database_config`].
-    pub fn database(&self) -> Result<Option<postgres::Config>, ConfigError> {
+    pub fn database(&self) -> Result<Option<crate::store::PgConnect>, ConfigError> {
         database::database_config(self.database_url.as_deref())
     }
 
@@ -279,6 +302,12 @@ impl Config {
                 "must be at least 1",
             ));
         }
+        if self.commit_max_resolve_failures == 0 {
+            return Err(refuse(
+                "SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES",
+                "must be at least 1",
+            ));
+        }
         if self.quote_ttl < 1 {
             return Err(refuse("SEATQUOTE_QUOTE_TTL", "must be at least 1 second"));
         }
@@ -298,6 +327,7 @@ impl Config {
         self.policy_path()?;
         self.database()?;
         self.webhooks.check()?;
+        self.server.limits()?;
         Ok(())
     }
 }

@@ -21,11 +21,25 @@ pub struct NewEvent {
     pub id: String,
     /// `seat_change.applied`, `subscription.changed_outside`, ….
     pub kind: String,
-    /// The subscription (`S…`; empty when the fact names none): delivery is ordered per
-    /// subscription.
+    /// The subscription (`S…`; empty when the fact names none).
     pub subscription: String,
+    /// The delivery lane ([`lane`]): events of one lane are delivered in the order written.
+    pub lane: String,
     /// The JSON body.
     pub body: String,
+}
+
+/// The delivery lane of an event (docs/webhooks.md, "Delivery"): a subscription's events
+/// share the subscription's lane (`S…`), so they reach the merchant in order; a payment
+/// that names no subscription shares only its purchase's (`purchase:<id>`), or, naming
+/// none either, is alone in its own (its event id). One slow or failing event then holds
+/// back only the events of its own lane.
+pub fn lane(subscription: Option<&str>, purchase: Option<&str>, id: &str) -> String {
+    match (subscription.filter(|s| !s.is_empty()), purchase) {
+        (Some(s), _) => s.to_owned(),
+        (None, Some(p)) => format!("purchase:{p}"),
+        (None, None) => id.to_owned(),
+    }
 }
 
 /// Where a stored event's delivery stands.
@@ -35,7 +49,9 @@ pub enum Delivery {
     Pending,
     /// The merchant's endpoint answered 2xx.
     Delivered,
-    /// Every attempt of the retry period failed; kept, visible, re-deliverable.
+    /// Every attempt of the retry period failed; kept, visible, re-deliverable. It holds
+    /// back the later events of its lane until it is delivered (order is never broken
+    /// silently).
     Exhausted,
 }
 
@@ -70,6 +86,12 @@ pub struct Event {
     pub kind: String,
     /// Its subscription.
     pub subscription: String,
+    /// Its delivery lane ([`lane`]).
+    pub lane: String,
+    /// The webhook URL it is delivered to: the one configured when it was written (or, for
+    /// an event written while none was, the one configured at its first attempt); a
+    /// re-delivery asked by the operator takes the one configured then.
+    pub target: Option<String>,
     /// The JSON body.
     pub body: String,
     /// When written, Unix milliseconds.
@@ -136,6 +158,7 @@ pub fn commit_event(i: &Intent, status: u16, now: i64) -> NewEvent {
     }
     NewEvent {
         body: envelope(&id, kind, now, data),
+        lane: lane(Some(i.subscription.as_str()), None, &id),
         id,
         kind: kind.into(),
         subscription: i.subscription.clone(),
@@ -173,8 +196,38 @@ fn schedule_event(kind: &str, i: &Intent, reason: Option<&str>, now: i64) -> New
     }
     NewEvent {
         body: envelope(&id, kind, now, data),
+        lane: lane(Some(i.subscription.as_str()), None, &id),
         id,
         kind: kind.into(),
+        subscription: i.subscription.clone(),
+    }
+}
+
+/// `seat_change.needs_attention`: a commit whose outcome is unknown could not be resolved by
+/// `failures` reads of Cleverbridge and is parked: read no more until an operator retries it
+/// (DESIGN.md, "The commit state machine"). The amounts are the quote the customer agreed to;
+/// whether it was applied is what a person must find out. One event per parking (`now`).
+pub fn attention_event(i: &Intent, failures: u32, now: i64) -> NewEvent {
+    const KIND: &str = "seat_change.needs_attention";
+    let committed: Value = serde_json::from_str(&i.response).unwrap_or(Value::Null);
+    let id = event_id(&[KIND, &i.key, &now.to_string()]);
+    let data = json!({
+        "subscriptionId": i.subscription,
+        "runningNumber": i.running_no,
+        "customerId": i.customer(),
+        "idempotencyKey": i.idempotency_key(),
+        "fromQuantity": i.from_quantity,
+        "quantity": i.quantity,
+        "alignment": committed["mode"],
+        "amounts": committed["quote"],
+        "resolveFailures": failures,
+        "outcome": "unknown",
+    });
+    NewEvent {
+        body: envelope(&id, KIND, now, data),
+        lane: lane(Some(i.subscription.as_str()), None, &id),
+        id,
+        kind: KIND.into(),
         subscription: i.subscription.clone(),
     }
 }
@@ -204,6 +257,7 @@ pub fn outside_event(
     });
     NewEvent {
         body: envelope(&id, KIND, now, data),
+        lane: lane(Some(sub.as_str()), None, &id),
         id,
         kind: KIND.into(),
         subscription: sub,
@@ -219,6 +273,7 @@ pub fn payment_event(n: &Notification, now: i64) -> Option<NewEvent> {
     let data = json!({
         "subscriptionId": n.subscription,
         "customerId": n.customer,
+        "purchaseId": n.purchase,
         "notificationType": n.kind,
         "notifiedAt": n.date,
         "items": n.items.iter().map(|i| json!({
@@ -227,6 +282,7 @@ pub fn payment_event(n: &Notification, now: i64) -> Option<NewEvent> {
     });
     Some(NewEvent {
         body: envelope(&id, kind, now, data),
+        lane: lane(n.subscription.as_deref(), n.purchase.as_deref(), &id),
         id,
         kind: kind.into(),
         subscription: sub,

@@ -19,7 +19,11 @@ use crate::store::{now_ms, run_blocking};
 /// Most events per page.
 pub const MAX_PAGE: u32 = 100;
 
-fn authorize(app: &App, headers: &HeaderMap) -> Result<(), Problem> {
+/// The merchant's admin token as a bearer token (compared in constant time).
+///
+/// # Errors
+/// `admin_unauthorized`.
+pub(crate) fn authorize(app: &App, headers: &HeaderMap) -> Result<(), Problem> {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -58,6 +62,7 @@ pub fn record(e: &Event) -> EventRecord {
         next_attempt_at: (e.state == Delivery::Pending).then(|| rfc3339(e.next_attempt_ms)),
         last_error: e.last_error.clone(),
         delivered_at: e.delivered_ms.map(rfc3339),
+        target_url: e.target.clone(),
         payload: serde_json::from_str(&e.body).unwrap_or(serde_json::Value::Null),
     }
 }

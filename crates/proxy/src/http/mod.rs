@@ -1,17 +1,21 @@
 //! The HTTP surface: [`app`] (the router, its middleware, `/api/openapi.json`,
-//! `/healthz` and `/metrics`), the extractors ([`auth`], [`extract`]), the pricing
-//! context ([`context`]) and one module per API route: [`summary`], [`preview`],
-//! [`commit`] (with [`schedule`]: changes at the next billing date), [`events`] (the merchant's events API) and [`notifications`]
-//! (Cleverbridge's).
+//! `/healthz` and `/metrics`), the server that serves it with its limits ([`server`]),
+//! the extractors ([`auth`], [`extract`]), the pricing context ([`context`]) and one
+//! module per API route: [`summary`], [`preview`], [`commit`] (its upstream call in
+//! [`send`]; with [`schedule`]: changes at the next billing date), [`events`] (the merchant's events API), [`intents`] (the
+//! operator's view of commits needing attention) and [`notifications`] (Cleverbridge's).
 
 pub mod auth;
 pub mod commit;
 pub mod context;
 pub mod events;
 pub mod extract;
+pub mod intents;
 pub mod notifications;
 pub mod preview;
 pub mod schedule;
+pub mod send;
+pub mod server;
 pub mod summary;
 
 use std::time::Duration;
@@ -55,6 +59,8 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/events", get(events::list))
         .route("/api/events/{id}/redeliver", post(events::redeliver))
+        .route("/api/intents", get(intents::list))
+        .route("/api/intents/retry", post(intents::retry))
         .route(
             "/api/cleverbridge/notifications",
             post(notifications::notification),
@@ -63,6 +69,10 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .layer(middleware::from_fn(problems_only))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            server::body_deadline,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
         .with_state(state.clone());

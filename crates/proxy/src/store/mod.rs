@@ -17,6 +17,7 @@ pub mod schedule;
 pub mod sqlite;
 
 pub use error::StoreError;
+pub use postgres::tls::{PgConnect, SslMode, Tls};
 pub use postgres::PgStore;
 pub use schedule::{Cancelled, ScheduleStore, Scheduled};
 pub use sqlite::SqliteStore;
@@ -26,7 +27,17 @@ use crate::domain::intent::Intent;
 use crate::domain::notification::Notification;
 
 /// The `commits` columns a [`Record`] is read from, in both stores.
-pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended, effective_on";
+pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended, effective_on, attention_ms";
+
+/// The index of `attention_ms` in [`COLUMNS`], their last (a column selected after them is
+/// `ATTENTION_MS + 1`).
+pub(crate) const ATTENTION_MS: usize = 15;
+
+/// That the event `ev` heads its delivery lane: no earlier event of its lane is pending,
+/// or exhausted — an exhausted event holds its lane until it is delivered, so a later one
+/// never overtakes it (docs/webhooks.md, "Delivery"). Both stores claim with it.
+pub(crate) const LANE_HEAD: &str = "NOT EXISTS (SELECT 1 FROM events p WHERE p.lane = ev.lane
+    AND p.state IN ('pending', 'exhausted') AND p.seq < ev.seq)";
 
 /// What [`IdempotencyStore::plan`] adds to a recorded intent once the guard read is
 /// done.
@@ -45,6 +56,17 @@ pub struct Plan<'a> {
 /// An item state stored as JSON; `None` when absent or unreadable (an older record).
 pub(crate) fn item_state(json: Option<String>) -> Option<Box<crate::domain::intent::ItemState>> {
     serde_json::from_str(&json?).ok()
+}
+
+/// An intent parked as needing attention ([`IdempotencyStore::parked`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parked {
+    /// The intent.
+    pub intent: Intent,
+    /// Reads that could not resolve it.
+    pub failures: u32,
+    /// When it was parked, Unix milliseconds.
+    pub since_ms: i64,
 }
 
 /// What the store knows about a key.
@@ -234,11 +256,33 @@ pub trait IdempotencyStore: Send + Sync + 'static {
 
     /// After a read that could not resolve the intent (Cleverbridge unreadable): counts the
     /// failure and keeps `owner`'s lease for 0.5 s × 2^(failures so far), at most a minute —
-    /// the intent's back-off.
+    /// the intent's back-off. The failure that brings the count to `park_after` parks the
+    /// intent as needing attention instead (read no more until [`Self::unpark`]) and writes
+    /// `event` to the outbox in the same transaction. Returns whether it parked it.
     ///
     /// # Errors
     /// Storage failures.
-    fn back_off(&self, key: &str, owner: &str, now: i64) -> Result<(), StoreError>;
+    fn back_off(
+        &self,
+        key: &str,
+        owner: &str,
+        now: i64,
+        park_after: u32,
+        event: &NewEvent,
+    ) -> Result<bool, StoreError>;
+
+    /// The intents parked as needing attention, oldest first, at most `limit`.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn parked(&self, limit: u32) -> Result<Vec<Parked>, StoreError>;
+
+    /// An operator's retry of a parked intent: its failures forgotten, due for a read now.
+    /// False when the key names no parked intent.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn unpark(&self, key: &str) -> Result<bool, StoreError>;
 
     /// Gives a lease back early.
     ///
@@ -276,8 +320,10 @@ pub trait OutboxStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn add_event(&self, event: &NewEvent, now: i64) -> Result<(), StoreError>;
-    /// Takes up to `limit` events due for delivery at `now`, each the oldest pending event
-    /// of its subscription, leased to `owner` until `until` (one deliverer per event).
+    /// Takes up to `limit` events due for delivery at `now`, each the head of its lane (no
+    /// earlier event of the lane pending or exhausted), leased to `owner` until `until`
+    /// (one deliverer per event). An event without a target takes the store's
+    /// ([`SqliteStore::with_webhook_target`]); one never attempted starts its retry period.
     ///
     /// # Errors
     /// Storage failures.
@@ -304,8 +350,9 @@ pub trait OutboxStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn events_after(&self, after: i64, limit: u32) -> Result<Vec<Event>, StoreError>;
-    /// Puts an event back in line for delivery now (fresh retry period); false when there
-    /// is no such event.
+    /// Puts an event back in line for delivery now (fresh retry period), to the webhook URL
+    /// configured now (the store's target, when it has one); false when there is no such
+    /// event.
     ///
     /// # Errors
     /// Storage failures.
@@ -317,6 +364,14 @@ pub trait OutboxStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn record_notification(&self, n: &Notification, now: i64) -> Result<Recorded, StoreError>;
+    /// Deletes what retention no longer keeps (docs/webhooks.md, "Retention"): events
+    /// delivered before `delivered_before`, notifications received before
+    /// `notified_before`. Pending and exhausted events are kept whatever their age. Returns
+    /// how many events and notifications were deleted.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn prune(&self, delivered_before: i64, notified_before: i64) -> Result<(u64, u64), StoreError>;
 }
 
 /// Runs a store call on tokio's blocking pool, off the async threads (the stores are

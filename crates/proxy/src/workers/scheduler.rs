@@ -15,11 +15,12 @@ use std::time::Duration;
 
 use seatquote_core::alignment::{Alignment, UpdateAction};
 
+use crate::budget::Caller;
 use crate::domain::event::cancelled_event;
 use crate::domain::intent::{Intent, ItemState};
-use crate::http::commit::send_intent;
-use crate::http::context::context;
+use crate::http::context::{context, Loaded};
 use crate::http::preview::update_request;
+use crate::http::send::send_intent;
 use crate::ledger::{item_state, transition, To};
 use crate::state::App;
 use crate::store::{now_ms, run_blocking, Plan, StoreError};
@@ -56,14 +57,23 @@ async fn apply(app: &App, i: &Intent) -> Result<(), StoreError> {
     let _guard = lock.lock().await;
     transition(app, i, To::Recorded, "a scheduled change is due");
     // The guard read, fresh: the item as it is now.
-    let sub = match app.upstream.get_subscription(&i.subscription, true).await {
-        Ok(r) => r.subscription,
+    // In the budget's commit class, as the customer's own commit's guard read.
+    let who = Caller::commit(i.customer());
+    let read = match app
+        .upstream
+        .get_subscription_for(&who, &i.subscription, true)
+        .await
+    {
+        Ok(r) => Loaded {
+            sub: r.response.subscription,
+            read_hash: r.raw_hash,
+        },
         Err(e) => {
             tracing::warn!(target: "seatquote::ledger", cause = e.outcome(), subscription = %i.subscription, "cannot read a subscription for its scheduled change; scheduled again");
             return put_back(app, i, "the subscription could not be read").await;
         }
     };
-    let ctx = match context(app, &sub, i.running_no) {
+    let ctx = match context(app, &read, i.running_no) {
         Ok(ctx) => ctx,
         Err(p) if p.status.as_u16() == 404 => {
             return drop_claimed(app, i, "changed_elsewhere").await;

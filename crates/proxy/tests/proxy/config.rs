@@ -299,6 +299,18 @@ fn webhook_retry_period_out_of_range() {
 }
 
 #[test]
+fn retention_periods_out_of_range() {
+    for var in [
+        "SEATQUOTE_EVENT_RETENTION",
+        "SEATQUOTE_NOTIFICATION_RETENTION",
+    ] {
+        let e = refused(var, Some("0s"));
+        assert!(e.contains("1s to 3650d"), "{e}");
+        refused(var, Some("forever"));
+    }
+}
+
+#[test]
 fn admin_token_short() {
     let e = refused("SEATQUOTE_ADMIN_TOKEN", Some("letmein"));
     assert!(e.contains("at least 32"), "{e}");
@@ -349,4 +361,10 @@ fn database_url_unreachable() {
     let e = refused("SEATQUOTE_DATABASE_URL", Some(&url));
     assert!(e.contains("cannot be used"), "{e}");
     assert!(!e.contains("s3cret"), "{e}");
+}
+
+#[test]
+fn no_failed_reads_allowed_before_a_commit_needs_attention() {
+    let e = refused("SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES", Some("0"));
+    assert!(e.contains("at least 1"), "{e}");
 }

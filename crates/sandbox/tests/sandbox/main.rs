@@ -9,6 +9,7 @@ use seatquote_core::wire::{parse_get_subscription, UpdateSubscriptionItemRespons
 use serde_json::{json, Value};
 
 mod clock;
+mod knobs;
 
 struct Proc {
     child: Child,

@@ -4,11 +4,14 @@
 use postgres::error::SqlState;
 use postgres::GenericClient;
 
-use super::schedule::{cancel_others, reschedule};
+use super::schedule::{replaced_by, reschedule};
 use super::{i64_of, record, PgStore, ALIVE_SQL, UNFINISHED};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Plan, Record, StoreError, TokenUse, COLUMNS};
+use crate::store::{
+    now_ms, Begin, IdempotencyStore, Parked, Plan, Record, StoreError, TokenUse, ATTENTION_MS,
+    COLUMNS,
+};
 
 /// What stops `i` from being recorded, in this order: its key, its quote, its item. One
 /// statement, so one snapshot even while other replicas commit.
@@ -131,17 +134,10 @@ impl IdempotencyStore for PgStore {
             &[&key, &i32::from(status), &body, &state, &now],
         )?;
         if let (1, Some(ev)) = (finished, event) {
-            super::outbox::insert_event(&mut tx, ev, now)?;
+            super::outbox::insert_event(&mut tx, ev, now, self.target.as_deref())?;
         }
         if finished == 1 && status == 200 {
-            // An applied change replaces the item's scheduled one (DESIGN.md, "Scheduled
-            // changes").
-            let row = tx.query_one(
-                "SELECT subscription, running_no FROM commits WHERE key = $1",
-                &[&key],
-            )?;
-            let (sub, item): (String, i64) = (row.get(0), row.get(1));
-            cancel_others(&mut tx, &sub, item, key, "replaced", now)?;
+            replaced_by(&mut tx, key, now, self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(finished == 1)
@@ -180,8 +176,8 @@ impl IdempotencyStore for PgStore {
                 )?;
             }
         }
-        super::outbox::insert_event(&mut tx, event, now)?;
-        cancel_others(&mut tx, &i.subscription, item, &i.key, "replaced", now)?;
+        super::outbox::insert_event(&mut tx, event, now, self.target.as_deref())?;
+        replaced_by(&mut tx, &i.key, now, self.target.as_deref())?;
         tx.commit()?;
         Ok(true)
     }
@@ -268,7 +264,7 @@ impl IdempotencyStore for PgStore {
     fn lease(&self, key: &str, owner: &str, now: i64, until: i64) -> Result<bool, StoreError> {
         self.execute(
             "UPDATE commits SET lease_owner = $2, lease_until_ms = $4
-             WHERE key = $1 AND state IN ('sent','unknown')
+             WHERE key = $1 AND state IN ('sent','unknown') AND attention_ms IS NULL
                AND resolve_after_ms <= $3 AND lease_until_ms <= $3",
             &[&key, &owner, &now, &until],
         )
@@ -284,7 +280,8 @@ impl IdempotencyStore for PgStore {
     ) -> Result<bool, StoreError> {
         self.execute(
             "UPDATE commits SET lease_owner = $2, lease_until_ms = $4
-             WHERE key = $1 AND state IN ('sent','unknown') AND lease_until_ms <= $3",
+             WHERE key = $1 AND state IN ('sent','unknown') AND lease_until_ms <= $3
+               AND attention_ms IS NULL",
             &[&key, &owner, &now, &until],
         )
         .map(|n| n == 1)
@@ -298,14 +295,68 @@ impl IdempotencyStore for PgStore {
         .map(|_| ())
     }
 
-    fn back_off(&self, key: &str, owner: &str, now: i64) -> Result<(), StoreError> {
+    fn back_off(
+        &self,
+        key: &str,
+        owner: &str,
+        now: i64,
+        park_after: u32,
+        event: &NewEvent,
+    ) -> Result<bool, StoreError> {
+        let mut c = self.conn()?;
+        let mut tx = c.transaction()?;
+        let failures: Option<i32> = tx
+            .query_opt(
+                "UPDATE commits SET lease_until_ms = $3 + LEAST(500 * (1::bigint << LEAST(resolve_failures, 7)), 60000),
+                 resolve_failures = resolve_failures + 1
+                 WHERE key = $1 AND lease_owner = $2 AND attention_ms IS NULL
+                 RETURNING resolve_failures",
+                &[&key, &owner, &now],
+            )?
+            .map(|r| r.get(0));
+        let park = failures.is_some_and(|f| i64::from(f) >= i64::from(park_after.max(1)));
+        if park {
+            tx.execute(
+                "UPDATE commits SET attention_ms = $2, lease_owner = NULL, lease_until_ms = 0
+                 WHERE key = $1",
+                &[&key, &now],
+            )?;
+            super::outbox::insert_event(&mut tx, event, now, self.target.as_deref())?;
+        }
+        tx.commit()?;
+        Ok(park)
+    }
+
+    fn parked(&self, limit: u32) -> Result<Vec<Parked>, StoreError> {
+        let rows = self.conn()?.query(
+            &format!(
+                "SELECT {COLUMNS}, resolve_failures FROM commits
+                 WHERE attention_ms IS NOT NULL AND state IN ('sent','unknown')
+                 ORDER BY attention_ms LIMIT $1"
+            ),
+            &[&i64::from(limit)],
+        )?;
+        let mut out = Vec::new();
+        for r in &rows {
+            if let Record::Pending(intent) = record(r)? {
+                out.push(Parked {
+                    intent,
+                    failures: u32::try_from(r.get::<_, i32>(ATTENTION_MS + 1)).unwrap_or(0),
+                    since_ms: r.get::<_, Option<i64>>(ATTENTION_MS).unwrap_or(0),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn unpark(&self, key: &str) -> Result<bool, StoreError> {
         self.execute(
-            "UPDATE commits SET lease_until_ms = $3 + LEAST(500 * (1::bigint << LEAST(resolve_failures, 7)), 60000),
-             resolve_failures = resolve_failures + 1
-             WHERE key = $1 AND lease_owner = $2",
-            &[&key, &owner, &now],
+            "UPDATE commits SET attention_ms = NULL, resolve_failures = 0, lease_owner = NULL,
+             lease_until_ms = 0, updated_ms = $2
+             WHERE key = $1 AND attention_ms IS NOT NULL AND state IN ('sent','unknown')",
+            &[&key, &now_ms()],
         )
-        .map(|_| ())
+        .map(|n| n == 1)
     }
 
     fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
@@ -322,7 +373,8 @@ impl IdempotencyStore for PgStore {
             .query(
                 &format!(
                     "SELECT {COLUMNS} FROM commits
-                     WHERE (state IN ('sent','unknown') AND resolve_after_ms <= $1 AND lease_until_ms <= $1)
+                     WHERE (state IN ('sent','unknown') AND resolve_after_ms <= $1 AND lease_until_ms <= $1
+                            AND attention_ms IS NULL)
                         OR (state = 'recorded' AND updated_ms < $2)
                      ORDER BY resolve_after_ms LIMIT 100"
                 ),

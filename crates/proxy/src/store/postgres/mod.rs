@@ -6,28 +6,34 @@
 //! its lifetime, so another replica can tell that the process which recorded an intent has
 //! died (its session, and so its lock, are gone).
 //!
-//! The synchronous `postgres` client with an r2d2 pool, called inside `spawn_blocking`.
+//! The synchronous `postgres` client with an r2d2 pool, called inside `spawn_blocking`;
+//! TLS as the URL's `sslmode` says ([`tls`]).
 
 pub mod ledger;
 pub mod outbox;
 pub mod schedule;
+pub mod tls;
 
 use std::time::Duration;
 
 use parking_lot::Mutex;
-use postgres::{Client, NoTls, Row};
+use postgres::{Client, Row};
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
 
 use crate::domain::intent::{Intent, IntentState};
-use crate::store::{Record, StoreError};
+use crate::store::{Record, StoreError, ATTENTION_MS};
+use tls::{PgConnect, Tls};
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Pool = r2d2::Pool<PostgresConnectionManager<Tls>>;
 
 /// PostgreSQL implementation of [`crate::store::IdempotencyStore`].
 pub struct PgStore {
     pool: Pool,
     /// The session holding this process's liveness lock (see the module documentation).
     _alive: Mutex<Client>,
+    /// The webhook URL configured now: recorded with each event written
+    /// ([`PgStore::with_webhook_target`]).
+    pub(crate) target: Option<String>,
 }
 
 pub(crate) const UNFINISHED: &str = "('recorded','sent','unknown')";
@@ -37,7 +43,7 @@ fn num<T: TryFrom<i64>>(v: i64, what: &'static str) -> Result<T, StoreError> {
 }
 
 pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
-    let Some(state) = IntentState::from_stored(r.get::<_, &str>(8)) else {
+    let Some(mut state) = IntentState::from_stored(r.get::<_, &str>(8)) else {
         return Ok(Record::Done {
             fingerprint: r.get(1),
             status: num(
@@ -47,6 +53,9 @@ pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
             body: r.get::<_, Option<String>>(10).unwrap_or_default(),
         });
     };
+    if state != IntentState::Recorded && r.get::<_, Option<i64>>(ATTENTION_MS).is_some() {
+        state = IntentState::NeedsAttention;
+    }
     intent(r, state).map(Record::Pending)
 }
 
@@ -73,17 +82,15 @@ pub(crate) fn intent(r: &Row, state: IntentState) -> Result<Intent, StoreError> 
 pub(crate) const ALIVE_SQL: &str = "hashtextextended('seatquote-alive:' || $1::text, 0)";
 
 impl PgStore {
-    /// Connects (a pool of `pool_size`), applies the migrations ([`crate::store::migrate`]) and
-    /// takes this process's liveness lock as `instance`.
+    /// Connects (a pool of `pool_size`, TLS as `db.mode` says), applies the migrations
+    /// ([`crate::store::migrate`]) and takes this process's liveness lock as `instance`.
     ///
     /// # Errors
-    /// The database unreachable within 10 s, or a migration failing.
-    pub fn open(
-        config: postgres::Config,
-        instance: &str,
-        pool_size: u32,
-    ) -> Result<Self, StoreError> {
-        let mut alive = config.connect(NoTls)?;
+    /// The database unreachable within 10 s (or its certificate refused), or a migration
+    /// failing.
+    pub fn open(db: PgConnect, instance: &str, pool_size: u32) -> Result<Self, StoreError> {
+        let PgConnect { config, tls, .. } = db;
+        let mut alive = config.connect(tls.clone())?;
         crate::store::migrate::postgres(&mut alive)?;
         alive.execute(
             &format!("SELECT pg_advisory_lock({ALIVE_SQL})"),
@@ -93,16 +100,26 @@ impl PgStore {
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
-            .build(PostgresConnectionManager::new(config, NoTls))?;
+            .build(PostgresConnectionManager::new(config, tls))?;
         Ok(Self {
             pool,
             _alive: Mutex::new(alive),
+            target: None,
         })
+    }
+
+    /// The webhook URL configured now (`SEATQUOTE_WEBHOOK_URL`; `None`: events are kept, not
+    /// sent): each event is written with it, and delivered there even if the setting
+    /// changes later (docs/webhooks.md, "Delivery").
+    #[must_use]
+    pub fn with_webhook_target(mut self, url: Option<String>) -> Self {
+        self.target = url;
+        self
     }
 
     pub(crate) fn conn(
         &self,
-    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, StoreError> {
+    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<Tls>>, StoreError> {
         self.pool.get().map_err(StoreError::from)
     }
 

@@ -14,7 +14,7 @@ use crate::store::schedule::{Cancelled, ScheduleStore, Scheduled, RETRY_BASE_MS,
 use crate::store::{now_ms, Plan, StoreError, COLUMNS};
 
 /// Cancels the item's scheduled change unless it is `except`'s (reason `why`), with its
-/// event: a later change of the item replaces it.
+/// event (written for the webhook URL `target`): a later change of the item replaces it.
 pub(crate) fn cancel_others(
     tx: &mut Transaction<'_>,
     sub: &str,
@@ -22,6 +22,7 @@ pub(crate) fn cancel_others(
     except: &str,
     why: &str,
     now: i64,
+    target: Option<&str>,
 ) -> Result<(), StoreError> {
     let rows = tx.query(
         &format!(
@@ -40,9 +41,25 @@ pub(crate) fn cancel_others(
             "UPDATE commits SET state = 'cancelled', updated_ms = $2 WHERE key = $1",
             &[&i.key, &now],
         )?;
-        super::outbox::insert_event(tx, &cancelled_event(&i, why, now), now)?;
+        super::outbox::insert_event(tx, &cancelled_event(&i, why, now), now, target)?;
     }
     Ok(())
+}
+
+/// The change `key`, applied, replaces its item's scheduled change (DESIGN.md, "Scheduled
+/// changes"): cancelled (`replaced`) with its event, for the webhook URL `target`.
+pub(crate) fn replaced_by(
+    tx: &mut Transaction<'_>,
+    key: &str,
+    now: i64,
+    target: Option<&str>,
+) -> Result<(), StoreError> {
+    let row = tx.query_one(
+        "SELECT subscription, running_no FROM commits WHERE key = $1",
+        &[&key],
+    )?;
+    let (sub, item): (String, i64) = (row.get(0), row.get(1));
+    cancel_others(tx, &sub, item, key, "replaced", now, target)
 }
 
 /// A claimed scheduled change certainly not applied goes back to `scheduled`, paused;
@@ -58,6 +75,7 @@ pub(crate) fn reschedule(
             "UPDATE commits SET state = 'scheduled', lease_owner = NULL,
              lease_until_ms = $2 + LEAST({RETRY_BASE_MS} * (1::bigint << LEAST(apply_attempts, 10)), {RETRY_MAX_MS}),
              apply_attempts = apply_attempts + 1, resolve_after_ms = 0, resolve_failures = 0,
+             attention_ms = NULL,
              updated_ms = $2
              WHERE key = $1 AND effective_on IS NOT NULL AND state IN {states}"
         ),
@@ -85,7 +103,15 @@ impl ScheduleStore for PgStore {
             return Ok(false);
         };
         let (sub, item): (String, i64) = (row.get(0), row.get(1));
-        cancel_others(&mut tx, &sub, item, key, "replaced", now)?;
+        cancel_others(
+            &mut tx,
+            &sub,
+            item,
+            key,
+            "replaced",
+            now,
+            self.target.as_deref(),
+        )?;
         tx.execute(
             "UPDATE commits SET state = 'scheduled', status = 200, body = $2, response = $2,
              from_quantity = $3, item_before = $4, item_intended = $5, effective_on = $6,
@@ -101,7 +127,7 @@ impl ScheduleStore for PgStore {
                 &now,
             ],
         )?;
-        super::outbox::insert_event(&mut tx, event, now)?;
+        super::outbox::insert_event(&mut tx, event, now, self.target.as_deref())?;
         tx.commit()?;
         Ok(true)
     }
@@ -159,7 +185,12 @@ impl ScheduleStore for PgStore {
             "UPDATE commits SET state = 'cancelled', updated_ms = $2 WHERE key = $1",
             &[&i.key, &now],
         )?;
-        super::outbox::insert_event(&mut tx, &cancelled_event(&i, "customer", now), now)?;
+        super::outbox::insert_event(
+            &mut tx,
+            &cancelled_event(&i, "customer", now),
+            now,
+            self.target.as_deref(),
+        )?;
         tx.commit()?;
         Ok(Cancelled::Done(Box::new(i)))
     }
@@ -219,7 +250,7 @@ impl ScheduleStore for PgStore {
             &[&key, &now],
         )?;
         if n == 1 {
-            super::outbox::insert_event(&mut tx, event, now)?;
+            super::outbox::insert_event(&mut tx, event, now, self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(n == 1)

@@ -2,11 +2,14 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::schedule::{cancel_others, reschedule};
+use super::schedule::{replaced_by, reschedule};
 use super::{record, SqliteStore};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Plan, Record, StoreError, TokenUse, COLUMNS};
+use crate::store::{
+    now_ms, Begin, IdempotencyStore, Parked, Plan, Record, StoreError, TokenUse, ATTENTION_MS,
+    COLUMNS,
+};
 
 /// Unfinished states (`pending`: an older store's spelling of `sent`).
 const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
@@ -128,17 +131,10 @@ impl IdempotencyStore for SqliteStore {
             params![key, status, body, state, now],
         )?;
         if let (1, Some(ev)) = (finished, event) {
-            super::outbox::insert_event(&tx, ev, now)?;
+            super::outbox::insert_event(&tx, ev, now, self.target.as_deref())?;
         }
         if finished == 1 && status == 200 {
-            // An applied change replaces the item's scheduled one (DESIGN.md, "Scheduled
-            // changes").
-            let (sub, item): (String, u64) = tx.query_row(
-                "SELECT subscription, running_no FROM commits WHERE key = ?1",
-                params![key],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            cancel_others(&tx, &sub, item, key, "replaced", now)?;
+            replaced_by(&tx, key, now, self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(finished == 1)
@@ -174,8 +170,8 @@ impl IdempotencyStore for SqliteStore {
                 )?;
             }
         }
-        super::outbox::insert_event(&tx, event, now)?;
-        cancel_others(&tx, &i.subscription, i.running_no, &i.key, "replaced", now)?;
+        super::outbox::insert_event(&tx, event, now, self.target.as_deref())?;
+        replaced_by(&tx, &i.key, now, self.target.as_deref())?;
         tx.commit()?;
         Ok(true)
     }
@@ -247,7 +243,7 @@ impl IdempotencyStore for SqliteStore {
             .lock()
             .execute(
                 "UPDATE commits SET lease_owner = ?2, lease_until_ms = ?4
-                 WHERE key = ?1 AND state IN ('sent','unknown','pending')
+                 WHERE key = ?1 AND state IN ('sent','unknown','pending') AND attention_ms IS NULL
                    AND resolve_after_ms <= ?3 AND lease_until_ms <= ?3",
                 params![key, owner, now, until],
             )
@@ -266,7 +262,8 @@ impl IdempotencyStore for SqliteStore {
             .lock()
             .execute(
                 "UPDATE commits SET lease_owner = ?2, lease_until_ms = ?4
-                 WHERE key = ?1 AND state IN ('sent','unknown','pending') AND lease_until_ms <= ?3",
+                 WHERE key = ?1 AND state IN ('sent','unknown','pending') AND lease_until_ms <= ?3
+                   AND attention_ms IS NULL",
                 params![key, owner, now, until],
             )
             .map(|n| n == 1)
@@ -284,16 +281,81 @@ impl IdempotencyStore for SqliteStore {
             .map_err(StoreError::from)
     }
 
-    fn back_off(&self, key: &str, owner: &str, now: i64) -> Result<(), StoreError> {
+    fn back_off(
+        &self,
+        key: &str,
+        owner: &str,
+        now: i64,
+        park_after: u32,
+        event: &NewEvent,
+    ) -> Result<bool, StoreError> {
+        let mut c = self.conn.lock();
+        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let counted = tx.execute(
+            "UPDATE commits SET lease_until_ms = ?3 + min(500 * (1 << min(resolve_failures, 7)), 60000),
+             resolve_failures = resolve_failures + 1
+             WHERE key = ?1 AND lease_owner = ?2 AND attention_ms IS NULL",
+            params![key, owner, now],
+        )?;
+        let failures: i64 = if counted == 1 {
+            tx.query_row(
+                "SELECT resolve_failures FROM commits WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
+            )?
+        } else {
+            0
+        };
+        let park = counted == 1 && failures >= i64::from(park_after.max(1));
+        if park {
+            tx.execute(
+                "UPDATE commits SET attention_ms = ?2, lease_owner = NULL, lease_until_ms = 0
+                 WHERE key = ?1",
+                params![key, now],
+            )?;
+            super::outbox::insert_event(&tx, event, now, self.target.as_deref())?;
+        }
+        tx.commit()?;
+        Ok(park)
+    }
+
+    fn parked(&self, limit: u32) -> Result<Vec<Parked>, StoreError> {
+        let c = self.conn.lock();
+        let mut st = c.prepare(&format!(
+            "SELECT {COLUMNS}, resolve_failures FROM commits
+             WHERE attention_ms IS NOT NULL AND state IN ('sent','unknown','pending')
+             ORDER BY attention_ms LIMIT ?1"
+        ))?;
+        let rows = st.query_map(params![limit], |r| {
+            Ok((
+                record(r)?,
+                r.get::<_, u32>(ATTENTION_MS + 1)?,
+                r.get::<_, i64>(ATTENTION_MS)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            if let (Record::Pending(intent), failures, since_ms) = row? {
+                out.push(Parked {
+                    intent,
+                    failures,
+                    since_ms,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn unpark(&self, key: &str) -> Result<bool, StoreError> {
         self.conn
             .lock()
             .execute(
-                "UPDATE commits SET lease_until_ms = ?3 + min(500 * (1 << min(resolve_failures, 7)), 60000),
-                 resolve_failures = resolve_failures + 1
-                 WHERE key = ?1 AND lease_owner = ?2",
-                params![key, owner, now],
+                "UPDATE commits SET attention_ms = NULL, resolve_failures = 0, lease_owner = NULL,
+                 lease_until_ms = 0, updated_ms = ?2
+                 WHERE key = ?1 AND attention_ms IS NOT NULL AND state IN ('sent','unknown','pending')",
+                params![key, now_ms()],
             )
-            .map(|_| ())
+            .map(|n| n == 1)
             .map_err(StoreError::from)
     }
 
@@ -313,7 +375,8 @@ impl IdempotencyStore for SqliteStore {
         let mut st = c
             .prepare(&format!(
                 "SELECT {COLUMNS} FROM commits
-                 WHERE (state IN ('sent','unknown','pending') AND resolve_after_ms <= ?1 AND lease_until_ms <= ?1)
+                 WHERE (state IN ('sent','unknown','pending') AND resolve_after_ms <= ?1 AND lease_until_ms <= ?1
+                        AND attention_ms IS NULL)
                     OR (state = 'recorded' AND updated_ms < ?2)
                  ORDER BY resolve_after_ms LIMIT 100"
             ))

@@ -11,22 +11,28 @@ use parking_lot::Mutex;
 use rusqlite::{Connection, Row};
 
 use crate::domain::intent::{Intent, IntentState};
-use crate::store::{Record, StoreError};
+use crate::store::{Record, StoreError, ATTENTION_MS};
 
 /// SQLite implementation of [`crate::store::IdempotencyStore`].
 pub struct SqliteStore {
     pub(crate) conn: Mutex<Connection>,
+    /// The webhook URL configured now: recorded with each event written
+    /// ([`SqliteStore::with_webhook_target`]).
+    pub(crate) target: Option<String>,
 }
 
 pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
     let stored: String = r.get(8)?;
-    let Some(state) = IntentState::from_stored(&stored) else {
+    let Some(mut state) = IntentState::from_stored(&stored) else {
         return Ok(Record::Done {
             fingerprint: r.get(1)?,
             status: r.get::<_, Option<u16>>(9)?.unwrap_or(200),
             body: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
         });
     };
+    if state != IntentState::Recorded && r.get::<_, Option<i64>>(ATTENTION_MS)?.is_some() {
+        state = IntentState::NeedsAttention;
+    }
     intent(r, state).map(Record::Pending)
 }
 
@@ -69,6 +75,16 @@ impl SqliteStore {
         crate::store::migrate::sqlite(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
+            target: None,
         })
+    }
+
+    /// The webhook URL configured now (`SEATQUOTE_WEBHOOK_URL`; `None`: events are kept, not
+    /// sent): each event is written with it, and delivered there even if the setting
+    /// changes later (docs/webhooks.md, "Delivery").
+    #[must_use]
+    pub fn with_webhook_target(mut self, url: Option<String>) -> Self {
+        self.target = url;
+        self
     }
 }

@@ -13,7 +13,7 @@ use crate::store::{now_ms, Plan, StoreError, COLUMNS};
 const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
 
 /// Cancels the item's scheduled change unless it is `except`'s (reason `why`), with its
-/// event: a later change of the item replaces it.
+/// event (written for the webhook URL `target`): a later change of the item replaces it.
 pub(crate) fn cancel_others(
     c: &Connection,
     sub: &str,
@@ -21,6 +21,7 @@ pub(crate) fn cancel_others(
     except: &str,
     why: &str,
     now: i64,
+    target: Option<&str>,
 ) -> Result<(), StoreError> {
     let mut st = c.prepare(&format!(
         "SELECT {COLUMNS} FROM commits
@@ -36,9 +37,25 @@ pub(crate) fn cancel_others(
             "UPDATE commits SET state = 'cancelled', updated_ms = ?2 WHERE key = ?1",
             params![i.key, now],
         )?;
-        super::outbox::insert_event(c, &cancelled_event(&i, why, now), now)?;
+        super::outbox::insert_event(c, &cancelled_event(&i, why, now), now, target)?;
     }
     Ok(())
+}
+
+/// The change `key`, applied, replaces its item's scheduled change (DESIGN.md, "Scheduled
+/// changes"): cancelled (`replaced`) with its event, for the webhook URL `target`.
+pub(crate) fn replaced_by(
+    c: &Connection,
+    key: &str,
+    now: i64,
+    target: Option<&str>,
+) -> Result<(), StoreError> {
+    let (sub, item): (String, u64) = c.query_row(
+        "SELECT subscription, running_no FROM commits WHERE key = ?1",
+        params![key],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    cancel_others(c, &sub, item, key, "replaced", now, target)
 }
 
 /// A claimed scheduled change certainly not applied goes back to `scheduled`, paused;
@@ -50,6 +67,7 @@ pub(crate) fn reschedule(c: &Connection, key: &str, states: &str) -> Result<bool
             "UPDATE commits SET state = 'scheduled', lease_owner = NULL,
              lease_until_ms = ?2 + min({RETRY_BASE_MS} * (1 << min(apply_attempts, 10)), {RETRY_MAX_MS}),
              apply_attempts = apply_attempts + 1, resolve_after_ms = 0, resolve_failures = 0,
+             attention_ms = NULL,
              updated_ms = ?2
              WHERE key = ?1 AND effective_on IS NOT NULL AND state IN {states}"
         ),
@@ -79,7 +97,15 @@ impl ScheduleStore for SqliteStore {
         else {
             return Ok(false);
         };
-        cancel_others(&tx, &sub, item, key, "replaced", now)?;
+        cancel_others(
+            &tx,
+            &sub,
+            item,
+            key,
+            "replaced",
+            now,
+            self.target.as_deref(),
+        )?;
         tx.execute(
             "UPDATE commits SET state = 'scheduled', status = 200, body = ?2, response = ?2,
              from_quantity = ?3, item_before = ?4, item_intended = ?5, effective_on = ?6,
@@ -95,7 +121,7 @@ impl ScheduleStore for SqliteStore {
                 now
             ],
         )?;
-        super::outbox::insert_event(&tx, event, now)?;
+        super::outbox::insert_event(&tx, event, now, self.target.as_deref())?;
         tx.commit()?;
         Ok(true)
     }
@@ -153,7 +179,12 @@ impl ScheduleStore for SqliteStore {
             "UPDATE commits SET state = 'cancelled', updated_ms = ?2 WHERE key = ?1",
             params![i.key, now],
         )?;
-        super::outbox::insert_event(&tx, &cancelled_event(&i, "customer", now), now)?;
+        super::outbox::insert_event(
+            &tx,
+            &cancelled_event(&i, "customer", now),
+            now,
+            self.target.as_deref(),
+        )?;
         tx.commit()?;
         Ok(Cancelled::Done(Box::new(i)))
     }
@@ -207,7 +238,7 @@ impl ScheduleStore for SqliteStore {
             params![key, now],
         )?;
         if n == 1 {
-            super::outbox::insert_event(&tx, event, now)?;
+            super::outbox::insert_event(&tx, event, now, self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(n == 1)

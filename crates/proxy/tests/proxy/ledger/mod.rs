@@ -1,8 +1,10 @@
-//! The commit ledger: faults around the upstream commit, unknown outcomes resolved, replicas sharing one database.
+//! The commit ledger: faults around the upstream commit, unknown outcomes resolved, replicas sharing one database, forged quote tokens kept out of it.
 
+mod attention;
 mod backoff;
 mod commit_faults;
 mod deadline;
+mod forged_token;
 mod item_state;
 mod quarantine;
 mod replicas;

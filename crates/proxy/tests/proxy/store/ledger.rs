@@ -1,12 +1,13 @@
 //! The commit ledger's store contract, the same assertions against both backends
 //! ([`SqliteStore`] and [`PgStore`] on a throw-away PostgreSQL server), and what must hold
 //! when several processes share one PostgreSQL database: one winner for a key, a jti, an
-//! item and a lease, whoever races.
+//! item and a lease, whoever races; and a commit parked as needing attention.
 
 use std::sync::{Arc, Barrier};
 
 use seatquote_proxy::{
-    Begin, IdempotencyStore, Intent, IntentState, PgStore, Plan, Record, SqliteStore,
+    commit_event, Begin, IdempotencyStore, Intent, IntentState, OutboxStore, PgStore, Plan, Record,
+    SqliteStore,
 };
 
 fn intent(key: &str, jti: &str) -> Intent {
@@ -236,4 +237,64 @@ fn a_recorded_intent_of_a_dead_replica_is_removed_a_live_ones_kept() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert_eq!(b.get("k").unwrap(), None);
+}
+
+/// A commit no read can resolve: each failed read backs it off (0.5 s, then 1 s …); the
+/// one that reaches the limit parks it with its event, once; parked, it is neither leased
+/// nor due; an operator's retry makes it due at once, its failures forgotten.
+fn parking<S: IdempotencyStore + OutboxStore>(s: &S) {
+    let i = intent("kp", "jp");
+    assert_eq!(s.begin(&i, "w").unwrap(), Begin::Started);
+    assert!(s.mark_sent("kp", 100).unwrap());
+    s.mark_unknown("kp").unwrap();
+    let ev = commit_event(&i, 200, 0);
+    assert!(s.lease("kp", "w", 100, 200).unwrap());
+    assert!(!s.back_off("kp", "w", 100, 3, &ev).unwrap(), "backs off");
+    assert!(!s.lease("kp", "w", 599, 900).unwrap(), "for 0.5 s");
+    assert!(s.lease("kp", "w", 600, 900).unwrap());
+    assert!(!s.back_off("kp", "w", 600, 3, &ev).unwrap());
+    assert!(!s.lease("kp", "w", 1_599, 2_000).unwrap(), "then 1 s");
+    assert!(s.lease("kp", "w", 1_600, 2_000).unwrap());
+    assert!(
+        s.back_off("kp", "w", 1_600, 3, &ev).unwrap(),
+        "the third parks it"
+    );
+    let Some(Record::Pending(p)) = s.get("kp").unwrap() else {
+        panic!("still unfinished");
+    };
+    assert_eq!(p.state, IntentState::NeedsAttention);
+    let later = 10_000_000;
+    assert!(
+        !s.lease("kp", "w", later, later + 1).unwrap(),
+        "parked: not leased"
+    );
+    assert!(!s.lease_early("kp", "w", later, later + 1).unwrap());
+    assert_eq!(s.due(later, 0).unwrap(), vec![], "nor due");
+    let parked = s.parked(10).unwrap();
+    assert_eq!(parked.len(), 1);
+    assert_eq!((parked[0].failures, parked[0].since_ms), (3, 1_600));
+    assert_eq!(parked[0].intent.key, "kp");
+    assert_eq!(s.events_after(0, 10).unwrap().len(), 1, "its event");
+    assert!(s.unpark("kp").unwrap());
+    assert!(!s.unpark("kp").unwrap(), "retried once");
+    assert!(s.parked(10).unwrap().is_empty());
+    assert_eq!(s.due(1_700, 0).unwrap().len(), 1, "due again at once");
+    assert!(s.lease("kp", "w", 1_700, 2_000).unwrap());
+    assert!(
+        !s.back_off("kp", "w", 1_700, 3, &ev).unwrap(),
+        "counting from 0"
+    );
+}
+
+#[test]
+fn sqlite_parking() {
+    let dir = std::env::temp_dir().join(format!("sq-park-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    parking(&SqliteStore::open(&dir).unwrap());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn postgres_parking() {
+    parking(&pg("w"));
 }
