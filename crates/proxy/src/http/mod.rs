@@ -1,8 +1,8 @@
 //! The HTTP surface: [`app`] (the router, its middleware, `/api/openapi.json`,
 //! `/healthz` and `/metrics`), the extractors ([`auth`], [`extract`]), the pricing
 //! context ([`context`]) and one module per API route: [`summary`], [`preview`],
-//! [`commit`], [`events`] (the merchant's events API) and [`notifications`]
-//! (Cleverbridge's).
+//! [`commit`] (its upstream call in [`send`]), [`events`] (the merchant's events API)
+//! and [`notifications`] (Cleverbridge's).
 
 pub mod auth;
 pub mod commit;
@@ -11,6 +11,7 @@ pub mod events;
 pub mod extract;
 pub mod notifications;
 pub mod preview;
+pub mod send;
 pub mod summary;
 
 use std::time::Duration;
