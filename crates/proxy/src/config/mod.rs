@@ -114,6 +114,15 @@ pub struct Config {
     /// only in builds with the `fixed-clock` cargo feature (refused otherwise).
     #[arg(long, env = "SEATQUOTE_TODAY", value_name = "SEATQUOTE_TODAY")]
     pub today: Option<String>,
+    /// Offsets this process's clock by this many milliseconds (tests: a replica whose clock
+    /// is wrong); only in builds with the `fixed-clock` cargo feature (refused otherwise).
+    #[arg(
+        long,
+        env = "SEATQUOTE_CLOCK_SKEW_MS",
+        value_name = "SEATQUOTE_CLOCK_SKEW_MS",
+        allow_hyphen_values = true
+    )]
+    pub clock_skew_ms: Option<i64>,
     /// Per-attempt timeout of an upstream call, milliseconds.
     #[arg(
         long,
@@ -232,6 +241,20 @@ impl Config {
             .map_err(|_| refuse(VAR, format!("is not a YYYY-MM-DD date: {s}")))
     }
 
+    /// The test-only skew of this process's clock, milliseconds (0 when unset).
+    ///
+    /// # Errors
+    /// Set in a build without the `fixed-clock` cargo feature.
+    pub fn clock_skew_ms(&self) -> Result<i64, ConfigError> {
+        match self.clock_skew_ms {
+            Some(ms) if ms != 0 && !cfg!(feature = "fixed-clock") => Err(refuse(
+                "SEATQUOTE_CLOCK_SKEW_MS",
+                format!("is set ({ms}) but this build has no fixed clock; unset it (tests only)"),
+            )),
+            ms => Ok(ms.unwrap_or(0)),
+        }
+    }
+
     /// The pricing policy file's path.
     ///
     /// # Errors
@@ -285,6 +308,7 @@ impl Config {
         self.jwt.auth_config()?;
         self.limits()?;
         self.fixed_today()?;
+        self.clock_skew_ms()?;
         self.policy_path()?;
         self.database()?;
         self.webhooks.check()?;

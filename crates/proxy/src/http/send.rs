@@ -12,10 +12,32 @@ use crate::domain::event::commit_event;
 use crate::domain::intent::Intent;
 use crate::domain::quote_token::QuoteClaims;
 use crate::ledger::attempt::replay;
-use crate::ledger::{resolve_after, transition, To};
+use crate::ledger::{deadline_span, millis, transition, To};
 use crate::problem::Problem;
 use crate::state::App;
 use crate::store::{now_ms, run_blocking};
+
+/// 409 `idempotency_key_in_progress`: this attempt's row is gone (another worker took the
+/// key over while this request was paused); nothing was sent.
+pub(crate) fn taken_over() -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "idempotency_key_in_progress",
+        "this commit was taken over meanwhile; retry",
+    )
+}
+
+/// 503 `upstream_unavailable`: this replica cannot write its heartbeat to the commit
+/// ledger's database, so it starts no commit (DESIGN.md, "Stores and migrations").
+pub(crate) fn ledger_unavailable() -> Problem {
+    let mut p = Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "upstream_unavailable",
+        "the commit ledger's database cannot be reached; nothing was sent: retry",
+    );
+    p.retry_after = Some(2);
+    p
+}
 
 /// Step 7: marks the intent sent, sends the commit once (never retried), then records
 /// the outcome: applied with its answer; forgotten when Cleverbridge certainly did not
@@ -34,52 +56,49 @@ pub async fn send_commit(
     let req = update_request(ctx, qc.qty, mode, false, fresh.quote.update_action);
     #[cfg(feature = "failpoints")]
     app.failpoint("before_upstream_commit").await;
-    // The deadline, computed once: after it the intent may be resolved by reading, so
-    // the call must be over by then (less a margin) — whatever the time `mark_sent` or
-    // the slot wait took (DESIGN.md, "The commit state machine").
-    let store = app.store.clone();
-    let (k, after) = (intent.key.clone(), resolve_after(app));
-    if !run_blocking(move || store.mark_sent(&k, after)).await? {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "idempotency_key_in_progress",
-            "this commit was taken over meanwhile; retry",
-        ));
+    if !app.ledger_live() {
+        unclaim(app, intent, "no heartbeat").await?;
+        return Err(ledger_unavailable());
     }
+    // The deadline, computed once on the store's clock by `mark_sent`: after it the
+    // intent may be resolved by reading, so the call must be over by then (less a
+    // margin) — whatever the time `mark_sent` or the slot wait took. Locally it counts
+    // from before the write, so it ends no later than the stored one, whatever this
+    // process's clock says (DESIGN.md, "The commit state machine").
+    let store = app.store.clone();
+    let span = deadline_span(app);
+    let started = std::time::Instant::now();
+    let i = intent.clone();
+    let sent = run_blocking(move || store.mark_sent(&i.key, &i.attempt, millis(span))).await?;
+    let Some(after) = sent else {
+        return Err(taken_over());
+    };
+    let mut intent = intent.clone();
+    intent.resolve_after = after;
     #[cfg(feature = "failpoints")]
     app.failpoint("after_mark_sent").await;
-    let left = u64::try_from(after - SEND_MARGIN_MS - now_ms()).unwrap_or(0);
-    let until = std::time::Instant::now() + std::time::Duration::from_millis(left);
-    transition(app, intent, To::Sent, "sending");
-    let store = app.store.clone();
-    let k = intent.key.clone();
+    let until = (started + span).checked_sub(SEND_MARGIN).unwrap_or(started);
+    transition(app, &intent, To::Sent, "sending");
     match app.upstream.commit(&req, until).await {
         Ok(_) => {
             #[cfg(feature = "failpoints")]
             app.failpoint("after_upstream_commit").await;
-            let b = intent.response.clone();
-            let ev = commit_event(intent, 200, now_ms());
-            let e = ev.clone();
-            if !run_blocking(move || store.complete(&k, 200, &b, Some(&e))).await? {
-                // Finished or removed meanwhile by another worker: the 2xx is the evidence,
-                // never a "committed" answer without its record and event.
-                let (store, i) = (app.store.clone(), intent.clone());
-                if run_blocking(move || store.record_applied(&i, &ev)).await? {
-                    tracing::error!(target: "seatquote::ledger", subscription = %intent.subscription, item = intent.running_no, "a commit answered 2xx found its record finished otherwise or gone; recorded as applied");
-                }
-            }
+            record_answered(app, &intent).await?;
             app.outbox_wake.notify_one();
-            transition(app, intent, To::Applied, "answered");
+            transition(app, &intent, To::Applied, "answered");
             app.metrics.commit("committed");
             Ok(replay(200, intent.response.clone()))
         }
         Err(e) => {
+            let store = app.store.clone();
+            let i = intent.clone();
+            // Another attempt's row (this one was taken over) is left alone.
             if e.certainly_not_applied() {
-                run_blocking(move || store.abandon(&k)).await?;
-                transition(app, intent, To::NotApplied, e.outcome());
-            } else {
-                run_blocking(move || store.mark_unknown(&k)).await?;
-                transition(app, intent, To::Unknown, e.outcome());
+                if run_blocking(move || store.abandon(&i.key, &i.attempt)).await? {
+                    transition(app, &intent, To::NotApplied, e.outcome());
+                }
+            } else if run_blocking(move || store.mark_unknown(&i.key, &i.attempt)).await? {
+                transition(app, &intent, To::Unknown, e.outcome());
             }
             app.metrics.commit("failed");
             Err(e.into())
@@ -87,5 +106,36 @@ pub async fn send_commit(
     }
 }
 
-/// How long before its deadline a commit's upstream call must be over, milliseconds.
-const SEND_MARGIN_MS: i64 = 500;
+/// Records a commit Cleverbridge answered 2xx: the attempt's row finished with its event;
+/// if it is finished otherwise or gone (another worker), recorded as applied anyway —
+/// the 2xx is the evidence, never a "committed" answer without its record and event.
+async fn record_answered(app: &App, intent: &Intent) -> Result<(), crate::store::StoreError> {
+    let store = app.store.clone();
+    let i = intent.clone();
+    let ev = commit_event(intent, 200, now_ms());
+    let again = run_blocking(move || {
+        if store.complete(&i.key, &i.attempt, 200, &i.response, Some(&ev))? {
+            return Ok(false);
+        }
+        store.record_applied(&i, &ev)
+    })
+    .await?;
+    if again {
+        tracing::error!(target: "seatquote::ledger", subscription = %intent.subscription, item = intent.running_no, "a commit answered 2xx found its record finished otherwise or gone; recorded as applied");
+    }
+    Ok(())
+}
+
+/// How long before its deadline a commit's upstream call must be over.
+const SEND_MARGIN: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Forgets this attempt's intent, never sent (the re-preview refused); another attempt's
+/// row is left alone.
+pub(crate) async fn unclaim(app: &App, intent: &Intent, why: &str) -> Result<(), Problem> {
+    let store = app.store.clone();
+    let i = intent.clone();
+    if run_blocking(move || store.abandon(&i.key, &i.attempt)).await? {
+        transition(app, intent, To::NotApplied, why);
+    }
+    Ok(())
+}

@@ -1,8 +1,9 @@
-//! The commit ledger: faults around the upstream commit, unknown outcomes resolved, replicas sharing one database.
+//! The commit ledger: faults around the upstream commit, unknown outcomes resolved, replicas sharing one database, fencing and the database's clock.
 
 mod backoff;
 mod commit_faults;
 mod deadline;
+mod fencing;
 mod item_state;
 mod quarantine;
 mod replicas;
