@@ -83,22 +83,40 @@ pub async fn send_commit(
         Ok(_) => {
             #[cfg(feature = "failpoints")]
             app.failpoint("after_upstream_commit").await;
-            record_answered(app, &intent).await?;
-            app.outbox_wake.notify_one();
-            transition(app, &intent, To::Applied, "answered");
-            app.metrics.commit("committed");
-            Ok(replay(200, intent.response.clone()))
+            match record_answered(app, &intent).await {
+                Ok(()) => {
+                    app.outbox_wake.notify_one();
+                    transition(app, &intent, To::Applied, "answered");
+                    app.metrics.commit("committed");
+                    Ok(replay(200, intent.response.clone()))
+                }
+                Err(e) => Err(applied_unrecorded(app, &intent, &e)),
+            }
         }
         Err(e) => {
             let store = app.store.clone();
             let i = intent.clone();
-            // Another attempt's row (this one was taken over) is left alone.
-            if e.certainly_not_applied() {
-                if run_blocking(move || store.abandon(&i.key, &i.attempt)).await? {
-                    transition(app, &intent, To::NotApplied, e.outcome());
+            let certain = e.certainly_not_applied();
+            let wrote = run_blocking(move || {
+                if certain {
+                    store.abandon(&i.key, &i.attempt)
+                } else {
+                    store.mark_unknown(&i.key, &i.attempt)
                 }
-            } else if run_blocking(move || store.mark_unknown(&i.key, &i.attempt)).await? {
-                transition(app, &intent, To::Unknown, e.outcome());
+            })
+            .await;
+            match wrote {
+                Ok(true) if certain => transition(app, &intent, To::NotApplied, e.outcome()),
+                Ok(true) => transition(app, &intent, To::Unknown, e.outcome()),
+                // Not this attempt's row any more, or the database failed: the row, if
+                // any, stays `sent` — treated as unknown, resolved by reading; the
+                // answer is Cleverbridge's.
+                Ok(false) => {
+                    tracing::warn!(target: "seatquote::ledger", subscription = %intent.subscription, item = intent.running_no, "a failed commit's attempt row was gone");
+                }
+                Err(err) => {
+                    tracing::error!(target: "seatquote::ledger", cause = %err, subscription = %intent.subscription, item = intent.running_no, "cannot record a failed commit's outcome; its row stays sent");
+                }
             }
             app.metrics.commit("failed");
             Err(e.into())
@@ -124,6 +142,22 @@ async fn record_answered(app: &App, intent: &Intent) -> Result<(), crate::store:
         tracing::error!(target: "seatquote::ledger", subscription = %intent.subscription, item = intent.running_no, "a commit answered 2xx found its record finished otherwise or gone; recorded as applied");
     }
     Ok(())
+}
+
+/// Cleverbridge answered 2xx but the ledger could not record it (the database failed):
+/// not a 500 claiming failure — 503 `commit_outcome_unknown` with a `Retry-After` past the
+/// deadline. The row stays `sent`, so a retry with the same key (or the reconciler)
+/// resolves it by reading and answers the commit (DESIGN.md, "The commit state machine").
+fn applied_unrecorded(app: &App, intent: &Intent, e: &crate::store::StoreError) -> Problem {
+    tracing::error!(target: "seatquote::ledger", cause = %e, subscription = %intent.subscription, item = intent.running_no, "a commit answered 2xx cannot be recorded; its row stays sent and is resolved by reading");
+    app.metrics.commit("unrecorded");
+    let mut p = Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "commit_outcome_unknown",
+        "Cleverbridge accepted this commit but it could not be recorded yet; retry with the same Idempotency-Key to confirm it",
+    );
+    p.retry_after = Some(deadline_span(app).as_secs() + 1);
+    p
 }
 
 /// How long before its deadline a commit's upstream call must be over.

@@ -8,3 +8,4 @@ mod item_state;
 mod quarantine;
 mod replicas;
 mod resolve;
+mod unrecorded;
