@@ -116,16 +116,22 @@ async fn a_replica_that_cannot_write_its_heartbeat_refuses_new_commits() {
     assert_eq!(p.commit_counts().await, (1, 1));
 }
 
-/// Replica B's own clock is a minute ahead (`SEATQUOTE_CLOCK_SKEW_MS`). Cleverbridge
-/// applies A's commit 2 s after it was sent, after A's timeout (504) but before the
-/// deadline (2.6 s). B's reconciler measures the deadline and the quarantine on the
-/// database's clock, so it does not read the item early and finish the commit as not
-/// applied: the commit is found applied, recorded once with one event, and B answers the
-/// retry with the commit.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_replica_whose_clock_is_ahead_does_not_resolve_anothers_intent_early() {
-    let p = pair_on(Backend::Postgres, &[]);
-    let b = replica(&p, &[("SEATQUOTE_CLOCK_SKEW_MS", "60000".into())]);
+/// Cleverbridge applies a commit sent by replica A 2 s after it was sent: after A's
+/// timeout (504) but before the deadline (2.6 s). One replica's own clock is off by
+/// `skew` ms (`SEATQUOTE_CLOCK_SKEW_MS`): A's (`skew_sender`), which would have written an
+/// early deadline, or B's, which would have read it as passed. The deadline and the
+/// quarantine are the database's clock, so no replica reads the item early and finishes
+/// the commit as not applied: it is found applied, recorded once with one event, and B
+/// answers the retry with the commit.
+async fn a_skewed_clock_resolves_nothing_early(skew: i64, skew_sender: bool) {
+    let skewed = vec![("SEATQUOTE_CLOCK_SKEW_MS", skew.to_string())];
+    let (a, b) = if skew_sender {
+        (skewed, vec![])
+    } else {
+        (vec![], skewed)
+    };
+    let p = pair_on(Backend::Postgres, &a);
+    let b = replica(&p, &b);
     let t = c1001();
     let qt = quote_token(&p, &t, 3).await;
     p.fault_on("applyAfterDelay", "commit", 1, Some(2_000))
@@ -143,18 +149,33 @@ async fn a_replica_whose_clock_is_ahead_does_not_resolve_anothers_intent_early()
         "found applied: {:?}",
         p.intent_state("C-1001", "k-skew")
     );
-    let metrics = send(p.http.get(format!("{}/metrics", b.base))).await.text;
-    assert_eq!(
-        metric(
-            &metrics,
-            r#"seatquote_commit_transitions_total{to="not_applied"}"#
-        ),
-        0,
-        "B judged nothing early"
-    );
+    for base in [&p.proxy.base, &b.base] {
+        let metrics = send(p.http.get(format!("{base}/metrics"))).await.text;
+        assert_eq!(
+            metric(
+                &metrics,
+                r#"seatquote_commit_transitions_total{to="not_applied"}"#
+            ),
+            0,
+            "nothing judged early"
+        );
+    }
     assert_eq!(p.commit_counts().await, (1, 1), "applied once");
     assert_eq!(p.applied_events(), 1, "one seat_change.applied");
     let r = send(commit_on(&p, &b.base, &t, &qt, "k-skew")).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["quantity"], 3);
+}
+
+/// Replica B's own clock is a minute ahead: it does not resolve A's commit early.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_whose_clock_is_ahead_does_not_resolve_anothers_intent_early() {
+    a_skewed_clock_resolves_nothing_early(60_000, false).await;
+}
+
+/// Replica A's own clock is a minute behind: the deadline of the commit it sends is not
+/// a minute early for B.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sender_whose_clock_is_behind_does_not_shorten_its_deadline() {
+    a_skewed_clock_resolves_nothing_early(-60_000, true).await;
 }
