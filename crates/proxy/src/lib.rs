@@ -11,13 +11,13 @@
 //!
 //! | module | concern |
 //! |---|---|
-//! | `cli` | the command line: `serve`, the operator's `keys`, `token` and `events tail` |
+//! | `cli` | the command line: `serve`, the operator's `keys`, `token`, `events tail` and `intents` |
 //! | `config` | settings, and refusing unsafe ones (`refusal`, a leaf; JWT, webhook and database settings) |
 //! | `domain` | pure: commit intents, outbox events, Cleverbridge's notifications, quote tokens, the pricing policy |
 //! | `store` | the ledger's and the outbox's storage traits, their `sqlite` and `postgres` implementations, migrations |
 //! | `ledger` | the commit ledger's transitions and their resolution; a key's earlier attempts |
 //! | `workers` | the background reconciler and webhook deliverer ([`spawn_workers`]) |
-//! | `http` | the router, extractors, customer auth, the routes (summary, preview, commit, events API, notifications), `/metrics` |
+//! | `http` | the router, extractors, customer auth, the routes (summary, preview, commit, events API, intents needing attention, notifications), `/metrics` |
 //! | `upstream`, `budget` | the Cleverbridge client; the upstream budget every request passes |
 //! | `state`, `problem`, `metrics` | what the handlers share ([`App`]); problem+json ([`Problem`]); counters |
 //!
@@ -53,7 +53,8 @@ pub use domain::event::{commit_event, Delivery};
 pub use domain::intent::{Intent, IntentState, ItemState};
 pub use domain::notification::parse as parse_notification;
 pub use store::{
-    now_ms, Begin, IdempotencyStore, OutboxStore, PgStore, Plan, Record, SqliteStore, StoreError,
+    now_ms, Begin, IdempotencyStore, OutboxStore, Parked, PgStore, Plan, Record, SqliteStore,
+    StoreError,
 };
 
 // The upstream budget shared through PostgreSQL, driven directly by the rate tests.

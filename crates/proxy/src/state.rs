@@ -50,6 +50,12 @@ pub struct App {
     /// How long after its deadline an item read as before is not final evidence yet
     /// (`SEATQUOTE_COMMIT_QUARANTINE_MS`), milliseconds.
     pub commit_quarantine_ms: i64,
+    /// Failed reads before an unknown commit is parked as needing attention
+    /// (`SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES`).
+    pub commit_max_resolve_failures: u32,
+    /// How long after its preview a commit may reuse the quoted preview
+    /// (`SEATQUOTE_PREVIEW_REUSE_MS`), milliseconds.
+    pub preview_reuse_ms: i64,
     /// Origins allowed cross-origin (empty: same-origin only).
     pub allowed_origins: Vec<HeaderValue>,
     /// `SEATQUOTE_FAILPOINT` (test builds only).
@@ -204,6 +210,8 @@ impl App {
             fixed_today: cfg.fixed_today()?,
             quote_ttl: cfg.quote_ttl,
             commit_quarantine_ms: i64::try_from(cfg.commit_quarantine_ms).unwrap_or(i64::MAX),
+            commit_max_resolve_failures: cfg.commit_max_resolve_failures,
+            preview_reuse_ms: i64::try_from(cfg.preview_reuse_ms).unwrap_or(i64::MAX),
             allowed_origins,
             #[cfg(feature = "failpoints")]
             failpoint: cfg.failpoint.clone(),

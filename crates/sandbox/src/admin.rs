@@ -18,7 +18,11 @@ use crate::state::{cb, Sandbox};
 pub(crate) async fn admin_fault(State(sb): State<Sandbox>, body: Bytes) -> Response {
     match serde_json::from_slice::<Fault>(&body) {
         Ok(f) => {
-            let out = json!({ "fault": f.fault, "count": f.count, "ms": f.ms, "target": f.target });
+            let mut out =
+                json!({ "fault": f.fault, "count": f.count, "ms": f.ms, "target": f.target });
+            if !f.subscriptions.is_empty() {
+                out["subscriptions"] = json!(f.subscriptions);
+            }
             sb.inner.lock().fault = if f.count == 0 { None } else { Some(f) };
             Json(out).into_response()
         }
@@ -85,6 +89,40 @@ pub(crate) async fn admin_price(State(sb): State<Sandbox>, body: Bytes) -> Respo
         .into_response()
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Coupon {
+    subscription_id: String,
+    code: String,
+    percent_off: String,
+}
+
+/// `POST /sandbox/_admin/coupon`: `{"subscriptionId", "code", "percentOff"}` puts a coupon
+/// on a subscription: its code shows in the raw `getsubscription` read (`CouponCode`, a
+/// field the proxy does not parse) and what a change costs today is that percentage lower.
+pub(crate) async fn admin_coupon(State(sb): State<Sandbox>, body: Bytes) -> Response {
+    let c: Coupon = match serde_json::from_slice(&body) {
+        Ok(c) => c,
+        Err(e) => return cb(StatusCode::BAD_REQUEST, &e.to_string()),
+    };
+    let off = seatquote_core::money::parse_plain_decimal(&c.percent_off, 2)
+        .filter(|d| (rust_decimal::Decimal::ZERO..=rust_decimal::Decimal::ONE_HUNDRED).contains(d));
+    let Some(off) = off else {
+        return cb(
+            StatusCode::BAD_REQUEST,
+            "percentOff must be a decimal string from 0 to 100",
+        );
+    };
+    let mut g = sb.inner.lock();
+    let id = seatquote_core::wire::normalize_subscription_id(&c.subscription_id);
+    let Some(s) = g.subs.get_mut(&id) else {
+        return cb(StatusCode::NOT_FOUND, "Subscription not found.");
+    };
+    s.coupon = Some((c.code.clone(), off));
+    Json(json!({ "subscriptionId": id, "code": c.code, "percentOff": c.percent_off }))
+        .into_response()
+}
+
 /// `GET /sandbox/_admin/counters`: requests, attempts, commits and quantities.
 pub(crate) async fn admin_counters(State(sb): State<Sandbox>) -> Response {
     let g = sb.inner.lock();
@@ -118,6 +156,8 @@ pub(crate) async fn admin_counters(State(sb): State<Sandbox>) -> Response {
         // Cleverbridge's rate limit: the most requests in any 1-second window, 429s sent.
         "rate": g.rate_counters(),
         "tooManySent": g.too_many_sent,
+        // `getsubscription` requests per subscription, faulted or not.
+        "reads": g.reads,
         "fault": g.fault.as_ref().map(|f| json!({"fault": f.fault, "count": f.count, "target": f.target})),
     }))
     .into_response()

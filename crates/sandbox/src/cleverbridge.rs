@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rust_decimal::Decimal;
@@ -127,12 +127,13 @@ pub(crate) async fn get_subscription(
     headers: HeaderMap,
     Query(q): Query<GetQuery>,
 ) -> Response {
+    let id = q.subscription_id.as_deref().map(normalize_subscription_id);
     let after = match sb
         .gate(
             peer.ip(),
             &headers,
-            "getsubscription",
-            RequestKind::GetSubscription,
+            ("getsubscription", RequestKind::GetSubscription),
+            id.as_deref(),
         )
         .await
     {
@@ -153,11 +154,27 @@ fn read_subscription(sb: &Sandbox, q: &GetQuery) -> Response {
     let g = sb.inner.lock();
     match g.subs.get(&id) {
         None => cb(StatusCode::NOT_FOUND, "Subscription not found."),
-        Some(s) => Json(GetSubscriptionResponse {
+        Some(s) if s.coupon.is_none() => Json(GetSubscriptionResponse {
             subscription: wire_subscription(s),
             result_message: Some("OK".into()),
         })
         .into_response(),
+        Some(s) => {
+            // A field Cleverbridge sends that the proxy does not parse, yet it changes what
+            // a change costs: written into the text (numbers stay exactly as serialised).
+            let code = s
+                .coupon
+                .as_ref()
+                .map(|(c, _)| c.as_str())
+                .unwrap_or_default();
+            let sub = serde_json::to_string(&wire_subscription(s)).unwrap_or_default();
+            let code = serde_json::to_string(code).unwrap_or_default();
+            let body = format!(
+                "{{\"Subscription\":{{\"CouponCode\":{code},{}}},\"ResultMessage\":\"OK\"}}",
+                sub.get(1..sub.len().saturating_sub(1)).unwrap_or_default()
+            );
+            ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+        }
     }
 }
 
@@ -198,8 +215,17 @@ pub(crate) async fn update_item(
         Ok(r) if r.alignment_settings.get_customer_price_preview_only => RequestKind::Preview,
         _ => RequestKind::Commit,
     };
+    let id = parsed
+        .as_ref()
+        .ok()
+        .map(UpdateSubscriptionItemRequest::normalized_subscription_id);
     let after = match sb
-        .gate(peer.ip(), &headers, "updatesubscriptionitem", kind)
+        .gate(
+            peer.ip(),
+            &headers,
+            ("updatesubscriptionitem", kind),
+            id.as_deref(),
+        )
         .await
     {
         Gate::Stop(r) => return r,
@@ -279,11 +305,32 @@ fn apply_update(sb: &Sandbox, req: &UpdateSubscriptionItemRequest) -> Response {
     };
     let dec = |s: &str| s.parse::<Decimal>().ok().map(WireDecimal);
     let extend = a.align_to_current_interval && a.extend_interval;
+    let (mut ag, mut an, mut av) = (
+        dec(&q.alignment.gross),
+        dec(&q.alignment.net),
+        dec(&q.alignment.vat),
+    );
+    if let (Some((_, off)), Some(g), Some(n)) = (&s.coupon, ag, an) {
+        // The coupon's percentage off today's amount, in the product's tax mode.
+        let base = if s.tax_mode.is_gross() { g.0 } else { n.0 };
+        let hundred = Decimal::ONE_HUNDRED;
+        let t = split(
+            round(base * (hundred - *off) / hundred, s.minor),
+            s.tax_mode,
+            s.tax_rate,
+            s.minor,
+        );
+        (ag, an, av) = (
+            Some(WireDecimal(t.gross)),
+            Some(WireDecimal(t.net)),
+            Some(WireDecimal(t.vat)),
+        );
+    }
     if a.get_customer_price_preview_only {
         let r = UpdateSubscriptionItemResponse {
-            alignment_customer_gross_price: dec(&q.alignment.gross),
-            alignment_customer_net_price: dec(&q.alignment.net),
-            alignment_customer_vat_price: dec(&q.alignment.vat),
+            alignment_customer_gross_price: ag,
+            alignment_customer_net_price: an,
+            alignment_customer_vat_price: av,
             next_billing_customer_gross_price: dec(&q.next_billing.gross),
             next_billing_customer_net_price: dec(&q.next_billing.net),
             next_billing_customer_vat_price: dec(&q.next_billing.vat),

@@ -13,7 +13,7 @@ pub enum FaultKind {
     Status500,
     /// Answer Cleverbridge's HTML 429; nothing applied.
     Status429,
-    /// Answer a truncated 200 body; nothing applied.
+    /// Answer a truncated 200 body (after `ms`, default at once); nothing applied.
     Malformed,
     /// Sleep `ms` (default one hour), then answer 500; nothing applied.
     Hang,
@@ -97,6 +97,10 @@ pub struct Fault {
     /// do not use up `count`.
     #[serde(default)]
     pub target: FaultTarget,
+    /// Only requests for these subscriptions (default: every subscription); others pass
+    /// untouched and do not use up `count`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subscriptions: Vec<String>,
 }
 
 fn one() -> u32 {
@@ -104,8 +108,13 @@ fn one() -> u32 {
 }
 
 impl Fault {
-    /// Whether this fault hits a request of `kind`.
-    pub fn matches(&self, kind: RequestKind) -> bool {
+    /// Whether this fault hits a request of `kind` for `subscription` (when known).
+    pub fn matches(&self, kind: RequestKind, subscription: Option<&str>) -> bool {
+        if !self.subscriptions.is_empty()
+            && !subscription.is_some_and(|s| self.subscriptions.iter().any(|x| x == s))
+        {
+            return false;
+        }
         match self.target {
             FaultTarget::Any => true,
             FaultTarget::GetSubscription => kind == RequestKind::GetSubscription,
@@ -125,12 +134,19 @@ mod tests {
             serde_json::from_str(r#"{"fault":"applyThenHang","target":"commit","ms":5}"#).unwrap();
         assert_eq!(f.fault, FaultKind::ApplyThenHang);
         assert_eq!(f.count, 1);
-        assert!(f.matches(RequestKind::Commit) && !f.matches(RequestKind::Preview));
+        assert!(f.matches(RequestKind::Commit, None) && !f.matches(RequestKind::Preview, None));
         let f: Fault = serde_json::from_str(r#"{"fault":"status429","count":2}"#).unwrap();
         assert_eq!(f.target, FaultTarget::Any);
         let f: Fault =
             serde_json::from_str(r#"{"fault":"status500","target":"getsubscription"}"#).unwrap();
-        assert!(f.matches(RequestKind::GetSubscription));
+        assert!(f.matches(RequestKind::GetSubscription, Some("S1")));
+        let f: Fault = serde_json::from_str(
+            r#"{"fault":"malformed","target":"getsubscription","subscriptions":["S1"]}"#,
+        )
+        .unwrap();
+        assert!(f.matches(RequestKind::GetSubscription, Some("S1")));
+        assert!(!f.matches(RequestKind::GetSubscription, Some("S2")));
+        assert!(!f.matches(RequestKind::GetSubscription, None));
         let f: Fault = serde_json::from_str(r#"{"fault":"resetAfterApply"}"#).unwrap();
         assert_eq!(f.fault, FaultKind::ResetAfterApply);
         let f: Fault = serde_json::from_str(r#"{"fault":"status500AfterApply"}"#).unwrap();

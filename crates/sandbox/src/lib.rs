@@ -10,7 +10,7 @@
 //! Routes (all under `/sandbox`):
 //! - `GET  /sandbox/subscription/getsubscription?subscriptionId=S…` (Basic auth)
 //! - `POST /sandbox/subscription/updatesubscriptionitem` (Basic auth)
-//! - `POST /sandbox/_admin/fault`, `POST /sandbox/_admin/price`,
+//! - `POST /sandbox/_admin/fault`, `POST /sandbox/_admin/price`, `POST /sandbox/_admin/coupon`,
 //!   `GET /sandbox/_admin/counters`, `POST /sandbox/_admin/reset` (no auth: never expose
 //!   the sandbox beyond a test machine)
 //! - notifications like Cleverbridge's to a configured URL ([`notifier`]):
@@ -58,6 +58,7 @@ pub fn router(sandbox: &Sandbox) -> Router {
         )
         .route("/sandbox/_admin/fault", post(admin::admin_fault))
         .route("/sandbox/_admin/price", post(admin::admin_price))
+        .route("/sandbox/_admin/coupon", post(admin::admin_coupon))
         .route("/sandbox/_admin/counters", get(admin::admin_counters))
         .route("/sandbox/_admin/reset", post(admin::admin_reset))
         .route("/sandbox/_admin/quantity", post(notifier::admin_quantity))

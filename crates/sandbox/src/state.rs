@@ -50,6 +50,10 @@ pub(crate) struct Sub {
     pub status: SubscriptionStatus,
     pub grace_period_days: Option<u64>,
     pub items: Vec<Item>,
+    /// A coupon on the subscription (`POST /sandbox/_admin/coupon`): its code, shown in the
+    /// raw `getsubscription` read only (not in the fields the proxy parses), and the
+    /// percentage taken off what a change costs today.
+    pub coupon: Option<(String, Decimal)>,
 }
 
 /// Everything behind the sandbox's lock.
@@ -58,6 +62,8 @@ pub(crate) struct Inner {
     pub commits: BTreeMap<String, u64>,
     pub requests: BTreeMap<&'static str, u64>,
     pub attempts: BTreeMap<RequestKind, u64>,
+    /// `getsubscription` requests received per subscription (faulted or not).
+    pub reads: BTreeMap<String, u64>,
     pub fault: Option<Fault>,
     rate: RateLimit,
     /// 429s sent (the rate limit's and injected `status429` faults).
@@ -135,6 +141,7 @@ pub(crate) fn load(fixture: &Fixture, today: Date) -> BTreeMap<String, Sub> {
                 status: SubscriptionStatus::from_name(&s.status),
                 grace_period_days: s.grace_period_days,
                 items,
+                coupon: None,
             },
         );
     }
@@ -186,6 +193,7 @@ impl Sandbox {
                 commits: BTreeMap::new(),
                 requests: BTreeMap::new(),
                 attempts: BTreeMap::new(),
+                reads: BTreeMap::new(),
                 fault: None,
                 rate: RateLimit::new(rate_limit, Duration::from_secs(60)),
                 too_many_sent: 0,
@@ -232,6 +240,7 @@ impl Sandbox {
         g.commits.clear();
         g.requests.clear();
         g.attempts.clear();
+        g.reads.clear();
         g.fault = None;
         g.rate.reset();
         g.too_many_sent = 0;
@@ -243,16 +252,20 @@ impl Sandbox {
         peer: IpAddr,
         op: &'static str,
         kind: RequestKind,
+        subscription: Option<&str>,
     ) -> Result<Option<Fault>, RateLimited> {
         let mut g = self.inner.lock();
         *g.requests.entry(op).or_default() += 1;
         *g.attempts.entry(kind).or_default() += 1;
+        if let (RequestKind::GetSubscription, Some(s)) = (kind, subscription) {
+            *g.reads.entry(s.to_owned()).or_default() += 1;
+        }
         if let Err(retry_after) = g.rate.admit(peer) {
             g.too_many_sent += 1;
             return Err(RateLimited(retry_after));
         }
         Ok(match &mut g.fault {
-            Some(f) if f.count > 0 && f.matches(kind) => {
+            Some(f) if f.count > 0 && f.matches(kind, subscription) => {
                 f.count -= 1;
                 let out = f.clone();
                 if f.count == 0 {
@@ -265,15 +278,16 @@ impl Sandbox {
     }
 
     /// Request counting, rate limit, fault injection and Basic auth, in that order (as
-    /// Cleverbridge counts every request). [`Gate::Stop`] ends the request.
+    /// Cleverbridge counts every request), for a request about `subscription` (when it can
+    /// be read). [`Gate::Stop`] ends the request.
     pub(crate) async fn gate(
         &self,
         peer: IpAddr,
         headers: &HeaderMap,
-        op: &'static str,
-        kind: RequestKind,
+        (op, kind): (&'static str, RequestKind),
+        subscription: Option<&str>,
     ) -> Gate {
-        let fault = match self.admit(peer, op, kind) {
+        let fault = match self.admit(peer, op, kind, subscription) {
             Ok(f) => f,
             Err(RateLimited(after)) => return Gate::Stop(too_many(after)),
         };
@@ -294,6 +308,7 @@ impl Sandbox {
                     return Gate::Stop(too_many(secs));
                 }
                 FaultKind::Malformed => {
+                    tokio::time::sleep(wait(0)).await;
                     let mut r =
                         (StatusCode::OK, "{\"Subscription\": {\"Id\": \"S688417").into_response();
                     r.headers_mut().insert(

@@ -4,11 +4,15 @@
 //! Rules, in order: nothing while blocked (a 429's `Retry-After`); at most
 //! `max_in_flight` in flight; at most `rps` grants in any 1-second window, at least
 //! 1/`rps` s apart (when this process keeps the window; with a shared budget the
-//! database keeps it); commit-class
-//! waiters before normal ones, and the last free slot only for them; within a class,
-//! customers in round-robin order, one grant per turn; a customer's normal requests hold
-//! at most `per_customer` slots at once, so one customer sending many distinct previews
-//! leaves the other slots to others.
+//! database keeps it); commit-class waiters before normal ones, and the last free slot for
+//! them, but each class holds at most all slots but one (the other class's minimum
+//! share), and after
+//! [`COMMIT_STREAK`] commit-class grants in a row a waiting normal request goes next (normal
+//! requests keep at least a quarter of the window); within a class, customers in
+//! round-robin order, one grant per turn; a customer's normal requests hold at most
+//! `per_customer` slots at once and its commit-class requests one, so one customer sending
+//! many distinct previews, or replaying commits, or a few stuck commits being read,
+//! leave the other slots to others.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -16,6 +20,13 @@ use std::time::{Duration, Instant};
 use super::Class;
 
 const WINDOW: Duration = Duration::from_secs(1);
+
+/// Commit-class grants in a row while normal requests wait, before one of those goes next.
+pub(crate) const COMMIT_STREAK: u32 = 3;
+
+/// Commit-class slots one customer holds at once (its guard read, re-preview and commit
+/// follow each other; its stuck commits' reads wait their turn).
+const PER_CUSTOMER_COMMIT: usize = 1;
 
 /// One class's waiting customers in turn order.
 struct RoundRobin<W> {
@@ -97,8 +108,9 @@ impl<W> RoundRobin<W> {
 
 /// What the scheduler can do now.
 pub(crate) enum Next<W> {
-    /// Grant this waiter (of this customer) a slot: it is counted as sent now.
-    Grant(String, W),
+    /// Grant this waiter (of this customer, in this class) a slot: it is counted as sent
+    /// now.
+    Grant(String, Class, W),
     /// Nothing until this time (the window or a block ends).
     WaitUntil(Instant),
     /// Nothing until a slot is released or a waiter arrives.
@@ -112,7 +124,13 @@ pub(crate) struct Fair<W> {
     max_queued: usize,
     rps: Option<u32>,
     in_flight: usize,
+    /// Of `in_flight`, the commit class's.
+    commits_in_flight: usize,
     per: HashMap<String, usize>,
+    /// Commit-class slots per customer.
+    per_commit: HashMap<String, usize>,
+    /// Commit-class grants in a row while normal requests waited.
+    streak: u32,
     window: VecDeque<Instant>,
     blocked_until: Option<Instant>,
     commits: RoundRobin<W>,
@@ -142,7 +160,10 @@ impl<W> Fair<W> {
             max_queued: max_queued.max(1),
             rps,
             in_flight: 0,
+            commits_in_flight: 0,
             per: HashMap::new(),
+            per_commit: HashMap::new(),
+            streak: 0,
             window: VecDeque::new(),
             blocked_until: None,
             commits: RoundRobin::default(),
@@ -219,35 +240,74 @@ impl<W> Fair<W> {
                 }
             }
         }
-        let picked = match self.commits.pop(|_| true) {
-            Some(p) => Some(p),
-            // The last slot is the commit class's.
-            None if self.max_in_flight > 1 && self.in_flight + 1 >= self.max_in_flight => None,
-            None => {
-                let (per, cap) = (&self.per, self.per_customer);
-                self.normal.pop(|c| per.get(c).copied().unwrap_or(0) < cap)
-            }
-        };
-        let Some((c, w)) = picked else {
+        // Each class holds at most all slots but one: the other class's minimum share. The
+        // last free slot is the commit class's, unless it holds its share already.
+        let share = self.max_in_flight.saturating_sub(1).max(1);
+        let commit_room = self.commits_in_flight < share;
+        let last_kept = self.max_in_flight > 1
+            && self.in_flight + 1 >= self.max_in_flight
+            && self.commits_in_flight < share;
+        let normal_room =
+            self.in_flight.saturating_sub(self.commits_in_flight) < share && !last_kept;
+        let normal_first = self.streak >= COMMIT_STREAK;
+        let mut picked = None;
+        if normal_first && normal_room {
+            picked = self.pop_normal().map(|p| (p, Class::Normal));
+        }
+        if picked.is_none() && commit_room {
+            let (per, cap) = (&self.per_commit, PER_CUSTOMER_COMMIT);
+            picked = self
+                .commits
+                .pop(|c| per.get(c).copied().unwrap_or(0) < cap)
+                .map(|p| (p, Class::Commit));
+        }
+        if picked.is_none() && normal_room && !normal_first {
+            picked = self.pop_normal().map(|p| (p, Class::Normal));
+        }
+        let Some(((c, w), class)) = picked else {
             return Next::Idle;
         };
         self.in_flight += 1;
         *self.per.entry(c.clone()).or_default() += 1;
+        if class == Class::Commit {
+            self.commits_in_flight += 1;
+            *self.per_commit.entry(c.clone()).or_default() += 1;
+            self.streak = if self.normal.len() > 0 {
+                self.streak + 1
+            } else {
+                0
+            };
+        } else {
+            self.streak = 0;
+        }
         if self.rps.is_some() {
             self.window.push_back(now);
         }
-        Next::Grant(c, w)
+        Next::Grant(c, class, w)
     }
 
-    /// A granted slot is free again (`sent`: whether the grant was used; an unused grant
-    /// gives its place in the window back too).
-    pub(crate) fn release(&mut self, customer: &str, sent: bool) {
+    /// The next normal waiter whose customer is under its share.
+    fn pop_normal(&mut self) -> Option<(String, W)> {
+        let (per, cap) = (&self.per, self.per_customer);
+        self.normal.pop(|c| per.get(c).copied().unwrap_or(0) < cap)
+    }
+
+    /// A granted slot of `class` is free again (`sent`: whether the grant was used; an
+    /// unused grant gives its place in the window back too).
+    pub(crate) fn release(&mut self, customer: &str, class: Class, sent: bool) {
         self.in_flight = self.in_flight.saturating_sub(1);
-        if let Some(n) = self.per.get_mut(customer) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                self.per.remove(customer);
+        let down = |m: &mut HashMap<String, usize>| {
+            if let Some(n) = m.get_mut(customer) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    m.remove(customer);
+                }
             }
+        };
+        down(&mut self.per);
+        if class == Class::Commit {
+            self.commits_in_flight = self.commits_in_flight.saturating_sub(1);
+            down(&mut self.per_commit);
         }
         if !sent && self.rps.is_some() {
             self.window.pop_back();
@@ -276,98 +336,4 @@ impl<W> Fair<W> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn grants(f: &mut Fair<u32>, now: Instant) -> Vec<(String, u32)> {
-        let mut out = Vec::new();
-        while let Next::Grant(c, w) = f.next(now) {
-            out.push((c, w));
-        }
-        out
-    }
-
-    #[test]
-    fn a_flooding_customer_gets_its_share_only() {
-        let now = Instant::now();
-        let mut f = Fair::new(4, 2, 100, None);
-        for i in 0..20 {
-            f.enqueue(now, "flood", Class::Normal, i, i as u32).unwrap();
-        }
-        f.enqueue(now, "other", Class::Normal, 100, 100).unwrap();
-        f.enqueue(now, "third", Class::Normal, 101, 101).unwrap();
-        let g = grants(&mut f, now);
-        // Turns: one each; the fourth slot is kept for commits.
-        let who: Vec<&str> = g.iter().map(|(c, _)| c.as_str()).collect();
-        assert_eq!(who, ["flood", "other", "third"]);
-        // A commit arriving later takes the kept slot at once.
-        f.enqueue(now, "other", Class::Commit, 102, 102).unwrap();
-        assert!(matches!(f.next(now), Next::Grant(c, 102) if c == "other"));
-        assert!(matches!(f.next(now), Next::Idle));
-        // Freed slots go to the flooder up to its cap of two.
-        f.release("other", true);
-        f.release("third", true);
-        f.release("other", true);
-        let g = grants(&mut f, now);
-        assert_eq!(g.len(), 1, "{g:?}");
-        assert!(matches!(f.next(now), Next::Idle));
-    }
-
-    #[test]
-    fn the_window_caps_grants_per_second() {
-        let now = Instant::now();
-        let mut f = Fair::new(4, 4, 100, Some(3));
-        for i in 0..10 {
-            f.enqueue(now, &format!("c{i}"), Class::Normal, i, i as u32)
-                .unwrap();
-        }
-        let gap = WINDOW / 3;
-        let mut at = now;
-        let mut n = 0;
-        for _ in 0..10 {
-            match f.next(at) {
-                Next::Grant(c, _) => {
-                    n += 1;
-                    f.release(&c, true);
-                }
-                // Spaced by a third of a second, then the window is full.
-                Next::WaitUntil(t) if n < 3 => {
-                    assert_eq!(t, at + gap);
-                    at = t;
-                }
-                Next::WaitUntil(t) => {
-                    assert_eq!(t, now + WINDOW);
-                    break;
-                }
-                Next::Idle => panic!("idle with waiters"),
-            }
-        }
-        assert_eq!(n, 3);
-        assert_eq!(grants(&mut f, now + WINDOW).len(), 1);
-        // An unused grant gives its place back.
-        f.release("c3", false);
-        assert_eq!(grants(&mut f, now + WINDOW).len(), 1);
-    }
-
-    #[test]
-    fn a_block_refuses_and_drains() {
-        let now = Instant::now();
-        let mut f = Fair::new(1, 1, 2, None);
-        f.enqueue(now, "a", Class::Normal, 1, 1).unwrap();
-        f.enqueue(now, "a", Class::Normal, 2, 2).unwrap();
-        assert_eq!(
-            f.enqueue(now, "a", Class::Normal, 3, 3),
-            Err(Refusal::QueueFull)
-        );
-        assert_eq!(f.cancel("a", Class::Normal, 2), Some(2));
-        let until = now + Duration::from_secs(2);
-        assert_eq!(f.block(until), vec![1]);
-        assert_eq!(
-            f.enqueue(now, "b", Class::Commit, 4, 4),
-            Err(Refusal::Blocked(until))
-        );
-        assert!(matches!(f.next(now), Next::Idle));
-        f.enqueue(until, "b", Class::Commit, 5, 5).unwrap();
-        assert!(matches!(f.next(until), Next::Grant(_, 5)));
-    }
-}
+mod tests;

@@ -3,9 +3,9 @@
 //!
 //! - at most `max_per_second` requests in any 1-second window (Cleverbridge blocks a
 //!   client above 30/s for 60 s) and at most `max_in_flight` at once;
-//! - a fair share per customer ([`fair`]): commit-class requests (a commit, its guard
-//!   read, reconciliation reads) go first; customers take turns; one customer's normal
-//!   requests hold at most two slots at once and queue at most 16;
+//! - a fair share per customer ([`fair`]): commit-class requests (a commit, its guard read,
+//!   reconciliation reads; one slot per customer) go first, each class keeping a share;
+//!   customers take turns; a customer's normal requests hold two slots, queue at most 16;
 //! - a 429 from Cleverbridge blocks every request for its `Retry-After`: waiting requests
 //!   and new ones are refused at once, with the seconds left, instead of being sent;
 //! - a request that cannot start before its deadline is refused; nothing was sent.
@@ -148,14 +148,15 @@ pub struct Budget {
 /// The right to send one request now; the slot is released when dropped.
 pub struct Permit {
     inner: Arc<Inner>,
-    customer: String,
+    who: Caller,
     /// A shared slot and the lease holder's name (unique per grant).
     slot: Option<(i64, String)>,
 }
 
 impl Drop for Permit {
     fn drop(&mut self) {
-        self.inner.fair.lock().release(&self.customer, true);
+        let w = &self.who;
+        self.inner.fair.lock().release(&w.customer, w.class, true);
         pump(&self.inner);
         if let (Some((slot, holder)), Some(shared)) = (self.slot.take(), self.inner.shared.clone())
         {
@@ -248,7 +249,7 @@ impl Budget {
         pump(inner);
         let permit = |inner: &Arc<Inner>| Permit {
             inner: inner.clone(),
-            customer: who.customer.clone(),
+            who: who.clone(),
             slot: None,
         };
         let mut permit = match tokio::time::timeout_at(deadline.into(), &mut rx).await {
@@ -260,7 +261,7 @@ impl Budget {
                 if cancelled.is_none() {
                     // Granted just now: give the slot back unused.
                     if let Ok(Ok(())) = rx.try_recv() {
-                        inner.fair.lock().release(&who.customer, false);
+                        inner.fair.lock().release(&who.customer, who.class, false);
                         pump(inner);
                     }
                 }
@@ -355,9 +356,9 @@ fn pump(inner: &Arc<Inner>) {
         let mut f = inner.fair.lock();
         loop {
             match f.next(now) {
-                Next::Grant(c, tx) => {
+                Next::Grant(c, class, tx) => {
                     if tx.send(Ok(())).is_err() {
-                        f.release(&c, false);
+                        f.release(&c, class, false);
                     }
                 }
                 Next::WaitUntil(t) => {

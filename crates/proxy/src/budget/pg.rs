@@ -7,9 +7,11 @@
 //!   ¾ of 1/`max_per_second` s apart (`last_grant_ms`);
 //! - at most `max_in_flight` leased slots (`upstream_slots`); a lease expires after the
 //!   request's timeout and a margin, so a dead replica's slots come back;
-//! - a customer's normal requests hold at most two slots, across replicas;
-//! - commits first across replicas too: normal requests may use four fifths of the
-//!   window and all slots but one; the rest is the commit class's.
+//! - a customer's normal requests hold at most two slots, its commit-class requests one,
+//!   across replicas;
+//! - each class keeps a share across replicas too: each may use four fifths of the
+//!   window and all slots but one, so a flood of one class leaves the other room
+//!   (migration `V7__commit_attention.sql` records each slot's and grant's class).
 //!
 //! Times are the database's clock (`clock_timestamp()`), so replicas' clocks need not
 //! agree. The synchronous `postgres` client with its own small r2d2 pool.
@@ -26,6 +28,8 @@ type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
 /// A customer's normal requests in flight at once, across replicas.
 const PER_CUSTOMER: i64 = 2;
+/// A customer's commit-class requests in flight at once, across replicas.
+const PER_CUSTOMER_COMMIT: i64 = 1;
 /// How soon to ask again when every slot is taken.
 const SLOT_POLL: Duration = Duration::from_millis(15);
 
@@ -92,43 +96,76 @@ impl SharedBudget for PgBudget {
             "DELETE FROM upstream_grants WHERE at_ms <= $1",
             &[&(now - 1000)],
         )?;
+        let class_name = class.as_str();
         let row = tx.query_one(
-            "SELECT count(*), coalesce(min(at_ms), 0) FROM upstream_grants",
-            &[],
+            "SELECT count(*) FILTER (WHERE class IS NOT DISTINCT FROM $1), \
+                 coalesce(min(at_ms) FILTER (WHERE class IS NOT DISTINCT FROM $1), 0), \
+                 count(*), coalesce(min(at_ms), 0) FROM upstream_grants",
+            &[&class_name],
         )?;
-        let (granted, first): (i64, i64) = (row.get(0), row.get(1));
-        // Commits first across replicas too: normal requests leave a fifth of the window
-        // and one slot to the commit class.
-        let (cap, reserved_slots) = match class {
-            Class::Commit => (self.max_per_second, 0),
-            Class::Normal => (self.max_per_second - self.max_per_second / 5, 1),
-        };
-        if granted >= cap {
+        let (mine_granted, mine_first, granted, first): (i64, i64, i64, i64) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        // Each class may use four fifths of the window: the other keeps a fifth.
+        let share = self.max_per_second - self.max_per_second / 5;
+        if mine_granted >= share.max(1) {
+            return Ok(Self::wait(mine_first + 1000 - now));
+        }
+        if granted >= self.max_per_second {
             return Ok(Self::wait(first + 1000 - now));
         }
         let slots = tx.query(
-            "SELECT slot, holder IS NOT NULL AND until_ms >= $2, customer \
+            "SELECT slot, holder IS NOT NULL AND until_ms >= $2, customer, class \
                  FROM upstream_slots WHERE slot <= $1 ORDER BY slot",
             &[&self.max_in_flight, &now],
         )?;
+        let held = |r: &&postgres::Row| r.get::<_, bool>(1);
         let mine = slots
             .iter()
-            .filter(|r| r.get::<_, bool>(1) && r.get::<_, Option<&str>>(2) == Some(customer))
+            .filter(|r| held(r) && r.get::<_, Option<&str>>(2) == Some(customer))
+            .filter(|r| class == Class::Normal || r.get::<_, Option<&str>>(3) == Some(class_name))
             .count();
-        if class == Class::Normal && i64::try_from(mine).unwrap_or(i64::MAX) >= PER_CUSTOMER {
+        let cap = match class {
+            Class::Commit => PER_CUSTOMER_COMMIT,
+            Class::Normal => PER_CUSTOMER,
+        };
+        if i64::try_from(mine).unwrap_or(i64::MAX) >= cap {
             return Ok(Take::Wait(SLOT_POLL));
         }
-        let mut free = slots.iter().filter(|r| !r.get::<_, bool>(1));
-        let free_count = free.clone().count();
-        let Some(free) = free.next().filter(|_| free_count > reserved_slots) else {
+        // Each class holds at most all slots but one: the other class's minimum share. The
+        // last free slot is the commit class's, unless it holds its share already.
+        let of_class = |name: &str| {
+            slots
+                .iter()
+                .filter(|r| held(r) && r.get::<_, Option<&str>>(3) == Some(name))
+                .count()
+        };
+        let share_slots = usize::try_from(self.max_in_flight)
+            .unwrap_or(1)
+            .saturating_sub(1)
+            .max(1);
+        let free_count = slots.iter().filter(|r| !held(r)).count();
+        let last_kept =
+            self.max_in_flight > 1 && free_count <= 1 && of_class("commit") < share_slots;
+        let room = of_class(class_name) < share_slots && !(class == Class::Normal && last_kept);
+        let Some(free) = slots.iter().find(|r| !held(r)).filter(|_| room) else {
             return Ok(Take::Wait(SLOT_POLL));
         };
         let slot: i16 = free.get(0);
         tx.execute(
-            "UPDATE upstream_slots SET holder = $2, customer = $3, until_ms = $4 WHERE slot = $1",
-            &[&slot, &holder, &customer, &(now + self.lease_ms)],
+            "UPDATE upstream_slots SET holder = $2, customer = $3, until_ms = $4, class = $5 \
+             WHERE slot = $1",
+            &[
+                &slot,
+                &holder,
+                &customer,
+                &(now + self.lease_ms),
+                &class_name,
+            ],
         )?;
-        tx.execute("INSERT INTO upstream_grants (at_ms) VALUES ($1)", &[&now])?;
+        tx.execute(
+            "INSERT INTO upstream_grants (at_ms, class) VALUES ($1, $2)",
+            &[&now, &class_name],
+        )?;
         tx.execute(
             "UPDATE upstream_budget SET last_grant_ms = $1 WHERE id = 1",
             &[&now],

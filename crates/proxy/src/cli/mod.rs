@@ -1,13 +1,16 @@
 //! The command line: [`Cli`] and its subcommands, `serve` (the settings are
-//! [`crate::config::Config`]) and the operator's `keys`, `token` and `events tail`.
+//! [`crate::config::Config`]) and the operator's `keys`, `token`, `events tail` and
+//! `intents list` / `intents retry`.
 
 pub mod events;
+pub mod intents;
 pub mod operator;
 
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 use events::EventsCommand;
+use intents::IntentsCommand;
 use operator::{KeysArgs, TokenArgs};
 
 /// The command line.
@@ -37,10 +40,13 @@ pub enum Command {
     /// The outbox's events, from a running proxy's events API (docs/webhooks.md).
     #[command(subcommand)]
     Events(EventsCommand),
+    /// Commits whose outcome could not be resolved and need a person (docs/webhooks.md).
+    #[command(subcommand)]
+    Intents(IntentsCommand),
 }
 
-/// Runs an operator's subcommand (`token`, `keys`, `events tail`), printing what it
-/// makes: a token, a JWKS, events.
+/// Runs an operator's subcommand (`token`, `keys`, `events tail`, `intents …`), printing
+/// what it makes: a token, a JWKS, events, commits needing attention.
 ///
 /// # Errors
 /// The subcommand's own, as one line; `serve` is not an operator's subcommand.
@@ -49,6 +55,7 @@ pub fn run_operator(command: &Command) -> Result<(), String> {
         Command::Token(t) => operator::token(t).map(|t| println!("{t}")),
         Command::Keys(k) => operator::keys(k).map(|jwks| println!("{jwks}")),
         Command::Events(e) => events::run(e),
+        Command::Intents(i) => intents::run(i),
         Command::Serve(_) => Err("serve is not an operator's subcommand".into()),
     }
 }

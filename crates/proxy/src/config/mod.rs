@@ -182,6 +182,24 @@ pub struct Config {
         default_value_t = 180_000
     )]
     pub commit_quarantine_ms: u64,
+    /// Reads that may fail to resolve an unknown commit (Cleverbridge unreadable) before it
+    /// is parked as needing attention: no more reads until an operator retries it.
+    #[arg(
+        long,
+        env = "SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES",
+        value_name = "SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES",
+        default_value_t = 20
+    )]
+    pub commit_max_resolve_failures: u32,
+    /// How long after its preview a commit may skip previewing again when its guard read
+    /// is exactly the one quoted, milliseconds (0: it always previews again).
+    #[arg(
+        long,
+        env = "SEATQUOTE_PREVIEW_REUSE_MS",
+        value_name = "SEATQUOTE_PREVIEW_REUSE_MS",
+        default_value_t = 60_000
+    )]
+    pub preview_reuse_ms: u64,
     /// Test-only pause point (`after_upstream_commit`, `before_upstream_commit`,
     /// `after_mark_sent`, `after_lease`; `name:ms` pauses that long); exists only with the
     /// `failpoints` cargo feature.
@@ -289,6 +307,12 @@ impl Config {
         if self.upstream_timeout_ms == 0 {
             return Err(refuse(
                 "SEATQUOTE_UPSTREAM_TIMEOUT_MS",
+                "must be at least 1",
+            ));
+        }
+        if self.commit_max_resolve_failures == 0 {
+            return Err(refuse(
+                "SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES",
                 "must be at least 1",
             ));
         }

@@ -137,6 +137,34 @@ pub fn commit_event(i: &Intent, status: u16, now: i64) -> NewEvent {
     }
 }
 
+/// `seat_change.needs_attention`: a commit whose outcome is unknown could not be resolved by
+/// `failures` reads of Cleverbridge and is parked: read no more until an operator retries it
+/// (DESIGN.md, "The commit state machine"). The amounts are the quote the customer agreed to;
+/// whether it was applied is what a person must find out. One event per parking (`now`).
+pub fn attention_event(i: &Intent, failures: u32, now: i64) -> NewEvent {
+    const KIND: &str = "seat_change.needs_attention";
+    let committed: Value = serde_json::from_str(&i.response).unwrap_or(Value::Null);
+    let id = event_id(&[KIND, &i.key, &now.to_string()]);
+    let data = json!({
+        "subscriptionId": i.subscription,
+        "runningNumber": i.running_no,
+        "customerId": i.customer(),
+        "idempotencyKey": i.idempotency_key(),
+        "fromQuantity": i.from_quantity,
+        "quantity": i.quantity,
+        "alignment": committed["mode"],
+        "amounts": committed["quote"],
+        "resolveFailures": failures,
+        "outcome": "unknown",
+    });
+    NewEvent {
+        body: envelope(&id, KIND, now, data),
+        id,
+        kind: KIND.into(),
+        subscription: i.subscription.clone(),
+    }
+}
+
 /// `subscription.changed_outside`: Cleverbridge reports an item quantity the ledger did
 /// not set.
 pub fn outside_event(

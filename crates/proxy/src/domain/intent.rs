@@ -10,15 +10,21 @@ pub enum IntentState {
     Sent,
     /// Sent, and the answer said nothing certain (reset, timeout, 5xx).
     Unknown,
+    /// Unknown, and parked after too many reads that could not resolve it
+    /// (`SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES`): read no more until an operator retries it.
+    /// Stored as `unknown` with its `attention_ms` set.
+    NeedsAttention,
 }
 
 impl IntentState {
-    /// The stored spelling.
+    /// The spelling (the stored one, except `needs_attention`, stored as `unknown` with
+    /// its `attention_ms` set).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Recorded => "recorded",
             Self::Sent => "sent",
             Self::Unknown => "unknown",
+            Self::NeedsAttention => "needs_attention",
         }
     }
 
@@ -112,6 +118,16 @@ pub enum Shown {
 }
 
 impl Intent {
+    /// The customer whose commit this is (the part of the key before the separator).
+    pub fn customer(&self) -> &str {
+        self.key.split('\u{1f}').next().unwrap_or_default()
+    }
+
+    /// The customer's own `Idempotency-Key` (the part of the key after the separator).
+    pub fn idempotency_key(&self) -> &str {
+        self.key.split_once('\u{1f}').map_or("", |(_, k)| k)
+    }
+
     /// The state before the change (as the guard read showed it; the quantity alone for a
     /// record written before states were stored).
     pub fn before_state(&self) -> ItemState {

@@ -32,11 +32,15 @@ pub struct QuoteClaims {
     pub jti: String,
     /// Expiry, Unix seconds.
     pub exp: i64,
-    /// A hash of the subscription as read for the quote ([`subscription_fingerprint`]):
-    /// a commit whose guard read finds the same subscription on the same date reuses
-    /// the quoted upstream amounts instead of previewing again.
+    /// A hash of Cleverbridge's raw read of the subscription the quote was made from
+    /// (every field it sent, minus volatile ones): a commit whose guard read hashes the
+    /// same, on the same date and soon after the preview (`at`), reuses the quoted upstream
+    /// amounts instead of previewing again. Absent on older tokens: they preview again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sf: Option<String>,
+    pub rh: Option<String>,
+    /// When the preview was made, Unix milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<i64>,
     /// Cleverbridge's amounts as quoted (absent on older tokens).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub up: Option<Quoted>,
@@ -47,13 +51,6 @@ pub struct QuoteClaims {
 /// and the next billing date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quoted(pub [String; 7]);
-
-/// A hash (hex, 128 bits) of a subscription as Cleverbridge sent it: equal hashes, the
-/// same subscription.
-pub fn subscription_fingerprint(sub: &seatquote_core::wire::Subscription) -> String {
-    let json = serde_json::to_string(sub).unwrap_or_default();
-    sha256_hex(json.as_bytes())[..32].to_owned()
-}
 
 impl Expiring for QuoteClaims {
     fn exp(&self) -> i64 {

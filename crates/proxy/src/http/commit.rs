@@ -144,9 +144,9 @@ pub async fn record_intent(
 }
 
 /// Step 5: the guard read, fresh from Cleverbridge, while this commit holds the item;
-/// then, unless the subscription is exactly as quoted on the quote's date
-/// ([`reuse_quoted`]: Cleverbridge's preview could not differ), the change previewed
-/// again; refuses if any amount moved since the quote.
+/// then, unless Cleverbridge's read is exactly the one quoted, on the quote's date, soon
+/// after the preview ([`reuse_quoted`]: Cleverbridge's preview could not differ), the
+/// change previewed again; refuses if any amount moved since the quote.
 ///
 /// # Errors
 /// `quote_changed` with the new quote; preview problems.
@@ -156,9 +156,9 @@ pub async fn reprice(
     running_no: u64,
     qc: &QuoteClaims,
 ) -> Result<(ItemContext, Previewed), Problem> {
-    let sub = load_subscription(app, customer, true).await?;
-    let ctx = context(app, &sub, running_no)?;
-    if let Some(same) = reuse_quoted(&ctx, qc)? {
+    let read = load_subscription(app, customer, true).await?;
+    let ctx = context(app, &read, running_no)?;
+    if let Some(same) = reuse_quoted(&ctx, qc, app.preview_reuse_ms)? {
         app.metrics.coalesced("commit_preview");
         return Ok((ctx, same));
     }

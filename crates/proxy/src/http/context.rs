@@ -16,11 +16,22 @@ use crate::domain::policy::Rules;
 use crate::problem::Problem;
 use crate::state::App;
 
+/// A subscription read from Cleverbridge and checked to be the customer's.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The subscription as Cleverbridge sent it.
+    pub sub: Subscription,
+    /// The hash of the raw read (minus volatile fields): what a quote token binds.
+    pub read_hash: String,
+}
+
 /// What a subscription and an item resolve to for pricing.
 #[derive(Debug, Clone)]
 pub struct ItemContext {
     /// The subscription as Cleverbridge sent it.
     pub sub: Subscription,
+    /// The hash of the raw read it came from ([`Loaded::read_hash`]).
+    pub read_hash: String,
     /// The item.
     pub item: SubscriptionItem,
     /// The policy's rules for the item's product.
@@ -89,8 +100,8 @@ pub fn price_text(p: Decimal, minor: u32) -> String {
 /// # Errors
 /// `not_found` for an unknown or retired item; `upstream_error` when the subscription
 /// lacks what pricing needs.
-pub fn context(app: &App, sub: &Subscription, running_no: u64) -> Result<ItemContext, Problem> {
-    let today = app.today();
+pub fn context(app: &App, read: &Loaded, running_no: u64) -> Result<ItemContext, Problem> {
+    let (sub, today) = (&read.sub, app.today());
     let item = sub
         .item(running_no)
         .filter(|i| i.is_active_on(today))
@@ -127,6 +138,7 @@ pub fn context(app: &App, sub: &Subscription, running_no: u64) -> Result<ItemCon
         tax_rate: estimate_rate(&item, &rules),
         tax_mode: rules.tax_mode,
         sub: sub.clone(),
+        read_hash: read.read_hash.clone(),
         item,
         rules,
         currency,
@@ -139,7 +151,8 @@ pub fn context(app: &App, sub: &Subscription, running_no: u64) -> Result<ItemCon
     })
 }
 
-/// Reads the customer's subscription from Cleverbridge and checks that it is theirs.
+/// Reads the customer's subscription from Cleverbridge (with the hash of the raw read)
+/// and checks that it is theirs.
 /// `fresh` (a commit's guard read, in the budget's commit class): sent now, bypassing
 /// what was read before; otherwise a read from the last `SEATQUOTE_SUBSCRIPTION_TTL_MS`
 /// is reused (the customer's normal class).
@@ -150,17 +163,17 @@ pub async fn load_subscription(
     app: &App,
     customer: &Customer,
     fresh: bool,
-) -> Result<Subscription, Problem> {
+) -> Result<Loaded, Problem> {
     let who = if fresh {
         Caller::commit(&customer.id)
     } else {
         Caller::normal(&customer.id)
     };
-    let sub = app
+    let read = app
         .upstream
         .get_subscription_for(&who, &customer.subscription, fresh)
-        .await?
-        .subscription;
+        .await?;
+    let sub = read.response.subscription;
     if sub
         .customer_reference_id
         .as_deref()
@@ -168,5 +181,8 @@ pub async fn load_subscription(
     {
         return Err(AuthError::ForbiddenSubscription.into());
     }
-    Ok(sub)
+    Ok(Loaded {
+        sub,
+        read_hash: read.raw_hash,
+    })
 }

@@ -19,7 +19,11 @@ use crate::store::{now_ms, run_blocking};
 /// Most events per page.
 pub const MAX_PAGE: u32 = 100;
 
-fn authorize(app: &App, headers: &HeaderMap) -> Result<(), Problem> {
+/// The merchant's admin token as a bearer token (compared in constant time).
+///
+/// # Errors
+/// `admin_unauthorized`.
+pub(crate) fn authorize(app: &App, headers: &HeaderMap) -> Result<(), Problem> {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

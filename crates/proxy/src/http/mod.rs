@@ -1,14 +1,16 @@
 //! The HTTP surface: [`app`] (the router, its middleware, `/api/openapi.json`,
 //! `/healthz` and `/metrics`), the extractors ([`auth`], [`extract`]), the pricing
 //! context ([`context`]) and one module per API route: [`summary`], [`preview`],
-//! [`commit`] (its upstream call in [`send`]), [`events`] (the merchant's events API)
-//! and [`notifications`] (Cleverbridge's).
+//! [`commit`] (its upstream call in [`send`]), [`events`] (the merchant's events API),
+//! [`intents`] (the operator's view of commits needing attention) and [`notifications`]
+//! (Cleverbridge's).
 
 pub mod auth;
 pub mod commit;
 pub mod context;
 pub mod events;
 pub mod extract;
+pub mod intents;
 pub mod notifications;
 pub mod preview;
 pub mod send;
@@ -51,6 +53,8 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/events", get(events::list))
         .route("/api/events/{id}/redeliver", post(events::redeliver))
+        .route("/api/intents", get(intents::list))
+        .route("/api/intents/retry", post(intents::retry))
         .route(
             "/api/cleverbridge/notifications",
             post(notifications::notification),

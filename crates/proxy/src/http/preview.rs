@@ -20,9 +20,7 @@ use super::auth::{now_unix, Customer};
 use super::context::{context, load_subscription, ItemContext};
 use super::extract::{Item, JsonBody};
 use crate::budget::Caller;
-use crate::domain::quote_token::{
-    sha256_hex, subscription_fingerprint, QuoteClaims, Quoted, QUOTE_KIND,
-};
+use crate::domain::quote_token::{sha256_hex, QuoteClaims, Quoted, QUOTE_KIND};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
 
@@ -207,7 +205,8 @@ pub async fn preview_change(
         qh: quote_hash(&quote),
         jti: format!("{:032x}", rand::random::<u128>()),
         exp,
-        sf: Some(subscription_fingerprint(&ctx.sub)),
+        rh: Some(ctx.read_hash.clone()),
+        at: Some(crate::store::now_ms()),
         up: Some(quoted(&quote)),
     };
     Ok(Previewed {
@@ -225,18 +224,27 @@ fn quoted(q: &Quote) -> Quoted {
 }
 
 /// A commit's quote without a second preview, when that preview could not differ: the
-/// guard read found the subscription exactly as it was quoted (same fingerprint), on the
-/// quote's date, the change still passes the policy and the engine, and the engine's
+/// guard read is exactly Cleverbridge's read the quote was made from (the same hash of
+/// its raw text, every field it sent included), on the quote's date, within `window_ms`
+/// of the preview; the change still passes the policy and the engine, and the engine's
 /// quote with the quoted Cleverbridge amounts hashes to the token's. `None`: preview
 /// again.
 ///
 /// # Errors
 /// Policy and engine problems.
-pub fn reuse_quoted(ctx: &ItemContext, qc: &QuoteClaims) -> Result<Option<Previewed>, Problem> {
-    let (Some(sf), Some(Quoted(up))) = (&qc.sf, &qc.up) else {
+pub fn reuse_quoted(
+    ctx: &ItemContext,
+    qc: &QuoteClaims,
+    window_ms: i64,
+) -> Result<Option<Previewed>, Problem> {
+    let (Some(rh), Some(at), Some(Quoted(up))) = (&qc.rh, qc.at, &qc.up) else {
         return Ok(None);
     };
-    if *sf != subscription_fingerprint(&ctx.sub) || qc.date != ctx.today.to_iso_string() {
+    let age = crate::store::now_ms() - at;
+    if *rh != ctx.read_hash
+        || qc.date != ctx.today.to_iso_string()
+        || !(0..=window_ms).contains(&age)
+    {
         return Ok(None);
     }
     let (qty, mode) = check_policy(ctx, i64::from(qc.qty), &qc.mode)?;
@@ -325,8 +333,8 @@ pub async fn preview(
     Item(running_no): Item,
     JsonBody(b): JsonBody<PreviewRequest>,
 ) -> Result<Json<Preview>, Problem> {
-    let sub = load_subscription(&app, &customer, false).await?;
-    let ctx = context(&app, &sub, running_no)?;
+    let read = load_subscription(&app, &customer, false).await?;
+    let ctx = context(&app, &read, running_no)?;
     let p = preview_change(&app, &customer, &ctx, b.quantity, &b.alignment, false).await?;
     Ok(Json(p.body()))
 }

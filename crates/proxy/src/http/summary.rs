@@ -39,13 +39,13 @@ pub async fn summary(
     State(app): State<AppState>,
     customer: Customer,
 ) -> Result<Json<Summary>, Problem> {
-    let sub = load_subscription(&app, &customer, false).await?;
-    let today = app.today();
+    let read = load_subscription(&app, &customer, false).await?;
+    let (sub, today) = (&read.sub, app.today());
     let contexts = sub
         .items
         .iter()
         .filter(|i| i.is_active_on(today))
-        .map(|i| context(&app, &sub, i.running_no.0))
+        .map(|i| context(&app, &read, i.running_no.0))
         .collect::<Result<Vec<_>, _>>()?;
     let first = contexts
         .first()

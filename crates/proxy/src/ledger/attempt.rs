@@ -5,7 +5,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::{resolve, Resolution};
+use super::{needs_attention_problem, resolve, Resolution};
 use crate::domain::intent::{Intent, IntentState};
 use crate::problem::Problem;
 use crate::state::App;
@@ -75,10 +75,12 @@ async fn stored(
 /// `None`, a new attempt; sent and certainly not applied (the item as before after the
 /// quarantine) → `commit_not_applied`, nothing sent again; still not resolvable
 /// (Cleverbridge unreadable, the quarantine running, another worker holds the lease) →
-/// `commit_outcome_unknown`.
+/// `commit_outcome_unknown`; parked after too many reads that could not resolve it →
+/// `commit_needs_attention` (no read).
 ///
 /// # Errors
-/// `idempotency_key_reused`, `commit_outcome_unknown`, `commit_not_applied`, storage.
+/// `idempotency_key_reused`, `commit_outcome_unknown`, `commit_not_applied`,
+/// `commit_needs_attention`, storage.
 pub async fn previous_attempt(
     app: &App,
     key: &str,
@@ -126,6 +128,11 @@ pub async fn previous_attempt(
             Ok(Some(replay(409, body)))
         }
         Resolution::InProgress => Err(key_in_progress()),
+        // Parked: no more reads on the customer's behalf; an operator retries it.
+        Resolution::NeedsAttention => {
+            app.metrics.commit("needs_attention");
+            Err(needs_attention_problem())
+        }
         Resolution::Unresolved(wait) => {
             // Finished meanwhile by another worker (or attempt): its answer.
             if let Some(Err(answer)) = stored(app, key, fingerprint).await? {

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 
-use crate::domain::event::commit_event;
+use crate::budget::Caller;
+use crate::domain::event::{attention_event, commit_event};
 use seatquote_core::wire::{Subscription, SubscriptionItem};
 
 use crate::domain::intent::{Intent, IntentState, ItemState, Shown};
@@ -36,6 +37,8 @@ pub enum To {
     NotApplied,
     /// The item is neither as before nor as intended: recorded as disputed.
     Disputed,
+    /// Too many reads could not resolve it: parked until an operator retries it.
+    NeedsAttention,
 }
 
 impl To {
@@ -48,6 +51,7 @@ impl To {
             Self::Applied => "applied",
             Self::NotApplied => "not_applied",
             Self::Disputed => "disputed",
+            Self::NeedsAttention => "needs_attention",
         }
     }
 }
@@ -61,7 +65,7 @@ pub fn transition(app: &App, i: &Intent, to: To, why: &str) {
     let from_q = (!i.response.is_empty()).then_some(i.from_quantity);
     let (sub, item, to_q) = (&i.subscription, i.running_no, i.quantity);
     match to {
-        To::Disputed | To::Unknown => {
+        To::Disputed | To::Unknown | To::NeedsAttention => {
             tracing::warn!(target: "seatquote::ledger", key, subscription = %sub, item, from_q, to_q, to = to.as_str(), why, "commit transition");
         }
         _ => {
@@ -121,6 +125,9 @@ pub enum Resolution {
     Unresolved(u64),
     /// Recorded and not sent yet by a request that is still running (on another replica).
     InProgress,
+    /// Parked after too many reads that could not resolve it: read no more until an
+    /// operator retries it (`commit_needs_attention`).
+    NeedsAttention,
 }
 
 /// The answer stored for a commit sent and found not applied after the quarantine.
@@ -129,6 +136,16 @@ pub fn not_applied() -> Problem {
         StatusCode::CONFLICT,
         "commit_not_applied",
         "this commit was not applied and nothing was charged; confirm a fresh preview",
+    )
+}
+
+/// The answer to a retry of a commit parked as needing attention (not stored: the outcome is
+/// still unknown, and an operator's retry may resolve it).
+pub fn needs_attention_problem() -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "commit_needs_attention",
+        "this commit's outcome could not be confirmed with Cleverbridge after repeated attempts; the merchant has been told and will check it; nothing is sent again under this Idempotency-Key",
     )
 }
 
@@ -160,6 +177,9 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
         transition(app, i, To::NotApplied, "recorded but never sent");
         return Ok(Resolution::NotApplied);
     }
+    if i.state == IntentState::NeedsAttention {
+        return Ok(Resolution::NeedsAttention);
+    }
     let (k, a, o, lease) = (key, attempt, owner.to_owned(), lease_for(app));
     let leased = run_blocking(move || {
         if store.lease(&k, &a, &o, lease)? {
@@ -186,7 +206,7 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
 /// # Errors
 /// Storage failures.
 pub async fn hint(app: &App, i: &Intent, owner: &str) -> Result<(), StoreError> {
-    if i.state == IntentState::Recorded {
+    if matches!(i.state, IntentState::Recorded | IntentState::NeedsAttention) {
         return Ok(());
     }
     let store = app.store.clone();
@@ -211,12 +231,19 @@ async fn settle_by_read(
     deadline_passed: bool,
 ) -> Result<Resolution, StoreError> {
     let (key, attempt) = (i.key.clone(), i.attempt.clone());
-    let read = app.upstream.get_subscription(&i.subscription, true).await;
+    // On the customer's behalf: its stuck commits share that customer's commit-class share
+    // of the upstream budget, not the other customers' (docs/proxy.md, "Upstream discipline").
+    let who = Caller::commit(i.customer());
+    let read = app
+        .upstream
+        .get_subscription_for(&who, &i.subscription, true)
+        .await;
     let shown = match &read {
         Ok(r) => r
+            .response
             .subscription
             .item(i.running_no)
-            .map(|it| i.judge(&item_state(&r.subscription, it))),
+            .map(|it| i.judge(&item_state(&r.response.subscription, it))),
         Err(_) => None,
     };
     let store = app.store.clone();
@@ -226,12 +253,7 @@ async fn settle_by_read(
             run_blocking(move || store.release(&key, &attempt, &o)).await?;
             return Ok(Resolution::Unresolved(1));
         }
-        None => {
-            let o = owner.to_owned();
-            run_blocking(move || store.back_off(&key, &attempt, &o)).await?;
-            tracing::warn!(target: "seatquote::ledger", subscription = %i.subscription, item = i.running_no, "cannot read the item to resolve a commit; will try again");
-            return Ok(Resolution::Unresolved(1));
-        }
+        None => return back_off(app, i, owner).await,
         Some(Shown::Intended) => {
             let body = i.response.clone();
             let ev = commit_event(i, 200, now_ms());
@@ -287,4 +309,31 @@ async fn settle_by_read(
         }
     };
     Ok(resolution)
+}
+
+/// A read could not resolve `i` (Cleverbridge unreadable): the intent backs off, or, after
+/// `SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES` such reads, is parked as needing attention with
+/// its `seat_change.needs_attention` event (DESIGN.md, "The commit state machine").
+async fn back_off(app: &App, i: &Intent, owner: &str) -> Result<Resolution, StoreError> {
+    let store = app.store.clone();
+    let (k, a, o, park_after) = (
+        i.key.clone(),
+        i.attempt.clone(),
+        owner.to_owned(),
+        app.commit_max_resolve_failures,
+    );
+    let ev = attention_event(i, park_after, now_ms());
+    if !run_blocking(move || store.back_off(&k, &a, &o, park_after, &ev)).await? {
+        tracing::warn!(target: "seatquote::ledger", subscription = %i.subscription, item = i.running_no, "cannot read the item to resolve a commit; will try again");
+        return Ok(Resolution::Unresolved(1));
+    }
+    app.outbox_wake.notify_one();
+    tracing::error!(target: "seatquote::ledger", subscription = %i.subscription, item = i.running_no, failures = park_after, "a commit's outcome could not be resolved by reading Cleverbridge; parked as needing attention (an operator retries it: seatquote-proxy intents retry)");
+    transition(
+        app,
+        i,
+        To::NeedsAttention,
+        "too many reads could not resolve it",
+    );
+    Ok(Resolution::NeedsAttention)
 }

@@ -24,7 +24,7 @@ use crate::domain::intent::Intent;
 use crate::domain::notification::Notification;
 
 /// The `commits` columns a [`Record`] is read from, in both stores.
-pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended, attempt";
+pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended, attention_ms, attempt";
 
 /// What [`IdempotencyStore::plan`] adds to a recorded intent once the guard read is
 /// done.
@@ -43,6 +43,17 @@ pub struct Plan<'a> {
 /// An item state stored as JSON; `None` when absent or unreadable (an older record).
 pub(crate) fn item_state(json: Option<String>) -> Option<Box<crate::domain::intent::ItemState>> {
     serde_json::from_str(&json?).ok()
+}
+
+/// An intent parked as needing attention ([`IdempotencyStore::parked`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parked {
+    /// The intent.
+    pub intent: Intent,
+    /// Reads that could not resolve it.
+    pub failures: u32,
+    /// When it was parked, Unix milliseconds.
+    pub since_ms: i64,
 }
 
 /// What the store knows about a key.
@@ -269,11 +280,33 @@ pub trait IdempotencyStore: Send + Sync + 'static {
 
     /// After a read that could not resolve the intent (Cleverbridge unreadable): counts the
     /// failure and keeps `owner`'s lease for 0.5 s × 2^(failures so far), at most a minute —
-    /// the intent's back-off.
+    /// the intent's back-off. The failure that brings the count to `park_after` parks the
+    /// intent as needing attention instead (read no more until [`Self::unpark`]) and writes
+    /// `event` to the outbox in the same transaction. Returns whether it parked it.
     ///
     /// # Errors
     /// Storage failures.
-    fn back_off(&self, key: &str, attempt: &str, owner: &str) -> Result<(), StoreError>;
+    fn back_off(
+        &self,
+        key: &str,
+        attempt: &str,
+        owner: &str,
+        park_after: u32,
+        event: &NewEvent,
+    ) -> Result<bool, StoreError>;
+
+    /// The intents parked as needing attention, oldest first, at most `limit`.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn parked(&self, limit: u32) -> Result<Vec<Parked>, StoreError>;
+
+    /// An operator's retry of a parked intent: its failures forgotten, due for a read now.
+    /// False when the key names no parked intent.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn unpark(&self, key: &str) -> Result<bool, StoreError>;
 
     /// Gives a lease back early.
     ///

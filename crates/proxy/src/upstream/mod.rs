@@ -6,8 +6,12 @@
 
 mod cache;
 mod error;
+mod read;
 
 pub use error::UpstreamError;
+pub use read::SubscriptionRead;
+
+use read::raw_hash;
 
 use error::read_limited;
 
@@ -18,7 +22,7 @@ use std::time::{Duration, Instant};
 const MIN_SEND: Duration = Duration::from_millis(200);
 
 use seatquote_core::wire::{
-    parse_get_subscription, GetSubscriptionResponse, ResultMessage, UpdateSubscriptionItemRequest,
+    parse_get_subscription, ResultMessage, UpdateSubscriptionItemRequest,
     UpdateSubscriptionItemResponse,
 };
 
@@ -50,7 +54,7 @@ pub struct Upstream {
     http: reqwest::Client,
     cfg: UpstreamConfig,
     budget: Budget,
-    subs: Cache<GetSubscriptionResponse>,
+    subs: Cache<SubscriptionRead>,
     previews: Cache<UpdateSubscriptionItemResponse>,
     metrics: Arc<Metrics>,
 }
@@ -229,27 +233,10 @@ impl Upstream {
         format!("{}{path}", self.cfg.base_url)
     }
 
-    /// `getsubscription` on behalf of the subscription itself (a commit-class caller when
-    /// `fresh`, as the ledger's reads are); see [`Upstream::get_subscription_for`].
-    ///
-    /// # Errors
-    /// [`UpstreamError`].
-    pub async fn get_subscription(
-        &self,
-        id: &str,
-        fresh: bool,
-    ) -> Result<GetSubscriptionResponse, UpstreamError> {
-        let who = if fresh {
-            Caller::commit(id)
-        } else {
-            Caller::normal(id)
-        };
-        self.get_subscription_for(&who, id, fresh).await
-    }
-
-    /// `getsubscription` for `who`. Unless `fresh`, a read of the same subscription from
-    /// the last `subscription_ttl` (or one in flight) is reused; a fresh read is always
-    /// sent and then reused by later ones.
+    /// `getsubscription` for `who`, parsed and with the hash of its raw text
+    /// ([`SubscriptionRead`]). Unless `fresh`, a read of the same subscription from the
+    /// last `subscription_ttl` (or one in flight) is reused; a fresh read is always sent
+    /// and then reused by later ones.
     ///
     /// # Errors
     /// [`UpstreamError`].
@@ -258,7 +245,7 @@ impl Upstream {
         who: &Caller,
         id: &str,
         fresh: bool,
-    ) -> Result<GetSubscriptionResponse, UpstreamError> {
+    ) -> Result<SubscriptionRead, UpstreamError> {
         let fetch = || async {
             let body = self
                 .send_retrying(who, "getsubscription", || {
@@ -267,7 +254,12 @@ impl Upstream {
                         .query(&[("subscriptionId", id)])
                 })
                 .await?;
-            parse_get_subscription(&body).map_err(|e| UpstreamError::Malformed(e.to_string()))
+            let response = parse_get_subscription(&body)
+                .map_err(|e| UpstreamError::Malformed(e.to_string()))?;
+            Ok(SubscriptionRead {
+                response,
+                raw_hash: raw_hash(&body),
+            })
         };
         let key = preview_prefix(id);
         if fresh {

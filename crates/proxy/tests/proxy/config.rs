@@ -343,3 +343,9 @@ fn database_url_unreachable() {
     assert!(e.contains("cannot be used"), "{e}");
     assert!(!e.contains("s3cret"), "{e}");
 }
+
+#[test]
+fn no_failed_reads_allowed_before_a_commit_needs_attention() {
+    let e = refused("SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES", Some("0"));
+    assert!(e.contains("at least 1"), "{e}");
+}

@@ -8,6 +8,8 @@ use std::time::Duration;
 use seatquote_core::wire::{parse_get_subscription, UpdateSubscriptionItemResponse};
 use serde_json::{json, Value};
 
+mod knobs;
+
 struct Proc {
     child: Child,
     base: String,

@@ -8,7 +8,9 @@ use postgres::GenericClient;
 use super::{i64_of, record, PgStore, NOW_MS, UNFINISHED};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Plan, Record, StoreError, TokenUse, COLUMNS};
+use crate::store::{
+    now_ms, Begin, IdempotencyStore, Parked, Plan, Record, StoreError, TokenUse, COLUMNS,
+};
 
 /// What stops `i` from being recorded, in this order: its key, its quote, its item. One
 /// statement, so one snapshot even while other replicas commit.
@@ -297,6 +299,7 @@ impl IdempotencyStore for PgStore {
             &format!(
                 "UPDATE commits SET lease_owner = $3, lease_until_ms = {NOW_MS} + $4
                  WHERE key = $1 AND attempt = $2 AND state IN ('sent','unknown')
+                   AND attention_ms IS NULL
                    AND resolve_after_ms <= {NOW_MS} AND lease_until_ms <= {NOW_MS}"
             ),
             &[&key, &attempt, &owner, &for_ms],
@@ -315,7 +318,7 @@ impl IdempotencyStore for PgStore {
             &format!(
                 "UPDATE commits SET lease_owner = $3, lease_until_ms = {NOW_MS} + $4
                  WHERE key = $1 AND attempt = $2 AND state IN ('sent','unknown')
-                   AND lease_until_ms <= {NOW_MS}"
+                   AND attention_ms IS NULL AND lease_until_ms <= {NOW_MS}"
             ),
             &[&key, &attempt, &owner, &for_ms],
         )
@@ -333,16 +336,75 @@ impl IdempotencyStore for PgStore {
         .map(|_| ())
     }
 
-    fn back_off(&self, key: &str, attempt: &str, owner: &str) -> Result<(), StoreError> {
+    fn back_off(
+        &self,
+        key: &str,
+        attempt: &str,
+        owner: &str,
+        park_after: u32,
+        event: &NewEvent,
+    ) -> Result<bool, StoreError> {
+        let mut c = self.conn()?;
+        let mut tx = c.transaction()?;
+        let failures: Option<i32> = tx
+            .query_opt(
+                &format!(
+                    "UPDATE commits SET lease_until_ms = {NOW_MS} + LEAST(500 * (1::bigint << LEAST(resolve_failures, 7)), 60000),
+                     resolve_failures = resolve_failures + 1
+                     WHERE key = $1 AND attempt = $2 AND lease_owner = $3 AND attention_ms IS NULL
+                     RETURNING resolve_failures"
+                ),
+                &[&key, &attempt, &owner],
+            )?
+            .map(|r| r.get(0));
+        let park = failures.is_some_and(|f| i64::from(f) >= i64::from(park_after.max(1)));
+        if park {
+            tx.execute(
+                &format!(
+                    "UPDATE commits SET attention_ms = {NOW_MS}, lease_owner = NULL, lease_until_ms = 0
+                     WHERE key = $1 AND attempt = $2"
+                ),
+                &[&key, &attempt],
+            )?;
+            // The outbox keeps its own times (the deliverer's clock).
+            super::outbox::insert_event(&mut tx, event, now_ms())?;
+        }
+        tx.commit()?;
+        Ok(park)
+    }
+
+    fn parked(&self, limit: u32) -> Result<Vec<Parked>, StoreError> {
+        let rows = self.conn()?.query(
+            &format!(
+                "SELECT {COLUMNS}, resolve_failures FROM commits
+                 WHERE attention_ms IS NOT NULL AND state IN ('sent','unknown')
+                 ORDER BY attention_ms LIMIT $1"
+            ),
+            &[&i64::from(limit)],
+        )?;
+        let mut out = Vec::new();
+        for r in &rows {
+            if let Record::Pending(intent) = record(r)? {
+                out.push(Parked {
+                    intent,
+                    failures: u32::try_from(r.get::<_, i32>(16)).unwrap_or(0),
+                    since_ms: r.get::<_, Option<i64>>(14).unwrap_or(0),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn unpark(&self, key: &str) -> Result<bool, StoreError> {
         self.execute(
             &format!(
-                "UPDATE commits SET lease_until_ms = {NOW_MS} + LEAST(500 * (1::bigint << LEAST(resolve_failures, 7)), 60000),
-                 resolve_failures = resolve_failures + 1
-                 WHERE key = $1 AND attempt = $2 AND lease_owner = $3"
+                "UPDATE commits SET attention_ms = NULL, resolve_failures = 0, lease_owner = NULL,
+                 lease_until_ms = 0, updated_ms = {NOW_MS}
+                 WHERE key = $1 AND attention_ms IS NOT NULL AND state IN ('sent','unknown')"
             ),
-            &[&key, &attempt, &owner],
+            &[&key],
         )
-        .map(|_| ())
+        .map(|n| n == 1)
     }
 
     fn release(&self, key: &str, attempt: &str, owner: &str) -> Result<(), StoreError> {
@@ -357,7 +419,8 @@ impl IdempotencyStore for PgStore {
         let rows = self.conn()?.query(
             &format!(
                 "SELECT {COLUMNS} FROM commits
-                 WHERE (state IN ('sent','unknown') AND resolve_after_ms <= {NOW_MS} AND lease_until_ms <= {NOW_MS})
+                 WHERE (state IN ('sent','unknown') AND resolve_after_ms <= {NOW_MS} AND lease_until_ms <= {NOW_MS}
+                        AND attention_ms IS NULL)
                     OR (state = 'recorded' AND updated_ms < {NOW_MS} - $1)
                  ORDER BY resolve_after_ms LIMIT 100"
             ),

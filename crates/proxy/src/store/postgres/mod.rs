@@ -52,7 +52,7 @@ fn num<T: TryFrom<i64>>(v: i64, what: &'static str) -> Result<T, StoreError> {
 }
 
 pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
-    let Some(state) = IntentState::from_stored(r.get::<_, &str>(8)) else {
+    let Some(mut state) = IntentState::from_stored(r.get::<_, &str>(8)) else {
         return Ok(Record::Done {
             fingerprint: r.get(1),
             status: num(
@@ -62,6 +62,9 @@ pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
             body: r.get::<_, Option<String>>(10).unwrap_or_default(),
         });
     };
+    if state != IntentState::Recorded && r.get::<_, Option<i64>>(14).is_some() {
+        state = IntentState::NeedsAttention;
+    }
     Ok(Record::Pending(Intent {
         key: r.get(0),
         fingerprint: r.get(1),
@@ -75,7 +78,7 @@ pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
         resolve_after: r.get(11),
         before: crate::store::item_state(r.get(12)),
         intended: crate::store::item_state(r.get(13)),
-        attempt: r.get(14),
+        attempt: r.get(15),
     }))
 }
 

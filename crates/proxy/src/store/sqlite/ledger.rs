@@ -7,7 +7,9 @@ use rusqlite::{params, OptionalExtension};
 use super::{record, SqliteStore};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Plan, Record, StoreError, TokenUse, COLUMNS};
+use crate::store::{
+    now_ms, Begin, IdempotencyStore, Parked, Plan, Record, StoreError, TokenUse, COLUMNS,
+};
 
 /// Unfinished states (`pending`: an older store's spelling of `sent`).
 const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
@@ -250,7 +252,7 @@ impl IdempotencyStore for SqliteStore {
         self.run(
             "UPDATE commits SET lease_owner = ?3, lease_until_ms = ?4 + ?5
              WHERE key = ?1 AND attempt = ?2 AND state IN ('sent','unknown','pending')
-               AND resolve_after_ms <= ?4 AND lease_until_ms <= ?4",
+               AND attention_ms IS NULL AND resolve_after_ms <= ?4 AND lease_until_ms <= ?4",
             params![key, attempt, owner, now, for_ms],
         )
         .map(|n| n == 1)
@@ -267,7 +269,7 @@ impl IdempotencyStore for SqliteStore {
         self.run(
             "UPDATE commits SET lease_owner = ?3, lease_until_ms = ?4 + ?5
              WHERE key = ?1 AND attempt = ?2 AND state IN ('sent','unknown','pending')
-               AND lease_until_ms <= ?4",
+               AND attention_ms IS NULL AND lease_until_ms <= ?4",
             params![key, attempt, owner, now, for_ms],
         )
         .map(|n| n == 1)
@@ -282,14 +284,76 @@ impl IdempotencyStore for SqliteStore {
         .map(|_| ())
     }
 
-    fn back_off(&self, key: &str, attempt: &str, owner: &str) -> Result<(), StoreError> {
-        self.run(
+    fn back_off(
+        &self,
+        key: &str,
+        attempt: &str,
+        owner: &str,
+        park_after: u32,
+        event: &NewEvent,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut c = self.conn.lock();
+        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let counted = tx.execute(
             "UPDATE commits SET lease_until_ms = ?4 + min(500 * (1 << min(resolve_failures, 7)), 60000),
              resolve_failures = resolve_failures + 1
-             WHERE key = ?1 AND attempt = ?2 AND lease_owner = ?3",
-            params![key, attempt, owner, now_ms()],
+             WHERE key = ?1 AND attempt = ?2 AND lease_owner = ?3 AND attention_ms IS NULL",
+            params![key, attempt, owner, now],
+        )?;
+        let failures: i64 = if counted == 1 {
+            tx.query_row(
+                "SELECT resolve_failures FROM commits WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
+            )?
+        } else {
+            0
+        };
+        let park = counted == 1 && failures >= i64::from(park_after.max(1));
+        if park {
+            tx.execute(
+                "UPDATE commits SET attention_ms = ?3, lease_owner = NULL, lease_until_ms = 0
+                 WHERE key = ?1 AND attempt = ?2",
+                params![key, attempt, now],
+            )?;
+            super::outbox::insert_event(&tx, event, now)?;
+        }
+        tx.commit()?;
+        Ok(park)
+    }
+
+    fn parked(&self, limit: u32) -> Result<Vec<Parked>, StoreError> {
+        let c = self.conn.lock();
+        let mut st = c.prepare(&format!(
+            "SELECT {COLUMNS}, resolve_failures FROM commits
+             WHERE attention_ms IS NOT NULL AND state IN ('sent','unknown','pending')
+             ORDER BY attention_ms LIMIT ?1"
+        ))?;
+        let rows = st.query_map(params![limit], |r| {
+            Ok((record(r)?, r.get::<_, u32>(16)?, r.get::<_, i64>(14)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            if let (Record::Pending(intent), failures, since_ms) = row? {
+                out.push(Parked {
+                    intent,
+                    failures,
+                    since_ms,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn unpark(&self, key: &str) -> Result<bool, StoreError> {
+        self.run(
+            "UPDATE commits SET attention_ms = NULL, resolve_failures = 0, lease_owner = NULL,
+             lease_until_ms = 0, updated_ms = ?2
+             WHERE key = ?1 AND attention_ms IS NOT NULL AND state IN ('sent','unknown','pending')",
+            params![key, now_ms()],
         )
-        .map(|_| ())
+        .map(|n| n == 1)
     }
 
     fn release(&self, key: &str, attempt: &str, owner: &str) -> Result<(), StoreError> {
@@ -305,7 +369,8 @@ impl IdempotencyStore for SqliteStore {
         let c = self.conn.lock();
         let mut st = c.prepare(&format!(
             "SELECT {COLUMNS} FROM commits
-             WHERE (state IN ('sent','unknown','pending') AND resolve_after_ms <= ?1 AND lease_until_ms <= ?1)
+             WHERE (state IN ('sent','unknown','pending') AND resolve_after_ms <= ?1 AND lease_until_ms <= ?1
+                    AND attention_ms IS NULL)
                 OR (state = 'recorded' AND updated_ms < ?1 - ?2)
              ORDER BY resolve_after_ms LIMIT 100"
         ))?;

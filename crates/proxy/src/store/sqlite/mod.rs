@@ -19,13 +19,16 @@ pub struct SqliteStore {
 
 pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
     let stored: String = r.get(8)?;
-    let Some(state) = IntentState::from_stored(&stored) else {
+    let Some(mut state) = IntentState::from_stored(&stored) else {
         return Ok(Record::Done {
             fingerprint: r.get(1)?,
             status: r.get::<_, Option<u16>>(9)?.unwrap_or(200),
             body: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
         });
     };
+    if state != IntentState::Recorded && r.get::<_, Option<i64>>(14)?.is_some() {
+        state = IntentState::NeedsAttention;
+    }
     Ok(Record::Pending(Intent {
         key: r.get(0)?,
         fingerprint: r.get(1)?,
@@ -39,7 +42,7 @@ pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
         resolve_after: r.get(11)?,
         before: crate::store::item_state(r.get(12)?),
         intended: crate::store::item_state(r.get(13)?),
-        attempt: r.get(14)?,
+        attempt: r.get(15)?,
     }))
 }
 

@@ -1,4 +1,7 @@
-//! The upstream budget: fair shares, 429s, calls per change, and the rate shared by replicas.
+//! The upstream budget: fair shares, 429s, calls per change, the commit's reused preview,
+//! stuck commits beside other customers, and the rate shared by replicas.
 
 mod rate;
+mod reuse;
 mod share;
+mod stuck;

@@ -437,6 +437,13 @@ impl Pair {
             .unwrap_or(0)
     }
 
+    /// `getsubscription` requests the sandbox received for one subscription, faulted or not.
+    pub async fn reads(&self, sub: &str) -> u64 {
+        self.admin("counters", None).await["reads"][sub]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
     /// Seats of a sandbox subscription item.
     pub async fn quantity(&self, sub: &str, item: u32) -> u64 {
         self.admin("counters", None).await["quantities"][sub][item.to_string()]
