@@ -13,6 +13,7 @@
 
 pub mod ledger;
 pub mod outbox;
+pub mod parking;
 
 use std::time::Duration;
 
