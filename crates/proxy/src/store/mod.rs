@@ -311,7 +311,7 @@ pub async fn run_blocking<T: Send + 'static>(
 }
 
 /// Now on this process's clock, Unix milliseconds (plus the test-only skew,
-/// [`set_clock_skew`]). It is the SQLite store's clock; with PostgreSQL, nothing the
+/// `set_clock_skew`, `SEATQUOTE_CLOCK_SKEW_MS`). It is the SQLite store's clock; with PostgreSQL, nothing the
 /// ledger decides is measured by it (the database's `now()` is).
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis() + CLOCK_SKEW_MS.load(std::sync::atomic::Ordering::Relaxed)
