@@ -188,7 +188,8 @@ pub struct EventRecord {
     pub subscription_id: String,
     /// When written (RFC 3339, UTC).
     pub created_at: String,
-    /// `pending`, `delivered` or `exhausted`.
+    /// `pending`, `delivered` or `exhausted` (every attempt of the retry period failed; it
+    /// holds back the later events of its lane until it is re-delivered and delivered).
     pub delivery: String,
     /// Delivery attempts so far.
     pub attempts: u32,
@@ -201,6 +202,10 @@ pub struct EventRecord {
     /// When delivered.
     #[serde(default)]
     pub delivered_at: Option<String>,
+    /// The webhook URL it is delivered to: the one configured when it was written (null:
+    /// none was, and it has not been attempted yet).
+    #[serde(default)]
+    pub target_url: Option<String>,
     /// The webhook body, exactly as delivered.
     pub payload: serde_json::Value,
 }

@@ -16,7 +16,7 @@
 //! | `domain` | pure: commit intents, outbox events, Cleverbridge's notifications, quote tokens, the pricing policy |
 //! | `store` | the ledger's and the outbox's storage traits, their `sqlite` and `postgres` implementations, migrations |
 //! | `ledger` | the commit ledger's transitions and their resolution; a key's earlier attempts |
-//! | `workers` | the background reconciler and webhook deliverer ([`spawn_workers`]) |
+//! | `workers` | the background reconciler, webhook deliverer and outbox pruner ([`spawn_workers`]) |
 //! | `http` | the router, extractors, customer auth, the routes (summary, preview, commit, events API, intents needing attention, notifications), `/metrics` |
 //! | `upstream`, `budget` | the Cleverbridge client; the upstream budget every request passes |
 //! | `state`, `problem`, `metrics` | what the handlers share ([`App`]); problem+json ([`Problem`]); counters |

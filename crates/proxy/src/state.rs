@@ -122,23 +122,32 @@ impl App {
         let database = cfg.database()?;
         // PostgreSQL (shared by replicas): opening it wrote the first heartbeat.
         let shared = database.is_some();
+        let webhooks = cfg.webhooks.check()?;
+        // Each event is written with the webhook URL configured now (delivered there even if
+        // the setting changes: docs/webhooks.md, "Delivery").
+        let target = webhooks.target.as_ref().map(|t| t.url.clone());
         let (store, outbox): (Arc<dyn IdempotencyStore>, Arc<dyn OutboxStore>) =
             match database.clone() {
                 Some(db) => {
-                    let s = Arc::new(PgStore::open(db, &instance, PG_POOL).map_err(|e| {
-                        ConfigError {
-                            var: "SEATQUOTE_DATABASE_URL",
-                            reason: format!("cannot be used: {e}"),
-                        }
-                    })?);
+                    let s = Arc::new(
+                        PgStore::open(db, &instance, PG_POOL)
+                            .map_err(|e| ConfigError {
+                                var: "SEATQUOTE_DATABASE_URL",
+                                reason: format!("cannot be used: {e}"),
+                            })?
+                            .with_webhook_target(target),
+                    );
                     (s.clone(), s)
                 }
                 None => {
-                    let s =
-                        Arc::new(SqliteStore::open(&cfg.data_dir).map_err(|e| ConfigError {
-                            var: "SEATQUOTE_DATA_DIR",
-                            reason: format!("cannot hold the store: {e}"),
-                        })?);
+                    let s = Arc::new(
+                        SqliteStore::open(&cfg.data_dir)
+                            .map_err(|e| ConfigError {
+                                var: "SEATQUOTE_DATA_DIR",
+                                reason: format!("cannot hold the store: {e}"),
+                            })?
+                            .with_webhook_target(target),
+                    );
                     (s.clone(), s)
                 }
             };
@@ -205,7 +214,7 @@ impl App {
             store,
             outbox,
             outbox_wake: Arc::default(),
-            webhooks: cfg.webhooks.check()?,
+            webhooks,
             metrics,
             fixed_today: cfg.fixed_today()?,
             quote_ttl: cfg.quote_ttl,

@@ -46,7 +46,8 @@ pub struct TailArgs {
     pub interval_ms: u64,
 }
 
-/// One readable line: cursor, time, type, subscription, delivery, attempts, id.
+/// One readable line: cursor, time, type, subscription, delivery, attempts, id, and the
+/// URL it is delivered to (`to=-` while it has none).
 pub fn line(e: &EventRecord) -> String {
     let sub = if e.subscription_id.is_empty() {
         "-"
@@ -54,8 +55,15 @@ pub fn line(e: &EventRecord) -> String {
         &e.subscription_id
     };
     format!(
-        "{:>6}  {}  {:<29} {:<10} {:<9} attempts={} {}",
-        e.cursor, e.created_at, e.kind, sub, e.delivery, e.attempts, e.id
+        "{:>6}  {}  {:<29} {:<10} {:<9} attempts={} {} to={}",
+        e.cursor,
+        e.created_at,
+        e.kind,
+        sub,
+        e.delivery,
+        e.attempts,
+        e.id,
+        e.target_url.as_deref().unwrap_or("-")
     )
 }
 

@@ -1,6 +1,6 @@
 //! The provisioning settings of `serve` ([`WebhookSettings`], docs/webhooks.md): where
 //! events are delivered and with which Standard Webhooks secrets, how long delivery is
-//! retried, the merchant's admin credential for the events API, and the Basic
+//! retried, how long delivered events and notifications are kept, the merchant's admin credential for the events API, and the Basic
 //! credentials Cleverbridge's notifications must carry. Unsafe values are refused in one
 //! line naming the variable, like every other setting.
 
@@ -69,6 +69,25 @@ pub struct WebhookSettings {
         default_value_t = 10_000
     )]
     pub webhook_timeout_ms: u64,
+    /// How long a delivered event is kept after its delivery (30s, 12h, 30d; 1s–3650d).
+    /// Pending and exhausted events are kept until delivered.
+    #[arg(
+        long,
+        env = "SEATQUOTE_EVENT_RETENTION",
+        value_name = "SEATQUOTE_EVENT_RETENTION",
+        default_value = "30d"
+    )]
+    pub event_retention: String,
+    /// How long a Cleverbridge notification is kept after it was received (1s–3650d); a
+    /// notification sent again after that is recorded anew, so keep it longer than
+    /// Cleverbridge retries one.
+    #[arg(
+        long,
+        env = "SEATQUOTE_NOTIFICATION_RETENTION",
+        value_name = "SEATQUOTE_NOTIFICATION_RETENTION",
+        default_value = "30d"
+    )]
+    pub notification_retention: String,
     /// The merchant's admin credential for the events API (a bearer token of ≥ 32 bytes).
     /// Unset: the events API answers 401.
     #[arg(
@@ -116,6 +135,10 @@ pub struct Webhooks {
     pub retry_base: Duration,
     /// Attempt timeout.
     pub timeout: Duration,
+    /// How long a delivered event is kept.
+    pub event_retention: Duration,
+    /// How long a notification is kept.
+    pub notification_retention: Duration,
     /// Events API credential.
     pub admin_token: Option<String>,
     /// Notification Basic credentials.
@@ -144,6 +167,18 @@ pub fn secret_key(var: &'static str, s: &str) -> Result<Vec<u8>, ConfigError> {
         ));
     }
     Ok(key)
+}
+
+/// A retention period: a duration from 1 s to 3650 days.
+fn retention(var: &'static str, raw: &str) -> Result<Duration, ConfigError> {
+    parse_duration(raw)
+        .filter(|d| (1..=3650 * 86_400).contains(&d.as_secs()))
+        .ok_or_else(|| {
+            refuse(
+                var,
+                format!("is {raw:?}; it must be a duration from 1s to 3650d (12h, 30d)"),
+            )
+        })
 }
 
 fn target_url(raw: &str) -> Result<String, ConfigError> {
@@ -258,6 +293,11 @@ impl WebhookSettings {
             retry_for,
             retry_base: Duration::from_millis(self.webhook_retry_base_ms),
             timeout: Duration::from_millis(self.webhook_timeout_ms),
+            event_retention: retention("SEATQUOTE_EVENT_RETENTION", &self.event_retention)?,
+            notification_retention: retention(
+                "SEATQUOTE_NOTIFICATION_RETENTION",
+                &self.notification_retention,
+            )?,
             admin_token,
             notify,
         })

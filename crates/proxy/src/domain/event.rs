@@ -21,11 +21,25 @@ pub struct NewEvent {
     pub id: String,
     /// `seat_change.applied`, `subscription.changed_outside`, ….
     pub kind: String,
-    /// The subscription (`S…`; empty when the fact names none): delivery is ordered per
-    /// subscription.
+    /// The subscription (`S…`; empty when the fact names none).
     pub subscription: String,
+    /// The delivery lane ([`lane`]): events of one lane are delivered in the order written.
+    pub lane: String,
     /// The JSON body.
     pub body: String,
+}
+
+/// The delivery lane of an event (docs/webhooks.md, "Delivery"): a subscription's events
+/// share the subscription's lane (`S…`), so they reach the merchant in order; a payment
+/// that names no subscription shares only its purchase's (`purchase:<id>`), or, naming
+/// none either, is alone in its own (its event id). One slow or failing event then holds
+/// back only the events of its own lane.
+pub fn lane(subscription: Option<&str>, purchase: Option<&str>, id: &str) -> String {
+    match (subscription.filter(|s| !s.is_empty()), purchase) {
+        (Some(s), _) => s.to_owned(),
+        (None, Some(p)) => format!("purchase:{p}"),
+        (None, None) => id.to_owned(),
+    }
 }
 
 /// Where a stored event's delivery stands.
@@ -35,7 +49,9 @@ pub enum Delivery {
     Pending,
     /// The merchant's endpoint answered 2xx.
     Delivered,
-    /// Every attempt of the retry period failed; kept, visible, re-deliverable.
+    /// Every attempt of the retry period failed; kept, visible, re-deliverable. It holds
+    /// back the later events of its lane until it is delivered (order is never broken
+    /// silently).
     Exhausted,
 }
 
@@ -70,6 +86,12 @@ pub struct Event {
     pub kind: String,
     /// Its subscription.
     pub subscription: String,
+    /// Its delivery lane ([`lane`]).
+    pub lane: String,
+    /// The webhook URL it is delivered to: the one configured when it was written (or, for
+    /// an event written while none was, the one configured at its first attempt); a
+    /// re-delivery asked by the operator takes the one configured then.
+    pub target: Option<String>,
     /// The JSON body.
     pub body: String,
     /// When written, Unix milliseconds.
@@ -131,6 +153,7 @@ pub fn commit_event(i: &Intent, status: u16, now: i64) -> NewEvent {
     });
     NewEvent {
         body: envelope(&id, kind, now, data),
+        lane: lane(Some(i.subscription.as_str()), None, &id),
         id,
         kind: kind.into(),
         subscription: i.subscription.clone(),
@@ -159,6 +182,7 @@ pub fn attention_event(i: &Intent, failures: u32, now: i64) -> NewEvent {
     });
     NewEvent {
         body: envelope(&id, KIND, now, data),
+        lane: lane(Some(i.subscription.as_str()), None, &id),
         id,
         kind: KIND.into(),
         subscription: i.subscription.clone(),
@@ -190,6 +214,7 @@ pub fn outside_event(
     });
     NewEvent {
         body: envelope(&id, KIND, now, data),
+        lane: lane(Some(sub.as_str()), None, &id),
         id,
         kind: KIND.into(),
         subscription: sub,
@@ -205,6 +230,7 @@ pub fn payment_event(n: &Notification, now: i64) -> Option<NewEvent> {
     let data = json!({
         "subscriptionId": n.subscription,
         "customerId": n.customer,
+        "purchaseId": n.purchase,
         "notificationType": n.kind,
         "notifiedAt": n.date,
         "items": n.items.iter().map(|i| json!({
@@ -213,6 +239,7 @@ pub fn payment_event(n: &Notification, now: i64) -> Option<NewEvent> {
     });
     Some(NewEvent {
         body: envelope(&id, kind, now, data),
+        lane: lane(n.subscription.as_deref(), n.purchase.as_deref(), &id),
         id,
         kind: kind.into(),
         subscription: sub,

@@ -39,6 +39,9 @@ pub struct Notification {
     pub subscription: Option<String>,
     /// The merchant's customer id (`customerReferenceId`), when sent.
     pub customer: Option<String>,
+    /// The purchase (`purchaseId`, Cleverbridge's order), when sent: a payment that names
+    /// no subscription is delivered in its purchase's lane.
+    pub purchase: Option<String>,
     /// The items it reports.
     pub items: Vec<NotifiedItem>,
     /// The body as received.
@@ -108,6 +111,8 @@ struct Wire {
     #[serde(default)]
     customer_reference_id: Option<String>,
     #[serde(default)]
+    purchase_id: Option<Value>,
+    #[serde(default)]
     subscription_items: Vec<Item>,
 }
 
@@ -155,6 +160,7 @@ pub fn parse(body: &[u8]) -> Result<Notification, String> {
         date: w.meta.date,
         subscription,
         customer: w.customer_reference_id,
+        purchase: w.purchase_id.as_ref().and_then(id_text),
         items,
         raw: raw.to_owned(),
     })

@@ -62,6 +62,7 @@ pub fn record(e: &Event) -> EventRecord {
         next_attempt_at: (e.state == Delivery::Pending).then(|| rfc3339(e.next_attempt_ms)),
         last_error: e.last_error.clone(),
         delivered_at: e.delivered_ms.map(rfc3339),
+        target_url: e.target.clone(),
         payload: serde_json::from_str(&e.body).unwrap_or(serde_json::Value::Null),
     }
 }

@@ -26,6 +26,12 @@ use crate::domain::event::{Event, NewEvent};
 use crate::domain::intent::Intent;
 use crate::domain::notification::Notification;
 
+/// That the event `ev` heads its delivery lane: no earlier event of its lane is pending,
+/// or exhausted — an exhausted event holds its lane until it is delivered, so a later one
+/// never overtakes it (docs/webhooks.md, "Delivery"). Both stores claim with it.
+pub(crate) const LANE_HEAD: &str = "NOT EXISTS (SELECT 1 FROM events p WHERE p.lane = ev.lane
+    AND p.state IN ('pending', 'exhausted') AND p.seq < ev.seq)";
+
 /// Storage for idempotency keys and the commit ledger.
 ///
 /// **Fencing:** every write after `begin` names the attempt (`key`, `attempt`: the
@@ -256,8 +262,10 @@ pub trait OutboxStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn add_event(&self, event: &NewEvent, now: i64) -> Result<(), StoreError>;
-    /// Takes up to `limit` events due for delivery at `now`, each the oldest pending event
-    /// of its subscription, leased to `owner` until `until` (one deliverer per event).
+    /// Takes up to `limit` events due for delivery at `now`, each the head of its lane (no
+    /// earlier event of the lane pending or exhausted), leased to `owner` until `until`
+    /// (one deliverer per event). An event without a target takes the store's
+    /// ([`SqliteStore::with_webhook_target`]); one never attempted starts its retry period.
     ///
     /// # Errors
     /// Storage failures.
@@ -284,8 +292,9 @@ pub trait OutboxStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn events_after(&self, after: i64, limit: u32) -> Result<Vec<Event>, StoreError>;
-    /// Puts an event back in line for delivery now (fresh retry period); false when there
-    /// is no such event.
+    /// Puts an event back in line for delivery now (fresh retry period), to the webhook URL
+    /// configured now (the store's target, when it has one); false when there is no such
+    /// event.
     ///
     /// # Errors
     /// Storage failures.
@@ -297,6 +306,14 @@ pub trait OutboxStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn record_notification(&self, n: &Notification, now: i64) -> Result<Recorded, StoreError>;
+    /// Deletes what retention no longer keeps (docs/webhooks.md, "Retention"): events
+    /// delivered before `delivered_before`, notifications received before
+    /// `notified_before`. Pending and exhausted events are kept whatever their age. Returns
+    /// how many events and notifications were deleted.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn prune(&self, delivered_before: i64, notified_before: i64) -> Result<(u64, u64), StoreError>;
 }
 
 /// Runs a store call on tokio's blocking pool, off the async threads (the stores are

@@ -5,9 +5,12 @@
 //!
 //! At least once: an event stays pending until an attempt gets a 2xx; failures (non-2xx,
 //! timeout, refused connection) are retried with exponential backoff and jitter for the
-//! retry period, then the event is kept as `exhausted`. In order per subscription: only
-//! the oldest pending event of a subscription is attempted. One deliverer per event across
-//! replicas: an attempt holds a lease on the event in the store, which expires.
+//! retry period, then the event is kept as `exhausted`. In order per lane (a
+//! subscription's events, or one payment's: `domain::event::lane`): only the head of a
+//! lane is attempted, and an exhausted event holds its lane until it is delivered. Each
+//! event goes to the URL recorded with it (the one configured when it was written). One
+//! deliverer per event across replicas: an attempt holds a lease on the event in the
+//! store, which expires.
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -23,7 +26,7 @@ use crate::store::{now_ms, run_blocking};
 pub const DELIVER_EVERY: Duration = Duration::from_millis(250);
 /// The longest delay between two attempts.
 pub const MAX_DELAY: Duration = Duration::from_secs(3600);
-/// Events attempted at once (each of a different subscription).
+/// Events attempted at once (each of a different lane).
 const BATCH: u32 = 16;
 
 /// The `webhook-signature` header: `v1,<sig>` per key, space-separated.
@@ -54,12 +57,13 @@ fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
-/// One attempt: Ok on a 2xx, else why not.
+/// One attempt, to the event's own URL (else the configured one): Ok on a 2xx, else why
+/// not.
 async fn attempt(client: &reqwest::Client, target: &Target, ev: &Event) -> Result<(), String> {
     let ts = now_ms() / 1000;
     let sig = signature(&target.keys, &ev.id, ts, &ev.body)?;
     let res = client
-        .post(&target.url)
+        .post(ev.target.as_deref().unwrap_or(&target.url))
         .header("content-type", "application/json")
         .header("webhook-id", &ev.id)
         .header("webhook-timestamp", ts.to_string())

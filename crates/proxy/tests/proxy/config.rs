@@ -292,6 +292,18 @@ fn webhook_retry_period_out_of_range() {
 }
 
 #[test]
+fn retention_periods_out_of_range() {
+    for var in [
+        "SEATQUOTE_EVENT_RETENTION",
+        "SEATQUOTE_NOTIFICATION_RETENTION",
+    ] {
+        let e = refused(var, Some("0s"));
+        assert!(e.contains("1s to 3650d"), "{e}");
+        refused(var, Some("forever"));
+    }
+}
+
+#[test]
 fn admin_token_short() {
     let e = refused("SEATQUOTE_ADMIN_TOKEN", Some("letmein"));
     assert!(e.contains("at least 32"), "{e}");

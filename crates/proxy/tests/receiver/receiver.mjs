@@ -9,6 +9,7 @@
 //   RECEIVER_SECRETS     comma list of whsec_… secrets; each must verify every delivery alone
 //   RECEIVER_FAIL_FIRST  answer 503 to this many first requests (default 0)
 //   RECEIVER_DELAY_MS    wait this long before answering (default 0)
+//   RECEIVER_FAIL_MATCH  answer 503 to every request whose body contains this text (default: none)
 import { createServer } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 
@@ -16,6 +17,7 @@ const secrets = (process.env.RECEIVER_SECRETS ?? '').split(',').filter(Boolean);
 const hooks = secrets.map((s) => new Webhook(s));
 let failFirst = Number(process.env.RECEIVER_FAIL_FIRST ?? 0);
 const delay = Number(process.env.RECEIVER_DELAY_MS ?? 0);
+const failMatch = process.env.RECEIVER_FAIL_MATCH ?? '';
 const inFlight = new Set();
 
 function verifies(hook, body, headers) {
@@ -53,8 +55,10 @@ const server = createServer((req, res) => {
       failFirst -= 1;
       status = 503;
     }
+    if (status === 200 && failMatch && body.includes(failMatch)) status = 503;
     console.log(JSON.stringify({
       id, type: parsed.type, subscription: parsed.data?.subscriptionId, quantity: parsed.data?.quantity,
+      purchase: parsed.data?.purchaseId,
       verified, tamperRejected, overlap, status,
     }));
     res.writeHead(status, { 'content-type': 'text/plain' });

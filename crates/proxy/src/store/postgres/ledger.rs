@@ -155,7 +155,7 @@ impl IdempotencyStore for PgStore {
         )?;
         // The outbox keeps its own times (the deliverer's clock), as before.
         if let (1, Some(ev)) = (finished, event) {
-            super::outbox::insert_event(&mut tx, ev, now_ms())?;
+            super::outbox::insert_event(&mut tx, ev, now_ms(), self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(finished == 1)
@@ -195,7 +195,7 @@ impl IdempotencyStore for PgStore {
                 )?;
             }
         }
-        super::outbox::insert_event(&mut tx, event, now_ms())?;
+        super::outbox::insert_event(&mut tx, event, now_ms(), self.target.as_deref())?;
         tx.commit()?;
         Ok(true)
     }

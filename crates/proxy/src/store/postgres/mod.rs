@@ -36,6 +36,9 @@ pub struct PgStore {
     beat_conn: Mutex<Option<Client>>,
     /// How old a replica's heartbeat may be before it counts as dead, milliseconds.
     pub(crate) replica_timeout_ms: i64,
+    /// The webhook URL configured now: recorded with each event written
+    /// ([`PgStore::with_webhook_target`]).
+    pub(crate) target: Option<String>,
 }
 
 /// How old a replica's heartbeat may be, on the database's clock, before another replica
@@ -116,6 +119,7 @@ impl PgStore {
             config,
             beat_conn: Mutex::new(Some(first)),
             replica_timeout_ms: i64::try_from(REPLICA_TIMEOUT.as_millis()).unwrap_or(i64::MAX),
+            target: None,
         };
         store.write_beat(instance)?;
         Ok(store)
@@ -144,6 +148,15 @@ impl PgStore {
         beat.execute(SQL, &[&instance])?;
         *slot = Some(beat);
         Ok(())
+    }
+
+    /// The webhook URL configured now (`SEATQUOTE_WEBHOOK_URL`; `None`: events are kept, not
+    /// sent): each event is written with it, and delivered there even if the setting
+    /// changes later (docs/webhooks.md, "Delivery").
+    #[must_use]
+    pub fn with_webhook_target(mut self, url: Option<String>) -> Self {
+        self.target = url;
+        self
     }
 
     pub(crate) fn conn(

@@ -1,6 +1,7 @@
 //! [`OutboxStore`] for [`PgStore`]: the outbox, the notifications received and the items'
 //! notified versions, in the ledger's database (docs/webhooks.md; tables:
-//! `migrations/postgres/V3__outbox.sql`). Across replicas: events are inserted under a
+//! `migrations/postgres/V3__outbox.sql`; lanes, targets and retention's indexes:
+//! `V8__outbox_lanes.sql`). Across replicas: events are inserted under a
 //! transaction-level advisory lock (so the cursor, `seq`, follows commit order), claimed
 //! with `FOR UPDATE SKIP LOCKED` and a lease, and a subscription's notifications are
 //! recorded one at a time (an advisory lock per subscription).
@@ -10,12 +11,13 @@ use postgres::{GenericClient, Row, Transaction};
 use super::{i64_of, record, PgStore};
 use crate::domain::event::{outside_event, payment_event, Delivery, Event, NewEvent};
 use crate::domain::notification::{classify, ItemKnowledge, ItemVerdict, Notification};
-use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS};
+use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS, LANE_HEAD};
 
 /// The advisory lock that orders event inserts ("sqevents").
 const EVENTS_LOCK: i64 = 0x7371_6576_656e_7473;
 
-/// Writes an event within the caller's transaction (kept once per id).
+/// Writes an event within the caller's transaction (kept once per id), with the webhook
+/// URL configured now (`target`).
 ///
 /// # Errors
 /// Storage failures.
@@ -23,18 +25,19 @@ pub(crate) fn insert_event(
     tx: &mut Transaction<'_>,
     ev: &NewEvent,
     now: i64,
+    target: Option<&str>,
 ) -> Result<(), StoreError> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&EVENTS_LOCK])?;
     tx.execute(
-        "INSERT INTO events (id, kind, subscription, body, created_ms, next_attempt_ms, retry_from_ms)
-         VALUES ($1, $2, $3, $4, $5, $5, $5) ON CONFLICT (id) DO NOTHING",
-        &[&ev.id, &ev.kind, &ev.subscription, &ev.body, &now],
+        "INSERT INTO events (id, kind, subscription, lane, target_url, body, created_ms, next_attempt_ms, retry_from_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) ON CONFLICT (id) DO NOTHING",
+        &[&ev.id, &ev.kind, &ev.subscription, &ev.lane, &target, &ev.body, &now],
     )
     .map(|_| ())
     .map_err(StoreError::from)
 }
 
-const EVENT_COLUMNS: &str = "seq, id, kind, subscription, body, created_ms, state, attempts, next_attempt_ms, last_error, delivered_ms, retry_from_ms";
+const EVENT_COLUMNS: &str = "seq, id, kind, subscription, body, created_ms, state, attempts, next_attempt_ms, last_error, delivered_ms, retry_from_ms, lane, target_url";
 
 fn event(r: &Row) -> Result<Event, StoreError> {
     Ok(Event {
@@ -51,6 +54,8 @@ fn event(r: &Row) -> Result<Event, StoreError> {
         last_error: r.get(9),
         delivered_ms: r.get(10),
         retry_from_ms: r.get(11),
+        lane: r.get(12),
+        target: r.get(13),
     })
 }
 
@@ -105,7 +110,7 @@ impl OutboxStore for PgStore {
     fn add_event(&self, event: &NewEvent, now: i64) -> Result<(), StoreError> {
         let mut c = self.conn()?;
         let mut tx = c.transaction()?;
-        insert_event(&mut tx, event, now)?;
+        insert_event(&mut tx, event, now, self.target.as_deref())?;
         tx.commit().map_err(StoreError::from)
     }
 
@@ -123,10 +128,11 @@ impl OutboxStore for PgStore {
                     "WITH due AS (
                        SELECT seq FROM events ev
                        WHERE state = 'pending' AND next_attempt_ms <= $1 AND lease_until_ms <= $1
-                         AND NOT EXISTS (SELECT 1 FROM events p WHERE p.subscription = ev.subscription
-                                         AND p.state = 'pending' AND p.seq < ev.seq)
+                         AND {LANE_HEAD}
                        ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED)
-                     UPDATE events SET lease_owner = $2, lease_until_ms = $3
+                     UPDATE events SET lease_owner = $2, lease_until_ms = $3,
+                       target_url = COALESCE(events.target_url, $5),
+                       retry_from_ms = CASE WHEN events.attempts = 0 THEN $1 ELSE events.retry_from_ms END
                      FROM due WHERE events.seq = due.seq AND events.lease_until_ms <= $1
                      RETURNING {}",
                     EVENT_COLUMNS
@@ -135,7 +141,7 @@ impl OutboxStore for PgStore {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                &[&now, &owner, &until, &i64::from(limit)],
+                &[&now, &owner, &until, &i64::from(limit), &self.target],
             )
             ?;
         let mut out = rows.iter().map(event).collect::<Result<Vec<_>, _>>()?;
@@ -184,8 +190,8 @@ impl OutboxStore for PgStore {
         self.conn()?
             .execute(
                 "UPDATE events SET state = 'pending', next_attempt_ms = $2, retry_from_ms = $2,
-                 lease_until_ms = 0 WHERE id = $1",
-                &[&id, &now],
+                 lease_until_ms = 0, target_url = COALESCE($3, target_url) WHERE id = $1",
+                &[&id, &now, &self.target],
             )
             .map(|n| n == 1)
             .map_err(StoreError::from)
@@ -229,7 +235,7 @@ impl OutboxStore for PgStore {
                     ItemVerdict::Check(intents) => out.checks.extend(intents),
                     ItemVerdict::Outside(from) => {
                         let ev = outside_event(n, item, from, now);
-                        insert_event(&mut tx, &ev, now)?;
+                        insert_event(&mut tx, &ev, now, self.target.as_deref())?;
                         out.events.push(ev.id);
                     }
                     ItemVerdict::Known | ItemVerdict::Stale => {}
@@ -237,10 +243,23 @@ impl OutboxStore for PgStore {
             }
         }
         if let Some(ev) = payment_event(n, now) {
-            insert_event(&mut tx, &ev, now)?;
+            insert_event(&mut tx, &ev, now, self.target.as_deref())?;
             out.events.push(ev.id);
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    fn prune(&self, delivered_before: i64, notified_before: i64) -> Result<(u64, u64), StoreError> {
+        let mut c = self.conn()?;
+        let events = c.execute(
+            "DELETE FROM events WHERE state = 'delivered' AND delivered_ms < $1",
+            &[&delivered_before],
+        )?;
+        let notifications = c.execute(
+            "DELETE FROM notifications WHERE received_ms < $1",
+            &[&notified_before],
+        )?;
+        Ok((events, notifications))
     }
 }

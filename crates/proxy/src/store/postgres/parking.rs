@@ -40,7 +40,7 @@ impl PgStore {
                 &[&key, &attempt],
             )?;
             // The outbox keeps its own times (the deliverer's clock).
-            super::outbox::insert_event(&mut tx, event, now_ms())?;
+            super::outbox::insert_event(&mut tx, event, now_ms(), self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(park)

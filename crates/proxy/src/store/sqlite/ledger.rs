@@ -143,7 +143,7 @@ impl IdempotencyStore for SqliteStore {
             params![key, attempt, status, body, state, now],
         )?;
         if let (1, Some(ev)) = (finished, event) {
-            super::outbox::insert_event(&tx, ev, now)?;
+            super::outbox::insert_event(&tx, ev, now, self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(finished == 1)
@@ -179,7 +179,7 @@ impl IdempotencyStore for SqliteStore {
                 )?;
             }
         }
-        super::outbox::insert_event(&tx, event, now)?;
+        super::outbox::insert_event(&tx, event, now, self.target.as_deref())?;
         tx.commit()?;
         Ok(true)
     }
@@ -317,7 +317,7 @@ impl IdempotencyStore for SqliteStore {
                  WHERE key = ?1 AND attempt = ?2",
                 params![key, attempt, now],
             )?;
-            super::outbox::insert_event(&tx, event, now)?;
+            super::outbox::insert_event(&tx, event, now, self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(park)

@@ -15,6 +15,9 @@ use crate::store::{Record, StoreError};
 /// SQLite implementation of [`crate::store::IdempotencyStore`].
 pub struct SqliteStore {
     pub(crate) conn: Mutex<Connection>,
+    /// The webhook URL configured now: recorded with each event written
+    /// ([`SqliteStore::with_webhook_target`]).
+    pub(crate) target: Option<String>,
 }
 
 pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
@@ -66,6 +69,16 @@ impl SqliteStore {
         crate::store::migrate::sqlite(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
+            target: None,
         })
+    }
+
+    /// The webhook URL configured now (`SEATQUOTE_WEBHOOK_URL`; `None`: events are kept, not
+    /// sent): each event is written with it, and delivered there even if the setting
+    /// changes later (docs/webhooks.md, "Delivery").
+    #[must_use]
+    pub fn with_webhook_target(mut self, url: Option<String>) -> Self {
+        self.target = url;
+        self
     }
 }

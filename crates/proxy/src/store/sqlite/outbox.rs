@@ -1,6 +1,7 @@
 //! [`OutboxStore`] for [`SqliteStore`]: the outbox, the notifications received and the
 //! items' notified versions, in the ledger's database (docs/webhooks.md; tables:
-//! `migrations/sqlite/V3__outbox.sql`).
+//! `migrations/sqlite/V3__outbox.sql`, lanes, targets and retention's indexes
+//! `V8__outbox_lanes.sql`).
 
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
@@ -8,23 +9,29 @@ use super::{record, SqliteStore};
 use crate::domain::event::{outside_event, payment_event, Delivery, Event, NewEvent};
 use crate::domain::intent::Intent;
 use crate::domain::notification::{classify, ItemKnowledge, ItemVerdict, Notification};
-use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS};
+use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS, LANE_HEAD};
 
-/// Writes an event within the caller's transaction (kept once per id).
+/// Writes an event within the caller's transaction (kept once per id), with the webhook
+/// URL configured now (`target`).
 ///
 /// # Errors
 /// Storage failures.
-pub(crate) fn insert_event(c: &Connection, ev: &NewEvent, now: i64) -> Result<(), StoreError> {
+pub(crate) fn insert_event(
+    c: &Connection,
+    ev: &NewEvent,
+    now: i64,
+    target: Option<&str>,
+) -> Result<(), StoreError> {
     c.execute(
-        "INSERT OR IGNORE INTO events (id, kind, subscription, body, created_ms, next_attempt_ms, retry_from_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5)",
-        params![ev.id, ev.kind, ev.subscription, ev.body, now],
+        "INSERT OR IGNORE INTO events (id, kind, subscription, lane, target_url, body, created_ms, next_attempt_ms, retry_from_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7)",
+        params![ev.id, ev.kind, ev.subscription, ev.lane, target, ev.body, now],
     )
     .map(|_| ())
     .map_err(StoreError::from)
 }
 
-const EVENT_COLUMNS: &str = "seq, id, kind, subscription, body, created_ms, state, attempts, next_attempt_ms, last_error, delivered_ms, retry_from_ms";
+const EVENT_COLUMNS: &str = "seq, id, kind, subscription, body, created_ms, state, attempts, next_attempt_ms, last_error, delivered_ms, retry_from_ms, lane, target_url";
 
 fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
     Ok(Event {
@@ -40,6 +47,8 @@ fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
         last_error: r.get(9)?,
         delivered_ms: r.get(10)?,
         retry_from_ms: r.get(11)?,
+        lane: r.get(12)?,
+        target: r.get(13)?,
     })
 }
 
@@ -81,7 +90,7 @@ fn knowledge(c: &Connection, sub: &str, running_no: u64) -> Result<ItemKnowledge
 
 impl OutboxStore for SqliteStore {
     fn add_event(&self, event: &NewEvent, now: i64) -> Result<(), StoreError> {
-        insert_event(&self.conn.lock(), event, now)
+        insert_event(&self.conn.lock(), event, now, self.target.as_deref())
     }
 
     fn claim(
@@ -98,17 +107,24 @@ impl OutboxStore for SqliteStore {
             let mut st = tx.prepare(&format!(
                 "SELECT {EVENT_COLUMNS} FROM events ev
                      WHERE state = 'pending' AND next_attempt_ms <= ?1 AND lease_until_ms <= ?1
-                       AND NOT EXISTS (SELECT 1 FROM events p WHERE p.subscription = ev.subscription
-                                       AND p.state = 'pending' AND p.seq < ev.seq)
+                       AND {LANE_HEAD}
                      ORDER BY seq LIMIT ?2"
             ))?;
             for r in st.query_map(params![now, limit], event)? {
                 out.push(r?);
             }
-            for ev in &out {
+            for ev in &mut out {
+                // An event written while no URL was configured takes today's; the retry
+                // period starts at the first attempt (the event may have waited behind its
+                // lane's head).
+                ev.target = ev.target.take().or_else(|| self.target.clone());
+                if ev.attempts == 0 {
+                    ev.retry_from_ms = now;
+                }
                 tx.execute(
-                    "UPDATE events SET lease_owner = ?2, lease_until_ms = ?3 WHERE seq = ?1",
-                    params![ev.seq, owner, until],
+                    "UPDATE events SET lease_owner = ?2, lease_until_ms = ?3, target_url = ?4,
+                     retry_from_ms = ?5 WHERE seq = ?1",
+                    params![ev.seq, owner, until, ev.target, ev.retry_from_ms],
                 )?;
             }
         }
@@ -162,8 +178,8 @@ impl OutboxStore for SqliteStore {
             .lock()
             .execute(
                 "UPDATE events SET state = 'pending', next_attempt_ms = ?2, retry_from_ms = ?2,
-                 lease_until_ms = 0 WHERE id = ?1",
-                params![id, now],
+                 lease_until_ms = 0, target_url = COALESCE(?3, target_url) WHERE id = ?1",
+                params![id, now, self.target],
             )
             .map(|n| n == 1)
             .map_err(StoreError::from)
@@ -201,7 +217,7 @@ impl OutboxStore for SqliteStore {
                     ItemVerdict::Check(intents) => out.checks.extend(intents),
                     ItemVerdict::Outside(from) => {
                         let ev = outside_event(n, item, from, now);
-                        insert_event(&tx, &ev, now)?;
+                        insert_event(&tx, &ev, now, self.target.as_deref())?;
                         out.events.push(ev.id);
                     }
                     ItemVerdict::Known | ItemVerdict::Stale => {}
@@ -209,10 +225,23 @@ impl OutboxStore for SqliteStore {
             }
         }
         if let Some(ev) = payment_event(n, now) {
-            insert_event(&tx, &ev, now)?;
+            insert_event(&tx, &ev, now, self.target.as_deref())?;
             out.events.push(ev.id);
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    fn prune(&self, delivered_before: i64, notified_before: i64) -> Result<(u64, u64), StoreError> {
+        let c = self.conn.lock();
+        let events = c.execute(
+            "DELETE FROM events WHERE state = 'delivered' AND delivered_ms < ?1",
+            params![delivered_before],
+        )?;
+        let notifications = c.execute(
+            "DELETE FROM notifications WHERE received_ms < ?1",
+            params![notified_before],
+        )?;
+        Ok((events as u64, notifications as u64))
     }
 }

@@ -62,6 +62,21 @@ pub fn receiver(port: u16, fail_first: u32, delay_ms: u64) -> Proc {
     )
 }
 
+/// The receiver on `port`, answering 503 to every delivery whose body contains `text`
+/// (and 200 to the others).
+pub fn failing_receiver(port: u16, text: &str) -> Proc {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/receiver/receiver.mjs");
+    spawn_bin(
+        std::path::Path::new("node"),
+        &[script],
+        &[
+            ("RECEIVER_PORT", port.to_string()),
+            ("RECEIVER_SECRETS", format!("{WH_SECRET},{WH_PREVIOUS}")),
+            ("RECEIVER_FAIL_MATCH", text.to_owned()),
+        ],
+    )
+}
+
 /// Reads the receiver's lines until `n` distinct events were answered 200 (or `within`
 /// passes); returns every line read.
 pub fn deliveries(r: &Proc, n: usize, within: Duration) -> Vec<Value> {

@@ -173,6 +173,7 @@ fn openapi_matches_the_contract_types() {
         next_attempt_at: Some("2026-05-13T10:00:05.000Z".into()),
         last_error: Some("HTTP 503".into()),
         delivered_at: Some("2026-05-13T10:00:06.000Z".into()),
+        target_url: Some("https://shop.test/hooks".into()),
         payload: serde_json::json!({"id": "evt_46c56e2c53cc4c0a630c0d5332c9a98b", "type": "seat_change.applied"}),
     };
     check(&doc, "EventRecord", &j(&event), &[]);
@@ -180,6 +181,7 @@ fn openapi_matches_the_contract_types() {
         next_attempt_at: None,
         last_error: None,
         delivered_at: None,
+        target_url: None,
         ..event
     };
     check(

@@ -1,8 +1,10 @@
 //! The outbox's store contract, the same assertions against both backends (SQLite and
 //! PostgreSQL on a throw-away server): `complete` writes its event once, in its
-//! transaction; one deliverer per event (the lease); in order per subscription; failures
-//! retried, then exhausted and re-deliverable; notifications recorded once, older
-//! versions ignored. And, over real processes, two replicas sharing a PostgreSQL database
+//! transaction; one deliverer per event (the lease); in order per lane (a subscription's,
+//! a purchase's, or an event's own); failures retried, then exhausted — holding the lane
+//! until delivered — and re-deliverable; notifications recorded once, older versions
+//! ignored; retention deletes delivered events and old notifications, never pending or
+//! exhausted events. And, over real processes, two replicas sharing a PostgreSQL database
 //! deliver every webhook, none by both at once (here, so that the throw-away server is
 //! started once for the binary).
 
@@ -123,15 +125,27 @@ fn contract(s: &dyn IdempotencyStore, o: &dyn OutboxStore) {
         .unwrap();
     let head = &o.events_after(0, 1).unwrap()[0];
     assert_eq!(head.state, Delivery::Exhausted, "kept, not dropped");
-    // Exhausted: the next event of S1 goes on.
-    let next = o.claim("w3", t + 1001, t + 2000, 10).unwrap();
-    assert_eq!(next.len(), 1);
-    assert_eq!(next[0].seq, all[2].seq);
-    o.attempted(next[0].seq, "w3", Ok(t + 1002)).unwrap();
+    // Exhausted: it holds S1's lane; the next event of S1 does not overtake it.
+    assert!(
+        o.claim("w3", t + 1001, t + 2000, 10).unwrap().is_empty(),
+        "S1's next event waits behind its exhausted head"
+    );
     assert!(o.redeliver(&head.id, t + 3000).unwrap());
     assert!(!o.redeliver("evt_none", t + 3000).unwrap());
     let back = o.claim("w1", t + 3000, t + 4000, 10).unwrap();
+    assert_eq!(back.len(), 1, "only the head again");
     assert_eq!(back[0].id, head.id);
+    assert_eq!(back[0].retry_from_ms, t + 3000, "a fresh retry period");
+    o.attempted(back[0].seq, "w1", Ok(t + 3001)).unwrap();
+    let next = o.claim("w1", t + 3002, t + 4000, 10).unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].seq, all[2].seq, "then S1's next one");
+    assert_eq!(
+        next[0].retry_from_ms,
+        t + 3002,
+        "its retry period starts at its first attempt, not while it waited"
+    );
+    o.attempted(next[0].seq, "w1", Ok(t + 3003)).unwrap();
 
     // Notifications: once per body; an older version ignored.
     let n = |q: u32, v: i64| {
@@ -154,6 +168,141 @@ fn contract(s: &dyn IdempotencyStore, o: &dyn OutboxStore) {
         (Some(5), Some(6))
     );
     assert_eq!(last.subscription, "S9");
+}
+
+/// Lanes, on a fresh store, at explicit times: a payment naming no subscription is in its
+/// purchase's lane, or alone; a failing one holds back only its own lane.
+fn lanes(o: &dyn OutboxStore) {
+    let t = 1_000_000;
+    // A payment notification naming no subscription (`purchase`: its `purchaseId`).
+    let payment = |kind: &str, purchase: Option<u64>, date: &str| {
+        let mut v = serde_json::json!({"meta": {"type": kind, "date": date}});
+        if let Some(p) = purchase {
+            v["purchaseId"] = p.into();
+        }
+        parse(v.to_string().as_bytes()).unwrap()
+    };
+    let notes = [
+        payment("PaidOrderNotification", Some(111), "a"),
+        payment("RefundNotification", Some(111), "b"),
+        payment("PaidOrderNotification", Some(222), "c"),
+        payment("PaidOrderNotification", None, "d"),
+        payment("ChargebackNotification", None, "e"),
+    ];
+    for (n, note) in (0..).zip(&notes) {
+        assert_eq!(o.record_notification(note, t + n).unwrap().events.len(), 1);
+    }
+    let all = o.events_after(0, 100).unwrap();
+    let lanes: Vec<&str> = all.iter().map(|e| e.lane.as_str()).collect();
+    assert_eq!(
+        lanes,
+        [
+            "purchase:111",
+            "purchase:111",
+            "purchase:222",
+            all[3].id.as_str(),
+            all[4].id.as_str()
+        ]
+    );
+    let got = o.claim("w", t + 10, t + 1000, 10).unwrap();
+    let seqs: Vec<i64> = got.iter().map(|e| e.seq).collect();
+    assert_eq!(
+        seqs,
+        [all[0].seq, all[2].seq, all[3].seq, all[4].seq],
+        "each lane's head; 111's refund waits behind 111's payment"
+    );
+    o.attempted(got[0].seq, "w", Err(("HTTP 503".into(), Some(t + 500))))
+        .unwrap();
+    for e in &got[1..] {
+        o.attempted(e.seq, "w", Ok(t + 20)).unwrap();
+    }
+    assert!(o.claim("w", t + 30, t + 1000, 10).unwrap().is_empty());
+    let again = o.claim("w", t + 500, t + 1000, 10).unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].seq, all[0].seq);
+    o.attempted(again[0].seq, "w", Ok(t + 501)).unwrap();
+    let refund = o.claim("w", t + 502, t + 1000, 10).unwrap();
+    assert_eq!(refund.len(), 1);
+    assert_eq!((refund[0].seq, refund[0].attempts), (all[1].seq, 0));
+    o.attempted(refund[0].seq, "w", Ok(t + 503)).unwrap();
+}
+
+/// Retention, at explicit times: `prune` deletes events delivered before its first cut-off
+/// and notifications received before its second; pending and exhausted events stay.
+fn retention(o: &dyn OutboxStore) {
+    let t = 2_000_000;
+    // What earlier steps left, delivered or received before `t`, goes first.
+    o.prune(t, t).unwrap();
+    let before = o.events_after(0, 1000).unwrap().len();
+    for (n, sub) in (0..).zip(["R1", "R2", "R3"]) {
+        o.add_event(&commit_event(&intent(sub, sub), 200, 1), t + n)
+            .unwrap();
+    }
+    let got = o.claim("w", t + 10, t + 1000, 10).unwrap();
+    assert_eq!(got.len(), 3);
+    o.attempted(got[0].seq, "w", Ok(t + 20)).unwrap();
+    o.attempted(got[1].seq, "w", Err(("HTTP 410".into(), None)))
+        .unwrap();
+    o.attempted(got[2].seq, "w", Err(("timeout".into(), Some(t + 9_000))))
+        .unwrap();
+    let note = |date: &str| {
+        parse(
+            format!(r#"{{"meta":{{"type":"SomethingNewNotification","date":"{date}"}}}}"#)
+                .as_bytes(),
+        )
+        .unwrap()
+    };
+    assert!(!o.record_notification(&note("old"), t).unwrap().duplicate);
+    assert!(
+        !o.record_notification(&note("new"), t + 5_000)
+            .unwrap()
+            .duplicate
+    );
+
+    assert_eq!(o.prune(t + 20, t).unwrap(), (0, 0), "nothing older yet");
+    assert_eq!(o.prune(t + 21, t + 1).unwrap(), (1, 1));
+    assert_eq!(
+        o.prune(i64::MAX, t + 1).unwrap(),
+        (0, 0),
+        "only delivered events"
+    );
+    let left = o.events_after(0, 1000).unwrap();
+    assert_eq!(left.len(), before + 2);
+    let states: Vec<Delivery> = left[before..].iter().map(|e| e.state).collect();
+    assert_eq!(states, [Delivery::Exhausted, Delivery::Pending]);
+    assert!(
+        !o.record_notification(&note("old"), t + 6_000)
+            .unwrap()
+            .duplicate,
+        "deleted: the same body is recorded anew"
+    );
+    assert!(
+        o.record_notification(&note("new"), t + 6_000)
+            .unwrap()
+            .duplicate
+    );
+}
+
+#[test]
+fn sqlite_delivers_in_lanes_and_prunes() {
+    let dir = std::env::temp_dir().join(format!("sq-lanes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let s = SqliteStore::open(&dir).unwrap();
+    lanes(&s);
+    retention(&s);
+    drop(s);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn postgres_delivers_in_lanes_and_prunes() {
+    let url = seatquote_testkit::shared()
+        .unwrap()
+        .create_database()
+        .unwrap();
+    let s = PgStore::open(url.parse().unwrap(), "lanes-test", 4).unwrap();
+    lanes(&s);
+    retention(&s);
 }
 
 #[test]
