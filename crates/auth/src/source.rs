@@ -135,7 +135,8 @@ impl Reloaded {
     }
 }
 
-/// GETs a JWKS document (at most [`MAX_JWKS_BYTES`]).
+/// GETs a JWKS document (at most [`MAX_JWKS_BYTES`]); a redirect is an error (the client
+/// follows none).
 async fn fetch(client: &reqwest::Client, url: &reqwest::Url) -> Result<String, ConfigError> {
     let fail = |e: String| ConfigError::Jwks(format!("at {url} cannot be fetched: {e}"));
     let mut response = client
@@ -148,6 +149,12 @@ async fn fetch(client: &reqwest::Client, url: &reqwest::Url) -> Result<String, C
         .send()
         .await
         .map_err(|e| fail(e.to_string()))?;
+    if response.status().is_redirection() {
+        return Err(fail(format!(
+            "it answered a redirect (HTTP {}), which is not followed; configure the key set's own URL",
+            response.status()
+        )));
+    }
     if !response.status().is_success() {
         return Err(fail(format!("HTTP {}", response.status())));
     }

@@ -92,8 +92,12 @@ impl Verifier {
             }
             KeySource::JwksUrl(url) => {
                 let url = jwks_url(url)?;
+                // A redirect is refused, not followed: the keys are trusted for the
+                // configured URL only (an `https://` one redirected to `http://` would
+                // let anyone on the way swap them).
                 let client = reqwest::Client::builder()
                     .user_agent("seatquote-proxy")
+                    .redirect(reqwest::redirect::Policy::none())
                     .build()
                     .map_err(|e| ConfigError::Invalid(format!("HTTP client: {e}")))?;
                 reloaded(Origin::Url { url, client }, None)

@@ -7,7 +7,8 @@
 //!
 //! [`app`] is the whole HTTP surface as an axum [`Router`](axum::Router); the
 //! `seatquote-proxy` binary parses [`Config`], builds [`App`], starts the background
-//! workers ([`spawn_workers`]) and serves the router.
+//! workers ([`spawn_workers`]) and serves the router ([`serve`]: header and body
+//! timeouts, a connection cap).
 //!
 //! | module | concern |
 //! |---|---|
@@ -17,13 +18,13 @@
 //! | `store` | the ledger's and the outbox's storage traits, their `sqlite` and `postgres` implementations, migrations |
 //! | `ledger` | the commit ledger's transitions and their resolution; a key's earlier attempts |
 //! | `workers` | the background reconciler, webhook deliverer and outbox pruner ([`spawn_workers`]) |
-//! | `http` | the router, extractors, customer auth, the routes (summary, preview, commit, events API, intents needing attention, notifications), `/metrics` |
+//! | `http` | the router, extractors, customer auth, the routes (summary, preview, commit, events API, intents needing attention, notifications), `/metrics`; the server and its limits |
 //! | `upstream`, `budget` | the Cleverbridge client; the upstream budget every request passes |
 //! | `state`, `problem`, `metrics` | what the handlers share ([`App`]); problem+json ([`Problem`]); counters |
 //!
 //! The modules depend downwards only, with no circle: `http` and `workers` → `ledger` →
 //! `state` → `config`, `upstream` → `budget` → `store` → `domain`; `problem` → `upstream`,
-//! `store`; `cli` → `config`.
+//! `store`; `cli` → `config` → `store` (the database URL's TLS connector).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -42,6 +43,7 @@ mod workers;
 
 pub use cli::{run_operator, Cli, Command};
 pub use config::{Config, ConfigError};
+pub use http::server::serve;
 pub use http::{app, CSP, OPENAPI};
 pub use problem::Problem;
 pub use state::{App, AppState, PolicySource};
@@ -53,8 +55,8 @@ pub use domain::event::{commit_event, Delivery};
 pub use domain::intent::{Intent, IntentState, ItemState};
 pub use domain::notification::parse as parse_notification;
 pub use store::{
-    now_ms, Begin, IdempotencyStore, OutboxStore, Parked, PgStore, Plan, Record, SqliteStore,
-    StoreError,
+    now_ms, Begin, IdempotencyStore, OutboxStore, Parked, PgConnect, PgStore, Plan, Record,
+    SqliteStore, SslMode, StoreError,
 };
 
 // The upstream budget shared through PostgreSQL, driven directly by the rate tests.

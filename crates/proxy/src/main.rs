@@ -6,7 +6,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use seatquote_proxy::{app, run_operator, spawn_workers, App, Cli, Command, Config};
+use seatquote_proxy::{
+    run_operator, serve as serve_http, spawn_workers, App, Cli, Command, Config,
+};
 
 fn main() -> ExitCode {
     let parsed = Cli::try_parse().and_then(|cli| match cli.command {
@@ -70,10 +72,8 @@ fn serve(cfg: &Config) -> Result<(), String> {
         }
         println!("listening on http://{addr}");
         spawn_workers(&state);
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(|e| e.to_string())
+        serve_http(listener, state, shutdown()).await;
+        Ok(())
     })
 }
 

@@ -10,6 +10,7 @@ use seatquote_auth::{QuoteKeys, Verifier};
 use seatquote_core::date::Date;
 
 use crate::budget::{Budget, BudgetConfig, PgBudget};
+use crate::config::server::ServerLimits;
 use crate::config::webhooks::Webhooks;
 use crate::config::{Config, ConfigError};
 use crate::domain::policy::Policy;
@@ -58,6 +59,8 @@ pub struct App {
     pub preview_reuse_ms: i64,
     /// Origins allowed cross-origin (empty: same-origin only).
     pub allowed_origins: Vec<HeaderValue>,
+    /// The HTTP server's header and body timeouts and connection cap.
+    pub server_limits: ServerLimits,
     /// `SEATQUOTE_FAILPOINT` (test builds only).
     #[cfg(feature = "failpoints")]
     pub failpoint: Option<String>,
@@ -126,31 +129,33 @@ impl App {
         // Each event is written with the webhook URL configured now (delivered there even if
         // the setting changes: docs/webhooks.md, "Delivery").
         let target = webhooks.target.as_ref().map(|t| t.url.clone());
-        let (store, outbox): (Arc<dyn IdempotencyStore>, Arc<dyn OutboxStore>) =
-            match database.clone() {
-                Some(db) => {
-                    let s = Arc::new(
-                        PgStore::open(db, &instance, PG_POOL)
-                            .map_err(|e| ConfigError {
-                                var: "SEATQUOTE_DATABASE_URL",
-                                reason: format!("cannot be used: {e}"),
-                            })?
-                            .with_webhook_target(target),
-                    );
-                    (s.clone(), s)
-                }
-                None => {
-                    let s = Arc::new(
-                        SqliteStore::open(&cfg.data_dir)
-                            .map_err(|e| ConfigError {
-                                var: "SEATQUOTE_DATA_DIR",
-                                reason: format!("cannot hold the store: {e}"),
-                            })?
-                            .with_webhook_target(target),
-                    );
-                    (s.clone(), s)
-                }
-            };
+        let (store, outbox): (Arc<dyn IdempotencyStore>, Arc<dyn OutboxStore>) = match database
+            .clone()
+        {
+            Some(db) => {
+                let mode = db.mode.as_str();
+                let s = Arc::new(
+                    PgStore::open(db, &instance, PG_POOL)
+                        .map_err(|e| ConfigError {
+                            var: "SEATQUOTE_DATABASE_URL",
+                            reason: format!("cannot be used (sslmode={mode}): {}", e.with_causes()),
+                        })?
+                        .with_webhook_target(target),
+                );
+                (s.clone(), s)
+            }
+            None => {
+                let s = Arc::new(
+                    SqliteStore::open(&cfg.data_dir)
+                        .map_err(|e| ConfigError {
+                            var: "SEATQUOTE_DATA_DIR",
+                            reason: format!("cannot hold the store: {e}"),
+                        })?
+                        .with_webhook_target(target),
+                );
+                (s.clone(), s)
+            }
+        };
         let metrics = Arc::new(Metrics::default());
         let limits = BudgetConfig {
             max_in_flight: cfg.upstream_max_in_flight,
@@ -222,6 +227,7 @@ impl App {
             commit_max_resolve_failures: cfg.commit_max_resolve_failures,
             preview_reuse_ms: i64::try_from(cfg.preview_reuse_ms).unwrap_or(i64::MAX),
             allowed_origins,
+            server_limits: cfg.server.limits()?,
             #[cfg(feature = "failpoints")]
             failpoint: cfg.failpoint.clone(),
             heartbeat: shared.then(|| Mutex::new(std::time::Instant::now())),

@@ -18,8 +18,7 @@ use crate::state::{cb, Sandbox};
 pub(crate) async fn admin_fault(State(sb): State<Sandbox>, body: Bytes) -> Response {
     match serde_json::from_slice::<Fault>(&body) {
         Ok(f) => {
-            let mut out =
-                json!({ "fault": f.fault, "count": f.count, "ms": f.ms, "target": f.target });
+            let mut out = json!({ "fault": f.fault, "count": f.count, "ms": f.ms, "target": f.target, "retryAfter": f.retry_after });
             if !f.subscriptions.is_empty() {
                 out["subscriptions"] = json!(f.subscriptions);
             }

@@ -152,30 +152,34 @@ fn read_subscription(sb: &Sandbox, q: &GetQuery) -> Response {
     };
     let id = normalize_subscription_id(id);
     let g = sb.inner.lock();
-    match g.subs.get(&id) {
-        None => cb(StatusCode::NOT_FOUND, "Subscription not found."),
-        Some(s) if s.coupon.is_none() => Json(GetSubscriptionResponse {
-            subscription: wire_subscription(s),
-            result_message: Some("OK".into()),
-        })
-        .into_response(),
-        Some(s) => {
-            // A field Cleverbridge sends that the proxy does not parse, yet it changes what
-            // a change costs: written into the text (numbers stay exactly as serialised).
-            let code = s
-                .coupon
-                .as_ref()
-                .map(|(c, _)| c.as_str())
-                .unwrap_or_default();
-            let sub = serde_json::to_string(&wire_subscription(s)).unwrap_or_default();
-            let code = serde_json::to_string(code).unwrap_or_default();
-            let body = format!(
-                "{{\"Subscription\":{{\"CouponCode\":{code},{}}},\"ResultMessage\":\"OK\"}}",
-                sub.get(1..sub.len().saturating_sub(1)).unwrap_or_default()
-            );
-            ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+    let Some(s) = g.subs.get(&id) else {
+        return cb(StatusCode::NOT_FOUND, "Subscription not found.");
+    };
+    let answer = GetSubscriptionResponse {
+        subscription: wire_subscription(s),
+        result_message: Some("OK".into()),
+    };
+    if s.coupon.is_none() && !sb.numeric_ids {
+        return Json(answer).into_response();
+    }
+    // Edited as text, so every number stays exactly as serialised: the id as a bare number
+    // (`SEATQUOTE_SANDBOX_NUMERIC_IDS`), and a coupon, a field Cleverbridge sends that the
+    // proxy does not parse, yet it changes what a change costs.
+    let mut sub = serde_json::to_string(&answer.subscription).unwrap_or_default();
+    if let Some(n) = id.strip_prefix('S').and_then(|n| n.parse::<u64>().ok()) {
+        if sb.numeric_ids {
+            sub = sub.replacen(&format!("\"Id\":\"{id}\""), &format!("\"Id\":{n}"), 1);
         }
     }
+    if let Some((code, _)) = &s.coupon {
+        let code = serde_json::to_string(code).unwrap_or_default();
+        sub = format!(
+            "{{\"CouponCode\":{code},{}",
+            sub.get(1..).unwrap_or_default()
+        );
+    }
+    let body = format!("{{\"Subscription\":{sub},\"ResultMessage\":\"OK\"}}");
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The engine's change for an update request, checked in the JSON boundary's order (so its

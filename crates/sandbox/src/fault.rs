@@ -101,6 +101,15 @@ pub struct Fault {
     /// untouched and do not use up `count`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscriptions: Vec<String>,
+    /// `status429` only: the `Retry-After` header's text, sent verbatim instead of the
+    /// seconds of `ms` (a client's bounds under test: `18446744073709551615`, an HTTP
+    /// date, `soon`).
+    #[serde(
+        default,
+        rename = "retryAfter",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retry_after: Option<String>,
 }
 
 fn one() -> u32 {
@@ -151,6 +160,9 @@ mod tests {
         assert_eq!(f.fault, FaultKind::ResetAfterApply);
         let f: Fault = serde_json::from_str(r#"{"fault":"status500AfterApply"}"#).unwrap();
         assert_eq!(f.fault, FaultKind::Status500AfterApply);
+        let f: Fault =
+            serde_json::from_str(r#"{"fault":"status429","retryAfter":"soon"}"#).unwrap();
+        assert_eq!(f.retry_after.as_deref(), Some("soon"));
         assert!(serde_json::from_str::<Fault>(r#"{"fault":"boom"}"#).is_err());
         assert!(serde_json::from_str::<Fault>(r#"{"fault":"hang","target":"x"}"#).is_err());
     }

@@ -77,6 +77,14 @@ struct Config {
         value_parser = clap::value_parser!(u32).range(0..=i64::from(seatquote_sandbox::generate::MAX_GENERATED))
     )]
     generate_customers: u32,
+    /// Answer `getsubscription` with the subscription's `Id` as a bare JSON number
+    /// (`68841753`), as Cleverbridge's API may.
+    #[arg(
+        long,
+        env = "SEATQUOTE_SANDBOX_NUMERIC_IDS",
+        value_name = "SEATQUOTE_SANDBOX_NUMERIC_IDS"
+    )]
+    numeric_ids: bool,
     /// Where to send notifications like Cleverbridge's (the proxy's
     /// `/api/cleverbridge/notifications`); unset: none sent.
     #[arg(
@@ -168,7 +176,8 @@ fn run(cfg: Config) -> Result<(), String> {
         (a, b) => a.or(b),
     };
     let mut sandbox = Sandbox::new(fixture, today, cfg.rate_limit)
-        .with_rate_block(std::time::Duration::from_secs(cfg.rate_block_seconds));
+        .with_rate_block(std::time::Duration::from_secs(cfg.rate_block_seconds))
+        .with_numeric_ids(cfg.numeric_ids);
     if let Some(url) = cfg.notify_url.as_deref().filter(|u| !u.is_empty()) {
         sandbox = sandbox.with_notifier(Notifier::new(
             url,

@@ -85,6 +85,8 @@ pub struct Sandbox {
     fixed_today: Option<Date>,
     /// Sends notifications like Cleverbridge's (disabled unless configured).
     pub(crate) notifier: crate::notifier::Notifier,
+    /// `getsubscription` answers the subscription's `Id` as a bare JSON number.
+    pub(crate) numeric_ids: bool,
 }
 
 /// Today's UTC date.
@@ -154,7 +156,7 @@ pub(crate) fn cb(status: StatusCode, message: &str) -> Response {
 }
 
 /// Cleverbridge's rate-limit answer: HTML, not JSON, with `Retry-After` (60 s there).
-pub(crate) fn too_many(retry_after: u64) -> Response {
+pub(crate) fn too_many(retry_after: HeaderValue) -> Response {
     let mut r = (
         StatusCode::TOO_MANY_REQUESTS,
         "<!DOCTYPE html><html><head><title>429 Too Many Requests</title></head><body><h1>Too Many Requests</h1><p>Rate limit exceeded. Try again later.</p></body></html>",
@@ -164,8 +166,7 @@ pub(crate) fn too_many(retry_after: u64) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    r.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    r.headers_mut().insert(header::RETRY_AFTER, retry_after);
     r
 }
 
@@ -201,7 +202,16 @@ impl Sandbox {
             fixture: Arc::new(fixture),
             fixed_today,
             notifier: crate::notifier::Notifier::default(),
+            numeric_ids: false,
         }
+    }
+
+    /// The same sandbox answering `getsubscription` with the subscription's `Id` as a
+    /// bare JSON number (`68841753`), as Cleverbridge's API may.
+    #[must_use]
+    pub fn with_numeric_ids(mut self, numeric: bool) -> Self {
+        self.numeric_ids = numeric;
+        self
     }
 
     /// The same sandbox with another block time after going over the rate limit
@@ -289,7 +299,7 @@ impl Sandbox {
     ) -> Gate {
         let fault = match self.admit(peer, op, kind, subscription) {
             Ok(f) => f,
-            Err(RateLimited(after)) => return Gate::Stop(too_many(after)),
+            Err(RateLimited(after)) => return Gate::Stop(too_many(HeaderValue::from(after))),
         };
         let mut hang_after = None;
         if let Some(f) = fault {
@@ -305,7 +315,11 @@ impl Sandbox {
                 FaultKind::Status429 => {
                     self.inner.lock().too_many_sent += 1;
                     let secs = f.ms.map_or(60, |ms| ms.div_ceil(1000).max(1));
-                    return Gate::Stop(too_many(secs));
+                    let text = f.retry_after.as_deref().map(HeaderValue::from_str);
+                    return Gate::Stop(too_many(match text {
+                        Some(Ok(v)) => v,
+                        _ => HeaderValue::from(secs),
+                    }));
                 }
                 FaultKind::Malformed => {
                     tokio::time::sleep(wait(0)).await;

@@ -13,13 +13,14 @@ const READY_WITHIN: Duration = Duration::from_secs(60);
 /// The watchdog: starts the server in the background, waits until its stdin (a pipe from
 /// the owning process) reaches end-of-file (`cat`, which a signal such as the server's
 /// exit does not interrupt, unlike the shell's `read`), then stops the server in
-/// immediate mode and removes the directory. Arguments: directory, `postgres` binary, port.
+/// immediate mode and removes the directory. Arguments: directory, `postgres` binary, port,
+/// then more server arguments (`-c name=value`).
 const WATCHDOG: &str = r#"
-d="$1"; pg="$2"; port="$3"
+d="$1"; pg="$2"; port="$3"; shift 3
 exec 2>"$d/watchdog.log"
 "$pg" -D "$d/data" -k "$d" -h 127.0.0.1 -p "$port" \
   -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-  -c max_connections=300 -c shared_buffers=16MB \
+  -c max_connections=300 -c shared_buffers=16MB "$@" \
   >"$d/server.log" 2>&1 </dev/null &
 pid=$!
 echo "$pid" >"$d/postgres.pid"
@@ -134,6 +135,34 @@ fn free_port() -> Result<u16, String> {
     Err("no free loopback port between 20000 and 32000".to_owned())
 }
 
+/// Writes the server's certificate and key into `dir` (owned by the server's user, the key
+/// mode 0600) and returns the server arguments that turn TLS on with them.
+fn write_tls(
+    dir: &Path,
+    user: Option<(u32, u32)>,
+    cert: &str,
+    key: &str,
+) -> Result<Vec<String>, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut args = vec!["-c".to_owned(), "ssl=on".to_owned()];
+    for (name, text, setting) in [
+        ("server.crt", cert, "ssl_cert_file"),
+        ("server.key", key, "ssl_key_file"),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("chmod {}: {e}", path.display()))?;
+        if let Some((uid, gid)) = user {
+            std::os::unix::fs::chown(&path, Some(uid), Some(gid))
+                .map_err(|e| format!("chown {}: {e}", path.display()))?;
+        }
+        args.push("-c".to_owned());
+        args.push(format!("{setting}={}", path.display()));
+    }
+    Ok(args)
+}
+
 fn fresh_dir() -> Result<PathBuf, String> {
     static N: AtomicU32 = AtomicU32::new(0);
     let nanos = std::time::SystemTime::now()
@@ -155,13 +184,28 @@ impl TempPostgres {
     /// Binaries missing, initdb or the server failing (with their output), or the server
     /// not ready within a minute.
     pub fn start() -> Result<Self, String> {
+        Self::start_with(None)
+    }
+
+    /// Starts a server that also accepts TLS (`ssl = on`) with this certificate chain and
+    /// private key (PEM), as a managed PostgreSQL service does; plain connections are
+    /// still accepted. The files are written into the server's directory, readable by
+    /// the server's user only (PostgreSQL refuses a key others can read).
+    ///
+    /// # Errors
+    /// As [`TempPostgres::start`]; the server refusing the certificate or key (its log).
+    pub fn start_tls(cert_pem: &str, key_pem: &str) -> Result<Self, String> {
+        Self::start_with(Some((cert_pem, key_pem)))
+    }
+
+    fn start_with(tls: Option<(&str, &str)>) -> Result<Self, String> {
         let bin = bin_dir()?;
         let user = server_user()?;
         // A port found free can be taken before the server binds it: then everything is
         // tried again in a fresh directory (the failed attempt's watchdog removed its own).
         let mut last = String::new();
         for _ in 0..4 {
-            match Self::attempt(user, &bin) {
+            match Self::attempt(user, &bin, tls) {
                 Ok(pg) => return Ok(pg),
                 Err(e) => last = e,
             }
@@ -169,7 +213,11 @@ impl TempPostgres {
         Err(last)
     }
 
-    fn attempt(user: Option<(u32, u32)>, bin: &Path) -> Result<Self, String> {
+    fn attempt(
+        user: Option<(u32, u32)>,
+        bin: &Path,
+        tls: Option<(&str, &str)>,
+    ) -> Result<Self, String> {
         let dir = fresh_dir()?;
         let mut pg = Self {
             dir: dir.clone(),
@@ -205,17 +253,22 @@ impl TempPostgres {
                 String::from_utf8_lossy(&out.stderr)
             ));
         }
-        pg.run(user, bin)?;
+        let args = match tls {
+            Some((cert, key)) => write_tls(&dir, user, cert, key)?,
+            None => Vec::new(),
+        };
+        pg.run(user, bin, &args)?;
         pg.url = pg.create_named("seatquote")?;
         Ok(pg)
     }
 
-    fn run(&mut self, user: Option<(u32, u32)>, bin: &Path) -> Result<(), String> {
+    fn run(&mut self, user: Option<(u32, u32)>, bin: &Path, args: &[String]) -> Result<(), String> {
         let mut child = as_user(user, Path::new("/bin/sh"))
             .args(["-c", WATCHDOG, "sh"])
             .arg(&self.dir)
             .arg(bin.join("postgres"))
             .arg(self.port.to_string())
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

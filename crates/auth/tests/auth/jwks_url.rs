@@ -1,5 +1,5 @@
 //! A JWKS fetched over real HTTP from a loopback server: caching, reload on an unknown `kid`
-//! at a bounded rate, expiry of the cached set, and failures.
+//! at a bounded rate, expiry of the cached set, failures, and redirects (never followed).
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Redirect;
 use axum::routing::get;
 use axum::Router;
 use seatquote_auth::{mint, AuthError, Config, GeneratedKey, KeySource, Verifier};
@@ -37,6 +38,7 @@ async fn jwks_handler(State(s): State<Arc<Jwks>>) -> (StatusCode, String) {
 }
 
 /// Starts a JWKS server on 127.0.0.1 (a port the OS picks); it stops with the test runtime.
+/// `/moved` redirects to the key set.
 async fn serve(keys: &[&GeneratedKey]) -> (Arc<Jwks>, SocketAddr) {
     let state = Arc::new(Jwks {
         body: Mutex::new(jwks(keys)),
@@ -45,6 +47,10 @@ async fn serve(keys: &[&GeneratedKey]) -> (Arc<Jwks>, SocketAddr) {
     });
     let app = Router::new()
         .route("/.well-known/jwks.json", get(jwks_handler))
+        .route(
+            "/moved",
+            get(|| async { Redirect::temporary("/.well-known/jwks.json") }),
+        )
         .with_state(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -196,4 +202,26 @@ async fn no_set_ever_loaded_is_503() {
         v.verify(&token(&k1), at(now())).await,
         Err(AuthError::KeysUnavailable)
     );
+}
+
+/// A redirect is an error, never followed: a key set is trusted for where it was
+/// configured, not for wherever that host points (an `https://` URL redirected to
+/// `http://` would hand the keys to anyone on the way).
+#[tokio::test]
+async fn a_redirect_is_not_followed() {
+    let k1 = ed();
+    let (server, addr) = serve(&[&k1]).await;
+    let v = Verifier::from_config(&Config::new(
+        KeySource::JwksUrl(format!("http://{addr}/moved")),
+        AUD,
+    ))
+    .unwrap();
+    let e = v.refresh().await.unwrap_err().to_string();
+    assert!(e.contains("redirect") && e.contains("307"), "{e}");
+    assert_eq!(server.hits(), 0, "the redirect's target was never fetched");
+    assert_eq!(
+        v.verify(&token(&k1), at(now())).await,
+        Err(AuthError::KeysUnavailable)
+    );
+    assert_eq!(server.hits(), 0);
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::numbers::{id_text, opt_id_text};
+use super::numbers::{id_text, opt_id_text, subscription_id_text};
 use super::{SubscriptionStatus, WireDate, WireDecimal, WireError, WireUint};
 use crate::date::Date;
 
@@ -62,8 +62,8 @@ impl SubscriptionItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Subscription {
-    /// `S…` identifier.
-    #[serde(deserialize_with = "id_text")]
+    /// `S…` identifier (a bare number, as a JSON number or a string, gains its `S`).
+    #[serde(deserialize_with = "subscription_id_text")]
     pub id: String,
     /// Cleverbridge's customer id.
     #[serde(default, deserialize_with = "opt_id_text")]

@@ -104,6 +104,13 @@ pub(super) fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Erro
     }
 }
 
+/// A subscription id as [`id_text`] reads it, normalised to Cleverbridge's `S…` spelling
+/// (`68841753`, a JSON number or a string, is `S68841753`): the one id every comparison
+/// (the customer token's list, a quote's subscription) uses.
+pub(super) fn subscription_id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    id_text(d).map(|id| super::normalize_subscription_id(&id))
+}
+
 pub(super) fn opt_id_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     #[derive(Deserialize)]
     struct Id(#[serde(deserialize_with = "id_text")] String);

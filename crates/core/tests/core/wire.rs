@@ -334,3 +334,16 @@ fn subscription_ids() {
     assert_eq!(normalize_subscription_id("68841753"), "S68841753");
     assert_eq!(normalize_subscription_id("S68841753"), "S68841753");
 }
+
+/// Cleverbridge may send a subscription's id as a bare number (JSON number or string):
+/// it reads as the same `S…` id the customer token and the quote name.
+#[test]
+fn a_numeric_subscription_id_is_the_same_id() {
+    for id in ["68841753", "\"68841753\"", "\"S68841753\"", "\"s68841753\""] {
+        let json = SUBSCRIPTION.replace("\"S68841753\"", id);
+        let r = parse_get_subscription(&json).unwrap();
+        assert_eq!(r.subscription.id, "S68841753", "{id}");
+    }
+    let bad = SUBSCRIPTION.replace("\"S68841753\"", "68841753.5");
+    assert!(parse_get_subscription(&bad).is_err());
+}

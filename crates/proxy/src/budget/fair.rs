@@ -27,6 +27,9 @@ pub(crate) const COMMIT_STREAK: u32 = 3;
 /// Commit-class slots one customer holds at once (its guard read, re-preview and commit
 /// follow each other; its stuck commits' reads wait their turn).
 const PER_CUSTOMER_COMMIT: usize = 1;
+/// The longest block a 429 sets (its `Retry-After` capped to it; docs/proxy.md,
+/// "Upstream discipline"): a bad or hostile value cannot stop every replica for good.
+pub(crate) const MAX_BLOCK: Duration = Duration::from_secs(300);
 
 /// One class's waiting customers in turn order.
 struct RoundRobin<W> {

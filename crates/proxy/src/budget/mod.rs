@@ -6,8 +6,9 @@
 //! - a fair share per customer ([`fair`]): commit-class requests (a commit, its guard read,
 //!   reconciliation reads; one slot per customer) go first, each class keeping a share;
 //!   customers take turns; a customer's normal requests hold two slots, queue at most 16;
-//! - a 429 from Cleverbridge blocks every request for its `Retry-After`: waiting requests
-//!   and new ones are refused at once, with the seconds left, instead of being sent;
+//! - a 429 from Cleverbridge blocks every request for its `Retry-After` (at most
+//!   [`MAX_BLOCK`]): waiting requests and new ones are refused at once, with the seconds
+//!   left, instead of being sent;
 //! - a request that cannot start before its deadline is refused; nothing was sent.
 //!
 //! In-process by default (SQLite, one replica). With a [`SharedBudget`] (PostgreSQL) the
@@ -27,6 +28,7 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 use tokio::sync::oneshot;
 
+pub(crate) use fair::MAX_BLOCK;
 use fair::{Fair, Next, Refusal};
 use stats::Stats;
 
@@ -294,7 +296,7 @@ impl Budget {
                 }
                 Ok(Take::Blocked(d)) => {
                     drop(permit);
-                    self.block_here(Instant::now() + d);
+                    self.block_here(d);
                     return Err(Refused::Blocked(d.as_millis().div_ceil(1000).max(1) as u64));
                 }
                 Err(e) => {
@@ -305,23 +307,25 @@ impl Budget {
         }
     }
 
-    /// Blocks this process's callers until `until`, refusing those waiting.
-    fn block_here(&self, until: Instant) {
+    /// Blocks this process's callers for `d` (at most [`MAX_BLOCK`]), refusing those waiting.
+    fn block_here(&self, d: Duration) {
+        let until = Instant::now() + d.min(MAX_BLOCK);
         let waiting = self.inner.fair.lock().block(until);
         for tx in waiting {
             let _ = tx.send(Err(until));
         }
     }
 
-    /// Honours a 429's `Retry-After`: every request (on every replica, when shared) is
-    /// refused until it has passed.
+    /// Honours a 429's `Retry-After`, at most [`MAX_BLOCK`]: every request (on every
+    /// replica, when shared) is refused until it has passed.
     pub fn honour_429(&self, retry_after: Duration) {
+        let retry_after = retry_after.min(MAX_BLOCK);
         self.inner.stats.blocks.fetch_add(1, Ordering::Relaxed);
         tracing::warn!(
             retry_after_s = retry_after.as_secs(),
             "Cleverbridge answered 429: no upstream requests until Retry-After has passed"
         );
-        self.block_here(Instant::now() + retry_after);
+        self.block_here(retry_after);
         if let Some(shared) = self.inner.shared.clone() {
             let ms = u64::try_from(retry_after.as_millis()).unwrap_or(u64::MAX);
             let write = move || {

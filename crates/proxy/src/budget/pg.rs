@@ -2,7 +2,8 @@
 //! database (migration `V2__upstream_budget.sql`). Every grant takes the one
 //! `upstream_budget` row's lock for a moment, so the rules hold across replicas:
 //!
-//! - the block of a 429 (`blocked_until_ms`), seen by every replica;
+//! - the block of a 429 (`blocked_until_ms`, at most [`MAX_BLOCK`] ahead), seen by
+//!   every replica;
 //! - at most `max_per_second` grants in any 1-second window (`upstream_grants`), at least
 //!   ¾ of 1/`max_per_second` s apart (`last_grant_ms`);
 //! - at most `max_in_flight` leased slots (`upstream_slots`); a lease expires after the
@@ -18,13 +19,12 @@
 
 use std::time::Duration;
 
-use postgres::NoTls;
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
 
-use super::{Class, SharedBudget, Take};
-use crate::store::StoreError;
+use super::{Class, SharedBudget, Take, MAX_BLOCK};
+use crate::store::{PgConnect, StoreError, Tls};
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Pool = r2d2::Pool<PostgresConnectionManager<Tls>>;
 
 /// A customer's normal requests in flight at once, across replicas.
 const PER_CUSTOMER: i64 = 2;
@@ -42,15 +42,11 @@ pub struct PgBudget {
 }
 
 impl PgBudget {
-    /// A budget on this database (a pool of two connections, made on first use; the
-    /// schema is the store's migrations'), for these limits; a slot's lease lasts `lease`.
-    pub fn new(
-        config: postgres::Config,
-        max_in_flight: usize,
-        max_per_second: u32,
-        lease: Duration,
-    ) -> Self {
-        let manager = PostgresConnectionManager::new(config, NoTls);
+    /// A budget on this database (a pool of two connections, made on first use, TLS as
+    /// the store's; the schema is the store's migrations'), for these limits; a slot's
+    /// lease lasts `lease`.
+    pub fn new(db: PgConnect, max_in_flight: usize, max_per_second: u32, lease: Duration) -> Self {
+        let manager = PostgresConnectionManager::new(db.config, db.tls);
         // Connections are made on first use, inside `spawn_blocking` (the synchronous
         // client must not start its runtime on a thread driving Tokio).
         let pool = r2d2::Pool::builder()
@@ -83,8 +79,9 @@ impl SharedBudget for PgBudget {
         )?;
         let (blocked, last, now): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
         if blocked > now {
+            // A row written with a longer block (an older replica's) holds no longer.
             let left = u64::try_from(blocked - now).unwrap_or(0);
-            return Ok(Take::Blocked(Duration::from_millis(left)));
+            return Ok(Take::Blocked(Duration::from_millis(left).min(MAX_BLOCK)));
         }
         // Three quarters of an even spacing: replicas ask every few milliseconds, and a
         // full gap plus that polling delay would leave the window part unused.
@@ -186,7 +183,8 @@ impl SharedBudget for PgBudget {
     }
 
     fn block(&self, for_ms: u64) -> Result<(), StoreError> {
-        let ms = i64::try_from(for_ms).unwrap_or(i64::MAX / 2);
+        let cap = u64::try_from(MAX_BLOCK.as_millis()).unwrap_or(u64::MAX);
+        let ms = i64::try_from(for_ms.min(cap)).unwrap_or(i64::MAX / 2);
         let mut conn = self.pool.get()?;
         conn.execute(
             "UPDATE upstream_budget SET blocked_until_ms = greatest(blocked_until_ms, \

@@ -13,6 +13,7 @@ use seatquote_core::date::Date;
 pub mod database;
 pub mod jwt;
 pub mod refusal;
+pub mod server;
 mod upstream;
 pub mod webhooks;
 
@@ -20,6 +21,7 @@ pub use refusal::{ConfigError, MIN_SECRET_BYTES};
 
 use jwt::JwtSettings;
 use refusal::refuse;
+use server::ServerSettings;
 use webhooks::WebhookSettings;
 
 /// `seatquote-proxy serve`: every setting, from a flag or its environment variable.
@@ -82,6 +84,9 @@ pub struct Config {
     /// Provisioning: webhooks, the events API, Cleverbridge notifications.
     #[command(flatten)]
     pub webhooks: WebhookSettings,
+    /// The HTTP server's header and body timeouts and connection cap.
+    #[command(flatten)]
+    pub server: ServerSettings,
     /// Directory of the SQLite idempotency store.
     #[arg(
         long,
@@ -91,8 +96,8 @@ pub struct Config {
     )]
     pub data_dir: PathBuf,
     /// PostgreSQL URL of the commit ledger shared by several replicas
-    /// (`postgres://user:password@host:port/database`); unset: the embedded SQLite store
-    /// under `SEATQUOTE_DATA_DIR`.
+    /// (`postgres://user:password@host:port/database`, TLS by `?sslmode=verify-full` and
+    /// `&sslrootcert=ca.pem`); unset: the embedded SQLite store under `SEATQUOTE_DATA_DIR`.
     #[arg(
         long,
         env = "SEATQUOTE_DATABASE_URL",
@@ -234,7 +239,7 @@ impl Config {
     ///
     /// # Errors
     /// See [`database::database_config`].
-    pub fn database(&self) -> Result<Option<postgres::Config>, ConfigError> {
+    pub fn database(&self) -> Result<Option<crate::store::PgConnect>, ConfigError> {
         database::database_config(self.database_url.as_deref())
     }
 
@@ -336,6 +341,7 @@ impl Config {
         self.policy_path()?;
         self.database()?;
         self.webhooks.check()?;
+        self.server.limits()?;
         Ok(())
     }
 }

@@ -2,7 +2,8 @@
 //! per `Idempotency-Key`, through the commit ledger (DESIGN.md, "The commit state
 //! machine"; transitions and their resolution in [`crate::ledger`]).
 //!
-//! The steps, in order: consent → (key lock) → [`previous_attempt`] (the key's record,
+//! The steps, in order: consent → the quote token's signature ([`signed_by_us`], before
+//! any database work) → (key lock) → [`previous_attempt`] (the key's record,
 //! [`crate::ledger::attempt`]) → [`verify_quote`] →
 //! [`record_intent`] (claims the item) → [`reprice`] → [`send_commit`].
 
@@ -42,6 +43,23 @@ pub fn require_consent(body: &CommitRequest) -> Result<(), Problem> {
         "consent_required",
         "the customer's consent (\"consent\": true) is required",
     ))
+}
+
+/// Step 1b (before the key lock and any database work): the quote token carries this
+/// proxy's signature. Its expiry is not judged here (a replay answers whatever the
+/// token's age; [`verify_quote`] judges a new attempt), so a forged or garbled token
+/// costs no database read, no ledger row and no upstream call.
+///
+/// # Errors
+/// `invalid_quote_token`.
+pub fn signed_by_us(app: &App, body: &CommitRequest) -> Result<(), Problem> {
+    match app
+        .quote_keys
+        .verify::<QuoteClaims>(QUOTE_KIND, &body.quote_token, now_unix())
+    {
+        Err(QuoteTokenError::Invalid) => Err(invalid_token("the quote token is not valid")),
+        Ok(_) | Err(QuoteTokenError::Expired) => Ok(()),
+    }
 }
 
 /// Step 3: the quote token valid, unexpired and for this customer, subscription and
@@ -260,6 +278,7 @@ pub async fn commit(
     JsonBody(body): JsonBody<CommitRequest>,
 ) -> Result<Response, Problem> {
     require_consent(&body)?;
+    signed_by_us(&app, &body)?;
     let key = format!("{}\u{1f}{}", customer.id, idem);
     let fingerprint = sha256_hex(
         format!(

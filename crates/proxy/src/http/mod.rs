@@ -1,9 +1,9 @@
 //! The HTTP surface: [`app`] (the router, its middleware, `/api/openapi.json`,
-//! `/healthz` and `/metrics`), the extractors ([`auth`], [`extract`]), the pricing
-//! context ([`context`]) and one module per API route: [`summary`], [`preview`],
-//! [`commit`] (its upstream call in [`send`]), [`events`] (the merchant's events API),
-//! [`intents`] (the operator's view of commits needing attention) and [`notifications`]
-//! (Cleverbridge's).
+//! `/healthz` and `/metrics`), the server that serves it with its limits ([`server`]),
+//! the extractors ([`auth`], [`extract`]), the pricing context ([`context`]) and one
+//! module per API route: [`summary`], [`preview`], [`commit`] (its upstream call in
+//! [`send`]), [`events`] (the merchant's events API), [`intents`] (the operator's view of
+//! commits needing attention) and [`notifications`] (Cleverbridge's).
 
 pub mod auth;
 pub mod commit;
@@ -14,6 +14,7 @@ pub mod intents;
 pub mod notifications;
 pub mod preview;
 pub mod send;
+pub mod server;
 pub mod summary;
 
 use std::time::Duration;
@@ -63,6 +64,10 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .layer(middleware::from_fn(problems_only))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            server::body_deadline,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
         .with_state(state.clone());

@@ -57,6 +57,25 @@ impl fmt::Display for StoreError {
     }
 }
 
+impl StoreError {
+    /// The text with its causes (`…: error performing TLS handshake: invalid peer
+    /// certificate: UnknownIssuer`): the PostgreSQL client's own text leaves them out, and
+    /// a refusal at start must say why.
+    pub fn with_causes(&self) -> String {
+        let mut text = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            let s = c.to_string();
+            if !text.contains(&s) {
+                text.push_str(": ");
+                text.push_str(&s);
+            }
+            cause = c.source();
+        }
+        text
+    }
+}
+
 impl std::error::Error for StoreError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {

@@ -17,6 +17,7 @@ pub mod record;
 pub mod sqlite;
 
 pub use error::StoreError;
+pub use postgres::tls::{PgConnect, SslMode, Tls};
 pub use postgres::PgStore;
 pub use record::{finished_state, Begin, Parked, Plan, Record, TokenUse};
 pub(crate) use record::{item_state, COLUMNS};

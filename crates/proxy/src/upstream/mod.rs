@@ -7,6 +7,7 @@
 mod cache;
 mod error;
 mod read;
+mod retry_after;
 
 pub use error::UpstreamError;
 pub use read::SubscriptionRead;
@@ -148,16 +149,16 @@ impl Upstream {
                     }
                 })?;
             let status = resp.status().as_u16();
-            let retry_after = resp
-                .headers()
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok());
+            let retry_after = retry_after::retry_after_secs(
+                resp.headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok()),
+                chrono::Utc::now(),
+            );
             let body = read_limited(resp).await?;
             match status {
                 200..=299 => Ok(body),
                 429 => {
-                    let retry_after = retry_after.unwrap_or(60);
                     self.budget.honour_429(Duration::from_secs(retry_after));
                     Err(UpstreamError::Unavailable { retry_after })
                 }

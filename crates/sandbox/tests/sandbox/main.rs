@@ -238,7 +238,7 @@ async fn admin_faults_price_and_reset() {
     .await;
     assert_eq!(
         r.body,
-        json!({"fault": "status500", "count": 1, "ms": null, "target": "preview"})
+        json!({"fault": "status500", "count": 1, "ms": null, "target": "preview", "retryAfter": null})
     );
     // A preview-only fault leaves reads alone.
     assert_eq!(send(get()).await.status, 200);

@@ -9,28 +9,33 @@
 //! than the replica timeout on the database's clock — a replica whose sessions were cut
 //! (a database restart, `pg_terminate_backend`) is alive as long as it beats again.
 //!
-//! The synchronous `postgres` client with an r2d2 pool, called inside `spawn_blocking`.
+//! The synchronous `postgres` client with an r2d2 pool, called inside `spawn_blocking`;
+//! TLS as the URL's `sslmode` says ([`tls`]).
 
 pub mod ledger;
 pub mod outbox;
 pub mod parking;
+pub mod tls;
 
 use std::time::Duration;
 
 use parking_lot::Mutex;
-use postgres::{Client, NoTls, Row};
+use postgres::{Client, Row};
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
 
 use crate::domain::intent::{Intent, IntentState};
 use crate::store::{Record, StoreError};
+use tls::{PgConnect, Tls};
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Pool = r2d2::Pool<PostgresConnectionManager<Tls>>;
 
 /// PostgreSQL implementation of [`crate::store::IdempotencyStore`].
 pub struct PgStore {
     pool: Pool,
     /// How to open the heartbeat's own connection again.
     config: postgres::Config,
+    /// Its TLS connector (as the URL's `sslmode` says).
+    tls: Tls,
     /// The heartbeat's connection (see the module documentation); `None` after a failure,
     /// opened again at the next beat.
     beat_conn: Mutex<Option<Client>>,
@@ -87,22 +92,22 @@ pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
 }
 
 impl PgStore {
-    /// Connects (a pool of `pool_size`; every session named `seatquote <instance>` in
-    /// `pg_stat_activity`), applies the migrations ([`crate::store::migrate`]) and writes
-    /// this replica's first heartbeat as `instance`.
+    /// Connects (a pool of `pool_size`, TLS as `db.mode` says; every session named
+    /// `seatquote <instance>` in `pg_stat_activity`), applies the migrations
+    /// ([`crate::store::migrate`]) and writes this replica's first heartbeat as `instance`.
     ///
     /// # Errors
-    /// The database unreachable within 10 s, or a migration failing.
-    pub fn open(
-        mut config: postgres::Config,
-        instance: &str,
-        pool_size: u32,
-    ) -> Result<Self, StoreError> {
+    /// The database unreachable within 10 s (or its certificate refused), or a migration
+    /// failing.
+    pub fn open(db: PgConnect, instance: &str, pool_size: u32) -> Result<Self, StoreError> {
+        let PgConnect {
+            mut config, tls, ..
+        } = db;
         config.application_name(&format!("seatquote {instance}"));
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
-        let mut first = config.connect(NoTls)?;
+        let mut first = config.connect(tls.clone())?;
         crate::store::migrate::postgres(&mut first)?;
         // Heartbeats of replicas gone for a day are of no use to anyone.
         first.execute(
@@ -113,10 +118,11 @@ impl PgStore {
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
-            .build(PostgresConnectionManager::new(config.clone(), NoTls))?;
+            .build(PostgresConnectionManager::new(config.clone(), tls.clone()))?;
         let store = Self {
             pool,
             config,
+            tls,
             beat_conn: Mutex::new(Some(first)),
             replica_timeout_ms: i64::try_from(REPLICA_TIMEOUT.as_millis()).unwrap_or(i64::MAX),
             target: None,
@@ -144,7 +150,7 @@ impl PgStore {
             }
         }
         *slot = None;
-        let mut beat = self.config.connect(NoTls)?;
+        let mut beat = self.config.connect(self.tls.clone())?;
         beat.execute(SQL, &[&instance])?;
         *slot = Some(beat);
         Ok(())
@@ -161,7 +167,7 @@ impl PgStore {
 
     pub(crate) fn conn(
         &self,
-    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, StoreError> {
+    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<Tls>>, StoreError> {
         self.pool.get().map_err(StoreError::from)
     }
 

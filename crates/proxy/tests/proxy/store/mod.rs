@@ -1,5 +1,7 @@
-//! The stores' contracts on SQLite and PostgreSQL: the commit ledger's and the outbox's.
+//! The stores' contracts on SQLite and PostgreSQL: the commit ledger's and the outbox's;
+//! PostgreSQL over TLS.
 
 mod ledger;
 mod outbox;
 mod parking;
+mod tls;
