@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use seatquote_auth::QuoteKeys;
-use seatquote_core::date::Date;
 
+mod clock;
 pub mod database;
 pub mod jwt;
 pub mod refusal;
@@ -241,41 +241,6 @@ impl Config {
     /// See [`database::database_config`].
     pub fn database(&self) -> Result<Option<crate::store::PgConnect>, ConfigError> {
         database::database_config(self.database_url.as_deref())
-    }
-
-    /// The pinned today, if any.
-    ///
-    /// # Errors
-    /// Not a `YYYY-MM-DD` date; set in a build without the `fixed-clock` cargo feature (a
-    /// production build's clock cannot be pinned).
-    pub fn fixed_today(&self) -> Result<Option<Date>, ConfigError> {
-        const VAR: &str = "SEATQUOTE_TODAY";
-        let Some(s) = self.today.as_deref().filter(|s| !s.is_empty()) else {
-            return Ok(None);
-        };
-        if !cfg!(feature = "fixed-clock") {
-            return Err(refuse(
-                VAR,
-                format!("is set ({s}) but this build has no fixed clock; unset it (a production proxy runs on the real UTC date) or, for a demo or test, build with --features fixed-clock"),
-            ));
-        }
-        Date::parse(s)
-            .map(Some)
-            .map_err(|_| refuse(VAR, format!("is not a YYYY-MM-DD date: {s}")))
-    }
-
-    /// The test-only skew of this process's clock, milliseconds (0 when unset).
-    ///
-    /// # Errors
-    /// Set in a build without the `fixed-clock` cargo feature.
-    pub fn clock_skew_ms(&self) -> Result<i64, ConfigError> {
-        match self.clock_skew_ms {
-            Some(ms) if ms != 0 && !cfg!(feature = "fixed-clock") => Err(refuse(
-                "SEATQUOTE_CLOCK_SKEW_MS",
-                format!("is set ({ms}) but this build has no fixed clock; unset it (tests only)"),
-            )),
-            ms => Ok(ms.unwrap_or(0)),
-        }
     }
 
     /// The pricing policy file's path.
