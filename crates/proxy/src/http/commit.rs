@@ -11,21 +11,20 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use seatquote_auth::QuoteTokenError;
-use seatquote_core::alignment::Alignment;
 use seatquote_core::contract::{Commit, CommitRequest};
 
 use super::auth::{now_unix, Customer};
 use super::context::{context, load_subscription, ItemContext};
 use super::extract::{IdempotencyKey, Item, JsonBody};
-use super::preview::{preview_change, quote_hash, reuse_quoted, update_request, Previewed};
-use crate::domain::event::commit_event;
+use super::preview::{preview_change, quote_hash, reuse_quoted, Previewed};
+use super::send::{ledger_unavailable, send_commit, taken_over, unclaim};
 use crate::domain::intent::{Intent, IntentState, ItemState};
 use crate::domain::quote_token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 use crate::ledger::attempt::{key_in_progress, previous_attempt, recheck, replay};
-use crate::ledger::{item_state, not_applied, resolve_after, transition, To};
+use crate::ledger::{item_state, not_applied, transition, To};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::{now_ms, run_blocking, Begin, Plan, TokenUse};
+use crate::store::{new_attempt, run_blocking, Begin, Plan, TokenUse};
 
 pub(crate) fn invalid_token(detail: &str) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "invalid_quote_token", detail)
@@ -126,6 +125,7 @@ pub async fn record_intent(
 ) -> Result<Intent, Problem> {
     let intent = Intent {
         key: key.to_owned(),
+        attempt: new_attempt(),
         fingerprint: fingerprint.to_owned(),
         jti: qc.jti.clone(),
         subscription: qc.sub.clone(),
@@ -196,7 +196,7 @@ pub async fn reprice(
 /// Step 6: the answer the commit will give, and its guard read, stored in the intent.
 ///
 /// # Errors
-/// Storage.
+/// `idempotency_key_in_progress` (the attempt's row is gone: taken over), storage.
 pub async fn plan(
     app: &App,
     intent: &mut Intent,
@@ -232,104 +232,23 @@ pub async fn plan(
     intent.before = Some(Box::new(before));
     intent.intended = Some(Box::new(intended));
     let store = app.store.clone();
-    let (k, f, r) = (
-        intent.key.clone(),
-        intent.from_quantity,
-        intent.response.clone(),
-    );
-    Ok(run_blocking(move || {
+    let i = intent.clone();
+    let planned = run_blocking(move || {
         store.plan(
-            &k,
+            &i.key,
+            &i.attempt,
             &Plan {
-                from_quantity: f,
-                response: &r,
+                from_quantity: i.from_quantity,
+                response: &i.response,
                 before: &b,
                 intended: &n,
             },
         )
     })
-    .await?)
-}
-
-/// Step 7: marks the intent sent, sends the commit once (never retried), then records
-/// the outcome: applied with its answer; forgotten when Cleverbridge certainly did not
-/// apply it; otherwise unknown, for [`crate::ledger::resolve`].
-///
-/// # Errors
-/// Upstream and storage problems.
-pub async fn send_commit(
-    app: &App,
-    intent: &Intent,
-    ctx: &ItemContext,
-    qc: &QuoteClaims,
-    fresh: &Previewed,
-) -> Result<Response, Problem> {
-    let mode = Alignment::parse(&qc.mode)?;
-    let req = update_request(ctx, qc.qty, mode, false, fresh.quote.update_action);
-    #[cfg(feature = "failpoints")]
-    app.failpoint("before_upstream_commit").await;
-    // The deadline, computed once: after it the intent may be resolved by reading, so
-    // the call must be over by then (less a margin) — whatever the time `mark_sent` or
-    // the slot wait took (DESIGN.md, "The commit state machine").
-    let store = app.store.clone();
-    let (k, after) = (intent.key.clone(), resolve_after(app));
-    if !run_blocking(move || store.mark_sent(&k, after)).await? {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "idempotency_key_in_progress",
-            "this commit was taken over meanwhile; retry",
-        ));
+    .await?;
+    if !planned {
+        return Err(taken_over());
     }
-    #[cfg(feature = "failpoints")]
-    app.failpoint("after_mark_sent").await;
-    let left = u64::try_from(after - SEND_MARGIN_MS - now_ms()).unwrap_or(0);
-    let until = std::time::Instant::now() + std::time::Duration::from_millis(left);
-    transition(app, intent, To::Sent, "sending");
-    let store = app.store.clone();
-    let k = intent.key.clone();
-    match app.upstream.commit(&req, until).await {
-        Ok(_) => {
-            #[cfg(feature = "failpoints")]
-            app.failpoint("after_upstream_commit").await;
-            let b = intent.response.clone();
-            let ev = commit_event(intent, 200, now_ms());
-            let e = ev.clone();
-            if !run_blocking(move || store.complete(&k, 200, &b, Some(&e))).await? {
-                // Finished or removed meanwhile by another worker: the 2xx is the evidence,
-                // never a "committed" answer without its record and event.
-                let (store, i) = (app.store.clone(), intent.clone());
-                if run_blocking(move || store.record_applied(&i, &ev)).await? {
-                    tracing::error!(target: "seatquote::ledger", subscription = %intent.subscription, item = intent.running_no, "a commit answered 2xx found its record finished otherwise or gone; recorded as applied");
-                }
-            }
-            app.outbox_wake.notify_one();
-            transition(app, intent, To::Applied, "answered");
-            app.metrics.commit("committed");
-            Ok(replay(200, intent.response.clone()))
-        }
-        Err(e) => {
-            if e.certainly_not_applied() {
-                run_blocking(move || store.abandon(&k)).await?;
-                transition(app, intent, To::NotApplied, e.outcome());
-            } else {
-                run_blocking(move || store.mark_unknown(&k)).await?;
-                transition(app, intent, To::Unknown, e.outcome());
-            }
-            app.metrics.commit("failed");
-            Err(e.into())
-        }
-    }
-}
-
-/// How long before its deadline a commit's upstream call must be over, milliseconds.
-const SEND_MARGIN_MS: i64 = 500;
-
-/// Forgets an intent that was never sent (the re-preview refused).
-async fn unclaim(app: &App, intent: &Intent, why: &str) -> Result<(), Problem> {
-    let store = app.store.clone();
-    let k = intent.key.clone();
-    run_blocking(move || store.abandon(&k)).await?;
-    transition(app, intent, To::NotApplied, why);
     Ok(())
 }
 
@@ -339,9 +258,11 @@ async fn unclaim(app: &App, intent: &Intent, why: &str) -> Result<(), Problem> {
 async fn spend(app: &App, intent: &Intent, p: Problem) -> Result<Response, Problem> {
     let body = serde_json::to_string(&p.body()).map_err(Problem::internal)?;
     let store = app.store.clone();
-    let (k, b) = (intent.key.clone(), body.clone());
-    run_blocking(move || store.refuse(&k, &b)).await?;
-    transition(app, intent, To::NotApplied, p.code);
+    let (i, b) = (intent.clone(), body.clone());
+    // Not this attempt's row any more: nothing was sent either way; the refusal stands.
+    if run_blocking(move || store.refuse(&i.key, &i.attempt, &b)).await? {
+        transition(app, intent, To::NotApplied, p.code);
+    }
     Ok(replay(409, body))
 }
 
@@ -370,6 +291,9 @@ pub async fn commit(
     let _guard = lock.lock().await;
     if let Some(answer) = previous_attempt(&app, &key, &fingerprint).await? {
         return Ok(answer);
+    }
+    if !app.ledger_live() {
+        return Err(ledger_unavailable());
     }
     let qc = match verify_quote(&app, &customer, running_no, &body).await {
         Ok(qc) => qc,

@@ -1,9 +1,9 @@
 //! The HTTP surface: [`app`] (the router, its middleware, `/api/openapi.json`,
 //! `/healthz` and `/metrics`), the server that serves it with its limits ([`server`]),
 //! the extractors ([`auth`], [`extract`]), the pricing context ([`context`]) and one
-//! module per API route: [`summary`], [`preview`], [`commit`], [`events`] (the
-//! merchant's events API), [`intents`] (the operator's view of commits needing attention)
-//! and [`notifications`] (Cleverbridge's).
+//! module per API route: [`summary`], [`preview`], [`commit`] (its upstream call in
+//! [`send`]), [`events`] (the merchant's events API), [`intents`] (the operator's view of
+//! commits needing attention) and [`notifications`] (Cleverbridge's).
 
 pub mod auth;
 pub mod commit;
@@ -13,6 +13,7 @@ pub mod extract;
 pub mod intents;
 pub mod notifications;
 pub mod preview;
+pub mod send;
 pub mod server;
 pub mod summary;
 

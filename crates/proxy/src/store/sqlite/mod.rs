@@ -45,6 +45,7 @@ pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
         resolve_after: r.get(11)?,
         before: crate::store::item_state(r.get(12)?),
         intended: crate::store::item_state(r.get(13)?),
+        attempt: r.get(15)?,
     }))
 }
 
