@@ -61,6 +61,18 @@ pub enum Record {
     },
 }
 
+/// An unfinished change of an item (`recorded`, `sent` or `unknown`), as the summary
+/// shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfinished {
+    /// The item.
+    pub running_no: u64,
+    /// Seats after the change.
+    pub quantity: u32,
+    /// When it was recorded (RFC 3339, UTC, milliseconds).
+    pub since: String,
+}
+
 /// Result of [`IdempotencyStore::begin`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Begin {
@@ -249,6 +261,12 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// # Errors
     /// Storage failures.
     fn due(&self, now: i64, stale_before: i64) -> Result<Vec<Intent>, StoreError>;
+    /// The unfinished changes of a subscription's items, oldest first (the summary's
+    /// `pending` entries in progress).
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn unfinished(&self, subscription: &str) -> Result<Vec<Unfinished>, StoreError>;
 }
 
 /// What recording a notification did.

@@ -4,10 +4,12 @@
 use postgres::error::SqlState;
 use postgres::GenericClient;
 
-use super::{i64_of, record, PgStore, ALIVE_SQL, UNFINISHED};
+use super::{i64_of, num, record, PgStore, ALIVE_SQL, UNFINISHED};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Plan, Record, StoreError, TokenUse, COLUMNS};
+use crate::store::{
+    now_ms, Begin, IdempotencyStore, Plan, Record, StoreError, TokenUse, Unfinished, COLUMNS,
+};
 
 /// What stops `i` from being recorded, in this order: its key, its quote, its item. One
 /// statement, so one snapshot even while other replicas commit.
@@ -315,5 +317,27 @@ impl IdempotencyStore for PgStore {
             }
         }
         Ok(out)
+    }
+
+    fn unfinished(&self, subscription: &str) -> Result<Vec<Unfinished>, StoreError> {
+        let rows = self.conn()?.query(
+            &format!(
+                "SELECT running_no, quantity,
+                        to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
+                 FROM commits
+                 WHERE subscription = $1 AND state IN {UNFINISHED}
+                 ORDER BY created_at, key"
+            ),
+            &[&subscription],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(Unfinished {
+                    running_no: num(r.get(0), "running_no")?,
+                    quantity: num(r.get(1), "quantity")?,
+                    since: r.get(2),
+                })
+            })
+            .collect()
     }
 }

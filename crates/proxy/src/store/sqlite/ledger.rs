@@ -5,7 +5,9 @@ use rusqlite::{params, OptionalExtension};
 use super::{record, SqliteStore};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
-use crate::store::{now_ms, Begin, IdempotencyStore, Plan, Record, StoreError, TokenUse, COLUMNS};
+use crate::store::{
+    now_ms, Begin, IdempotencyStore, Plan, Record, StoreError, TokenUse, Unfinished, COLUMNS,
+};
 
 /// Unfinished states (`pending`: an older store's spelling of `sent`).
 const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
@@ -305,5 +307,22 @@ impl IdempotencyStore for SqliteStore {
             }
         }
         Ok(out)
+    }
+
+    fn unfinished(&self, subscription: &str) -> Result<Vec<Unfinished>, StoreError> {
+        let c = self.conn.lock();
+        let mut st = c.prepare(&format!(
+            "SELECT running_no, quantity, created_at FROM commits
+             WHERE subscription = ?1 AND state IN {UNFINISHED}
+             ORDER BY created_at, key"
+        ))?;
+        let rows = st.query_map(params![subscription], |r| {
+            Ok(Unfinished {
+                running_no: r.get(0)?,
+                quantity: r.get(1)?,
+                since: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }

@@ -6,3 +6,4 @@ mod contract;
 mod in_process;
 mod notifications;
 mod quote_rotation;
+mod summary;
