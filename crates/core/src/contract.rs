@@ -47,6 +47,39 @@ pub struct SummaryItem {
     pub increase_modes: Vec<String>,
     /// Alignment modes offered for fewer seats.
     pub decrease_modes: Vec<String>,
+    /// Changes of this item not yet in effect, oldest first (empty when none).
+    #[serde(default)]
+    pub pending: Vec<PendingChange>,
+}
+
+/// A change of an item that is not in effect yet (docs/proxy.md, "API").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingChange {
+    /// `inProgress`: a commit recorded and not finished (its outcome at Cleverbridge is
+    /// not known yet); `scheduled`: a change that takes effect on `effectiveOn`.
+    pub state: String,
+    /// The seats the change leads to.
+    pub to_quantity: u32,
+    /// When a scheduled change takes effect, `YYYY-MM-DD` (absent while in progress).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_on: Option<String>,
+    /// When the change was asked for (RFC 3339, UTC).
+    pub since: String,
+}
+
+/// Whether a subscription can be changed now, and if not, why (the code and message of
+/// the problem a preview would answer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changeable {
+    /// `true`: its items can be changed now.
+    pub ok: bool,
+    /// Why not: a stable problem code (`subscription_not_active`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Why not, for a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// `GET /api/subscriptions/{id}`: the subscription as the widget shows it.
@@ -57,6 +90,8 @@ pub struct Summary {
     pub id: String,
     /// Status name in lower case (`active`, `grace`, …).
     pub status: String,
+    /// Whether the subscription can be changed now, and why not.
+    pub changeable: Changeable,
     /// ISO 4217 code.
     pub currency: String,
     /// `gross` or `net`.

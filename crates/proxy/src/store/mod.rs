@@ -19,7 +19,7 @@ pub mod sqlite;
 pub use error::StoreError;
 pub use postgres::tls::{PgConnect, SslMode, Tls};
 pub use postgres::PgStore;
-pub use record::{finished_state, Begin, Parked, Plan, Record, TokenUse};
+pub use record::{finished_state, Begin, Parked, Plan, Record, TokenUse, Unfinished};
 pub(crate) use record::{item_state, COLUMNS};
 pub use sqlite::SqliteStore;
 
@@ -239,6 +239,12 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// Storage failures: the replica then refuses new commits (DESIGN.md, "Stores and
     /// migrations").
     fn beat(&self, instance: &str) -> Result<(), StoreError>;
+    /// The unfinished changes of a subscription's items, oldest first (the summary's
+    /// `pending` entries in progress).
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn unfinished(&self, subscription: &str) -> Result<Vec<Unfinished>, StoreError>;
 }
 
 /// What recording a notification did.

@@ -102,3 +102,15 @@ impl TokenUse {
         }
     }
 }
+
+/// An unfinished change of an item (`recorded`, `sent` or `unknown`), as the summary
+/// shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfinished {
+    /// The item.
+    pub running_no: u64,
+    /// Seats after the change.
+    pub quantity: u32,
+    /// When it was recorded (RFC 3339, UTC, milliseconds).
+    pub since: String,
+}

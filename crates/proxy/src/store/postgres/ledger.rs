@@ -5,11 +5,12 @@
 use postgres::error::SqlState;
 use postgres::GenericClient;
 
-use super::{i64_of, record, PgStore, NOW_MS, UNFINISHED};
+use super::{i64_of, num, record, PgStore, NOW_MS, UNFINISHED};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
 use crate::store::{
-    now_ms, Begin, IdempotencyStore, Parked, Plan, Record, StoreError, TokenUse, COLUMNS,
+    now_ms, Begin, IdempotencyStore, Parked, Plan, Record, StoreError, TokenUse, Unfinished,
+    COLUMNS,
 };
 
 /// What stops `i` from being recorded, in this order: its key, its quote, its item. One
@@ -385,5 +386,27 @@ impl IdempotencyStore for PgStore {
 
     fn beat(&self, instance: &str) -> Result<(), StoreError> {
         self.write_beat(instance)
+    }
+
+    fn unfinished(&self, subscription: &str) -> Result<Vec<Unfinished>, StoreError> {
+        let rows = self.conn()?.query(
+            &format!(
+                "SELECT running_no, quantity,
+                        to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
+                 FROM commits
+                 WHERE subscription = $1 AND state IN {UNFINISHED}
+                 ORDER BY created_at, key"
+            ),
+            &[&subscription],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(Unfinished {
+                    running_no: num(r.get(0), "running_no")?,
+                    quantity: num(r.get(1), "quantity")?,
+                    since: r.get(2),
+                })
+            })
+            .collect()
     }
 }

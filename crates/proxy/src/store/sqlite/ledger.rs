@@ -8,7 +8,8 @@ use super::{record, SqliteStore};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
 use crate::store::{
-    now_ms, Begin, IdempotencyStore, Parked, Plan, Record, StoreError, TokenUse, COLUMNS,
+    now_ms, Begin, IdempotencyStore, Parked, Plan, Record, StoreError, TokenUse, Unfinished,
+    COLUMNS,
 };
 
 /// Unfinished states (`pending`: an older store's spelling of `sent`).
@@ -387,5 +388,22 @@ impl IdempotencyStore for SqliteStore {
     fn beat(&self, _instance: &str) -> Result<(), StoreError> {
         // One process writes this store: it is alive while it runs.
         Ok(())
+    }
+
+    fn unfinished(&self, subscription: &str) -> Result<Vec<Unfinished>, StoreError> {
+        let c = self.conn.lock();
+        let mut st = c.prepare(&format!(
+            "SELECT running_no, quantity, created_at FROM commits
+             WHERE subscription = ?1 AND state IN {UNFINISHED}
+             ORDER BY created_at, key"
+        ))?;
+        let rows = st.query_map(params![subscription], |r| {
+            Ok(Unfinished {
+                running_no: r.get(0)?,
+                quantity: r.get(1)?,
+                since: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
