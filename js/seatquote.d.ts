@@ -51,7 +51,7 @@ export type SeatQuoteMessageKey =
   | 'err_mode' | 'err_quantity' | 'err_not_active' | 'err_busy' | 'err_network' | 'err_config'
   | 'err_generic' | 'success_paid' | 'success_free' | 'commit_unknown' | 'check_again'
   | 'not_charged' | 'err_in_progress' | 'wait_preview' | 'wait_confirm' | 'next_amount'
-  | 'seconds_one' | 'seconds_other';
+  | 'seconds_one' | 'seconds_other' | 'in_progress' | 'now_seats' | 'now_price';
 
 /** Text overrides by catalogue key, e.g. `{ confirm: 'Buy seats' }` (`{name}` placeholders stay). */
 export type SeatQuoteMessages = Partial<Record<SeatQuoteMessageKey, string>>;

@@ -48,25 +48,26 @@ pub struct SummaryItem {
     pub increase_modes: Vec<String>,
     /// Alignment modes offered for fewer seats.
     pub decrease_modes: Vec<String>,
-    /// Changes of the item not in effect yet (a decrease scheduled for the next billing
-    /// date); empty when there are none.
+    /// Changes of this item not yet in effect, oldest first (empty when none): one in
+    /// progress, or a decrease scheduled for the next billing date.
     #[serde(default)]
     pub pending: Vec<PendingChange>,
 }
 
-/// A change of an item that is not in effect yet.
+/// A change of an item that is not in effect yet (docs/proxy.md, "API").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingChange {
-    /// `scheduled`: made at Cleverbridge shortly before `effectiveOn`; until then the
-    /// customer keeps the seats they have.
+    /// `inProgress`: a commit recorded and not finished (its outcome at Cleverbridge is
+    /// not known yet); `scheduled`: a change that takes effect on `effectiveOn`, made at
+    /// Cleverbridge shortly before it (until then the customer keeps the seats they have).
     pub state: String,
-    /// Seats once it is in effect.
+    /// The seats the change leads to.
     pub to_quantity: u32,
-    /// The date it takes effect, `YYYY-MM-DD` (a scheduled change's).
+    /// When a scheduled change takes effect, `YYYY-MM-DD` (absent while in progress).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_on: Option<String>,
-    /// When it was asked for (RFC 3339, UTC, milliseconds).
+    /// When the change was asked for (RFC 3339, UTC, milliseconds).
     pub since: String,
 }
 
@@ -86,6 +87,20 @@ pub struct Cancellation {
     pub effective_on: String,
 }
 
+/// Whether a subscription can be changed now, and if not, why (the code and message of
+/// the problem a preview would answer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changeable {
+    /// `true`: its items can be changed now.
+    pub ok: bool,
+    /// Why not: a stable problem code (`subscription_not_active`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Why not, for a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
 /// `GET /api/subscriptions/{id}`: the subscription as the widget shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -94,6 +109,8 @@ pub struct Summary {
     pub id: String,
     /// Status name in lower case (`active`, `grace`, …).
     pub status: String,
+    /// Whether the subscription can be changed now, and why not.
+    pub changeable: Changeable,
     /// ISO 4217 code.
     pub currency: String,
     /// `gross` or `net`.

@@ -69,8 +69,11 @@ pub struct App {
     /// `SEATQUOTE_FAILPOINT` (test builds only).
     #[cfg(feature = "failpoints")]
     pub failpoint: Option<String>,
-    /// This process's name as a lease holder in the commit ledger.
+    /// This process's name as a lease holder in the commit ledger (and its heartbeat's).
     pub instance: String,
+    /// When this replica last wrote its heartbeat (PostgreSQL); `None`: a store of one
+    /// process (SQLite), which needs none.
+    pub heartbeat: Option<Mutex<std::time::Instant>>,
     /// Per-key locks: one commit attempt per idempotency key at a time.
     key_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
@@ -117,10 +120,16 @@ impl App {
             sha256: sha256_hex(policy_text.as_bytes()),
             path,
         };
-        let instance = format!("proxy-{:016x}", rand::random::<u64>());
+        // The process id in the name lets an operator (and a test) find this replica's
+        // sessions in `pg_stat_activity` (application name `seatquote <instance>`).
+        let instance = format!("proxy-{}-{:08x}", std::process::id(), rand::random::<u32>());
+        #[cfg(feature = "fixed-clock")]
+        crate::store::set_clock_skew(cfg.clock_skew_ms()?);
         // One database holds the ledger and the outbox: `complete` writes its event in the
         // commit's transaction.
         let database = cfg.database()?;
+        // PostgreSQL (shared by replicas): opening it wrote the first heartbeat.
+        let shared = database.is_some();
         let webhooks = cfg.webhooks.check()?;
         // Each event is written with the webhook URL configured now (delivered there even if
         // the setting changes: docs/webhooks.md, "Delivery").
@@ -231,6 +240,7 @@ impl App {
             server_limits: cfg.server.limits()?,
             #[cfg(feature = "failpoints")]
             failpoint: cfg.failpoint.clone(),
+            heartbeat: shared.then(|| Mutex::new(std::time::Instant::now())),
             instance,
             key_locks: Mutex::default(),
         }))
@@ -239,6 +249,22 @@ impl App {
     /// Today: pinned, else the UTC date.
     pub fn today(&self) -> Date {
         self.fixed_today.unwrap_or_else(utc_today)
+    }
+
+    /// Whether this replica may start a commit: its heartbeat was written within half the
+    /// replica timeout, so no other replica can take it for dead meanwhile (always, with
+    /// SQLite). DESIGN.md, "Stores and migrations".
+    pub fn ledger_live(&self) -> bool {
+        self.heartbeat
+            .as_ref()
+            .is_none_or(|at| at.lock().elapsed() < crate::store::postgres::REPLICA_TIMEOUT / 2)
+    }
+
+    /// Notes a heartbeat written now.
+    pub fn beat_written(&self) {
+        if let Some(at) = &self.heartbeat {
+            *at.lock() = std::time::Instant::now();
+        }
     }
 
     /// The latest date a scheduled change may take effect on to be sent now: the date of

@@ -3,6 +3,38 @@
 use super::*;
 
 impl Calc {
+    /// The calculator for item `index` of `summary`, at its current seats.
+    #[inline(never)]
+    pub(super) fn new(summary: Summary, index: usize, picker: bool) -> Self {
+        let qty = summary.items.get(index).map_or(0, |i| i.quantity);
+        let mut calc = Calc {
+            summary,
+            item: index,
+            picker,
+            text: digits(qty),
+            qty,
+            valid: true,
+            mode: None,
+            estimate: None,
+            quote: None,
+            previewing: false,
+            slow: false,
+            consent: false,
+            commit: CommitState::Idle,
+            notice: Notice::None,
+            retry_in: None,
+            confirm_in: None,
+        };
+        calc.recompute();
+        calc
+    }
+
+    /// Whether another change of the item is in progress (then it is shown instead of the
+    /// stepper, and nothing is priced until it settles).
+    pub fn busy(&self) -> bool {
+        self.item().in_progress.is_some()
+    }
+
     /// The item being changed.
     pub fn item(&self) -> &Item {
         self.summary.items.get(self.item).unwrap_or(&NO_ITEM)
@@ -24,7 +56,7 @@ impl Calc {
 
     /// The figures to show and whether they are the confirmed (verified) ones.
     pub fn shown(&self) -> Option<(&Figures, bool)> {
-        if !self.valid {
+        if !self.valid || self.busy() {
             return None;
         }
         match (&self.quote, &self.estimate) {
@@ -41,7 +73,8 @@ impl Calc {
 
     /// Whether the current (item, qty, mode) is a change that can be previewed.
     pub fn changeable(&self) -> bool {
-        self.valid
+        !self.busy()
+            && self.valid
             && self.direction() != Direction::Unchanged
             && self.mode.is_some()
             && self.estimate.is_some()
@@ -107,6 +140,7 @@ impl Model {
                 let item = c.item().running_number;
                 self.send(Request::CancelScheduled { item }, false, fx);
             }
+            Msg::Step(_) | Msg::Typed(_) | Msg::ChooseMode(_) if c.busy() => {}
             Msg::Step(step) => {
                 let item = c.item();
                 let q = apply_step(c.qty, step, item.min, item.max);
@@ -164,7 +198,10 @@ impl Model {
                 if c.consent
                     && matches!(
                         c.notice,
-                        Notice::QuoteChanged | Notice::QuoteExpired | Notice::CommitNotApplied
+                        Notice::QuoteChanged
+                            | Notice::QuoteExpired
+                            | Notice::CommitNotApplied
+                            | Notice::Changed { agree: true, .. }
                     )
                 {
                     c.notice = Notice::None;
@@ -192,6 +229,10 @@ impl Model {
         c.previewing = c.changeable();
         if c.previewing {
             fx.push(Effect::SetTimer(Timer::Debounce, DEBOUNCE_MS));
+        }
+        if c.busy() {
+            // An item with a change in progress (picked again): watched until it settles.
+            fx.push(Effect::SetTimer(Timer::Poll, POLL_MS));
         }
     }
 
@@ -226,6 +267,7 @@ impl Model {
                 self.preview_now(fx);
             }
             Timer::ConfirmWait => c.confirm_in = None,
+            Timer::Poll if !c.locked() => self.refresh(Why::Poll, fx),
             Timer::Slow => c.slow = c.previewing,
             Timer::Expiry if c.quote.is_some() && !c.locked() => {
                 // An expired quote is never confirmed: fetch a fresh one, and if the
@@ -241,18 +283,31 @@ impl Model {
         }
     }
 
-    /// A verified preview arrived for the request in flight.
+    /// A verified preview arrived for the request in flight. When it was priced on a
+    /// subscription changed elsewhere, the item is brought up to date first, and that is
+    /// said.
     pub(super) fn quoted(&mut self, q: Confirmable, fx: &mut Vec<Effect>) {
         let Some(c) = self.calc_mut() else { return };
         c.previewing = false;
         c.slow = false;
         fx.push(Effect::CancelTimer(Timer::Slow));
+        let mut adopted = false;
+        if !c.locked() && q.item == c.item().running_number {
+            if let Some(notice) = c.adopt(&q.figures, false) {
+                c.recompute();
+                c.notice = notice;
+                adopted = true;
+            }
+        }
         let matches = c.valid
             && !c.locked()
             && q.figures.quantity == c.qty
             && q.item == c.item().running_number
             && Some(q.mode) == c.mode;
         if !matches {
+            if adopted {
+                self.preview_now(fx); // the change is another one now: price it
+            }
             return; // priced something else than what the customer now looks at
         }
         if matches!(c.notice, Notice::PreviewFailed(_)) {
@@ -272,6 +327,12 @@ impl Model {
         fx.push(Effect::CancelTimer(Timer::Slow));
         if f.code == ErrorCode::NegativeAlignment {
             c.notice = Notice::Negative;
+            return;
+        }
+        if f.code == ErrorCode::ModeNotAllowed {
+            // Perhaps refused on seats changed elsewhere: the summary again says.
+            fx.push(Effect::Emit(Event::Error(f.code.clone())));
+            self.refresh(Why::Mode, fx);
             return;
         }
         c.notice = Notice::PreviewFailed(f.code.clone());

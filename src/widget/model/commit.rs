@@ -90,18 +90,42 @@ impl Model {
                         && q.key != sent.key
                 });
                 fx.push(Effect::Emit(Event::Error(ErrorCode::QuoteChanged)));
+                // Refused because the subscription changed elsewhere: the item as it is
+                // now, and what changed said (not "the price changed" for new seats).
+                if let Some(n) = fresh.as_ref().and_then(|q| c.adopt(&q.figures, true)) {
+                    c.recompute();
+                    // New seats are said; a new price alone is the price that changed.
+                    c.notice = match n {
+                        Notice::Changed { seats: Some(_), .. } => n,
+                        _ => Notice::QuoteChanged,
+                    };
+                }
                 match fresh {
-                    Some(q) => {
+                    Some(q) if Some(q.mode) == c.mode && q.figures.quantity == c.qty => {
                         if let Some(ms) = q.expires_in_ms {
                             fx.push(Effect::SetTimer(Timer::Expiry, ms));
                         }
                         c.quote = Some(*q);
                     }
-                    None => {
+                    _ => {
                         c.quote = None;
                         self.preview_now(fx);
                     }
                 }
+            }
+            ErrorCode::ItemChangeInProgress | ErrorCode::ModeNotAllowed => {
+                // Another change of the item is being processed, or the change is not
+                // offered on the subscription as it is now: the summary again shows which.
+                c.commit = CommitState::Idle;
+                c.notice = Notice::CommitRefused(f.code.clone());
+                fx.push(Effect::Emit(Event::Error(f.code.clone())));
+                fx.push(Effect::Focus(Focus::Notice));
+                let why = if matches!(f.code, ErrorCode::ModeNotAllowed) {
+                    Why::Mode
+                } else {
+                    Why::Busy
+                };
+                self.refresh(why, fx);
             }
             ErrorCode::QuoteExpired => {
                 c.commit = CommitState::Idle;

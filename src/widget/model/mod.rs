@@ -14,6 +14,7 @@
 mod calculator;
 mod commit;
 mod protocol;
+mod refresh;
 mod stepper;
 #[cfg(test)]
 mod tests;
@@ -29,6 +30,8 @@ pub const DEBOUNCE_MS: u32 = 250;
 pub const SLOW_MS: u32 = 1000;
 /// The longest `Retry-After` the widget waits out by itself before previewing again.
 pub const MAX_RETRY_AFTER_S: u32 = 120;
+/// How often the summary is asked for again while a change is in progress.
+pub const POLL_MS: u32 = 2000;
 
 /// Stands in for an item index that is out of range (never the case: the index is set from
 /// the summary's own items), so that no panic path is compiled into the widget.
@@ -43,6 +46,7 @@ static NO_ITEM: Item = Item {
     increase_modes: Vec::new(),
     decrease_modes: Vec::new(),
     scheduled: None,
+    in_progress: None,
 };
 
 /// The top-level state.
@@ -52,7 +56,9 @@ pub enum Phase {
     Misconfigured,
     /// Fetching the summary.
     Loading,
-    /// The summary could not be loaded.
+    /// The summary could not be loaded, or the subscription cannot be changed now (or not
+    /// by this customer: [`ErrorCode::is_final`]) — then the reason only, with no Try
+    /// again that could not work.
     LoadFailed(ErrorCode),
     /// The calculator.
     Ready(Box<Calc>),
@@ -93,6 +99,16 @@ pub enum Notice {
     None,
     /// A commit answered `quote_changed`: new figures, agree again.
     QuoteChanged,
+    /// The subscription was found changed elsewhere: its new seats and the new price of a
+    /// seat, when they changed; `agree`: a confirmation was refused for it (agree again).
+    Changed {
+        /// The item's seats now.
+        seats: Option<u32>,
+        /// A seat's price now.
+        price: Option<String>,
+        /// Ask for the agreement again.
+        agree: bool,
+    },
     /// The quote expired and was fetched again: agree again.
     QuoteExpired,
     /// The commit was found not applied (nothing was charged); a fresh quote was fetched:
@@ -209,8 +225,10 @@ impl Model {
     /// took its place. `None` when nothing is shown.
     pub fn focus_fallback(&self) -> Option<Focus> {
         match &self.phase {
+            Phase::Ready(c) if c.busy() => Some(Focus::Notice),
             Phase::Ready(_) => Some(Focus::Quantity),
             Phase::Loading => Some(Focus::Loading),
+            Phase::LoadFailed(c) if c.is_final() => None, // its message only
             Phase::LoadFailed(_) => Some(Focus::Retry),
             Phase::Done(_) => Some(Focus::Success),
             Phase::Misconfigured | Phase::Destroyed => None,
@@ -241,7 +259,7 @@ impl Model {
                 };
                 self.answered(flight, result, &mut fx);
             }
-            (Phase::LoadFailed(_), Msg::Action) => self.load(&mut fx),
+            (Phase::LoadFailed(c), Msg::Action) if !c.is_final() => self.load(&mut fx),
             (Phase::Done(_), Msg::Action) => self.load(&mut fx),
             (Phase::Ready(_), msg) => self.calc_msg(msg, &mut fx),
             _ => {}
@@ -287,6 +305,7 @@ impl Model {
             Timer::Slow,
             Timer::RetryAfter,
             Timer::ConfirmWait,
+            Timer::Poll,
         ] {
             fx.push(Effect::CancelTimer(t));
         }
@@ -315,11 +334,13 @@ impl Model {
             }
         }
         match (flight.request, result) {
-            (Request::Summary, Ok(Answer::Summary(s))) => self.loaded(s, fx),
+            (Request::Summary, Ok(Answer::Summary(s))) => self.loaded(*s, fx),
             (Request::Summary, Err(f)) => {
                 self.phase = Phase::LoadFailed(f.code.clone());
                 fx.push(Effect::Emit(Event::Error(f.code)));
             }
+            (Request::Refresh(why), Ok(Answer::Summary(s))) => self.refreshed(*s, why, fx),
+            (Request::Refresh(_), Err(f)) => self.refresh_failed(f, fx),
             (Request::Preview { .. }, Ok(Answer::Quote(q))) => self.quoted(*q, fx),
             (Request::Preview { .. }, Err(f)) => self.preview_failed(f, fx),
             (Request::Commit(q), Ok(Answer::Committed(json))) => self.committed(*q, json, fx),
@@ -352,27 +373,16 @@ impl Model {
             fx.push(Effect::Emit(Event::Error(ErrorCode::NotFound)));
             return;
         };
+        if let Some(code) = summary.closed.clone() {
+            self.phase = Phase::LoadFailed(code.clone());
+            fx.push(Effect::Emit(Event::Error(code)));
+            return;
+        }
         let picker = self.fixed_item.is_none() && summary.items.len() > 1;
-        let qty = summary.items.get(index).map_or(0, |i| i.quantity);
-        let mut calc = Calc {
-            summary,
-            item: index,
-            picker,
-            text: digits(qty),
-            qty,
-            valid: true,
-            mode: None,
-            estimate: None,
-            quote: None,
-            previewing: false,
-            slow: false,
-            consent: false,
-            commit: CommitState::Idle,
-            notice: Notice::None,
-            retry_in: None,
-            confirm_in: None,
-        };
-        calc.recompute();
+        let calc = Calc::new(summary, index, picker);
+        if calc.busy() {
+            fx.push(Effect::SetTimer(Timer::Poll, POLL_MS));
+        }
         self.phase = Phase::Ready(Box::new(calc));
     }
 }

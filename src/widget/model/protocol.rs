@@ -11,6 +11,10 @@ pub type ReqId = u64;
 pub enum Request {
     /// `GET /api/subscriptions/{id}`.
     Summary,
+    /// The same, while the calculator shows: a change in progress polled until it
+    /// settles, or a refusal that may rest on an older summary. What changed is said
+    /// (docs/widget.md, "Changes made elsewhere").
+    Refresh(Why),
     /// `POST …/items/{item}/preview`.
     Preview {
         /// Running number.
@@ -29,6 +33,17 @@ pub enum Request {
     },
 }
 
+/// Why the summary is read again while the calculator shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    /// A change of the item is in progress: polled until it settles.
+    Poll,
+    /// `item_change_in_progress` at Confirm: the summary shows which change.
+    Busy,
+    /// `mode_not_allowed`: when the subscription is unchanged, the mode is not offered.
+    Mode,
+}
+
 /// The widget's timers (setting one replaces it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Timer {
@@ -42,6 +57,8 @@ pub enum Timer {
     RetryAfter,
     /// Confirm works again after a commit's `Retry-After`.
     ConfirmWait,
+    /// Ask for the summary again while a change is in progress.
+    Poll,
 }
 
 /// An event for the merchant's page (`seatquote:*`).
@@ -126,8 +143,8 @@ impl Failure {
 /// A successful answer as the runner read it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
-    /// The summary.
-    Summary(Summary),
+    /// The summary (boxed: it is by far the largest answer).
+    Summary(Box<Summary>),
     /// A verified preview.
     Quote(Box<Confirmable>),
     /// A commit answer (JSON text).

@@ -187,6 +187,12 @@ impl ErrorCode {
         }
     }
 
+    /// Whether retrying cannot help: the subscription is not this customer's, or not
+    /// active (the widget says why and offers no Try again).
+    pub fn is_final(&self) -> bool {
+        matches!(self, Self::Forbidden | Self::SubscriptionNotActive)
+    }
+
     /// Whether a commit that failed this way may still have been applied: no answer, a
     /// timeout, a 5xx other than "busy" (503 means Cleverbridge refused it untouched), or
     /// a proxy saying an earlier attempt is unsettled, or that it could not tell (disputed).
@@ -229,6 +235,9 @@ pub struct Item {
     /// A decrease scheduled for the next billing date (the summary's `pending` entry in
     /// state `scheduled`): the customer keeps `quantity` until then.
     pub scheduled: Option<Scheduled>,
+    /// The seats an unfinished change of this item leads to (a confirmation in progress,
+    /// perhaps in another tab: the summary's `pending` entry `inProgress`).
+    pub in_progress: Option<u32>,
 }
 
 /// A change scheduled for the next billing date (docs/widget.md, "A change at renewal").
@@ -263,11 +272,17 @@ pub struct Summary {
     pub today: String,
     /// Current items.
     pub items: Vec<Item>,
+    /// Why the subscription cannot be changed now (`None`: it can; the summary's
+    /// `changeable`).
+    pub closed: Option<ErrorCode>,
 }
 
 /// The figures shown for one (item, quantity, mode). All amounts are decimal strings.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Figures {
+    /// Seats before the change, as priced (a verified quote: as Cleverbridge holds them;
+    /// `None` when the answer does not say).
+    pub current_quantity: Option<u32>,
     /// Unit price of the new line.
     pub unit_price: String,
     /// New quantity.
@@ -294,6 +309,7 @@ impl Figures {
     /// From the engine's quote.
     pub fn from_quote(q: &Quote) -> Self {
         Self {
+            current_quantity: Some(q.current.quantity),
             unit_price: q.next.unit_price.as_str().to_owned(),
             quantity: q.next.quantity,
             total: q.next.total.as_str().to_owned(),

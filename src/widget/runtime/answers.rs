@@ -2,7 +2,7 @@
 
 use wasm_bindgen::JsValue;
 
-use crate::widget::model::{Confirmable, Figures, Item, Mode, Scheduled, Summary};
+use crate::widget::model::{Confirmable, ErrorCode, Figures, Item, Mode, Scheduled, Summary};
 use crate::widget::view::dom::{prop, prop_str, prop_u32};
 
 /// Reads required fields, noting whether any was missing. (Reading every field and
@@ -60,6 +60,18 @@ fn scheduled(pending: &JsValue) -> Option<Scheduled> {
         })
 }
 
+/// The target of an item's change in progress (its first `pending` entry `inProgress`;
+/// none when the proxy lists no `pending`).
+fn in_progress(v: &JsValue) -> Option<u32> {
+    if !js_sys::Array::is_array(v) {
+        return None;
+    }
+    js_sys::Array::from(v)
+        .iter()
+        .find(|p| prop_str(p, "state").as_deref() == Some("inProgress"))
+        .and_then(|p| prop_u32(&p, "toQuantity"))
+}
+
 /// Reads the subscription summary; `None` when a required field is missing.
 pub fn summary(v: &JsValue) -> Option<Summary> {
     let mut r = Required::default();
@@ -79,8 +91,13 @@ pub fn summary(v: &JsValue) -> Option<Summary> {
             increase_modes: modes(&prop(&it, "increaseModes")),
             decrease_modes: modes(&prop(&it, "decreaseModes")),
             scheduled: scheduled(&prop(&it, "pending")),
+            in_progress: in_progress(&prop(&it, "pending")),
         });
     }
+    let changeable = prop(v, "changeable");
+    // An older proxy says nothing: changeable.
+    let closed = (prop(&changeable, "ok").as_bool() == Some(false))
+        .then(|| ErrorCode::parse(&prop_str(&changeable, "code").unwrap_or_default()));
     let summary = Summary {
         id: r.text(v, "id"),
         currency: r.text(v, "currency"),
@@ -92,6 +109,7 @@ pub fn summary(v: &JsValue) -> Option<Summary> {
         days: r.count(&interval, "days"),
         today: r.text(v, "today"),
         items,
+        closed,
     };
     r.done(summary)
 }
@@ -103,7 +121,9 @@ pub fn figures(v: &JsValue) -> Option<Figures> {
     let a = prop(v, "alignment");
     let nb = prop(v, "nextBilling");
     let p = prop(v, "proration");
+    let current = prop(v, "current");
     let figures = Figures {
+        current_quantity: prop_u32(&current, "quantity"),
         unit_price: r.text(&next, "unitPrice"),
         quantity: r.count(&next, "quantity"),
         total: r.text(&next, "total"),

@@ -26,12 +26,13 @@ use crate::widget::view::{paint, style};
 
 type Listener = (&'static str, Closure<dyn FnMut(Event)>);
 
-const TIMERS: [Timer; 5] = [
+const TIMERS: [Timer; 6] = [
     Timer::Debounce,
     Timer::Expiry,
     Timer::Slow,
     Timer::RetryAfter,
     Timer::ConfirmWait,
+    Timer::Poll,
 ];
 
 /// One mounted widget.

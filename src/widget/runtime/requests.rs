@@ -39,7 +39,7 @@ impl Widget {
         let mut path = String::from("/api/subscriptions/");
         path.push_str(&opts.subscription);
         let (method, body, key, item) = match &request {
-            Request::Summary => ("GET", None, None, 0),
+            Request::Summary | Request::Refresh(_) => ("GET", None, None, 0),
             Request::Preview {
                 item,
                 quantity,
@@ -107,7 +107,9 @@ fn read_answer(
     let bad = || Failure::new(502, ErrorCode::UpstreamError);
     match res {
         Ok((v, text)) => match request {
-            Request::Summary => answers::summary(&v).map(Answer::Summary).ok_or_else(bad),
+            Request::Summary | Request::Refresh(_) => answers::summary(&v)
+                .map(|s| Answer::Summary(Box::new(s)))
+                .ok_or_else(bad),
             Request::Preview { .. } => answers::confirmable(&v, item, skew)
                 .map(|q| Answer::Quote(Box::new(q)))
                 .ok_or_else(bad),

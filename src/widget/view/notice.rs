@@ -14,6 +14,18 @@ pub(super) fn notice(v: &View, m: &Messages, f: &Formatter, c: &Calc) {
     // Catalogue keys: a lead-in, the message, the action button's label.
     let (lead, key, action, info): (&str, &str, Option<&str>, bool) = match (&c.commit, &c.notice) {
         (CommitState::Unknown(_), _) => ("", "commit_unknown", Some("check_again"), false),
+        // The subscription as it is now (docs/widget.md, "Changes made elsewhere"): a
+        // change in progress, or what changed elsewhere (new seats said first).
+        _ if c.busy() => ("", "in_progress", None, true),
+        (
+            _,
+            Notice::Changed {
+                seats: Some(_),
+                agree,
+                ..
+            },
+        ) => ("", "now_seats", None, !*agree),
+        (_, Notice::Changed { agree, .. }) => ("", "now_price", None, !*agree),
         (_, Notice::None) => ("", "", None, false),
         (_, Notice::QuoteChanged) => ("", "quote_changed", None, false),
         (_, Notice::QuoteExpired) => ("", "quote_expired", None, false),
@@ -60,7 +72,21 @@ pub(super) fn notice(v: &View, m: &Messages, f: &Formatter, c: &Calc) {
             },
             &[("n", &f.integer(wait))],
         );
-        text.push_str(&m.fill(key, &[("s", &seconds)]));
+        let (n, price) = match &c.notice {
+            Notice::Changed { seats, price, .. } => (*seats, price.as_deref()),
+            _ => (c.item().in_progress, None),
+        };
+        let n = n.unwrap_or(0);
+        let seats = m.seats(n, &f.integer(n));
+        let price = price.map(|p| f.money(p)).unwrap_or_default();
+        text.push_str(&m.fill(
+            key,
+            &[("s", &seconds), ("seats", &seats), ("price", &price)],
+        ));
+    }
+    if matches!(c.notice, Notice::Changed { agree: true, .. }) && !c.busy() {
+        text.push(' ');
+        text.push_str(m.get("commit_not_applied")); // "We fetched a fresh quote… agree again."
     }
     v.show(N::Notice, !key.is_empty());
     v.put(N::NoticeText, text);

@@ -37,7 +37,8 @@ pub(in crate::widget) fn paint(
             view.panel(N::Error);
             view.msg(N::ErrorText, msgs, code.message_key());
             view.msg(N::ErrorRetry, msgs, "retry");
-            view.show(N::ErrorRetry, true);
+            // Not the customer's, or not changeable now: the reason alone, nothing to retry.
+            view.show(N::ErrorRetry, !code.is_final());
         }
         Phase::Done(r) => {
             view.panel(N::Success);
@@ -116,6 +117,8 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
             .set_selected_index(c.item as i32);
     }
     v.show(N::PickerRow, c.picker);
+    // Another change of the item in progress: said in the notice, nothing to pick.
+    v.show(N::StepperRow, !c.busy());
     v.enable(N::Picker, !locked);
     v.text(N::Product, &item.product_name);
     let seats = m.seats(item.quantity, &f.integer(item.quantity));
@@ -199,7 +202,10 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
         N::DecreaseNote,
         m.fill("decrease_note", &[("date", &f.date(&s.next_billing_date))]),
     );
-    v.show(N::NoChange, c.valid && dir == Direction::Unchanged);
+    v.show(
+        N::NoChange,
+        c.valid && dir == Direction::Unchanged && !c.busy(),
+    );
     v.msg(N::NoChange, m, "no_change");
 
     figures(v, m, f, c, &rate);

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use seatquote_auth::QuoteKeys;
-use seatquote_core::date::Date;
 
+mod clock;
 pub mod database;
 pub mod jwt;
 pub mod refusal;
@@ -119,6 +119,15 @@ pub struct Config {
     /// only in builds with the `fixed-clock` cargo feature (refused otherwise).
     #[arg(long, env = "SEATQUOTE_TODAY", value_name = "SEATQUOTE_TODAY")]
     pub today: Option<String>,
+    /// Offsets this process's clock by this many milliseconds (tests: a replica whose clock
+    /// is wrong); only in builds with the `fixed-clock` cargo feature (refused otherwise).
+    #[arg(
+        long,
+        env = "SEATQUOTE_CLOCK_SKEW_MS",
+        value_name = "SEATQUOTE_CLOCK_SKEW_MS",
+        allow_hyphen_values = true
+    )]
+    pub clock_skew_ms: Option<i64>,
     /// Per-attempt timeout of an upstream call, milliseconds.
     #[arg(
         long,
@@ -244,27 +253,6 @@ impl Config {
         database::database_config(self.database_url.as_deref())
     }
 
-    /// The pinned today, if any.
-    ///
-    /// # Errors
-    /// Not a `YYYY-MM-DD` date; set in a build without the `fixed-clock` cargo feature (a
-    /// production build's clock cannot be pinned).
-    pub fn fixed_today(&self) -> Result<Option<Date>, ConfigError> {
-        const VAR: &str = "SEATQUOTE_TODAY";
-        let Some(s) = self.today.as_deref().filter(|s| !s.is_empty()) else {
-            return Ok(None);
-        };
-        if !cfg!(feature = "fixed-clock") {
-            return Err(refuse(
-                VAR,
-                format!("is set ({s}) but this build has no fixed clock; unset it (a production proxy runs on the real UTC date) or, for a demo or test, build with --features fixed-clock"),
-            ));
-        }
-        Date::parse(s)
-            .map(Some)
-            .map_err(|_| refuse(VAR, format!("is not a YYYY-MM-DD date: {s}")))
-    }
-
     /// The pricing policy file's path.
     ///
     /// # Errors
@@ -324,6 +312,7 @@ impl Config {
         self.jwt.auth_config()?;
         self.limits()?;
         self.fixed_today()?;
+        self.clock_skew_ms()?;
         self.policy_path()?;
         self.database()?;
         self.webhooks.check()?;

@@ -51,6 +51,9 @@ impl IntentState {
 pub struct Intent {
     /// `customer \u{1f} Idempotency-Key`.
     pub key: String,
+    /// This attempt's own id under the key, written by `begin`: every later write of the
+    /// attempt matches the key **and** it (fencing: DESIGN.md, "The commit state machine").
+    pub attempt: String,
     /// Hash of what the request asked for (same key + other request → 422).
     pub fingerprint: String,
     /// The quote token's id: one commit per token.
@@ -67,8 +70,8 @@ pub struct Intent {
     pub response: String,
     /// Where it stands.
     pub state: IntentState,
-    /// Not resolvable by reading Cleverbridge before this time (the upstream call's
-    /// deadline has passed by then).
+    /// Not resolvable by reading Cleverbridge before this time, on the store's clock
+    /// (the upstream call's deadline has passed by then).
     pub resolve_after: i64,
     /// The item before the change, as the guard read showed it (`None` until planned,
     /// and in records written before item states were stored).

@@ -17,14 +17,14 @@ use super::auth::{now_unix, Customer};
 use super::context::{context, load_subscription, ItemContext};
 use super::extract::{IdempotencyKey, Item, JsonBody};
 use super::preview::{preview_change, quote_hash, reuse_quoted, Previewed};
-use super::send::send_commit;
+use super::send::{ledger_unavailable, send_commit, taken_over, unclaim};
 use crate::domain::intent::{Intent, IntentState, ItemState};
 use crate::domain::quote_token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 use crate::ledger::attempt::{key_in_progress, previous_attempt, recheck, replay};
 use crate::ledger::{item_state, not_applied, transition, To};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::{run_blocking, Begin, Plan, TokenUse};
+use crate::store::{new_attempt, run_blocking, Begin, Plan, TokenUse};
 
 pub(crate) fn invalid_token(detail: &str) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "invalid_quote_token", detail)
@@ -125,6 +125,7 @@ pub async fn record_intent(
 ) -> Result<Intent, Problem> {
     let intent = Intent {
         key: key.to_owned(),
+        attempt: new_attempt(),
         fingerprint: fingerprint.to_owned(),
         jti: qc.jti.clone(),
         subscription: qc.sub.clone(),
@@ -196,7 +197,7 @@ pub async fn reprice(
 /// Step 6: the answer the commit will give, and its guard read, stored in the intent.
 ///
 /// # Errors
-/// Storage.
+/// `idempotency_key_in_progress` (the attempt's row is gone: taken over), storage.
 pub async fn plan(
     app: &App,
     intent: &mut Intent,
@@ -233,31 +234,23 @@ pub async fn plan(
     intent.before = Some(Box::new(before));
     intent.intended = Some(Box::new(intended));
     let store = app.store.clone();
-    let (k, f, r) = (
-        intent.key.clone(),
-        intent.from_quantity,
-        intent.response.clone(),
-    );
-    Ok(run_blocking(move || {
+    let i = intent.clone();
+    let planned = run_blocking(move || {
         store.plan(
-            &k,
+            &i.key,
+            &i.attempt,
             &Plan {
-                from_quantity: f,
-                response: &r,
+                from_quantity: i.from_quantity,
+                response: &i.response,
                 before: &b,
                 intended: &n,
             },
         )
     })
-    .await?)
-}
-
-/// Forgets an intent that was never sent (the re-preview refused).
-async fn unclaim(app: &App, intent: &Intent, why: &str) -> Result<(), Problem> {
-    let store = app.store.clone();
-    let k = intent.key.clone();
-    run_blocking(move || store.abandon(&k)).await?;
-    transition(app, intent, To::NotApplied, why);
+    .await?;
+    if !planned {
+        return Err(taken_over());
+    }
     Ok(())
 }
 
@@ -267,9 +260,11 @@ async fn unclaim(app: &App, intent: &Intent, why: &str) -> Result<(), Problem> {
 async fn spend(app: &App, intent: &Intent, p: Problem) -> Result<Response, Problem> {
     let body = serde_json::to_string(&p.body()).map_err(Problem::internal)?;
     let store = app.store.clone();
-    let (k, b) = (intent.key.clone(), body.clone());
-    run_blocking(move || store.refuse(&k, &b)).await?;
-    transition(app, intent, To::NotApplied, p.code);
+    let (i, b) = (intent.clone(), body.clone());
+    // Not this attempt's row any more: nothing was sent either way; the refusal stands.
+    if run_blocking(move || store.refuse(&i.key, &i.attempt, &b)).await? {
+        transition(app, intent, To::NotApplied, p.code);
+    }
     Ok(replay(409, body))
 }
 
@@ -298,6 +293,9 @@ pub async fn commit(
     let _guard = lock.lock().await;
     if let Some(answer) = previous_attempt(&app, &key, &fingerprint).await? {
         return Ok(answer);
+    }
+    if !app.ledger_live() {
+        return Err(ledger_unavailable());
     }
     let qc = match verify_quote(&app, &customer, running_no, &body).await {
         Ok(qc) => qc,

@@ -2,8 +2,9 @@
 //! `/healthz` and `/metrics`), the server that serves it with its limits ([`server`]),
 //! the extractors ([`auth`], [`extract`]), the pricing context ([`context`]) and one
 //! module per API route: [`summary`], [`preview`], [`commit`] (its upstream call in
-//! [`send`]; with [`schedule`]: changes at the next billing date), [`events`] (the merchant's events API), [`intents`] (the
-//! operator's view of commits needing attention) and [`notifications`] (Cleverbridge's).
+//! [`send`]; with [`schedule`]: changes at the next billing date), [`events`] (the
+//! merchant's events API), [`intents`] (the operator's view of commits needing attention)
+//! and [`notifications`] (Cleverbridge's).
 
 pub mod auth;
 pub mod commit;

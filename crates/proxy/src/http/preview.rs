@@ -17,7 +17,7 @@ use seatquote_core::wire::{
 };
 
 use super::auth::{now_unix, Customer};
-use super::context::{context, load_subscription, ItemContext};
+use super::context::{context, load_subscription, reload_subscription, ItemContext};
 use super::extract::{Item, JsonBody};
 use crate::budget::Caller;
 use crate::domain::quote_token::{sha256_hex, QuoteClaims, Quoted, QUOTE_KIND};
@@ -35,6 +35,9 @@ pub struct Previewed {
     pub expires_at: i64,
     /// The alignment mode.
     pub mode: Alignment,
+    /// Whether Cleverbridge's amounts are the engine's on the same read (when not, the
+    /// preview handler reads again: DESIGN.md, "One read per quote").
+    pub agrees: bool,
 }
 
 /// RFC 3339 (seconds, `Z`) of a Unix time.
@@ -85,17 +88,25 @@ pub fn update_request(
     }
 }
 
-/// The policy's verdict on a change: the quantity as `u32` and the mode.
-fn check_policy(ctx: &ItemContext, qty: i64, mode: &str) -> Result<(u32, Alignment), Problem> {
-    if !ctx.sub.subscription_status.is_active() {
-        return Err(Problem::new(
+/// `subscription_not_active` when the subscription's status allows no change (the
+/// summary says so up front: `changeable`).
+pub fn not_active(ctx: &ItemContext) -> Option<Problem> {
+    (!ctx.sub.subscription_status.is_active()).then(|| {
+        Problem::new(
             StatusCode::CONFLICT,
             "subscription_not_active",
             format!(
                 "the subscription is {}; only active subscriptions can change",
                 ctx.sub.subscription_status.name()
             ),
-        ));
+        )
+    })
+}
+
+/// The policy's verdict on a change: the quantity as `u32` and the mode.
+fn check_policy(ctx: &ItemContext, qty: i64, mode: &str) -> Result<(u32, Alignment), Problem> {
+    if let Some(p) = not_active(ctx) {
+        return Err(p);
     }
     let r = &ctx.rules;
     if qty < i64::from(r.min_quantity) || qty > i64::from(r.max_quantity) {
@@ -192,8 +203,13 @@ pub async fn preview_change(
     } else {
         Caller::normal(&customer.id)
     };
-    let up = app.upstream.preview(&who, &req, fresh).await?;
+    let read = ctx.read_hash.clone();
+    let up = app
+        .upstream
+        .preview(&who, &req, (!fresh).then_some(read.as_str()))
+        .await?;
     let quote = quote_from_upstream(ctx, &local, &up)?;
+    let agrees = quote == local;
     let exp = now_unix() + app.quote_ttl;
     let claims = QuoteClaims {
         cus: customer.id.clone(),
@@ -214,6 +230,7 @@ pub async fn preview_change(
         quote,
         expires_at: exp,
         mode,
+        agrees,
     })
 }
 
@@ -272,6 +289,7 @@ pub fn reuse_quoted(
         token: String::new(),
         expires_at: qc.exp,
         mode,
+        agrees: true,
     }))
 }
 
@@ -323,7 +341,20 @@ fn quote_from_upstream(
     Ok(q)
 }
 
-/// `POST /api/subscriptions/{id}/items/{runningNumber}/preview`.
+/// Refusals of a preview that depend on the subscription as read: the direction of the
+/// change (`mode_not_allowed`), a decrease's refund (`negative_alignment`), the status.
+const READ_DEPENDENT: [&str; 3] = [
+    "mode_not_allowed",
+    "negative_alignment",
+    "subscription_not_active",
+];
+
+/// `POST /api/subscriptions/{id}/items/{runningNumber}/preview`. The quote's current
+/// line, the engine's figures and Cleverbridge's amounts come from one subscription read:
+/// when Cleverbridge's amounts are not the engine's on the read used (which may be
+/// `SEATQUOTE_SUBSCRIPTION_TTL_MS` old: the subscription may have changed elsewhere
+/// since), the subscription is read again, fresh, and if it changed the change is checked
+/// and previewed again on the new read, once (DESIGN.md, "One read per quote").
 ///
 /// # Errors
 /// Authentication, body, policy, engine and upstream problems.
@@ -335,6 +366,21 @@ pub async fn preview(
 ) -> Result<Json<Preview>, Problem> {
     let read = load_subscription(&app, &customer, false).await?;
     let ctx = context(&app, &read, running_no)?;
+    let first = preview_change(&app, &customer, &ctx, b.quantity, &b.alignment, false).await;
+    let settled = match &first {
+        Ok(p) => p.agrees,
+        // A refusal that may rest on an old read: the seats or the status changed since.
+        Err(p) => !READ_DEPENDENT.contains(&p.code),
+    };
+    if settled {
+        return first.map(|p| Json(p.body()));
+    }
+    let again = reload_subscription(&app, &customer).await?;
+    if again.read_hash == read.read_hash {
+        return first.map(|p| Json(p.body()));
+    }
+    app.metrics.retry("preview_reread");
+    let ctx = context(&app, &again, running_no)?;
     let p = preview_change(&app, &customer, &ctx, b.quantity, &b.alignment, false).await?;
     Ok(Json(p.body()))
 }

@@ -73,8 +73,9 @@ pub async fn schedule(
     );
     let event = scheduled_event(intent, now_ms());
     let store = app.schedule.clone();
-    let (k, f, r, on) = (
+    let (k, a, f, r, on) = (
         intent.key.clone(),
+        intent.attempt.clone(),
         intent.from_quantity,
         intent.response.clone(),
         effective_on,
@@ -86,7 +87,7 @@ pub async fn schedule(
             before: &b,
             intended: &n,
         };
-        store.schedule(&k, &plan, &on, &event)
+        store.schedule(&k, &a, &plan, &on, &event)
     })
     .await?;
     if !done {

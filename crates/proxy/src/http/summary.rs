@@ -1,24 +1,26 @@
 //! `GET /api/subscriptions/{id}`: the subscription's current items with the policy's
-//! bounds and modes, and each item's changes not in effect yet (`pending`: a decrease
-//! scheduled for the next billing date, DESIGN.md "Scheduled changes").
+//! bounds and modes, whether it can be changed now, and each item's changes not yet in
+//! effect (`pending`: one in progress, or a decrease scheduled for the next billing date,
+//! DESIGN.md "Scheduled changes").
 
 use axum::extract::State;
 use axum::Json;
 use seatquote_core::alignment::Alignment;
-use seatquote_core::contract::{Interval, PendingChange, Summary, SummaryItem};
+use seatquote_core::contract::{Changeable, Interval, PendingChange, Summary, SummaryItem};
 
 use super::auth::Customer;
 use super::context::{context, load_subscription, price_text, ItemContext};
+use super::preview::not_active;
 use crate::domain::event::rfc3339;
 use crate::problem::Problem;
 use crate::state::AppState;
-use crate::store::{run_blocking, Scheduled};
+use crate::store::{run_blocking, Scheduled, Unfinished};
 
 fn modes(m: &[Alignment]) -> Vec<String> {
     m.iter().map(|a| a.as_str().to_owned()).collect()
 }
 
-fn item(ctx: &ItemContext, scheduled: &[Scheduled]) -> SummaryItem {
+fn item(ctx: &ItemContext, unfinished: &[Unfinished], scheduled: &[Scheduled]) -> SummaryItem {
     let minor = ctx.currency.minor_units();
     SummaryItem {
         running_number: ctx.item.running_no.0,
@@ -31,23 +33,57 @@ fn item(ctx: &ItemContext, scheduled: &[Scheduled]) -> SummaryItem {
         max_quantity: ctx.rules.max_quantity,
         increase_modes: modes(&ctx.rules.increase_modes),
         decrease_modes: modes(&ctx.rules.decrease_modes),
-        pending: scheduled
-            .iter()
-            .filter(|s| s.running_no == ctx.item.running_no.0)
-            .map(|s| PendingChange {
-                state: "scheduled".into(),
-                to_quantity: s.quantity,
-                effective_on: Some(s.effective_on.clone()),
-                since: rfc3339(s.since_ms),
-            })
-            .collect(),
+        pending: pending(ctx.item.running_no.0, unfinished, scheduled),
+    }
+}
+
+/// The item's changes not yet in effect, oldest first: in progress (a commit, or a
+/// scheduled change being made) and scheduled.
+fn pending(no: u64, unfinished: &[Unfinished], scheduled: &[Scheduled]) -> Vec<PendingChange> {
+    let in_progress = unfinished
+        .iter()
+        .filter(|u| u.running_no == no)
+        .map(|u| PendingChange {
+            state: "inProgress".into(),
+            to_quantity: u.quantity,
+            effective_on: None,
+            since: u.since.clone(),
+        });
+    let later = scheduled
+        .iter()
+        .filter(|s| s.running_no == no)
+        .map(|s| PendingChange {
+            state: "scheduled".into(),
+            to_quantity: s.quantity,
+            effective_on: Some(s.effective_on.clone()),
+            since: rfc3339(s.since_ms),
+        });
+    let mut all: Vec<PendingChange> = in_progress.chain(later).collect();
+    all.sort_by(|a, b| a.since.cmp(&b.since));
+    all
+}
+
+/// Whether the subscription can be changed now: the refusal a preview would answer
+/// first, said before the customer picks anything (docs/proxy.md, "API").
+fn changeable(ctx: &ItemContext) -> Changeable {
+    match not_active(ctx) {
+        None => Changeable {
+            ok: true,
+            code: None,
+            message: None,
+        },
+        Some(p) => Changeable {
+            ok: false,
+            code: Some(p.code.to_owned()),
+            message: Some(p.detail),
+        },
     }
 }
 
 /// `GET /api/subscriptions/{id}`.
 ///
 /// # Errors
-/// Authentication, upstream, `not_found` without current items.
+/// Authentication, upstream, storage, `not_found` without current items.
 pub async fn summary(
     State(app): State<AppState>,
     customer: Customer,
@@ -66,9 +102,13 @@ pub async fn summary(
     let first = contexts
         .first()
         .ok_or_else(|| Problem::not_found("this subscription has no current items"))?;
+    let store = app.store.clone();
+    let id = customer.subscription.clone();
+    let unfinished = run_blocking(move || store.unfinished(&id)).await?;
     Ok(Json(Summary {
         id: sub.id.clone(),
         status: sub.subscription_status.api_name().to_owned(),
+        changeable: changeable(first),
         currency: first.currency.code().to_owned(),
         tax_mode: first.tax_mode.as_str().to_owned(),
         tax_rate: first.tax_rate.clone(),
@@ -80,6 +120,9 @@ pub async fn summary(
             days: first.interval.days,
         },
         today: today.to_iso_string(),
-        items: contexts.iter().map(|c| item(c, &scheduled)).collect(),
+        items: contexts
+            .iter()
+            .map(|c| item(c, &unfinished, &scheduled))
+            .collect(),
     }))
 }

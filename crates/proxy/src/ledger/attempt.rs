@@ -9,7 +9,7 @@ use super::{needs_attention_problem, resolve, Resolution};
 use crate::domain::intent::{Intent, IntentState};
 use crate::problem::Problem;
 use crate::state::App;
-use crate::store::{now_ms, run_blocking, Record};
+use crate::store::{run_blocking, Record};
 
 /// A stored answer (the 200 body, or a disputed commit's problem), replayed byte for byte.
 pub fn replay(status: u16, body: String) -> Response {
@@ -99,8 +99,14 @@ pub async fn previous_attempt(
     }
     // Not resolvable before the first call's deadline: wait for it (holding the key, at
     // most 2 × timeout + 1 s), so that the usual "check again" gets a definite answer —
-    // the first call's own (it may run on another replica), or the one read here.
-    let wait = intent.resolve_after - now_ms();
+    // the first call's own (it may run on another replica), or the one read here. The
+    // deadline is on the store's clock, and so is the wait.
+    let store = app.store.clone();
+    let wait = if intent.state == IntentState::Recorded {
+        0
+    } else {
+        intent.resolve_after - run_blocking(move || store.clock_ms()).await?
+    };
     let intent = if intent.state != IntentState::Recorded && wait > 0 {
         let cap = app.upstream.timeout() * 2 + std::time::Duration::from_millis(1_100);
         let wait = std::time::Duration::from_millis(u64::try_from(wait).unwrap_or(0));
@@ -134,6 +140,10 @@ pub async fn previous_attempt(
             Err(needs_attention_problem())
         }
         Resolution::Unresolved(wait) => {
+            // Finished meanwhile by another worker (or attempt): its answer.
+            if let Some(Err(answer)) = stored(app, key, fingerprint).await? {
+                return Ok(Some(answer));
+            }
             app.metrics.commit("outcome_unknown");
             let mut p = Problem::new(
                 StatusCode::CONFLICT,

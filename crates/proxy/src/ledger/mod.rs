@@ -82,11 +82,11 @@ pub fn transition(app: &App, i: &Intent, to: To, why: &str) {
     }
 }
 
-/// When an intent sent now may be resolved by reading: after the longest an upstream
-/// call can take (a slot wait of up to one timeout, then the request's own timeout)
-/// plus a second's margin.
-pub fn resolve_after(app: &App) -> i64 {
-    now_ms() + millis(app.upstream.timeout() * 2 + Duration::from_secs(1))
+/// How long after it is marked sent an intent may be resolved by reading (its deadline,
+/// written on the store's clock by `mark_sent`): the longest an upstream call can take (a
+/// slot wait of up to one timeout, then the request's own timeout) plus a second's margin.
+pub fn deadline_span(app: &App) -> Duration {
+    app.upstream.timeout() * 2 + Duration::from_secs(1)
 }
 
 /// How long a lease lasts: longer than a fresh read with its retries.
@@ -99,7 +99,7 @@ pub(crate) fn stale_after(app: &App) -> i64 {
     millis(app.upstream.timeout() * 6 + Duration::from_secs(10))
 }
 
-fn millis(d: Duration) -> i64 {
+pub(crate) fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
@@ -173,13 +173,13 @@ pub fn disputed_problem() -> Problem {
 /// Storage failures.
 pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, StoreError> {
     let store = app.store.clone();
-    let key = i.key.clone();
+    let (key, attempt) = (i.key.clone(), i.attempt.clone());
     if i.state == IntentState::Recorded {
         // Never sent: whatever the item shows now is not this commit's doing. Removed
         // once its request is over (its process dead, or it is stale); a live one on
         // another replica is left alone.
-        let (o, stale) = (owner.to_owned(), now_ms() - stale_after(app));
-        if !run_blocking(move || store.abandon_recorded(&key, &o, stale)).await? {
+        let (o, stale) = (owner.to_owned(), stale_after(app));
+        if !run_blocking(move || store.abandon_recorded(&key, &attempt, &o, stale)).await? {
             return Ok(Resolution::InProgress);
         }
         transition(app, i, To::NotApplied, "recorded but never sent");
@@ -188,11 +188,17 @@ pub async fn resolve(app: &App, i: &Intent, owner: &str) -> Result<Resolution, S
     if i.state == IntentState::NeedsAttention {
         return Ok(Resolution::NeedsAttention);
     }
-    let now = now_ms();
-    let wait = u64::try_from((i.resolve_after - now).max(0) / 1000).unwrap_or(0) + 1;
-    let until = now + lease_for(app);
-    let (k, o) = (key.clone(), owner.to_owned());
-    if !run_blocking(move || store.lease(&k, &o, now, until)).await? {
+    let (k, a, o, lease) = (key, attempt, owner.to_owned(), lease_for(app));
+    let leased = run_blocking(move || {
+        if store.lease(&k, &a, &o, lease)? {
+            return Ok(None);
+        }
+        // Not leased: how long until its deadline, on the store's clock.
+        store.clock_ms().map(Some)
+    })
+    .await?;
+    if let Some(now) = leased {
+        let wait = u64::try_from((i.resolve_after - now).max(0) / 1000).unwrap_or(0) + 1;
         return Ok(Resolution::Unresolved(wait));
     }
     #[cfg(feature = "failpoints")]
@@ -212,10 +218,13 @@ pub async fn hint(app: &App, i: &Intent, owner: &str) -> Result<(), StoreError> 
         return Ok(());
     }
     let store = app.store.clone();
-    let now = now_ms();
-    let until = now + lease_for(app);
-    let (k, o) = (i.key.clone(), owner.to_owned());
-    if run_blocking(move || store.lease_early(&k, &o, now, until)).await? {
+    let (k, a, o, lease) = (
+        i.key.clone(),
+        i.attempt.clone(),
+        owner.to_owned(),
+        lease_for(app),
+    );
+    if run_blocking(move || store.lease_early(&k, &a, &o, lease)).await? {
         settle_by_read(app, i, owner, false).await?;
     }
     Ok(())
@@ -229,7 +238,7 @@ async fn settle_by_read(
     owner: &str,
     deadline_passed: bool,
 ) -> Result<Resolution, StoreError> {
-    let key = i.key.clone();
+    let (key, attempt) = (i.key.clone(), i.attempt.clone());
     // On the customer's behalf: its stuck commits share that customer's commit-class share
     // of the upstream budget, not the other customers' (docs/proxy.md, "Upstream discipline").
     let who = Caller::commit(i.customer());
@@ -248,31 +257,40 @@ async fn settle_by_read(
     let store = app.store.clone();
     let resolution = match shown {
         Some(s) if s != Shown::Intended && !deadline_passed => {
-            let (k, o) = (key.clone(), owner.to_owned());
-            run_blocking(move || store.release(&k, &o)).await?;
+            let o = owner.to_owned();
+            run_blocking(move || store.release(&key, &attempt, &o)).await?;
             return Ok(Resolution::Unresolved(1));
         }
         None => return back_off(app, i, owner).await,
         Some(Shown::Intended) => {
             let body = i.response.clone();
             let ev = commit_event(i, 200, now_ms());
-            run_blocking(move || store.complete(&key, 200, &body, Some(&ev))).await?;
+            if !run_blocking(move || store.complete(&key, &attempt, 200, &body, Some(&ev))).await? {
+                // Finished meanwhile by another worker, or no longer this attempt's row.
+                return Ok(Resolution::Unresolved(1));
+            }
             app.outbox_wake.notify_one();
             transition(app, i, To::Applied, "found applied at Cleverbridge");
             Resolution::Applied(i.response.clone())
         }
-        Some(Shown::Before) if now_ms() < i.resolve_after + app.commit_quarantine_ms => {
-            // Not final: Cleverbridge may still be processing it. Read again later.
-            let pause = app.upstream.timeout() + Duration::from_secs(1);
-            let next = now_ms() + millis(pause);
-            let (k, o) = (key.clone(), owner.to_owned());
-            run_blocking(move || store.hold(&k, &o, next)).await?;
-            return Ok(Resolution::Unresolved(pause.as_secs() + 1));
-        }
         Some(Shown::Before) => {
+            // Final only after the quarantine (on the store's clock): before it,
+            // Cleverbridge may still be processing it, and it is read again later.
             let body = serde_json::to_string(&not_applied().body())?;
-            let b = body.clone();
-            run_blocking(move || store.finish_not_applied(&key, &b)).await?;
+            let (b, q) = (body.clone(), app.commit_quarantine_ms);
+            let pause = app.upstream.timeout() + Duration::from_secs(1);
+            let (o, p) = (owner.to_owned(), millis(pause));
+            let finished = run_blocking(move || {
+                if store.finish_not_applied(&key, &attempt, &b, q)? {
+                    return Ok(true);
+                }
+                store.hold(&key, &attempt, &o, p)?;
+                Ok(false)
+            })
+            .await?;
+            if !finished {
+                return Ok(Resolution::Unresolved(pause.as_secs() + 1));
+            }
             transition(
                 app,
                 i,
@@ -290,7 +308,9 @@ async fn settle_by_read(
             let body = serde_json::to_string(&disputed_problem().body())?;
             let b = body.clone();
             let ev = commit_event(i, 409, now_ms());
-            run_blocking(move || store.complete(&key, 409, &b, Some(&ev))).await?;
+            if !run_blocking(move || store.complete(&key, &attempt, 409, &b, Some(&ev))).await? {
+                return Ok(Resolution::Unresolved(1));
+            }
             app.outbox_wake.notify_one();
             transition(app, i, To::Disputed, why);
             Resolution::Disputed(body)
@@ -304,14 +324,14 @@ async fn settle_by_read(
 /// its `seat_change.needs_attention` event (DESIGN.md, "The commit state machine").
 async fn back_off(app: &App, i: &Intent, owner: &str) -> Result<Resolution, StoreError> {
     let store = app.store.clone();
-    let (k, o, park_after) = (
+    let (k, a, o, park_after) = (
         i.key.clone(),
+        i.attempt.clone(),
         owner.to_owned(),
         app.commit_max_resolve_failures,
     );
-    let now = now_ms();
-    let ev = attention_event(i, park_after, now);
-    if !run_blocking(move || store.back_off(&k, &o, now, park_after, &ev)).await? {
+    let ev = attention_event(i, park_after, now_ms());
+    if !run_blocking(move || store.back_off(&k, &a, &o, park_after, &ev)).await? {
         tracing::warn!(target: "seatquote::ledger", subscription = %i.subscription, item = i.running_no, "cannot read the item to resolve a commit; will try again");
         return Ok(Resolution::Unresolved(1));
     }

@@ -8,17 +8,20 @@
 //! `SEATQUOTE_DATA_DIR` (the default, one process), and
 //! [`PgStore`], PostgreSQL at `SEATQUOTE_DATABASE_URL`, shared
 //! by several replicas. Their schemas are versioned migrations ([`migrate`]).
-//! Times are Unix milliseconds.
+//! Times are Unix milliseconds on the store's clock ([`IdempotencyStore::clock_ms`]).
 
 pub mod error;
 pub mod migrate;
 pub mod postgres;
+pub mod record;
 pub mod schedule;
 pub mod sqlite;
 
 pub use error::StoreError;
 pub use postgres::tls::{PgConnect, SslMode, Tls};
 pub use postgres::PgStore;
+pub use record::{finished_state, Begin, Parked, Plan, Record, TokenUse, Unfinished};
+pub(crate) use record::{item_state, AFTER_COLUMNS, ATTEMPT, ATTENTION_MS, COLUMNS, EFFECTIVE_ON};
 pub use schedule::{Cancelled, ScheduleStore, Scheduled};
 pub use sqlite::SqliteStore;
 
@@ -26,202 +29,128 @@ use crate::domain::event::{Event, NewEvent};
 use crate::domain::intent::Intent;
 use crate::domain::notification::Notification;
 
-/// The `commits` columns a [`Record`] is read from, in both stores.
-pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended, effective_on, attention_ms";
-
-/// The index of `attention_ms` in [`COLUMNS`], their last (a column selected after them is
-/// `ATTENTION_MS + 1`).
-pub(crate) const ATTENTION_MS: usize = 15;
-
 /// That the event `ev` heads its delivery lane: no earlier event of its lane is pending,
 /// or exhausted — an exhausted event holds its lane until it is delivered, so a later one
 /// never overtakes it (docs/webhooks.md, "Delivery"). Both stores claim with it.
 pub(crate) const LANE_HEAD: &str = "NOT EXISTS (SELECT 1 FROM events p WHERE p.lane = ev.lane
     AND p.state IN ('pending', 'exhausted') AND p.seq < ev.seq)";
 
-/// What [`IdempotencyStore::plan`] adds to a recorded intent once the guard read is
-/// done.
-#[derive(Debug, Clone, Copy)]
-pub struct Plan<'a> {
-    /// Seats before the change.
-    pub from_quantity: u32,
-    /// The 200 body.
-    pub response: &'a str,
-    /// The item before the change, JSON ([`crate::domain::intent::ItemState`]).
-    pub before: &'a str,
-    /// The item as intended, JSON.
-    pub intended: &'a str,
-}
-
-/// An item state stored as JSON; `None` when absent or unreadable (an older record).
-pub(crate) fn item_state(json: Option<String>) -> Option<Box<crate::domain::intent::ItemState>> {
-    serde_json::from_str(&json?).ok()
-}
-
-/// An intent parked as needing attention ([`IdempotencyStore::parked`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Parked {
-    /// The intent.
-    pub intent: Intent,
-    /// Reads that could not resolve it.
-    pub failures: u32,
-    /// When it was parked, Unix milliseconds.
-    pub since_ms: i64,
-}
-
-/// What the store knows about a key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Record {
-    /// An unfinished commit.
-    Pending(Intent),
-    /// Finished (applied, or disputed): the exact response to replay.
-    Done {
-        /// Request fingerprint.
-        fingerprint: String,
-        /// HTTP status.
-        status: u16,
-        /// Body.
-        body: String,
-    },
-}
-
-/// Result of [`IdempotencyStore::begin`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Begin {
-    /// The intent is recorded.
-    Started,
-    /// The key exists already.
-    KeyExists,
-    /// The quote token was already used with another key.
-    TokenUsed,
-    /// Another change of the same subscription item is unfinished.
-    ItemBusy,
-}
-
-/// How the commit that used a quote token stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenUse {
-    /// Committed: the quote is spent.
-    Done,
-    /// Sent and found not applied: the quote is spent too (a fresh preview is confirmed).
-    NotApplied,
-    /// Refused as changed before it was sent: the quote is spent.
-    Refused,
-    /// Recorded but unfinished: the upstream outcome is not known yet.
-    Pending,
-}
-
-/// The stored state of a finished record: `done` for an applied commit (answered 200),
-/// `disputed` for one answered with a problem. Both stores write it in `complete`
-/// (`not_applied`, a commit sent and found not applied after the quarantine, is written by
-/// `finish_not_applied`).
-pub fn finished_state(status: u16) -> &'static str {
-    if status == 200 {
-        "done"
-    } else {
-        "disputed"
-    }
-}
-
-impl TokenUse {
-    /// How the commit stands, from its stored state.
-    pub fn from_stored(stored: &str) -> Self {
-        match stored {
-            // A scheduled change spent its quote when it was scheduled.
-            "done" | "disputed" | "scheduled" | "cancelled" => Self::Done,
-            "not_applied" => Self::NotApplied,
-            "refused" => Self::Refused,
-            _ => Self::Pending,
-        }
-    }
-}
-
 /// Storage for idempotency keys and the commit ledger.
+///
+/// **Fencing:** every write after `begin` names the attempt (`key`, `attempt`: the
+/// attempt's own id, written by `begin`) and changes or removes only that attempt's row;
+/// a write that matches nothing says so (`false`), and the caller acts on it.
+///
+/// **One clock:** every time these calls compare or write (deadlines, leases, staleness,
+/// the quarantine) is the store's clock, [`Self::clock_ms`] — PostgreSQL's `now()`, shared
+/// by every replica; for SQLite (one process) the process clock. Callers pass durations,
+/// never instants of their own clock.
 pub trait IdempotencyStore: Send + Sync + 'static {
+    /// The store's clock, Unix milliseconds.
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn clock_ms(&self) -> Result<i64, StoreError>;
     /// The record for a key.
     ///
     /// # Errors
     /// Storage failures.
     fn get(&self, key: &str) -> Result<Option<Record>, StoreError>;
-    /// Records an intent (durably, state `recorded`, recorded by `owner`) unless the key
-    /// or the token is taken or another change of the item is unfinished. Across
-    /// processes sharing the store these hold by the store itself, not by a lock in one
-    /// process.
+    /// Records an intent (durably, state `recorded`, recorded by `owner`, as attempt
+    /// `i.attempt`) unless the key or the token is taken or another change of the item is
+    /// unfinished. Across processes sharing the store these hold by the store itself, not
+    /// by a lock in one process.
     ///
     /// # Errors
     /// Storage failures.
     fn begin(&self, intent: &Intent, owner: &str) -> Result<Begin, StoreError>;
-    /// Fills in a recorded intent's guard read and answer (after the re-preview).
+    /// Fills in a recorded intent's guard read and answer (after the re-preview); false
+    /// when the attempt is no longer `recorded` (removed, or another attempt's row).
     ///
     /// # Errors
     /// Storage failures.
-    fn plan(&self, key: &str, plan: &Plan<'_>) -> Result<(), StoreError>;
-    /// `recorded` → `sent`, resolvable after `resolve_after`; false when the intent is no
-    /// longer `recorded` (then nothing may be sent).
+    fn plan(&self, key: &str, attempt: &str, plan: &Plan<'_>) -> Result<bool, StoreError>;
+    /// `recorded` → `sent`, resolvable `after_ms` from now on the store's clock; returns
+    /// that deadline (store clock), or `None` when the attempt is no longer `recorded`
+    /// (then nothing may be sent).
     ///
     /// # Errors
     /// Storage failures.
-    fn mark_sent(&self, key: &str, resolve_after: i64) -> Result<bool, StoreError>;
-    /// `sent` → `unknown`.
+    fn mark_sent(&self, key: &str, attempt: &str, after_ms: i64)
+        -> Result<Option<i64>, StoreError>;
+    /// `sent` → `unknown`; false when the attempt is not `sent`.
     ///
     /// # Errors
     /// Storage failures.
-    fn mark_unknown(&self, key: &str) -> Result<(), StoreError>;
+    fn mark_unknown(&self, key: &str, attempt: &str) -> Result<bool, StoreError>;
     /// Whether a quote token id was already used with some key, and how that commit stands.
     ///
     /// # Errors
     /// Storage failures.
     fn token_use(&self, jti: &str) -> Result<Option<TokenUse>, StoreError>;
-    /// Finishes an unfinished key with the answer to replay: `applied` (200) or
-    /// `disputed` (a problem), and writes `event` to the outbox in the same transaction
-    /// (only when the key was unfinished: one event per finished commit). A finished key
-    /// keeps its first answer. Returns whether it finished a row.
+    /// Finishes the attempt's unfinished row with the answer to replay: `applied` (200)
+    /// or `disputed` (a problem), and writes `event` to the outbox in the same transaction
+    /// (only when the row was finished here: one event per finished commit). A finished
+    /// key keeps its first answer. Returns whether it finished a row.
     ///
     /// # Errors
     /// Storage failures.
     fn complete(
         &self,
         key: &str,
+        attempt: &str,
         status: u16,
         body: &str,
         event: Option<&NewEvent>,
     ) -> Result<bool, StoreError>;
 
     /// Records `i` as applied with its 200 (`i.response`) and `event`, whatever became of
-    /// its row meanwhile: for a 2xx answer that [`Self::complete`] found no unfinished row
-    /// for (a 2xx is evidence; "200 committed" is never answered without a record). A row
-    /// already applied is left alone (false); one finished otherwise is overwritten; a
+    /// its key's row meanwhile: for a 2xx answer that [`Self::complete`] found no
+    /// unfinished row of its attempt for (a 2xx is evidence; "200 committed" is never
+    /// answered without a record). A row already applied is left alone (false); any other
+    /// (finished otherwise, or a newer attempt's) is overwritten as this attempt's; a
     /// missing one is inserted.
     ///
     /// # Errors
     /// Storage failures (the quote's `jti` taken by another key's record).
     fn record_applied(&self, i: &Intent, event: &NewEvent) -> Result<bool, StoreError>;
-    /// Forgets an unfinished intent that certainly did not apply upstream (frees the key,
-    /// the quote and the item). Finished records are never forgotten.
+    /// Forgets the attempt's unfinished row when it certainly did not apply upstream
+    /// (frees the key, the quote and the item); false when there is none (another
+    /// attempt's row is left alone). Finished records are never forgotten.
     ///
     /// # Errors
     /// Storage failures.
-    fn abandon(&self, key: &str) -> Result<(), StoreError>;
+    fn abandon(&self, key: &str, attempt: &str) -> Result<bool, StoreError>;
 
-    /// Finishes an unfinished intent that was sent and found not applied after the
-    /// quarantine (state `not_applied`): `body` (a 409 `commit_not_applied`) is replayed for
-    /// the key, its quote is spent, the item is free. Nothing is sent again under the key.
+    /// Finishes the attempt's unfinished row, sent and found not applied, as
+    /// `not_applied` — only once its quarantine is over (`quarantine_ms` after its
+    /// deadline, on the store's clock): `body` (a 409 `commit_not_applied`) is replayed for
+    /// the key, its quote is spent, the item is free. False when not finished (the
+    /// quarantine is running, or the row is not this attempt's).
     ///
     /// # Errors
     /// Storage failures.
-    fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError>;
+    fn finish_not_applied(
+        &self,
+        key: &str,
+        attempt: &str,
+        body: &str,
+        quarantine_ms: i64,
+    ) -> Result<bool, StoreError>;
 
-    /// Finishes a `recorded` intent refused before it was sent (`quote_changed`) as
-    /// `refused`: `body` is replayed for the key and its quote is spent (replaying the quote
-    /// costs Cleverbridge nothing more); the item is free.
+    /// Finishes the attempt's `recorded` row refused before it was sent (`quote_changed`)
+    /// as `refused`: `body` is replayed for the key and its quote is spent (replaying the
+    /// quote costs Cleverbridge nothing more); the item is free. False when the row is not
+    /// this attempt's `recorded` one.
     ///
     /// # Errors
     /// Storage failures.
-    fn refuse(&self, key: &str, body: &str) -> Result<(), StoreError>;
-    /// Forgets a `recorded` intent (never sent) whose recording request is over: recorded
-    /// by `owner` (who holds the key's lock and so knows its request is finished), or by a
-    /// process known to be dead, or untouched since `stale_before`. False when it is
-    /// still another live worker's (or no longer `recorded`). A store used by one process
+    fn refuse(&self, key: &str, attempt: &str, body: &str) -> Result<bool, StoreError>;
+    /// Forgets the attempt's `recorded` row (never sent) whose recording request is over:
+    /// recorded by `owner` (who holds the key's lock and so knows its request is
+    /// finished), or by a replica whose heartbeat is older than the replica timeout (dead,
+    /// on the store's clock), or untouched for `stale_ms`. False when it is still another
+    /// live worker's (or not this attempt's `recorded` row). A store used by one process
     /// only (SQLite) may take every recorded intent seen under the key's lock as dead.
     ///
     /// # Errors
@@ -229,30 +158,38 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     fn abandon_recorded(
         &self,
         key: &str,
+        attempt: &str,
         owner: &str,
-        stale_before: i64,
+        stale_ms: i64,
     ) -> Result<bool, StoreError>;
-    /// Takes the lease on a `sent`/`unknown` intent that is resolvable at `now`, until
-    /// `until`; false when not resolvable yet or another live holder has it.
+    /// Takes the lease on the attempt's `sent`/`unknown` row if it is resolvable now (its
+    /// deadline passed) for `for_ms`; false when not resolvable yet, another live holder
+    /// has it, or the row is not this attempt's.
     ///
     /// # Errors
     /// Storage failures.
-    fn lease(&self, key: &str, owner: &str, now: i64, until: i64) -> Result<bool, StoreError>;
+    fn lease(&self, key: &str, attempt: &str, owner: &str, for_ms: i64)
+        -> Result<bool, StoreError>;
 
     /// As [`Self::lease`], before the intent's deadline too: for a read that may only
     /// find the commit applied ([`crate::ledger::hint`]).
     ///
     /// # Errors
     /// Storage failures.
-    fn lease_early(&self, key: &str, owner: &str, now: i64, until: i64)
-        -> Result<bool, StoreError>;
+    fn lease_early(
+        &self,
+        key: &str,
+        attempt: &str,
+        owner: &str,
+        for_ms: i64,
+    ) -> Result<bool, StoreError>;
 
-    /// Keeps the lease `owner` holds until `until` (a read found nothing final: the next
-    /// one waits).
+    /// Keeps the lease `owner` holds on the attempt for `for_ms` more (a read found
+    /// nothing final: the next one waits).
     ///
     /// # Errors
     /// Storage failures.
-    fn hold(&self, key: &str, owner: &str, until: i64) -> Result<(), StoreError>;
+    fn hold(&self, key: &str, attempt: &str, owner: &str, for_ms: i64) -> Result<(), StoreError>;
 
     /// After a read that could not resolve the intent (Cleverbridge unreadable): counts the
     /// failure and keeps `owner`'s lease for 0.5 s × 2^(failures so far), at most a minute —
@@ -265,8 +202,8 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     fn back_off(
         &self,
         key: &str,
+        attempt: &str,
         owner: &str,
-        now: i64,
         park_after: u32,
         event: &NewEvent,
     ) -> Result<bool, StoreError>;
@@ -288,14 +225,28 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     ///
     /// # Errors
     /// Storage failures.
-    fn release(&self, key: &str, owner: &str) -> Result<(), StoreError>;
+    fn release(&self, key: &str, attempt: &str, owner: &str) -> Result<(), StoreError>;
     /// Unfinished intents the reconciler should look at: `sent`/`unknown` ones
-    /// resolvable at `now` and not leased, and `recorded` ones untouched since
-    /// `stale_before` (their process died before sending).
+    /// resolvable now and not leased, and `recorded` ones untouched for `stale_ms` (their
+    /// process died before sending).
     ///
     /// # Errors
     /// Storage failures.
-    fn due(&self, now: i64, stale_before: i64) -> Result<Vec<Intent>, StoreError>;
+    fn due(&self, stale_ms: i64) -> Result<Vec<Intent>, StoreError>;
+
+    /// Writes this replica's heartbeat (`instance`) on the store's clock. A store of one
+    /// process (SQLite) has nothing to write.
+    ///
+    /// # Errors
+    /// Storage failures: the replica then refuses new commits (DESIGN.md, "Stores and
+    /// migrations").
+    fn beat(&self, instance: &str) -> Result<(), StoreError>;
+    /// The unfinished changes of a subscription's items, oldest first (the summary's
+    /// `pending` entries in progress).
+    ///
+    /// # Errors
+    /// Storage failures.
+    fn unfinished(&self, subscription: &str) -> Result<Vec<Unfinished>, StoreError>;
 }
 
 /// What recording a notification did.
@@ -385,7 +336,24 @@ pub async fn run_blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f).await?
 }
 
-/// Now, Unix milliseconds.
+/// Now on this process's clock, Unix milliseconds (plus the test-only skew,
+/// `set_clock_skew`, `SEATQUOTE_CLOCK_SKEW_MS`). It is the SQLite store's clock; with PostgreSQL, nothing the
+/// ledger decides is measured by it (the database's `now()` is).
 pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
+    chrono::Utc::now().timestamp_millis() + CLOCK_SKEW_MS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The skew added to this process's clock ([`now_ms`]); 0 but in tests.
+static CLOCK_SKEW_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Offsets this process's clock by `ms` (`SEATQUOTE_CLOCK_SKEW_MS`, builds with the
+/// `fixed-clock` feature only): a test's replica whose clock is wrong.
+#[cfg(feature = "fixed-clock")]
+pub fn set_clock_skew(ms: i64) {
+    CLOCK_SKEW_MS.store(ms, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A fresh attempt id (fencing: DESIGN.md, "The commit state machine").
+pub fn new_attempt() -> String {
+    format!("{:032x}", rand::random::<u128>())
 }

@@ -50,13 +50,14 @@ pub trait ScheduleStore: Send + Sync + 'static {
     /// `plan` (its answer, replayed for the key as a 200) and `event`
     /// (`seat_change.scheduled`); another scheduled change of the item is cancelled
     /// (`replaced`) in the same transaction. False when the intent is no longer
-    /// `recorded`.
+    /// `recorded` as attempt `attempt`.
     ///
     /// # Errors
     /// Storage failures.
     fn schedule(
         &self,
         key: &str,
+        attempt: &str,
         plan: &Plan<'_>,
         effective_on: &str,
         event: &NewEvent,
@@ -76,27 +77,29 @@ pub trait ScheduleStore: Send + Sync + 'static {
     fn cancel(&self, subscription: &str, running_no: u64) -> Result<Cancelled, StoreError>;
 
     /// Claims one scheduled change due by `due_by` (`YYYY-MM-DD`: taking effect on or
-    /// before it) whose item has no unfinished change: `scheduled` → `recorded`, recorded
-    /// by `owner`. One claimer wins per change, across replicas.
+    /// before it) and not paused (on the store's clock) whose item has no unfinished
+    /// change: `scheduled` → `recorded`, recorded by `owner` as a new attempt (the
+    /// returned intent's: every later write is fenced by it). One claimer wins per change,
+    /// across replicas.
     ///
     /// # Errors
     /// Storage failures.
-    fn claim_due(&self, due_by: &str, owner: &str, now: i64) -> Result<Option<Intent>, StoreError>;
+    fn claim_due(&self, due_by: &str, owner: &str) -> Result<Option<Intent>, StoreError>;
 
     /// A claimed change (`recorded`) that cannot be made as scheduled (the item changed
     /// elsewhere, or is gone) is finished as `cancelled` with `event`; false when it is no
-    /// longer `recorded`.
+    /// longer `recorded` as attempt `attempt`.
     ///
     /// # Errors
     /// Storage failures.
-    fn drop_claimed(&self, key: &str, event: &NewEvent) -> Result<bool, StoreError>;
+    fn drop_claimed(&self, key: &str, attempt: &str, event: &NewEvent) -> Result<bool, StoreError>;
 
     /// A claimed change (`recorded`) whose item has another next billing date than the
     /// one it was scheduled for (renewed before it was made, or moved elsewhere) goes back
     /// to `scheduled` for `effective_on`, the item's next billing date now, with no pause;
-    /// false when it is no longer `recorded`.
+    /// false when it is no longer `recorded` as attempt `attempt`.
     ///
     /// # Errors
     /// Storage failures.
-    fn postpone(&self, key: &str, effective_on: &str) -> Result<bool, StoreError>;
+    fn postpone(&self, key: &str, attempt: &str, effective_on: &str) -> Result<bool, StoreError>;
 }

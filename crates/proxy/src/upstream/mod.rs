@@ -312,8 +312,11 @@ impl Upstream {
         serde_json::from_str(&text).map_err(|e| UpstreamError::Malformed(e.to_string()))
     }
 
-    /// A preview (`GetCustomerPricePreviewOnly=true`) for `who`, coalesced and shared
-    /// for the cache TTL unless `fresh`.
+    /// A preview (`GetCustomerPricePreviewOnly=true`) for `who`. With `read` (a hash of
+    /// the subscription read the change was priced on) it is coalesced and shared for the
+    /// cache TTL with identical requests priced on the same read only — never with a
+    /// preview made when the subscription was otherwise (DESIGN.md, "One read per
+    /// quote"); without, it is sent fresh.
     ///
     /// # Errors
     /// [`UpstreamError`].
@@ -321,13 +324,13 @@ impl Upstream {
         &self,
         who: &Caller,
         req: &UpdateSubscriptionItemRequest,
-        fresh: bool,
+        read: Option<&str>,
     ) -> Result<UpdateSubscriptionItemResponse, UpstreamError> {
-        if fresh {
+        let Some(read) = read else {
             return self.update(who, "preview", req, true, None).await;
-        }
+        };
         let key = format!(
-            "{}{}",
+            "{}{read}\u{1f}{}",
             preview_prefix(&req.subscription_id),
             serde_json::to_string(req).unwrap_or_default()
         );

@@ -7,17 +7,16 @@ use std::time::Duration;
 
 use crate::ledger::{resolve, stale_after};
 use crate::state::App;
-use crate::store::{now_ms, run_blocking};
+use crate::store::run_blocking;
 
 /// How often the reconciler looks for unfinished intents.
 pub const RECONCILE_EVERY: Duration = Duration::from_millis(500);
 
 /// One pass of the reconciler: resolves every due intent it can.
 pub async fn reconcile_once(app: &App, owner: &str) {
-    let now = now_ms();
-    let stale = now - stale_after(app);
+    let stale = stale_after(app);
     let store = app.store.clone();
-    let due = match run_blocking(move || store.due(now, stale)).await {
+    let due = match run_blocking(move || store.due(stale)).await {
         Ok(d) => d,
         Err(e) => {
             tracing::error!(target: "seatquote::ledger", cause = %e, "reconciler cannot read the ledger");

@@ -33,10 +33,15 @@ const PER_PASS: usize = 20;
 
 /// One pass: claims and makes every due scheduled change (at most [`PER_PASS`]).
 pub async fn schedule_once(app: &App) {
+    if !app.ledger_live() {
+        // No heartbeat written lately: this replica starts no commit (DESIGN.md, "Stores
+        // and migrations"), scheduled ones included.
+        return;
+    }
     let due_by = app.schedule_due_by().to_iso_string();
     for _ in 0..PER_PASS {
         let (store, d, owner) = (app.schedule.clone(), due_by.clone(), app.instance.clone());
-        match run_blocking(move || store.claim_due(&d, &owner, now_ms())).await {
+        match run_blocking(move || store.claim_due(&d, &owner)).await {
             Ok(Some(i)) => {
                 if let Err(e) = apply(app, &i).await {
                     tracing::error!(target: "seatquote::ledger", cause = %e, subscription = %i.subscription, item = i.running_no, "scheduler cannot record a scheduled change's progress");
@@ -98,7 +103,8 @@ async fn apply(app: &App, i: &Intent) -> Result<(), StoreError> {
         tracing::warn!(target: "seatquote::ledger", subscription = %i.subscription, item = i.running_no, to = %next, "a scheduled change's date passed or moved; scheduled for the next billing date");
         let store = app.schedule.clone();
         let k = i.key.clone();
-        if run_blocking(move || store.postpone(&k, &next)).await? {
+        let a = i.attempt.clone();
+        if run_blocking(move || store.postpone(&k, &a, &next)).await? {
             transition(app, i, To::Scheduled, "postponed to the next billing date");
         }
         return Ok(());
@@ -116,10 +122,16 @@ async fn apply(app: &App, i: &Intent) -> Result<(), StoreError> {
         serde_json::to_string(&intended)?,
     );
     let store = app.store.clone();
-    let (k, f, r) = (i.key.clone(), i.from_quantity, i.response.clone());
-    run_blocking(move || {
+    let (k, a, f, r) = (
+        i.key.clone(),
+        i.attempt.clone(),
+        i.from_quantity,
+        i.response.clone(),
+    );
+    let planned_ok = run_blocking(move || {
         store.plan(
             &k,
+            &a,
             &Plan {
                 from_quantity: f,
                 response: &r,
@@ -129,6 +141,10 @@ async fn apply(app: &App, i: &Intent) -> Result<(), StoreError> {
         )
     })
     .await?;
+    if !planned_ok {
+        // Not this claim's row any more (taken over meanwhile): nothing was sent.
+        return Ok(());
+    }
     let action = if i.quantity < i.from_quantity {
         UpdateAction::Downgrade
     } else {
@@ -146,17 +162,22 @@ async fn apply(app: &App, i: &Intent) -> Result<(), StoreError> {
 /// Back to `scheduled` (never sent), to be claimed again after a pause.
 async fn put_back(app: &App, i: &Intent, why: &str) -> Result<(), StoreError> {
     let store = app.store.clone();
-    let k = i.key.clone();
-    run_blocking(move || store.abandon(&k)).await?;
-    transition(app, i, To::Scheduled, why);
+    let (k, a) = (i.key.clone(), i.attempt.clone());
+    if run_blocking(move || store.abandon(&k, &a)).await? {
+        transition(app, i, To::Scheduled, why);
+    }
     Ok(())
 }
 
 /// Cancelled with its event: the item is not as it was when the change was scheduled.
 async fn drop_claimed(app: &App, i: &Intent, reason: &'static str) -> Result<(), StoreError> {
     let store = app.schedule.clone();
-    let (k, ev) = (i.key.clone(), cancelled_event(i, reason, now_ms()));
-    if run_blocking(move || store.drop_claimed(&k, &ev)).await? {
+    let (k, a, ev) = (
+        i.key.clone(),
+        i.attempt.clone(),
+        cancelled_event(i, reason, now_ms()),
+    );
+    if run_blocking(move || store.drop_claimed(&k, &a, &ev)).await? {
         app.outbox_wake.notify_one();
         transition(app, i, To::Cancelled, reason);
     }

@@ -5,6 +5,7 @@
 use super::*;
 
 mod commit;
+mod elsewhere;
 mod scheduled;
 mod typing;
 mod waits;
@@ -31,7 +32,9 @@ pub(super) fn summary() -> Summary {
             increase_modes: vec![Mode::Immediate, Mode::Extend],
             decrease_modes: vec![Mode::NextBilling],
             scheduled: None,
+            in_progress: None,
         }],
+        closed: None,
     }
 }
 
@@ -40,7 +43,7 @@ pub(super) fn ready() -> Model {
     let mut m = Model::new(None, true);
     let fx = m.update(Msg::Load);
     let id = sent(&fx).expect("summary request").0;
-    m.update(Msg::Answered(id, Ok(Answer::Summary(summary()))));
+    m.update(Msg::Answered(id, Ok(Answer::Summary(Box::new(summary())))));
     m
 }
 
@@ -223,7 +226,7 @@ fn bug4_no_input_error_on_first_load_or_after_a_failed_load() {
     m.update(Msg::Answered(id, fail(502, "upstream_error")));
     assert_eq!(m.phase, Phase::LoadFailed(ErrorCode::UpstreamError));
     let (id, _, _) = sent(&m.update(Msg::Action)).expect("Try again reloads");
-    m.update(Msg::Answered(id, Ok(Answer::Summary(summary()))));
+    m.update(Msg::Answered(id, Ok(Answer::Summary(Box::new(summary())))));
     assert!(calc(&m).valid);
 }
 
@@ -289,7 +292,7 @@ fn negative_alignment_offers_renewal() {
     s.items[0].decrease_modes = vec![Mode::Immediate, Mode::NextBilling];
     let mut m = Model::new(None, true);
     let (id, _, _) = sent(&m.update(Msg::Load)).unwrap();
-    m.update(Msg::Answered(id, Ok(Answer::Summary(s))));
+    m.update(Msg::Answered(id, Ok(Answer::Summary(Box::new(s)))));
     m.update(Msg::Step(Step::By(-1)));
     assert_eq!(calc(&m).notice, Notice::Negative);
     let fx = m.update(Msg::Action);

@@ -79,6 +79,9 @@ catalogue!(keys
         next_amount: "{label}: {amount}",
         seconds_one: "{n} second",
         seconds_other: "{n} seconds",
+        in_progress: "A change to {seats} is being processed.",
+        now_seats: "Your plan now has {seats}.",
+        now_price: "The price is now {price} per seat.",
     }
 );
 
@@ -157,6 +160,9 @@ catalogue!(
         next_amount: "{label}: {amount}",
         seconds_one: "{n} Sekunde",
         seconds_other: "{n} Sekunden",
+        in_progress: "Eine Änderung auf {seats} wird gerade verarbeitet.",
+        now_seats: "Ihr Tarif hat jetzt {seats}.",
+        now_price: "Der Preis beträgt jetzt {price} pro Platz.",
     }
 );
 
@@ -235,5 +241,8 @@ catalogue!(
         next_amount: "{label} : {amount}",
         seconds_one: "{n} seconde",
         seconds_other: "{n} secondes",
+        in_progress: "Une modification à {seats} est en cours de traitement.",
+        now_seats: "Votre abonnement compte désormais {seats}.",
+        now_price: "Le prix est désormais de {price} par poste.",
     }
 );

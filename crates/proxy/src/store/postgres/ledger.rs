@@ -1,15 +1,16 @@
 //! [`IdempotencyStore`] for [`PgStore`]: the commit ledger's rows (see the module
-//! documentation of [`super`] for what holds across replicas).
+//! documentation of [`super`] for what holds across replicas). Every write after `begin`
+//! matches the key and the attempt (fencing); every time is [`NOW_MS`], the database's.
 
 use postgres::error::SqlState;
 use postgres::GenericClient;
 
 use super::schedule::{replaced_by, reschedule};
-use super::{i64_of, record, PgStore, ALIVE_SQL, UNFINISHED};
+use super::{i64_of, num, record, PgStore, NOW_MS, UNFINISHED};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
 use crate::store::{
-    now_ms, Begin, IdempotencyStore, Parked, Plan, Record, StoreError, TokenUse, ATTENTION_MS,
+    now_ms, Begin, IdempotencyStore, Parked, Plan, Record, StoreError, TokenUse, Unfinished,
     COLUMNS,
 };
 
@@ -34,6 +35,13 @@ fn taken(c: &mut impl GenericClient, i: &Intent, item: i64) -> Result<Option<Beg
 }
 
 impl IdempotencyStore for PgStore {
+    fn clock_ms(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()?
+            .query_one(&format!("SELECT {NOW_MS}"), &[])?
+            .get(0))
+    }
+
     fn get(&self, key: &str) -> Result<Option<Record>, StoreError> {
         let row = self.conn()?.query_opt(
             &format!("SELECT {COLUMNS} FROM commits WHERE key = $1"),
@@ -54,9 +62,9 @@ impl IdempotencyStore for PgStore {
             return Ok(taken);
         }
         let inserted = tx.execute(
-            "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, resolve_after_ms, updated_ms, lease_owner)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'recorded', $9, $10, $11)",
-            &[&i.key, &i.fingerprint, &i.jti, &i.subscription, &item, &from, &to, &i.response, &i.resolve_after, &now_ms(), &owner],
+            &format!("INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, resolve_after_ms, updated_ms, lease_owner, attempt)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'recorded', $9, {NOW_MS}, $10, $11)"),
+            &[&i.key, &i.fingerprint, &i.jti, &i.subscription, &item, &from, &to, &i.response, &i.resolve_after, &owner, &i.attempt],
         );
         match inserted {
             Ok(_) => {
@@ -74,38 +82,51 @@ impl IdempotencyStore for PgStore {
         }
     }
 
-    fn plan(&self, key: &str, p: &Plan<'_>) -> Result<(), StoreError> {
+    fn plan(&self, key: &str, attempt: &str, p: &Plan<'_>) -> Result<bool, StoreError> {
         self.execute(
-            "UPDATE commits SET from_quantity = $2, response = $3, updated_ms = $4,
-             item_before = $5, item_intended = $6
-             WHERE key = $1 AND state = 'recorded'",
+            &format!(
+                "UPDATE commits SET from_quantity = $3, response = $4, updated_ms = {NOW_MS},
+                 item_before = $5, item_intended = $6
+                 WHERE key = $1 AND attempt = $2 AND state = 'recorded'"
+            ),
             &[
                 &key,
+                &attempt,
                 &i64::from(p.from_quantity),
                 &p.response,
-                &now_ms(),
                 &p.before,
                 &p.intended,
             ],
         )
-        .map(|_| ())
-    }
-
-    fn mark_sent(&self, key: &str, resolve_after: i64) -> Result<bool, StoreError> {
-        self.execute(
-            "UPDATE commits SET state = 'sent', resolve_after_ms = $2, updated_ms = $3
-             WHERE key = $1 AND state = 'recorded'",
-            &[&key, &resolve_after, &now_ms()],
-        )
         .map(|n| n == 1)
     }
 
-    fn mark_unknown(&self, key: &str) -> Result<(), StoreError> {
+    fn mark_sent(
+        &self,
+        key: &str,
+        attempt: &str,
+        after_ms: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let row = self.conn()?.query_opt(
+            &format!(
+                "UPDATE commits SET state = 'sent', resolve_after_ms = {NOW_MS} + $3, updated_ms = {NOW_MS}
+                 WHERE key = $1 AND attempt = $2 AND state = 'recorded'
+                 RETURNING resolve_after_ms"
+            ),
+            &[&key, &attempt, &after_ms],
+        )?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    fn mark_unknown(&self, key: &str, attempt: &str) -> Result<bool, StoreError> {
         self.execute(
-            "UPDATE commits SET state = 'unknown', updated_ms = $2 WHERE key = $1 AND state = 'sent'",
-            &[&key, &now_ms()],
+            &format!(
+                "UPDATE commits SET state = 'unknown', updated_ms = {NOW_MS}
+                 WHERE key = $1 AND attempt = $2 AND state = 'sent'"
+            ),
+            &[&key, &attempt],
         )
-        .map(|_| ())
+        .map(|n| n == 1)
     }
 
     fn token_use(&self, jti: &str) -> Result<Option<TokenUse>, StoreError> {
@@ -118,33 +139,34 @@ impl IdempotencyStore for PgStore {
     fn complete(
         &self,
         key: &str,
+        attempt: &str,
         status: u16,
         body: &str,
         event: Option<&NewEvent>,
     ) -> Result<bool, StoreError> {
         let state = crate::store::finished_state(status);
-        let now = now_ms();
         let mut c = self.conn()?;
         let mut tx = c.transaction()?;
         let finished = tx.execute(
             &format!(
-                "UPDATE commits SET state = $4, status = $2, body = $3, lease_owner = NULL,
-                 updated_ms = $5, completed_at = now() WHERE key = $1 AND state IN {UNFINISHED}"
+                "UPDATE commits SET state = $5, status = $3, body = $4, lease_owner = NULL,
+                 updated_ms = {NOW_MS}, completed_at = now()
+                 WHERE key = $1 AND attempt = $2 AND state IN {UNFINISHED}"
             ),
-            &[&key, &i32::from(status), &body, &state, &now],
+            &[&key, &attempt, &i32::from(status), &body, &state],
         )?;
+        // The outbox keeps its own times (the deliverer's clock), as before.
         if let (1, Some(ev)) = (finished, event) {
-            super::outbox::insert_event(&mut tx, ev, now, self.target.as_deref())?;
+            super::outbox::insert_event(&mut tx, ev, now_ms(), self.target.as_deref())?;
         }
         if finished == 1 && status == 200 {
-            replaced_by(&mut tx, key, now, self.target.as_deref())?;
+            replaced_by(&mut tx, key, now_ms(), self.target.as_deref())?;
         }
         tx.commit()?;
         Ok(finished == 1)
     }
 
     fn record_applied(&self, i: &Intent, event: &NewEvent) -> Result<bool, StoreError> {
-        let now = now_ms();
         let (item, from, to) = (
             i64_of(i.running_no)?,
             i64_of(i.from_quantity)?,
@@ -152,121 +174,152 @@ impl IdempotencyStore for PgStore {
         );
         let mut c = self.conn()?;
         let mut tx = c.transaction()?;
-        let state: Option<String> = tx
-            .query_opt(
-                "SELECT state FROM commits WHERE key = $1 FOR UPDATE",
-                &[&i.key],
-            )?
-            .map(|r| r.get(0));
-        match state.as_deref() {
+        let row = tx.query_opt(
+            &format!("SELECT state, {NOW_MS} FROM commits WHERE key = $1 FOR UPDATE"),
+            &[&i.key],
+        )?;
+        let now: i64 = match &row {
+            Some(r) => r.get(1),
+            None => tx.query_one(&format!("SELECT {NOW_MS}"), &[])?.get(0),
+        };
+        match row.as_ref().map(|r| r.get::<_, String>(0)).as_deref() {
             Some("done") => return Ok(false),
             Some(_) => {
                 tx.execute(
                     "UPDATE commits SET state = 'done', status = 200, body = $2, lease_owner = NULL,
-                     updated_ms = $3, completed_at = now() WHERE key = $1",
-                    &[&i.key, &i.response, &now],
+                     updated_ms = $3, completed_at = now(), attempt = $4 WHERE key = $1",
+                    &[&i.key, &i.response, &now, &i.attempt],
                 )?;
             }
             None => {
                 tx.execute(
                     "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response,
-                       state, status, body, resolve_after_ms, updated_ms, completed_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'done', 200, $8, $9, $10, now())",
-                    &[&i.key, &i.fingerprint, &i.jti, &i.subscription, &item, &from, &to, &i.response, &i.resolve_after, &now],
+                       state, status, body, resolve_after_ms, updated_ms, completed_at, attempt)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'done', 200, $8, $9, $10, now(), $11)",
+                    &[&i.key, &i.fingerprint, &i.jti, &i.subscription, &item, &from, &to, &i.response, &i.resolve_after, &now, &i.attempt],
                 )?;
             }
         }
-        super::outbox::insert_event(&mut tx, event, now, self.target.as_deref())?;
-        replaced_by(&mut tx, &i.key, now, self.target.as_deref())?;
+        super::outbox::insert_event(&mut tx, event, now_ms(), self.target.as_deref())?;
+        replaced_by(&mut tx, &i.key, now_ms(), self.target.as_deref())?;
         tx.commit()?;
         Ok(true)
     }
 
-    fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError> {
+    fn finish_not_applied(
+        &self,
+        key: &str,
+        attempt: &str,
+        body: &str,
+        quarantine_ms: i64,
+    ) -> Result<bool, StoreError> {
         // A scheduled change found not applied is scheduled again, not finished.
-        if reschedule(&mut *self.conn()?, key, UNFINISHED)? {
-            return Ok(());
+        let mut c = self.conn()?;
+        if reschedule(&mut *c, key, attempt, UNFINISHED, Some(quarantine_ms))? {
+            return Ok(true);
+        }
+        drop(c);
+        self.execute(
+            &format!(
+                "UPDATE commits SET state = 'not_applied', status = 409, body = $3,
+                 lease_owner = NULL, updated_ms = {NOW_MS}, completed_at = now()
+                 WHERE key = $1 AND attempt = $2 AND state IN {UNFINISHED}
+                   AND resolve_after_ms + $4 <= {NOW_MS}"
+            ),
+            &[&key, &attempt, &body, &quarantine_ms],
+        )
+        .map(|n| n == 1)
+    }
+
+    fn refuse(&self, key: &str, attempt: &str, body: &str) -> Result<bool, StoreError> {
+        self.execute(
+            &format!(
+                "UPDATE commits SET state = 'refused', status = 409, body = $3,
+                 lease_owner = NULL, updated_ms = {NOW_MS}, completed_at = now()
+                 WHERE key = $1 AND attempt = $2 AND state = 'recorded'"
+            ),
+            &[&key, &attempt, &body],
+        )
+        .map(|n| n == 1)
+    }
+
+    fn abandon(&self, key: &str, attempt: &str) -> Result<bool, StoreError> {
+        // A scheduled change certainly not applied is scheduled again, not forgotten.
+        if reschedule(&mut *self.conn()?, key, attempt, UNFINISHED, None)? {
+            return Ok(true);
         }
         self.execute(
             &format!(
-                "UPDATE commits SET state = 'not_applied', status = 409, body = $2,
-                 lease_owner = NULL, updated_ms = $3, completed_at = now()
-                 WHERE key = $1 AND state IN {UNFINISHED}"
+                "DELETE FROM commits WHERE key = $1 AND attempt = $2 AND state IN {UNFINISHED}"
             ),
-            &[&key, &body, &now_ms()],
+            &[&key, &attempt],
         )
-        .map(|_| ())
-    }
-
-    fn refuse(&self, key: &str, body: &str) -> Result<(), StoreError> {
-        self.execute(
-            "UPDATE commits SET state = 'refused', status = 409, body = $2,
-             lease_owner = NULL, updated_ms = $3, completed_at = now()
-             WHERE key = $1 AND state = 'recorded'",
-            &[&key, &body, &now_ms()],
-        )
-        .map(|_| ())
-    }
-
-    fn abandon(&self, key: &str) -> Result<(), StoreError> {
-        // A scheduled change certainly not applied is scheduled again, not forgotten.
-        if reschedule(&mut *self.conn()?, key, UNFINISHED)? {
-            return Ok(());
-        }
-        self.execute(
-            &format!("DELETE FROM commits WHERE key = $1 AND state IN {UNFINISHED}"),
-            &[&key],
-        )
-        .map(|_| ())
+        .map(|n| n == 1)
     }
 
     fn abandon_recorded(
         &self,
         key: &str,
+        attempt: &str,
         owner: &str,
-        stale_before: i64,
+        stale_ms: i64,
     ) -> Result<bool, StoreError> {
         let mut c = self.conn()?;
         let mut tx = c.transaction()?;
-        let Some(row) = tx
-            .query_opt(
-                "SELECT lease_owner, updated_ms FROM commits WHERE key = $1 AND state = 'recorded' FOR UPDATE",
-                &[&key],
-            )
-            ?
+        let Some(row) = tx.query_opt(
+            &format!(
+                "SELECT lease_owner, updated_ms < {NOW_MS} - $3 FROM commits
+                 WHERE key = $1 AND attempt = $2 AND state = 'recorded' FOR UPDATE"
+            ),
+            &[&key, &attempt, &stale_ms],
+        )?
         else {
             return Ok(false);
         };
-        let (recorder, updated): (Option<String>, i64) = (row.get(0), row.get(1));
+        let (recorder, stale): (Option<String>, bool) = (row.get(0), row.get(1));
         let over = match recorder.as_deref() {
-            _ if updated < stale_before => true,
+            _ if stale => true,
             Some(r) if r == owner => true,
             None => true,
-            // The recorder's liveness lock is free: its process (session) is gone.
+            // The recorder's heartbeat is older than the replica timeout, on the
+            // database's clock: its process is gone (a cut session is not enough).
             Some(r) => {
-                let free: bool = tx
+                let alive: bool = tx
                     .query_one(
-                        &format!("SELECT pg_try_advisory_xact_lock({ALIVE_SQL})"),
-                        &[&r],
+                        "SELECT EXISTS (SELECT 1 FROM replicas WHERE instance = $1
+                           AND beat_at > now() - $2::bigint * interval '1 millisecond')",
+                        &[&r, &self.replica_timeout_ms],
                     )?
                     .get(0);
-                free
+                !alive
             }
         };
         // A claimed scheduled change is scheduled again rather than removed.
-        if over && !reschedule(&mut tx, key, "('recorded')")? {
-            tx.execute("DELETE FROM commits WHERE key = $1", &[&key])?;
+        if over && !reschedule(&mut tx, key, attempt, "('recorded')", None)? {
+            tx.execute(
+                "DELETE FROM commits WHERE key = $1 AND attempt = $2",
+                &[&key, &attempt],
+            )?;
         }
         tx.commit()?;
         Ok(over)
     }
 
-    fn lease(&self, key: &str, owner: &str, now: i64, until: i64) -> Result<bool, StoreError> {
+    fn lease(
+        &self,
+        key: &str,
+        attempt: &str,
+        owner: &str,
+        for_ms: i64,
+    ) -> Result<bool, StoreError> {
         self.execute(
-            "UPDATE commits SET lease_owner = $2, lease_until_ms = $4
-             WHERE key = $1 AND state IN ('sent','unknown') AND attention_ms IS NULL
-               AND resolve_after_ms <= $3 AND lease_until_ms <= $3",
-            &[&key, &owner, &now, &until],
+            &format!(
+                "UPDATE commits SET lease_owner = $3, lease_until_ms = {NOW_MS} + $4
+                 WHERE key = $1 AND attempt = $2 AND state IN ('sent','unknown')
+                   AND attention_ms IS NULL
+                   AND resolve_after_ms <= {NOW_MS} AND lease_until_ms <= {NOW_MS}"
+            ),
+            &[&key, &attempt, &owner, &for_ms],
         )
         .map(|n| n == 1)
     }
@@ -274,23 +327,28 @@ impl IdempotencyStore for PgStore {
     fn lease_early(
         &self,
         key: &str,
+        attempt: &str,
         owner: &str,
-        now: i64,
-        until: i64,
+        for_ms: i64,
     ) -> Result<bool, StoreError> {
         self.execute(
-            "UPDATE commits SET lease_owner = $2, lease_until_ms = $4
-             WHERE key = $1 AND state IN ('sent','unknown') AND lease_until_ms <= $3
-               AND attention_ms IS NULL",
-            &[&key, &owner, &now, &until],
+            &format!(
+                "UPDATE commits SET lease_owner = $3, lease_until_ms = {NOW_MS} + $4
+                 WHERE key = $1 AND attempt = $2 AND state IN ('sent','unknown')
+                   AND attention_ms IS NULL AND lease_until_ms <= {NOW_MS}"
+            ),
+            &[&key, &attempt, &owner, &for_ms],
         )
         .map(|n| n == 1)
     }
 
-    fn hold(&self, key: &str, owner: &str, until: i64) -> Result<(), StoreError> {
+    fn hold(&self, key: &str, attempt: &str, owner: &str, for_ms: i64) -> Result<(), StoreError> {
         self.execute(
-            "UPDATE commits SET lease_until_ms = $3 WHERE key = $1 AND lease_owner = $2",
-            &[&key, &owner, &until],
+            &format!(
+                "UPDATE commits SET lease_until_ms = {NOW_MS} + $4
+                 WHERE key = $1 AND attempt = $2 AND lease_owner = $3"
+            ),
+            &[&key, &attempt, &owner, &for_ms],
         )
         .map(|_| ())
     }
@@ -298,89 +356,41 @@ impl IdempotencyStore for PgStore {
     fn back_off(
         &self,
         key: &str,
+        attempt: &str,
         owner: &str,
-        now: i64,
         park_after: u32,
         event: &NewEvent,
     ) -> Result<bool, StoreError> {
-        let mut c = self.conn()?;
-        let mut tx = c.transaction()?;
-        let failures: Option<i32> = tx
-            .query_opt(
-                "UPDATE commits SET lease_until_ms = $3 + LEAST(500 * (1::bigint << LEAST(resolve_failures, 7)), 60000),
-                 resolve_failures = resolve_failures + 1
-                 WHERE key = $1 AND lease_owner = $2 AND attention_ms IS NULL
-                 RETURNING resolve_failures",
-                &[&key, &owner, &now],
-            )?
-            .map(|r| r.get(0));
-        let park = failures.is_some_and(|f| i64::from(f) >= i64::from(park_after.max(1)));
-        if park {
-            tx.execute(
-                "UPDATE commits SET attention_ms = $2, lease_owner = NULL, lease_until_ms = 0
-                 WHERE key = $1",
-                &[&key, &now],
-            )?;
-            super::outbox::insert_event(&mut tx, event, now, self.target.as_deref())?;
-        }
-        tx.commit()?;
-        Ok(park)
+        self.park_back_off(key, attempt, owner, park_after, event)
     }
 
     fn parked(&self, limit: u32) -> Result<Vec<Parked>, StoreError> {
-        let rows = self.conn()?.query(
-            &format!(
-                "SELECT {COLUMNS}, resolve_failures FROM commits
-                 WHERE attention_ms IS NOT NULL AND state IN ('sent','unknown')
-                 ORDER BY attention_ms LIMIT $1"
-            ),
-            &[&i64::from(limit)],
-        )?;
-        let mut out = Vec::new();
-        for r in &rows {
-            if let Record::Pending(intent) = record(r)? {
-                out.push(Parked {
-                    intent,
-                    failures: u32::try_from(r.get::<_, i32>(ATTENTION_MS + 1)).unwrap_or(0),
-                    since_ms: r.get::<_, Option<i64>>(ATTENTION_MS).unwrap_or(0),
-                });
-            }
-        }
-        Ok(out)
+        self.parked_intents(limit)
     }
 
     fn unpark(&self, key: &str) -> Result<bool, StoreError> {
-        self.execute(
-            "UPDATE commits SET attention_ms = NULL, resolve_failures = 0, lease_owner = NULL,
-             lease_until_ms = 0, updated_ms = $2
-             WHERE key = $1 AND attention_ms IS NOT NULL AND state IN ('sent','unknown')",
-            &[&key, &now_ms()],
-        )
-        .map(|n| n == 1)
+        self.unpark_intent(key)
     }
 
-    fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
+    fn release(&self, key: &str, attempt: &str, owner: &str) -> Result<(), StoreError> {
         self.execute(
-            "UPDATE commits SET lease_until_ms = 0 WHERE key = $1 AND lease_owner = $2",
-            &[&key, &owner],
+            "UPDATE commits SET lease_until_ms = 0 WHERE key = $1 AND attempt = $2 AND lease_owner = $3",
+            &[&key, &attempt, &owner],
         )
         .map(|_| ())
     }
 
-    fn due(&self, now: i64, stale_before: i64) -> Result<Vec<Intent>, StoreError> {
-        let rows = self
-            .conn()?
-            .query(
-                &format!(
-                    "SELECT {COLUMNS} FROM commits
-                     WHERE (state IN ('sent','unknown') AND resolve_after_ms <= $1 AND lease_until_ms <= $1
-                            AND attention_ms IS NULL)
-                        OR (state = 'recorded' AND updated_ms < $2)
-                     ORDER BY resolve_after_ms LIMIT 100"
-                ),
-                &[&now, &stale_before],
-            )
-            ?;
+    fn due(&self, stale_ms: i64) -> Result<Vec<Intent>, StoreError> {
+        let rows = self.conn()?.query(
+            &format!(
+                "SELECT {COLUMNS} FROM commits
+                 WHERE (state IN ('sent','unknown') AND resolve_after_ms <= {NOW_MS} AND lease_until_ms <= {NOW_MS}
+                        AND attention_ms IS NULL)
+                    OR (state = 'recorded' AND updated_ms < {NOW_MS} - $1)
+                 ORDER BY resolve_after_ms LIMIT 100"
+            ),
+            &[&stale_ms],
+        )?;
         let mut out = Vec::new();
         for r in &rows {
             if let Record::Pending(i) = record(r)? {
@@ -388,5 +398,31 @@ impl IdempotencyStore for PgStore {
             }
         }
         Ok(out)
+    }
+
+    fn beat(&self, instance: &str) -> Result<(), StoreError> {
+        self.write_beat(instance)
+    }
+
+    fn unfinished(&self, subscription: &str) -> Result<Vec<Unfinished>, StoreError> {
+        let rows = self.conn()?.query(
+            &format!(
+                "SELECT running_no, quantity,
+                        to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
+                 FROM commits
+                 WHERE subscription = $1 AND state IN {UNFINISHED}
+                 ORDER BY created_at, key"
+            ),
+            &[&subscription],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(Unfinished {
+                    running_no: num(r.get(0), "running_no")?,
+                    quantity: num(r.get(1), "quantity")?,
+                    since: r.get(2),
+                })
+            })
+            .collect()
     }
 }

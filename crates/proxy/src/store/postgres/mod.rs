@@ -2,15 +2,19 @@
 //! several proxy replicas. What must hold across them holds by the database: the key is
 //! the primary key, the quote's jti is unique, one unfinished change per item is a partial
 //! unique index, and the lease is a conditional `UPDATE` with an expiry (a dead holder's
-//! lease is taken over). Each process holds a session advisory lock named after itself for
-//! its lifetime, so another replica can tell that the process which recorded an intent has
-//! died (its session, and so its lock, are gone).
+//! lease is taken over). Every time the ledger compares or writes is the database's
+//! clock ([`NOW_MS`]), so the replicas' own clocks decide nothing. Each replica writes a
+//! heartbeat (`replicas.beat_at = now()`) every second on a connection of its own
+//! ([`PgStore::beat`]); another replica counts it dead only when its heartbeat is older
+//! than the replica timeout on the database's clock — a replica whose sessions were cut
+//! (a database restart, `pg_terminate_backend`) is alive as long as it beats again.
 //!
 //! The synchronous `postgres` client with an r2d2 pool, called inside `spawn_blocking`;
 //! TLS as the URL's `sslmode` says ([`tls`]).
 
 pub mod ledger;
 pub mod outbox;
+pub mod parking;
 pub mod schedule;
 pub mod tls;
 
@@ -21,7 +25,7 @@ use postgres::{Client, Row};
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
 
 use crate::domain::intent::{Intent, IntentState};
-use crate::store::{Record, StoreError, ATTENTION_MS};
+use crate::store::{Record, StoreError, ATTEMPT, ATTENTION_MS, EFFECTIVE_ON};
 use tls::{PgConnect, Tls};
 
 type Pool = r2d2::Pool<PostgresConnectionManager<Tls>>;
@@ -29,12 +33,27 @@ type Pool = r2d2::Pool<PostgresConnectionManager<Tls>>;
 /// PostgreSQL implementation of [`crate::store::IdempotencyStore`].
 pub struct PgStore {
     pool: Pool,
-    /// The session holding this process's liveness lock (see the module documentation).
-    _alive: Mutex<Client>,
+    /// How to open the heartbeat's own connection again.
+    config: postgres::Config,
+    /// Its TLS connector (as the URL's `sslmode` says).
+    tls: Tls,
+    /// The heartbeat's connection (see the module documentation); `None` after a failure,
+    /// opened again at the next beat.
+    beat_conn: Mutex<Option<Client>>,
+    /// How old a replica's heartbeat may be before it counts as dead, milliseconds.
+    pub(crate) replica_timeout_ms: i64,
     /// The webhook URL configured now: recorded with each event written
     /// ([`PgStore::with_webhook_target`]).
     pub(crate) target: Option<String>,
 }
+
+/// How old a replica's heartbeat may be, on the database's clock, before another replica
+/// counts it as dead ([`PgStore::with_replica_timeout`] changes it for tests).
+pub const REPLICA_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The database's clock in Unix milliseconds, as SQL (`now()`: the transaction's start,
+/// so one statement or transaction sees one instant).
+pub(crate) const NOW_MS: &str = "(extract(epoch from now()) * 1000)::bigint";
 
 pub(crate) const UNFINISHED: &str = "('recorded','sent','unknown')";
 
@@ -74,38 +93,74 @@ pub(crate) fn intent(r: &Row, state: IntentState) -> Result<Intent, StoreError> 
         resolve_after: r.get(11),
         before: crate::store::item_state(r.get(12)),
         intended: crate::store::item_state(r.get(13)),
-        effective_on: r.get(14),
+        attempt: r.get(ATTEMPT),
+        effective_on: r.get(EFFECTIVE_ON),
     })
 }
 
-/// The key of a process's liveness lock (`pg_advisory_lock` takes a bigint).
-pub(crate) const ALIVE_SQL: &str = "hashtextextended('seatquote-alive:' || $1::text, 0)";
-
 impl PgStore {
-    /// Connects (a pool of `pool_size`, TLS as `db.mode` says), applies the migrations
-    /// ([`crate::store::migrate`]) and takes this process's liveness lock as `instance`.
+    /// Connects (a pool of `pool_size`, TLS as `db.mode` says; every session named
+    /// `seatquote <instance>` in `pg_stat_activity`), applies the migrations
+    /// ([`crate::store::migrate`]) and writes this replica's first heartbeat as `instance`.
     ///
     /// # Errors
     /// The database unreachable within 10 s (or its certificate refused), or a migration
     /// failing.
     pub fn open(db: PgConnect, instance: &str, pool_size: u32) -> Result<Self, StoreError> {
-        let PgConnect { config, tls, .. } = db;
-        let mut alive = config.connect(tls.clone())?;
-        crate::store::migrate::postgres(&mut alive)?;
-        alive.execute(
-            &format!("SELECT pg_advisory_lock({ALIVE_SQL})"),
-            &[&instance],
+        let PgConnect {
+            mut config, tls, ..
+        } = db;
+        config.application_name(&format!("seatquote {instance}"));
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        let mut first = config.connect(tls.clone())?;
+        crate::store::migrate::postgres(&mut first)?;
+        // Heartbeats of replicas gone for a day are of no use to anyone.
+        first.execute(
+            "DELETE FROM replicas WHERE beat_at < now() - interval '1 day'",
+            &[],
         )?;
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
-            .build(PostgresConnectionManager::new(config, tls))?;
-        Ok(Self {
+            .build(PostgresConnectionManager::new(config.clone(), tls.clone()))?;
+        let store = Self {
             pool,
-            _alive: Mutex::new(alive),
+            config,
+            tls,
+            beat_conn: Mutex::new(Some(first)),
+            replica_timeout_ms: i64::try_from(REPLICA_TIMEOUT.as_millis()).unwrap_or(i64::MAX),
             target: None,
-        })
+        };
+        store.write_beat(instance)?;
+        Ok(store)
+    }
+
+    /// The same store with another replica timeout (tests: a dead replica found sooner).
+    #[must_use]
+    pub fn with_replica_timeout(mut self, timeout: Duration) -> Self {
+        self.replica_timeout_ms = i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX);
+        self
+    }
+
+    /// Writes `instance`'s heartbeat on the heartbeat's own connection, opening it again
+    /// (once) when it is gone or broken.
+    pub(crate) fn write_beat(&self, instance: &str) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO replicas (instance, beat_at) VALUES ($1, now())
+             ON CONFLICT (instance) DO UPDATE SET beat_at = now()";
+        let mut slot = self.beat_conn.lock();
+        if let Some(c) = slot.as_mut() {
+            if c.execute(SQL, &[&instance]).is_ok() {
+                return Ok(());
+            }
+        }
+        *slot = None;
+        let mut beat = self.config.connect(self.tls.clone())?;
+        beat.execute(SQL, &[&instance])?;
+        *slot = Some(beat);
+        Ok(())
     }
 
     /// The webhook URL configured now (`SEATQUOTE_WEBHOOK_URL`; `None`: events are kept, not

@@ -7,11 +7,11 @@
 use postgres::error::SqlState;
 use postgres::{GenericClient, Transaction};
 
-use super::{i64_of, intent, PgStore, UNFINISHED};
+use super::{i64_of, intent, PgStore, NOW_MS, UNFINISHED};
 use crate::domain::event::{cancelled_event, NewEvent};
 use crate::domain::intent::{Intent, IntentState};
 use crate::store::schedule::{Cancelled, ScheduleStore, Scheduled, RETRY_BASE_MS, RETRY_MAX_MS};
-use crate::store::{now_ms, Plan, StoreError, COLUMNS};
+use crate::store::{new_attempt, now_ms, Plan, StoreError, COLUMNS};
 
 /// Cancels the item's scheduled change unless it is `except`'s (reason `why`), with its
 /// event (written for the webhook URL `target`): a later change of the item replaces it.
@@ -62,24 +62,29 @@ pub(crate) fn replaced_by(
     cancel_others(tx, &sub, item, key, "replaced", now, target)
 }
 
-/// A claimed scheduled change certainly not applied goes back to `scheduled`, paused;
-/// whether `key` was one (in one of `states`).
+/// A claimed scheduled change certainly not applied goes back to `scheduled`, paused (on
+/// the database's clock); whether `key` was one (attempt `attempt`, in one of `states`,
+/// and — given a quarantine — with its deadline at least `quarantine_ms` past).
 pub(crate) fn reschedule(
     c: &mut impl GenericClient,
     key: &str,
+    attempt: &str,
     states: &str,
+    quarantine_ms: Option<i64>,
 ) -> Result<bool, StoreError> {
-    let now = now_ms();
+    let quarantine = quarantine_ms.map_or(String::new(), |q| {
+        format!(" AND resolve_after_ms + {q} <= {NOW_MS}")
+    });
     let n = c.execute(
         &format!(
             "UPDATE commits SET state = 'scheduled', lease_owner = NULL,
-             lease_until_ms = $2 + LEAST({RETRY_BASE_MS} * (1::bigint << LEAST(apply_attempts, 10)), {RETRY_MAX_MS}),
+             lease_until_ms = {NOW_MS} + LEAST({RETRY_BASE_MS} * (1::bigint << LEAST(apply_attempts, 10)), {RETRY_MAX_MS}),
              apply_attempts = apply_attempts + 1, resolve_after_ms = 0, resolve_failures = 0,
-             attention_ms = NULL,
-             updated_ms = $2
-             WHERE key = $1 AND effective_on IS NOT NULL AND state IN {states}"
+             attention_ms = NULL, updated_ms = {NOW_MS}
+             WHERE key = $1 AND attempt = $2 AND effective_on IS NOT NULL
+               AND state IN {states}{quarantine}"
         ),
-        &[&key, &now],
+        &[&key, &attempt],
     )?;
     Ok(n == 1)
 }
@@ -88,6 +93,7 @@ impl ScheduleStore for PgStore {
     fn schedule(
         &self,
         key: &str,
+        attempt: &str,
         p: &Plan<'_>,
         effective_on: &str,
         event: &NewEvent,
@@ -96,8 +102,9 @@ impl ScheduleStore for PgStore {
         let mut c = self.conn()?;
         let mut tx = c.transaction()?;
         let Some(row) = tx.query_opt(
-            "SELECT subscription, running_no FROM commits WHERE key = $1 AND state = 'recorded' FOR UPDATE",
-            &[&key],
+            "SELECT subscription, running_no FROM commits
+             WHERE key = $1 AND attempt = $2 AND state = 'recorded' FOR UPDATE",
+            &[&key, &attempt],
         )?
         else {
             return Ok(false);
@@ -195,28 +202,31 @@ impl ScheduleStore for PgStore {
         Ok(Cancelled::Done(Box::new(i)))
     }
 
-    fn claim_due(&self, due_by: &str, owner: &str, now: i64) -> Result<Option<Intent>, StoreError> {
+    fn claim_due(&self, due_by: &str, owner: &str) -> Result<Option<Intent>, StoreError> {
         let mut c = self.conn()?;
         let mut tx = c.transaction()?;
         let found = tx.query_opt(
             &format!(
                 "SELECT {COLUMNS} FROM commits c
-                 WHERE c.state = 'scheduled' AND c.effective_on <= $1 AND c.lease_until_ms <= $2
+                 WHERE c.state = 'scheduled' AND c.effective_on <= $1 AND c.lease_until_ms <= {NOW_MS}
                    AND NOT EXISTS (SELECT 1 FROM commits o WHERE o.subscription = c.subscription
                      AND o.running_no = c.running_no AND o.state IN {UNFINISHED})
                  ORDER BY c.effective_on LIMIT 1 FOR UPDATE OF c SKIP LOCKED"
             ),
-            &[&due_by, &now],
+            &[&due_by],
         )?;
         let Some(row) = found else {
             return Ok(None);
         };
-        let i = intent(&row, IntentState::Recorded)?;
+        let mut i = intent(&row, IntentState::Recorded)?;
+        i.attempt = new_attempt();
         let claimed = tx.execute(
-            "UPDATE commits SET state = 'recorded', lease_owner = $2, lease_until_ms = 0,
-             resolve_after_ms = 0, resolve_failures = 0, updated_ms = $3
-             WHERE key = $1 AND state = 'scheduled'",
-            &[&i.key, &owner, &now],
+            &format!(
+                "UPDATE commits SET state = 'recorded', lease_owner = $2, lease_until_ms = 0,
+                 resolve_after_ms = 0, resolve_failures = 0, updated_ms = {NOW_MS}, attempt = $3
+                 WHERE key = $1 AND state = 'scheduled'"
+            ),
+            &[&i.key, &owner, &i.attempt],
         );
         match claimed {
             Ok(1) => {
@@ -230,24 +240,26 @@ impl ScheduleStore for PgStore {
         }
     }
 
-    fn postpone(&self, key: &str, effective_on: &str) -> Result<bool, StoreError> {
+    fn postpone(&self, key: &str, attempt: &str, effective_on: &str) -> Result<bool, StoreError> {
         let n = self.execute(
-            "UPDATE commits SET state = 'scheduled', effective_on = $2, lease_owner = NULL,
-             lease_until_ms = 0, updated_ms = $3
-             WHERE key = $1 AND state = 'recorded' AND effective_on IS NOT NULL",
-            &[&key, &effective_on, &now_ms()],
+            &format!(
+                "UPDATE commits SET state = 'scheduled', effective_on = $2, lease_owner = NULL,
+                 lease_until_ms = 0, updated_ms = {NOW_MS}
+                 WHERE key = $1 AND attempt = $3 AND state = 'recorded' AND effective_on IS NOT NULL"
+            ),
+            &[&key, &effective_on, &attempt],
         )?;
         Ok(n == 1)
     }
 
-    fn drop_claimed(&self, key: &str, event: &NewEvent) -> Result<bool, StoreError> {
+    fn drop_claimed(&self, key: &str, attempt: &str, event: &NewEvent) -> Result<bool, StoreError> {
         let now = now_ms();
         let mut c = self.conn()?;
         let mut tx = c.transaction()?;
         let n = tx.execute(
             "UPDATE commits SET state = 'cancelled', lease_owner = NULL, updated_ms = $2
-             WHERE key = $1 AND state = 'recorded' AND effective_on IS NOT NULL",
-            &[&key, &now],
+             WHERE key = $1 AND attempt = $3 AND state = 'recorded' AND effective_on IS NOT NULL",
+            &[&key, &now, &attempt],
         )?;
         if n == 1 {
             super::outbox::insert_event(&mut tx, event, now, self.target.as_deref())?;

@@ -1,4 +1,6 @@
-//! [`IdempotencyStore`] for [`SqliteStore`]: the commit ledger's rows.
+//! [`IdempotencyStore`] for [`SqliteStore`]: the commit ledger's rows. Every write after
+//! `begin` matches the key and the attempt (fencing); the store's clock is this process's
+//! ([`now_ms`]: one process writes the store).
 
 use rusqlite::{params, OptionalExtension};
 
@@ -7,14 +9,25 @@ use super::{record, SqliteStore};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
 use crate::store::{
-    now_ms, Begin, IdempotencyStore, Parked, Plan, Record, StoreError, TokenUse, ATTENTION_MS,
-    COLUMNS,
+    now_ms, Begin, IdempotencyStore, Parked, Plan, Record, StoreError, TokenUse, Unfinished,
+    AFTER_COLUMNS, ATTENTION_MS, COLUMNS,
 };
 
 /// Unfinished states (`pending`: an older store's spelling of `sent`).
 const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
 
+impl SqliteStore {
+    /// Runs one statement on the connection; the number of rows it changed.
+    fn run(&self, sql: &str, p: impl rusqlite::Params) -> Result<usize, StoreError> {
+        self.conn.lock().execute(sql, p).map_err(StoreError::from)
+    }
+}
+
 impl IdempotencyStore for SqliteStore {
+    fn clock_ms(&self) -> Result<i64, StoreError> {
+        Ok(now_ms())
+    }
+
     fn get(&self, key: &str) -> Result<Option<Record>, StoreError> {
         self.conn
             .lock()
@@ -46,56 +59,56 @@ impl IdempotencyStore for SqliteStore {
             return Ok(Begin::ItemBusy);
         }
         tx.execute(
-            "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, resolve_after_ms, updated_ms, lease_owner)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'recorded', ?9, ?10, ?11)",
-            params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now_ms(), owner],
+            "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, resolve_after_ms, updated_ms, lease_owner, attempt)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'recorded', ?9, ?10, ?11, ?12)",
+            params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now_ms(), owner, i.attempt],
         )
         ?;
         tx.commit()?;
         Ok(Begin::Started)
     }
 
-    fn plan(&self, key: &str, p: &Plan<'_>) -> Result<(), StoreError> {
-        self.conn
-            .lock()
-            .execute(
-                "UPDATE commits SET from_quantity = ?2, response = ?3, updated_ms = ?4,
-                 item_before = ?5, item_intended = ?6
-                 WHERE key = ?1 AND state = 'recorded'",
-                params![
-                    key,
-                    p.from_quantity,
-                    p.response,
-                    now_ms(),
-                    p.before,
-                    p.intended
-                ],
-            )
-            .map(|_| ())
-            .map_err(StoreError::from)
+    fn plan(&self, key: &str, attempt: &str, p: &Plan<'_>) -> Result<bool, StoreError> {
+        self.run(
+            "UPDATE commits SET from_quantity = ?3, response = ?4, updated_ms = ?5,
+             item_before = ?6, item_intended = ?7
+             WHERE key = ?1 AND attempt = ?2 AND state = 'recorded'",
+            params![
+                key,
+                attempt,
+                p.from_quantity,
+                p.response,
+                now_ms(),
+                p.before,
+                p.intended
+            ],
+        )
+        .map(|n| n == 1)
     }
 
-    fn mark_sent(&self, key: &str, resolve_after: i64) -> Result<bool, StoreError> {
-        self.conn
-            .lock()
-            .execute(
-                "UPDATE commits SET state = 'sent', resolve_after_ms = ?2, updated_ms = ?3
-                 WHERE key = ?1 AND state = 'recorded'",
-                params![key, resolve_after, now_ms()],
-            )
-            .map(|n| n == 1)
-            .map_err(StoreError::from)
+    fn mark_sent(
+        &self,
+        key: &str,
+        attempt: &str,
+        after_ms: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let now = now_ms();
+        let after = now.saturating_add(after_ms);
+        let n = self.run(
+            "UPDATE commits SET state = 'sent', resolve_after_ms = ?3, updated_ms = ?4
+             WHERE key = ?1 AND attempt = ?2 AND state = 'recorded'",
+            params![key, attempt, after, now],
+        )?;
+        Ok((n == 1).then_some(after))
     }
 
-    fn mark_unknown(&self, key: &str) -> Result<(), StoreError> {
-        self.conn
-            .lock()
-            .execute(
-                "UPDATE commits SET state = 'unknown', updated_ms = ?2 WHERE key = ?1 AND state = 'sent'",
-                params![key, now_ms()],
-            )
-            .map(|_| ())
-            .map_err(StoreError::from)
+    fn mark_unknown(&self, key: &str, attempt: &str) -> Result<bool, StoreError> {
+        self.run(
+            "UPDATE commits SET state = 'unknown', updated_ms = ?3
+             WHERE key = ?1 AND attempt = ?2 AND state IN ('sent','pending')",
+            params![key, attempt, now_ms()],
+        )
+        .map(|n| n == 1)
     }
 
     fn token_use(&self, jti: &str) -> Result<Option<TokenUse>, StoreError> {
@@ -114,6 +127,7 @@ impl IdempotencyStore for SqliteStore {
     fn complete(
         &self,
         key: &str,
+        attempt: &str,
         status: u16,
         body: &str,
         event: Option<&NewEvent>,
@@ -124,11 +138,11 @@ impl IdempotencyStore for SqliteStore {
         let tx = c.transaction()?;
         let finished = tx.execute(
             &format!(
-                "UPDATE commits SET state = ?4, status = ?2, body = ?3, lease_owner = NULL,
-                 updated_ms = ?5, completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-                 WHERE key = ?1 AND state IN {UNFINISHED}"
+                "UPDATE commits SET state = ?5, status = ?3, body = ?4, lease_owner = NULL,
+                 updated_ms = ?6, completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                 WHERE key = ?1 AND attempt = ?2 AND state IN {UNFINISHED}"
             ),
-            params![key, status, body, state, now],
+            params![key, attempt, status, body, state, now],
         )?;
         if let (1, Some(ev)) = (finished, event) {
             super::outbox::insert_event(&tx, ev, now, self.target.as_deref())?;
@@ -156,17 +170,17 @@ impl IdempotencyStore for SqliteStore {
             Some(_) => {
                 tx.execute(
                     "UPDATE commits SET state = 'done', status = 200, body = ?2, lease_owner = NULL,
-                     updated_ms = ?3, completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                     updated_ms = ?3, completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), attempt = ?4
                      WHERE key = ?1",
-                    params![i.key, i.response, now],
+                    params![i.key, i.response, now, i.attempt],
                 )?;
             }
             None => {
                 tx.execute(
                     "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response,
-                       state, status, body, resolve_after_ms, updated_ms, completed_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'done', 200, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-                    params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now],
+                       state, status, body, resolve_after_ms, updated_ms, completed_at, attempt)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'done', 200, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?11)",
+                    params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now, i.attempt],
                 )?;
             }
         }
@@ -176,126 +190,140 @@ impl IdempotencyStore for SqliteStore {
         Ok(true)
     }
 
-    fn finish_not_applied(&self, key: &str, body: &str) -> Result<(), StoreError> {
-        let c = self.conn.lock();
+    fn finish_not_applied(
+        &self,
+        key: &str,
+        attempt: &str,
+        body: &str,
+        quarantine_ms: i64,
+    ) -> Result<bool, StoreError> {
         // A scheduled change found not applied is scheduled again, not finished.
-        if reschedule(&c, key, UNFINISHED)? {
-            return Ok(());
-        }
-        c.execute(
-            &format!(
-                "UPDATE commits SET state = 'not_applied', status = 409, body = ?2,
-                     lease_owner = NULL, updated_ms = ?3,
-                     completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-                     WHERE key = ?1 AND state IN {UNFINISHED}"
-            ),
-            params![key, body, now_ms()],
-        )
-        .map(|_| ())
-        .map_err(StoreError::from)
-    }
-
-    fn refuse(&self, key: &str, body: &str) -> Result<(), StoreError> {
-        self.conn
-            .lock()
-            .execute(
-                "UPDATE commits SET state = 'refused', status = 409, body = ?2,
-                 lease_owner = NULL, updated_ms = ?3,
-                 completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-                 WHERE key = ?1 AND state = 'recorded'",
-                params![key, body, now_ms()],
-            )
-            .map(|_| ())
-            .map_err(StoreError::from)
-    }
-
-    fn abandon(&self, key: &str) -> Result<(), StoreError> {
-        let c = self.conn.lock();
-        // A scheduled change certainly not applied is scheduled again, not forgotten.
-        if reschedule(&c, key, UNFINISHED)? {
-            return Ok(());
-        }
-        c.execute(
-            &format!("DELETE FROM commits WHERE key = ?1 AND state IN {UNFINISHED}"),
-            params![key],
-        )
-        .map(|_| ())
-        .map_err(StoreError::from)
-    }
-
-    fn abandon_recorded(&self, key: &str, _owner: &str, _stale: i64) -> Result<bool, StoreError> {
-        // One process: under the key's lock, a recorded intent is a dead request's (a
-        // claimed scheduled change is scheduled again).
-        let c = self.conn.lock();
-        if reschedule(&c, key, "('recorded')")? {
+        if reschedule(
+            &self.conn.lock(),
+            key,
+            attempt,
+            UNFINISHED,
+            Some(quarantine_ms),
+        )? {
             return Ok(true);
         }
-        c.execute(
-            "DELETE FROM commits WHERE key = ?1 AND state = 'recorded'",
-            params![key],
+        let now = now_ms();
+        self.run(
+            &format!(
+                "UPDATE commits SET state = 'not_applied', status = 409, body = ?3,
+                 lease_owner = NULL, updated_ms = ?4,
+                 completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                 WHERE key = ?1 AND attempt = ?2 AND state IN {UNFINISHED}
+                   AND resolve_after_ms + ?5 <= ?4"
+            ),
+            params![key, attempt, body, now, quarantine_ms],
         )
         .map(|n| n == 1)
-        .map_err(StoreError::from)
     }
 
-    fn lease(&self, key: &str, owner: &str, now: i64, until: i64) -> Result<bool, StoreError> {
-        self.conn
-            .lock()
-            .execute(
-                "UPDATE commits SET lease_owner = ?2, lease_until_ms = ?4
-                 WHERE key = ?1 AND state IN ('sent','unknown','pending') AND attention_ms IS NULL
-                   AND resolve_after_ms <= ?3 AND lease_until_ms <= ?3",
-                params![key, owner, now, until],
-            )
-            .map(|n| n == 1)
-            .map_err(StoreError::from)
+    fn refuse(&self, key: &str, attempt: &str, body: &str) -> Result<bool, StoreError> {
+        self.run(
+            "UPDATE commits SET state = 'refused', status = 409, body = ?3,
+             lease_owner = NULL, updated_ms = ?4,
+             completed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+             WHERE key = ?1 AND attempt = ?2 AND state = 'recorded'",
+            params![key, attempt, body, now_ms()],
+        )
+        .map(|n| n == 1)
+    }
+
+    fn abandon(&self, key: &str, attempt: &str) -> Result<bool, StoreError> {
+        // A scheduled change certainly not applied is scheduled again, not forgotten.
+        if reschedule(&self.conn.lock(), key, attempt, UNFINISHED, None)? {
+            return Ok(true);
+        }
+        self.run(
+            &format!(
+                "DELETE FROM commits WHERE key = ?1 AND attempt = ?2 AND state IN {UNFINISHED}"
+            ),
+            params![key, attempt],
+        )
+        .map(|n| n == 1)
+    }
+
+    fn abandon_recorded(
+        &self,
+        key: &str,
+        attempt: &str,
+        _owner: &str,
+        _stale_ms: i64,
+    ) -> Result<bool, StoreError> {
+        // One process: under the key's lock, a recorded intent is a dead request's (a
+        // claimed scheduled change is scheduled again).
+        if reschedule(&self.conn.lock(), key, attempt, "('recorded')", None)? {
+            return Ok(true);
+        }
+        self.run(
+            "DELETE FROM commits WHERE key = ?1 AND attempt = ?2 AND state = 'recorded'",
+            params![key, attempt],
+        )
+        .map(|n| n == 1)
+    }
+
+    fn lease(
+        &self,
+        key: &str,
+        attempt: &str,
+        owner: &str,
+        for_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        self.run(
+            "UPDATE commits SET lease_owner = ?3, lease_until_ms = ?4 + ?5
+             WHERE key = ?1 AND attempt = ?2 AND state IN ('sent','unknown','pending')
+               AND attention_ms IS NULL AND resolve_after_ms <= ?4 AND lease_until_ms <= ?4",
+            params![key, attempt, owner, now, for_ms],
+        )
+        .map(|n| n == 1)
     }
 
     fn lease_early(
         &self,
         key: &str,
+        attempt: &str,
         owner: &str,
-        now: i64,
-        until: i64,
+        for_ms: i64,
     ) -> Result<bool, StoreError> {
-        self.conn
-            .lock()
-            .execute(
-                "UPDATE commits SET lease_owner = ?2, lease_until_ms = ?4
-                 WHERE key = ?1 AND state IN ('sent','unknown','pending') AND lease_until_ms <= ?3
-                   AND attention_ms IS NULL",
-                params![key, owner, now, until],
-            )
-            .map(|n| n == 1)
-            .map_err(StoreError::from)
+        let now = now_ms();
+        self.run(
+            "UPDATE commits SET lease_owner = ?3, lease_until_ms = ?4 + ?5
+             WHERE key = ?1 AND attempt = ?2 AND state IN ('sent','unknown','pending')
+               AND attention_ms IS NULL AND lease_until_ms <= ?4",
+            params![key, attempt, owner, now, for_ms],
+        )
+        .map(|n| n == 1)
     }
 
-    fn hold(&self, key: &str, owner: &str, until: i64) -> Result<(), StoreError> {
-        self.conn
-            .lock()
-            .execute(
-                "UPDATE commits SET lease_until_ms = ?3 WHERE key = ?1 AND lease_owner = ?2",
-                params![key, owner, until],
-            )
-            .map(|_| ())
-            .map_err(StoreError::from)
+    fn hold(&self, key: &str, attempt: &str, owner: &str, for_ms: i64) -> Result<(), StoreError> {
+        self.run(
+            "UPDATE commits SET lease_until_ms = ?4 + ?5
+             WHERE key = ?1 AND attempt = ?2 AND lease_owner = ?3",
+            params![key, attempt, owner, now_ms(), for_ms],
+        )
+        .map(|_| ())
     }
 
     fn back_off(
         &self,
         key: &str,
+        attempt: &str,
         owner: &str,
-        now: i64,
         park_after: u32,
         event: &NewEvent,
     ) -> Result<bool, StoreError> {
+        let now = now_ms();
         let mut c = self.conn.lock();
         let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let counted = tx.execute(
-            "UPDATE commits SET lease_until_ms = ?3 + min(500 * (1 << min(resolve_failures, 7)), 60000),
+            "UPDATE commits SET lease_until_ms = ?4 + min(500 * (1 << min(resolve_failures, 7)), 60000),
              resolve_failures = resolve_failures + 1
-             WHERE key = ?1 AND lease_owner = ?2 AND attention_ms IS NULL",
-            params![key, owner, now],
+             WHERE key = ?1 AND attempt = ?2 AND lease_owner = ?3 AND attention_ms IS NULL",
+            params![key, attempt, owner, now],
         )?;
         let failures: i64 = if counted == 1 {
             tx.query_row(
@@ -309,9 +337,9 @@ impl IdempotencyStore for SqliteStore {
         let park = counted == 1 && failures >= i64::from(park_after.max(1));
         if park {
             tx.execute(
-                "UPDATE commits SET attention_ms = ?2, lease_owner = NULL, lease_until_ms = 0
-                 WHERE key = ?1",
-                params![key, now],
+                "UPDATE commits SET attention_ms = ?3, lease_owner = NULL, lease_until_ms = 0
+                 WHERE key = ?1 AND attempt = ?2",
+                params![key, attempt, now],
             )?;
             super::outbox::insert_event(&tx, event, now, self.target.as_deref())?;
         }
@@ -329,7 +357,7 @@ impl IdempotencyStore for SqliteStore {
         let rows = st.query_map(params![limit], |r| {
             Ok((
                 record(r)?,
-                r.get::<_, u32>(ATTENTION_MS + 1)?,
+                r.get::<_, u32>(AFTER_COLUMNS)?,
                 r.get::<_, i64>(ATTENTION_MS)?,
             ))
         })?;
@@ -347,41 +375,34 @@ impl IdempotencyStore for SqliteStore {
     }
 
     fn unpark(&self, key: &str) -> Result<bool, StoreError> {
-        self.conn
-            .lock()
-            .execute(
-                "UPDATE commits SET attention_ms = NULL, resolve_failures = 0, lease_owner = NULL,
-                 lease_until_ms = 0, updated_ms = ?2
-                 WHERE key = ?1 AND attention_ms IS NOT NULL AND state IN ('sent','unknown','pending')",
-                params![key, now_ms()],
-            )
-            .map(|n| n == 1)
-            .map_err(StoreError::from)
+        self.run(
+            "UPDATE commits SET attention_ms = NULL, resolve_failures = 0, lease_owner = NULL,
+             lease_until_ms = 0, updated_ms = ?2
+             WHERE key = ?1 AND attention_ms IS NOT NULL AND state IN ('sent','unknown','pending')",
+            params![key, now_ms()],
+        )
+        .map(|n| n == 1)
     }
 
-    fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
-        self.conn
-            .lock()
-            .execute(
-                "UPDATE commits SET lease_until_ms = 0 WHERE key = ?1 AND lease_owner = ?2",
-                params![key, owner],
-            )
-            .map(|_| ())
-            .map_err(StoreError::from)
+    fn release(&self, key: &str, attempt: &str, owner: &str) -> Result<(), StoreError> {
+        self.run(
+            "UPDATE commits SET lease_until_ms = 0 WHERE key = ?1 AND attempt = ?2 AND lease_owner = ?3",
+            params![key, attempt, owner],
+        )
+        .map(|_| ())
     }
 
-    fn due(&self, now: i64, stale_before: i64) -> Result<Vec<Intent>, StoreError> {
+    fn due(&self, stale_ms: i64) -> Result<Vec<Intent>, StoreError> {
+        let now = now_ms();
         let c = self.conn.lock();
-        let mut st = c
-            .prepare(&format!(
-                "SELECT {COLUMNS} FROM commits
-                 WHERE (state IN ('sent','unknown','pending') AND resolve_after_ms <= ?1 AND lease_until_ms <= ?1
-                        AND attention_ms IS NULL)
-                    OR (state = 'recorded' AND updated_ms < ?2)
-                 ORDER BY resolve_after_ms LIMIT 100"
-            ))
-            ?;
-        let rows = st.query_map(params![now, stale_before], record)?;
+        let mut st = c.prepare(&format!(
+            "SELECT {COLUMNS} FROM commits
+             WHERE (state IN ('sent','unknown','pending') AND resolve_after_ms <= ?1 AND lease_until_ms <= ?1
+                    AND attention_ms IS NULL)
+                OR (state = 'recorded' AND updated_ms < ?1 - ?2)
+             ORDER BY resolve_after_ms LIMIT 100"
+        ))?;
+        let rows = st.query_map(params![now, stale_ms], record)?;
         let mut out = Vec::new();
         for r in rows {
             if let Record::Pending(i) = r? {
@@ -389,5 +410,27 @@ impl IdempotencyStore for SqliteStore {
             }
         }
         Ok(out)
+    }
+
+    fn beat(&self, _instance: &str) -> Result<(), StoreError> {
+        // One process writes this store: it is alive while it runs.
+        Ok(())
+    }
+
+    fn unfinished(&self, subscription: &str) -> Result<Vec<Unfinished>, StoreError> {
+        let c = self.conn.lock();
+        let mut st = c.prepare(&format!(
+            "SELECT running_no, quantity, created_at FROM commits
+             WHERE subscription = ?1 AND state IN {UNFINISHED}
+             ORDER BY created_at, key"
+        ))?;
+        let rows = st.query_map(params![subscription], |r| {
+            Ok(Unfinished {
+                running_no: r.get(0)?,
+                quantity: r.get(1)?,
+                since: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }

@@ -11,7 +11,7 @@ use parking_lot::Mutex;
 use rusqlite::{Connection, Row};
 
 use crate::domain::intent::{Intent, IntentState};
-use crate::store::{Record, StoreError, ATTENTION_MS};
+use crate::store::{Record, StoreError, ATTEMPT, ATTENTION_MS, EFFECTIVE_ON};
 
 /// SQLite implementation of [`crate::store::IdempotencyStore`].
 pub struct SqliteStore {
@@ -51,7 +51,8 @@ pub(crate) fn intent(r: &Row<'_>, state: IntentState) -> rusqlite::Result<Intent
         resolve_after: r.get(11)?,
         before: crate::store::item_state(r.get(12)?),
         intended: crate::store::item_state(r.get(13)?),
-        effective_on: r.get(14)?,
+        attempt: r.get(ATTEMPT)?,
+        effective_on: r.get(EFFECTIVE_ON)?,
     })
 }
 

@@ -7,7 +7,7 @@ use super::{intent, SqliteStore};
 use crate::domain::event::{cancelled_event, NewEvent};
 use crate::domain::intent::{Intent, IntentState};
 use crate::store::schedule::{Cancelled, ScheduleStore, Scheduled, RETRY_BASE_MS, RETRY_MAX_MS};
-use crate::store::{now_ms, Plan, StoreError, COLUMNS};
+use crate::store::{new_attempt, now_ms, Plan, StoreError, COLUMNS};
 
 /// Unfinished states (`pending`: an older store's spelling of `sent`).
 const UNFINISHED: &str = "('recorded','sent','unknown','pending')";
@@ -59,19 +59,28 @@ pub(crate) fn replaced_by(
 }
 
 /// A claimed scheduled change certainly not applied goes back to `scheduled`, paused;
-/// whether `key` was one (in one of `states`).
-pub(crate) fn reschedule(c: &Connection, key: &str, states: &str) -> Result<bool, StoreError> {
+/// whether `key` was one (attempt `attempt`, in one of `states`, and — given a quarantine —
+/// with its deadline at least `quarantine_ms` past).
+pub(crate) fn reschedule(
+    c: &Connection,
+    key: &str,
+    attempt: &str,
+    states: &str,
+    quarantine_ms: Option<i64>,
+) -> Result<bool, StoreError> {
     let now = now_ms();
+    let quarantine = quarantine_ms.map_or(String::new(), |q| {
+        format!(" AND resolve_after_ms + {q} <= ?3")
+    });
     let n = c.execute(
         &format!(
             "UPDATE commits SET state = 'scheduled', lease_owner = NULL,
-             lease_until_ms = ?2 + min({RETRY_BASE_MS} * (1 << min(apply_attempts, 10)), {RETRY_MAX_MS}),
+             lease_until_ms = ?3 + min({RETRY_BASE_MS} * (1 << min(apply_attempts, 10)), {RETRY_MAX_MS}),
              apply_attempts = apply_attempts + 1, resolve_after_ms = 0, resolve_failures = 0,
-             attention_ms = NULL,
-             updated_ms = ?2
-             WHERE key = ?1 AND effective_on IS NOT NULL AND state IN {states}"
+             attention_ms = NULL, updated_ms = ?3
+             WHERE key = ?1 AND attempt = ?2 AND effective_on IS NOT NULL AND state IN {states}{quarantine}"
         ),
-        params![key, now],
+        params![key, attempt, now],
     )?;
     Ok(n == 1)
 }
@@ -80,6 +89,7 @@ impl ScheduleStore for SqliteStore {
     fn schedule(
         &self,
         key: &str,
+        attempt: &str,
         p: &Plan<'_>,
         effective_on: &str,
         event: &NewEvent,
@@ -89,8 +99,9 @@ impl ScheduleStore for SqliteStore {
         let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let Some((sub, item)) = tx
             .query_row(
-                "SELECT subscription, running_no FROM commits WHERE key = ?1 AND state = 'recorded'",
-                params![key],
+                "SELECT subscription, running_no FROM commits
+                 WHERE key = ?1 AND attempt = ?2 AND state = 'recorded'",
+                params![key, attempt],
                 |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)),
             )
             .optional()?
@@ -189,7 +200,8 @@ impl ScheduleStore for SqliteStore {
         Ok(Cancelled::Done(Box::new(i)))
     }
 
-    fn claim_due(&self, due_by: &str, owner: &str, now: i64) -> Result<Option<Intent>, StoreError> {
+    fn claim_due(&self, due_by: &str, owner: &str) -> Result<Option<Intent>, StoreError> {
+        let now = now_ms();
         let mut c = self.conn.lock();
         let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let found = tx
@@ -205,37 +217,38 @@ impl ScheduleStore for SqliteStore {
                 |r| intent(r, IntentState::Recorded),
             )
             .optional()?;
-        let Some(i) = found else {
+        let Some(mut i) = found else {
             return Ok(None);
         };
+        i.attempt = new_attempt();
         tx.execute(
             "UPDATE commits SET state = 'recorded', lease_owner = ?2, lease_until_ms = 0,
-             resolve_after_ms = 0, resolve_failures = 0, updated_ms = ?3
+             resolve_after_ms = 0, resolve_failures = 0, updated_ms = ?3, attempt = ?4
              WHERE key = ?1 AND state = 'scheduled'",
-            params![i.key, owner, now],
+            params![i.key, owner, now, i.attempt],
         )?;
         tx.commit()?;
         Ok(Some(i))
     }
 
-    fn postpone(&self, key: &str, effective_on: &str) -> Result<bool, StoreError> {
+    fn postpone(&self, key: &str, attempt: &str, effective_on: &str) -> Result<bool, StoreError> {
         let n = self.conn.lock().execute(
             "UPDATE commits SET state = 'scheduled', effective_on = ?2, lease_owner = NULL,
              lease_until_ms = 0, updated_ms = ?3
-             WHERE key = ?1 AND state = 'recorded' AND effective_on IS NOT NULL",
-            params![key, effective_on, now_ms()],
+             WHERE key = ?1 AND attempt = ?4 AND state = 'recorded' AND effective_on IS NOT NULL",
+            params![key, effective_on, now_ms(), attempt],
         )?;
         Ok(n == 1)
     }
 
-    fn drop_claimed(&self, key: &str, event: &NewEvent) -> Result<bool, StoreError> {
+    fn drop_claimed(&self, key: &str, attempt: &str, event: &NewEvent) -> Result<bool, StoreError> {
         let now = now_ms();
         let mut c = self.conn.lock();
         let tx = c.transaction()?;
         let n = tx.execute(
             "UPDATE commits SET state = 'cancelled', lease_owner = NULL, updated_ms = ?2
-             WHERE key = ?1 AND state = 'recorded' AND effective_on IS NOT NULL",
-            params![key, now],
+             WHERE key = ?1 AND attempt = ?3 AND state = 'recorded' AND effective_on IS NOT NULL",
+            params![key, now, attempt],
         )?;
         if n == 1 {
             super::outbox::insert_event(&tx, event, now, self.target.as_deref())?;

@@ -5,6 +5,8 @@
 pub mod backend;
 pub use backend::Backend;
 pub mod hooks;
+pub mod store;
+pub use store::cut_sessions;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

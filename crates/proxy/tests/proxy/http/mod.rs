@@ -8,3 +8,4 @@ mod notifications;
 mod numeric_ids;
 mod quote_rotation;
 mod server_limits;
+mod summary;

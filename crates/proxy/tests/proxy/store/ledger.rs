@@ -1,18 +1,18 @@
 //! The commit ledger's store contract, the same assertions against both backends
 //! ([`SqliteStore`] and [`PgStore`] on a throw-away PostgreSQL server), and what must hold
 //! when several processes share one PostgreSQL database: one winner for a key, a jti, an
-//! item and a lease, whoever races; and a commit parked as needing attention.
+//! item and a lease, whoever races (a commit parked as needing attention: [`super::parking`]).
 
 use std::sync::{Arc, Barrier};
 
 use seatquote_proxy::{
-    commit_event, Begin, IdempotencyStore, Intent, IntentState, OutboxStore, PgStore, Plan, Record,
-    SqliteStore,
+    Begin, IdempotencyStore, Intent, IntentState, PgStore, Plan, Record, SqliteStore,
 };
 
-fn intent(key: &str, jti: &str) -> Intent {
+pub(super) fn intent(key: &str, jti: &str) -> Intent {
     Intent {
         key: key.into(),
+        attempt: format!("{key}-attempt-1"),
         fingerprint: "f".into(),
         jti: jti.into(),
         subscription: "S1".into(),
@@ -28,7 +28,7 @@ fn intent(key: &str, jti: &str) -> Intent {
     }
 }
 
-fn pg(instance: &str) -> PgStore {
+pub(super) fn pg(instance: &str) -> PgStore {
     let url = seatquote_testkit::shared()
         .unwrap()
         .create_database()
@@ -40,8 +40,23 @@ fn pg_at(url: &str, instance: &str) -> PgStore {
     PgStore::open(url.parse().unwrap(), instance, 4).unwrap()
 }
 
+const BEFORE: &str =
+    r#"{"productId":"P","quantity":1,"nextBillingDate":"2026-11-13","nextBillingPrice":"1200"}"#;
+const INTENDED: &str =
+    r#"{"productId":"P","quantity":2,"nextBillingDate":"2026-11-13","nextBillingPrice":null}"#;
+
+fn plan() -> Plan<'static> {
+    Plan {
+        from_quantity: 1,
+        response: "{\"a\":1}",
+        before: BEFORE,
+        intended: INTENDED,
+    }
+}
+
 fn lifecycle(s: &dyn IdempotencyStore) {
     let i = intent("k", "j");
+    let a = i.attempt.as_str();
     assert_eq!(s.begin(&i, "w").unwrap(), Begin::Started);
     assert_eq!(s.begin(&i, "w").unwrap(), Begin::KeyExists);
     assert_eq!(s.begin(&intent("k2", "j"), "w").unwrap(), Begin::TokenUsed);
@@ -49,22 +64,10 @@ fn lifecycle(s: &dyn IdempotencyStore) {
     assert_eq!(s.begin(&same_item, "w").unwrap(), Begin::ItemBusy);
     assert_eq!(s.get("k").unwrap(), Some(Record::Pending(i.clone())));
     assert!(
-        !s.lease("k", "w", 10, 20).unwrap(),
+        !s.lease("k", a, "w", 1_000).unwrap(),
         "recorded: nothing to resolve"
     );
-    let before = r#"{"productId":"P","quantity":1,"nextBillingDate":"2026-11-13","nextBillingPrice":"1200"}"#;
-    let intended =
-        r#"{"productId":"P","quantity":2,"nextBillingDate":"2026-11-13","nextBillingPrice":null}"#;
-    s.plan(
-        "k",
-        &Plan {
-            from_quantity: 1,
-            response: "{\"a\":1}",
-            before,
-            intended,
-        },
-    )
-    .unwrap();
+    assert!(s.plan("k", a, &plan()).unwrap());
     let Some(Record::Pending(planned)) = s.get("k").unwrap() else {
         panic!("planned intent");
     };
@@ -77,27 +80,58 @@ fn lifecycle(s: &dyn IdempotencyStore) {
         planned.before.map(|s| s.next_billing_price),
         Some(Some("1200".to_owned()))
     );
-    assert!(s.mark_sent("k", 100).unwrap());
-    assert!(!s.mark_sent("k", 100).unwrap(), "sent once");
+    // The deadline is written on the store's clock, `after_ms` from now.
+    let now = s.clock_ms().unwrap();
+    let deadline = s.mark_sent("k", a, 60_000).unwrap().expect("sent");
     assert!(
-        !s.abandon_recorded("k", "w", i64::MAX).unwrap(),
+        (now + 60_000..now + 61_000).contains(&deadline),
+        "{deadline} vs {now}"
+    );
+    assert_eq!(s.mark_sent("k", a, 60_000).unwrap(), None, "sent once");
+    assert!(
+        !s.abandon_recorded("k", a, "w", 0).unwrap(),
         "sent: not abandoned as recorded"
     );
-    s.mark_unknown("k").unwrap();
+    assert!(s.mark_unknown("k", a).unwrap());
     assert!(
-        !s.lease("k", "w", 99, 200).unwrap(),
+        !s.lease("k", a, "w", 1_000).unwrap(),
         "not before its deadline"
     );
-    assert!(s.lease("k", "w", 100, 200).unwrap());
-    assert!(!s.lease("k", "v", 150, 300).unwrap(), "one holder");
-    assert_eq!(s.due(150, 0).unwrap(), vec![], "leased");
     assert!(
-        s.lease("k", "v", 200, 300).unwrap(),
+        !s.finish_not_applied("k", a, "{}", 0).unwrap(),
+        "not final before its deadline"
+    );
+    assert!(s.due(i64::MAX / 2).unwrap().is_empty(), "not due yet");
+
+    // Another item's commit, resolvable at once: one lease holder, an expired lease taken
+    // over.
+    let other = Intent {
+        running_no: 2,
+        ..intent("k4", "j4")
+    };
+    let b = other.attempt.as_str();
+    assert_eq!(s.begin(&other, "w").unwrap(), Begin::Started);
+    assert!(s.mark_sent("k4", b, -1).unwrap().is_some());
+    assert_eq!(s.due(i64::MAX / 2).unwrap().len(), 1, "due");
+    assert!(
+        s.lease("k4", b, "w", -1).unwrap(),
+        "a lease that has expired"
+    );
+    assert!(
+        s.lease("k4", b, "v", 60_000).unwrap(),
         "an expired lease is taken over"
     );
-    s.abandon("k3").unwrap();
-    s.complete("k", 200, "{\"a\":1}", None).unwrap();
-    s.complete("k", 409, "{}", None).unwrap();
+    assert!(!s.lease("k4", b, "x", 60_000).unwrap(), "one holder");
+    assert!(s.due(i64::MAX / 2).unwrap().is_empty(), "leased");
+    assert!(
+        !s.finish_not_applied("k4", b, "{}", 60_000).unwrap(),
+        "the quarantine is running"
+    );
+    assert!(s.finish_not_applied("k4", b, "{}", 0).unwrap(), "final");
+
+    assert!(!s.abandon("k3", "k3-attempt-1").unwrap(), "never begun");
+    assert!(s.complete("k", a, 200, "{\"a\":1}", None).unwrap());
+    assert!(!s.complete("k", a, 409, "{}", None).unwrap());
     assert_eq!(
         s.get("k").unwrap(),
         Some(Record::Done {
@@ -107,7 +141,7 @@ fn lifecycle(s: &dyn IdempotencyStore) {
         }),
         "a finished key keeps its first answer"
     );
-    s.abandon("k").unwrap();
+    assert!(!s.abandon("k", a).unwrap());
     assert!(
         s.get("k").unwrap().is_some(),
         "done records are never abandoned"
@@ -118,10 +152,72 @@ fn lifecycle(s: &dyn IdempotencyStore) {
         "item free again"
     );
     assert!(
-        s.abandon_recorded("k3", "w", 0).unwrap(),
+        s.abandon_recorded("k3", &same_item.attempt, "w", 60_000)
+            .unwrap(),
         "its recorder's request is over"
     );
     assert_eq!(s.get("k3").unwrap(), None);
+}
+
+/// Fencing: an attempt whose row was removed (its recorder taken for dead) and replaced by
+/// a newer attempt under the same key cannot, by any late write, overwrite or delete the
+/// newer attempt's row; the newer attempt's own writes go through.
+fn a_stale_attempt_cannot_touch_a_newer_one(s: &dyn IdempotencyStore) {
+    let old = Intent {
+        subscription: "F".into(),
+        attempt: "old".into(),
+        ..intent("f", "jf")
+    };
+    // Recorded by a replica that never wrote a heartbeat: taken for dead.
+    assert_eq!(s.begin(&old, "gone").unwrap(), Begin::Started);
+    assert!(
+        s.abandon_recorded("f", "old", "other", 600_000).unwrap(),
+        "taken for dead"
+    );
+    let new = Intent {
+        attempt: "new".into(),
+        ..old.clone()
+    };
+    assert_eq!(s.begin(&new, "v").unwrap(), Begin::Started);
+    assert!(s.plan("f", "new", &plan()).unwrap());
+    assert!(s.mark_sent("f", "new", 60_000).unwrap().is_some());
+
+    assert!(!s.plan("f", "old", &plan()).unwrap(), "plan");
+    assert_eq!(s.mark_sent("f", "old", 0).unwrap(), None, "mark_sent");
+    assert!(!s.mark_unknown("f", "old").unwrap(), "mark_unknown");
+    assert!(!s.refuse("f", "old", "{}").unwrap(), "refuse");
+    assert!(!s.abandon("f", "old").unwrap(), "abandon");
+    assert!(
+        !s.abandon_recorded("f", "old", "w", 0).unwrap(),
+        "abandon_recorded"
+    );
+    assert!(!s.lease("f", "old", "w", 60_000).unwrap(), "lease");
+    assert!(
+        !s.lease_early("f", "old", "w", 60_000).unwrap(),
+        "lease_early"
+    );
+    assert!(
+        !s.finish_not_applied("f", "old", "{}", i64::MIN / 2)
+            .unwrap(),
+        "finish_not_applied"
+    );
+    assert!(
+        !s.complete("f", "old", 409, "{}", None).unwrap(),
+        "complete"
+    );
+    match s.get("f").unwrap() {
+        Some(Record::Pending(i)) => {
+            assert_eq!((i.attempt.as_str(), i.state), ("new", IntentState::Sent));
+            assert_eq!(i.response, "{\"a\":1}");
+        }
+        other => panic!("the newer attempt's row: {other:?}"),
+    }
+    assert!(s.mark_unknown("f", "new").unwrap());
+    assert!(s.complete("f", "new", 200, "{\"a\":1}", None).unwrap());
+    assert!(matches!(
+        s.get("f").unwrap(),
+        Some(Record::Done { status: 200, .. })
+    ));
 }
 
 #[test]
@@ -129,6 +225,7 @@ fn sqlite_store_contract() {
     let dir = std::env::temp_dir().join(format!("sq-store-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     lifecycle(&SqliteStore::open(&dir).unwrap());
+    a_stale_attempt_cannot_touch_a_newer_one(&SqliteStore::open(&dir).unwrap());
     // Reopening migrates nothing and keeps the records.
     let s = SqliteStore::open(&dir).unwrap();
     assert!(s.get("k").unwrap().is_some());
@@ -137,7 +234,9 @@ fn sqlite_store_contract() {
 
 #[test]
 fn postgres_store_contract() {
-    lifecycle(&pg("w"));
+    let s = pg("w");
+    lifecycle(&s);
+    a_stale_attempt_cannot_touch_a_newer_one(&s);
 }
 
 /// Many processes' workers racing on one database: for one key, one jti and one item
@@ -192,14 +291,15 @@ fn postgres_races_have_one_winner() {
         "{same_item:?}"
     );
 
-    assert!(stores[0].mark_sent("key", 100).unwrap());
+    let attempt = intent("key", "jti-a").attempt;
+    assert!(stores[0].mark_sent("key", &attempt, -1).unwrap().is_some());
     let gate = Arc::new(Barrier::new(12));
     let leases: Vec<bool> = (0..12)
         .map(|n| {
-            let (s, gate) = (stores[n % 3].clone(), gate.clone());
+            let (s, gate, a) = (stores[n % 3].clone(), gate.clone(), attempt.clone());
             std::thread::spawn(move || {
                 gate.wait();
-                s.lease("key", &format!("w{n}"), 1_000, 9_000).unwrap()
+                s.lease("key", &a, &format!("w{n}"), 60_000).unwrap()
             })
         })
         .collect::<Vec<_>>()
@@ -209,92 +309,60 @@ fn postgres_races_have_one_winner() {
     assert_eq!(leases.iter().filter(|l| **l).count(), 1, "{leases:?}");
 }
 
-/// A `recorded` intent is another replica's while that replica lives; once its process
-/// (its database session) is gone, any replica may remove it at once.
+/// A `recorded` intent is another replica's while that replica's heartbeat is fresh on the
+/// database's clock — even after all its sessions were cut (`pg_terminate_backend`, as a
+/// database restart does): it writes its heartbeat again. Once it stops beating for longer
+/// than the replica timeout, any replica may remove the intent.
 #[test]
-fn a_recorded_intent_of_a_dead_replica_is_removed_a_live_ones_kept() {
+fn a_recorded_intent_is_kept_while_its_replica_beats_and_removed_once_it_stops() {
     let url = seatquote_testkit::shared()
         .unwrap()
         .create_database()
         .unwrap();
+    let timeout = std::time::Duration::from_millis(1_500);
     let a = pg_at(&url, "replica-a");
-    let b = pg_at(&url, "replica-b");
-    assert_eq!(
-        a.begin(&intent("k", "j"), "replica-a").unwrap(),
-        Begin::Started
-    );
-    assert!(
-        !b.abandon_recorded("k", "replica-b", 0).unwrap(),
-        "replica-a is alive"
-    );
-    drop(a);
-    let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !b.abandon_recorded("k", "replica-b", 0).unwrap() {
+    let b = pg_at(&url, "replica-b").with_replica_timeout(timeout);
+    let i = intent("k", "j");
+    assert_eq!(a.begin(&i, "replica-a").unwrap(), Begin::Started);
+    let kept = |why: &str| {
         assert!(
-            std::time::Instant::now() < end,
-            "replica-a's session is gone"
+            !b.abandon_recorded("k", &i.attempt, "replica-b", 600_000)
+                .unwrap(),
+            "{why}"
         );
+    };
+    kept("replica-a is alive");
+    let cut = seatquote_testkit::query(
+        &url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+        &[&"seatquote replica-a"],
+    )
+    .unwrap();
+    assert!(!cut.is_empty(), "replica-a's sessions were cut");
+    // Beating on through the cut, for longer than the timeout.
+    let end = std::time::Instant::now() + timeout * 2;
+    while std::time::Instant::now() < end {
+        a.beat("replica-a").unwrap();
+        kept("replica-a's sessions were cut but it beats");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    a.beat("replica-a").unwrap();
+    let last = std::time::Instant::now();
+    drop(a);
+    kept("its heartbeat is fresh");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !b
+        .abandon_recorded("k", &i.attempt, "replica-b", 600_000)
+        .unwrap()
+    {
+        assert!(std::time::Instant::now() < deadline, "replica-a is gone");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    // (`last` is a little after the beat's own time on the database's clock.)
+    assert!(
+        last.elapsed() + std::time::Duration::from_millis(200) >= timeout,
+        "not before the replica timeout: {:?}",
+        last.elapsed()
+    );
     assert_eq!(b.get("k").unwrap(), None);
-}
-
-/// A commit no read can resolve: each failed read backs it off (0.5 s, then 1 s …); the
-/// one that reaches the limit parks it with its event, once; parked, it is neither leased
-/// nor due; an operator's retry makes it due at once, its failures forgotten.
-fn parking<S: IdempotencyStore + OutboxStore>(s: &S) {
-    let i = intent("kp", "jp");
-    assert_eq!(s.begin(&i, "w").unwrap(), Begin::Started);
-    assert!(s.mark_sent("kp", 100).unwrap());
-    s.mark_unknown("kp").unwrap();
-    let ev = commit_event(&i, 200, 0);
-    assert!(s.lease("kp", "w", 100, 200).unwrap());
-    assert!(!s.back_off("kp", "w", 100, 3, &ev).unwrap(), "backs off");
-    assert!(!s.lease("kp", "w", 599, 900).unwrap(), "for 0.5 s");
-    assert!(s.lease("kp", "w", 600, 900).unwrap());
-    assert!(!s.back_off("kp", "w", 600, 3, &ev).unwrap());
-    assert!(!s.lease("kp", "w", 1_599, 2_000).unwrap(), "then 1 s");
-    assert!(s.lease("kp", "w", 1_600, 2_000).unwrap());
-    assert!(
-        s.back_off("kp", "w", 1_600, 3, &ev).unwrap(),
-        "the third parks it"
-    );
-    let Some(Record::Pending(p)) = s.get("kp").unwrap() else {
-        panic!("still unfinished");
-    };
-    assert_eq!(p.state, IntentState::NeedsAttention);
-    let later = 10_000_000;
-    assert!(
-        !s.lease("kp", "w", later, later + 1).unwrap(),
-        "parked: not leased"
-    );
-    assert!(!s.lease_early("kp", "w", later, later + 1).unwrap());
-    assert_eq!(s.due(later, 0).unwrap(), vec![], "nor due");
-    let parked = s.parked(10).unwrap();
-    assert_eq!(parked.len(), 1);
-    assert_eq!((parked[0].failures, parked[0].since_ms), (3, 1_600));
-    assert_eq!(parked[0].intent.key, "kp");
-    assert_eq!(s.events_after(0, 10).unwrap().len(), 1, "its event");
-    assert!(s.unpark("kp").unwrap());
-    assert!(!s.unpark("kp").unwrap(), "retried once");
-    assert!(s.parked(10).unwrap().is_empty());
-    assert_eq!(s.due(1_700, 0).unwrap().len(), 1, "due again at once");
-    assert!(s.lease("kp", "w", 1_700, 2_000).unwrap());
-    assert!(
-        !s.back_off("kp", "w", 1_700, 3, &ev).unwrap(),
-        "counting from 0"
-    );
-}
-
-#[test]
-fn sqlite_parking() {
-    let dir = std::env::temp_dir().join(format!("sq-park-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    parking(&SqliteStore::open(&dir).unwrap());
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-#[test]
-fn postgres_parking() {
-    parking(&pg("w"));
 }

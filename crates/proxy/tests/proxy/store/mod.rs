@@ -3,4 +3,5 @@
 
 mod ledger;
 mod outbox;
+mod parking;
 mod tls;

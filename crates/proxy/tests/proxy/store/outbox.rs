@@ -17,6 +17,7 @@ use seatquote_proxy::{
 fn intent(key: &str, sub: &str) -> Intent {
     Intent {
         key: format!("C-1\u{1f}{key}"),
+        attempt: format!("a-{key}"),
         fingerprint: "f".into(),
         jti: key.into(),
         subscription: sub.into(),
@@ -36,11 +37,13 @@ fn intent(key: &str, sub: &str) -> Intent {
 fn commit(s: &dyn IdempotencyStore, key: &str, sub: &str) {
     let i = intent(key, sub);
     s.begin(&i, "w").unwrap();
-    s.mark_sent(&i.key, 0).unwrap();
+    s.mark_sent(&i.key, &i.attempt, 0).unwrap();
     let ev = commit_event(&i, 200, 1);
-    s.complete(&i.key, 200, &i.response, Some(&ev)).unwrap();
+    s.complete(&i.key, &i.attempt, 200, &i.response, Some(&ev))
+        .unwrap();
     // A second completion (another worker resolving it too) writes nothing more.
-    s.complete(&i.key, 200, &i.response, Some(&ev)).unwrap();
+    s.complete(&i.key, &i.attempt, 200, &i.response, Some(&ev))
+        .unwrap();
 }
 
 /// A 2xx whose row was removed or finished otherwise meanwhile is recorded as applied,
@@ -49,11 +52,11 @@ fn applied_whatever_became_of_the_row(s: &dyn IdempotencyStore, o: &dyn OutboxSt
     let before = o.events_after(0, 100).unwrap().len();
     let gone = intent("gone", "S3");
     s.begin(&gone, "w").unwrap();
-    s.mark_sent(&gone.key, 0).unwrap();
-    s.abandon(&gone.key).unwrap();
+    s.mark_sent(&gone.key, &gone.attempt, 0).unwrap();
+    assert!(s.abandon(&gone.key, &gone.attempt).unwrap());
     let ev = commit_event(&gone, 200, 1);
     assert!(
-        !s.complete(&gone.key, 200, &gone.response, Some(&ev))
+        !s.complete(&gone.key, &gone.attempt, 200, &gone.response, Some(&ev))
             .unwrap(),
         "nothing left to finish"
     );
@@ -61,8 +64,10 @@ fn applied_whatever_became_of_the_row(s: &dyn IdempotencyStore, o: &dyn OutboxSt
     assert!(!s.record_applied(&gone, &ev).unwrap(), "once");
     let judged = intent("judged", "S4");
     s.begin(&judged, "w").unwrap();
-    s.mark_sent(&judged.key, 0).unwrap();
-    s.finish_not_applied(&judged.key, "{}").unwrap();
+    s.mark_sent(&judged.key, &judged.attempt, 0).unwrap();
+    assert!(s
+        .finish_not_applied(&judged.key, &judged.attempt, "{}", 0)
+        .unwrap());
     assert!(s
         .record_applied(&judged, &commit_event(&judged, 200, 1))
         .unwrap());
