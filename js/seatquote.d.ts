@@ -37,14 +37,15 @@ export type SeatQuoteErrorCode =
 
 /** The keys of the widget's text catalogue (`messages` overrides any of them). */
 export type SeatQuoteMessageKey =
-  | 'loading' | 'seats_one' | 'seats_other' | 'current' | 'item_label' | 'seats_label'
+  | 'loading' | 'seats_one' | 'seats_other' | 'current' | 'current_scheduled'
+  | 'cancel_scheduled' | 'item_label' | 'seats_label'
   | 'decrease' | 'increase' | 'range' | 'invalid_quantity' | 'line' | 'per_month' | 'per_year'
   | 'per_period' | 'tax_gross' | 'tax_net' | 'mode_legend' | 'mode_immediate'
   | 'mode_immediate_hint' | 'mode_extend' | 'mode_extend_hint' | 'mode_nextBilling'
   | 'decrease_note' | 'no_change' | 'due_today' | 'net' | 'vat' | 'total_today'
   | 'days_remaining' | 'next_billing' | 'estimate' | 'verified' | 'checking' | 'timeline'
   | 'consent_increase' | 'consent_decrease' | 'confirm' | 'confirming' | 'announce' | 'success'
-  | 'again' | 'handed_off' | 'quote_changed' | 'quote_expired' | 'commit_not_applied'
+  | 'success_scheduled' | 'again' | 'handed_off' | 'quote_changed' | 'quote_expired' | 'commit_not_applied'
   | 'negative_alignment'
   | 'use_next_billing' | 'retry' | 'err_unauthorized' | 'err_forbidden' | 'err_not_found'
   | 'err_mode' | 'err_quantity' | 'err_not_active' | 'err_busy' | 'err_network' | 'err_config'

@@ -1,7 +1,7 @@
 //! Widget rendering units in headless Chrome (wasm-bindgen-test): stepper bounds, Intl
 //! formatting from decimal strings, timeline geometry, text catalogues.
 
-use seatquote::widget::model::{apply_step, key_step, parse_quantity, Step};
+use seatquote::widget::model::{apply_step, key_step, parse_quantity, Scheduled, Step};
 use seatquote::widget::view::format::Formatter;
 use seatquote::widget::view::i18n::{fill, Messages, DE, EN, FR, KEYS};
 use seatquote::widget::view::timeline::{geometry, Geometry, WIDTH};
@@ -202,6 +202,19 @@ fn proxy_answers_are_read_whole_or_not_at_all() {
         (12, 1, 1_000_000)
     );
     assert_eq!(s.items[0].current_unit_price, "10.00");
+    // No `pending` (an older proxy): nothing scheduled; a scheduled change is read.
+    assert_eq!(s.items[0].scheduled, None);
+    let pending = r#""decreaseModes":[],"pending":[{"state":"inProgress","toQuantity":4,
+        "since":"2026-05-13T10:00:00.000Z"},{"state":"scheduled","toQuantity":2,
+        "effectiveOn":"2026-11-13","since":"2026-05-13T10:00:00.000Z"}]"#;
+    let s = summary(&parse(&sub.replace(r#""decreaseModes":[]"#, pending))).expect("a summary");
+    assert_eq!(
+        s.items[0].scheduled,
+        Some(Scheduled {
+            quantity: 2,
+            date: "2026-11-13".into()
+        })
+    );
     assert_eq!(summary(&parse(&sub.replace(r#""quantity":3,"#, ""))), None);
     assert_eq!(
         summary(&parse(&sub.replace(r#""today":"2026-05-13","#, ""))),

@@ -8,6 +8,7 @@
 //! | `GET /api/subscriptions/{id}` | — | [`Summary`] |
 //! | `POST …/items/{runningNumber}/preview` | [`PreviewRequest`] | [`Preview`] |
 //! | `POST …/items/{runningNumber}/commit` | [`CommitRequest`] | [`Commit`] |
+//! | `DELETE …/items/{runningNumber}/scheduled` | — | [`Cancellation`] |
 //! | any failure | — | [`Problem`] (`application/problem+json`) |
 
 use serde::{Deserialize, Serialize};
@@ -47,7 +48,8 @@ pub struct SummaryItem {
     pub increase_modes: Vec<String>,
     /// Alignment modes offered for fewer seats.
     pub decrease_modes: Vec<String>,
-    /// Changes of this item not yet in effect, oldest first (empty when none).
+    /// Changes of this item not yet in effect, oldest first (empty when none): one in
+    /// progress, or a decrease scheduled for the next billing date.
     #[serde(default)]
     pub pending: Vec<PendingChange>,
 }
@@ -57,15 +59,32 @@ pub struct SummaryItem {
 #[serde(rename_all = "camelCase")]
 pub struct PendingChange {
     /// `inProgress`: a commit recorded and not finished (its outcome at Cleverbridge is
-    /// not known yet); `scheduled`: a change that takes effect on `effectiveOn`.
+    /// not known yet); `scheduled`: a change that takes effect on `effectiveOn`, made at
+    /// Cleverbridge shortly before it (until then the customer keeps the seats they have).
     pub state: String,
     /// The seats the change leads to.
     pub to_quantity: u32,
     /// When a scheduled change takes effect, `YYYY-MM-DD` (absent while in progress).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_on: Option<String>,
-    /// When the change was asked for (RFC 3339, UTC).
+    /// When the change was asked for (RFC 3339, UTC, milliseconds).
     pub since: String,
+}
+
+/// `DELETE …/items/{runningNumber}/scheduled`: the scheduled change that was cancelled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cancellation {
+    /// Always `cancelled`.
+    pub status: String,
+    /// `S…`.
+    pub subscription_id: String,
+    /// The item.
+    pub running_number: u64,
+    /// The seats the change would have left (the customer keeps what they have).
+    pub to_quantity: u32,
+    /// The date it would have taken effect, `YYYY-MM-DD`.
+    pub effective_on: String,
 }
 
 /// Whether a subscription can be changed now, and if not, why (the code and message of
@@ -169,11 +188,12 @@ pub struct CommitRequest {
     pub consent: Option<bool>,
 }
 
-/// A committed change.
+/// A committed change, or one scheduled for the next billing date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Commit {
-    /// Always `committed`.
+    /// `committed` (made at Cleverbridge), or `scheduled` (a decrease at the next billing
+    /// date: recorded, made shortly before `effectiveOn`; the seats stay until then).
     pub status: String,
     /// `S…`.
     pub subscription_id: String,
@@ -187,6 +207,9 @@ pub struct Commit {
     pub quote: Quote,
     /// When (RFC 3339, UTC, milliseconds).
     pub committed_at: String,
+    /// A scheduled change's date, `YYYY-MM-DD`; absent for a committed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_on: Option<String>,
 }
 
 /// An RFC 9457 problem document: every failure of the API.

@@ -15,16 +15,17 @@
 //! | `cli` | the command line: `serve`, the operator's `keys`, `token`, `events tail` and `intents` |
 //! | `config` | settings, and refusing unsafe ones (`refusal`, a leaf; JWT, webhook and database settings) |
 //! | `domain` | pure: commit intents, outbox events, Cleverbridge's notifications, quote tokens, the pricing policy |
-//! | `store` | the ledger's and the outbox's storage traits, their `sqlite` and `postgres` implementations, migrations |
+//! | `store` | the ledger's, the outbox's and the scheduled changes' storage traits, their `sqlite` and `postgres` implementations, migrations |
 //! | `ledger` | the commit ledger's transitions and their resolution; a key's earlier attempts |
-//! | `workers` | the background reconciler, webhook deliverer and outbox pruner ([`spawn_workers`]) |
-//! | `http` | the router, extractors, customer auth, the routes (summary, preview, commit, events API, intents needing attention, notifications), `/metrics`; the server and its limits |
+//! | `workers` | the background reconciler, heartbeat, scheduler, webhook deliverer and outbox pruner ([`spawn_workers`]) |
+//! | `http` | the router, extractors, customer auth, the routes (summary, preview, commit, scheduled changes, events API, intents needing attention, notifications), `/metrics`; the server and its limits |
 //! | `upstream`, `budget` | the Cleverbridge client; the upstream budget every request passes |
 //! | `state`, `problem`, `metrics` | what the handlers share ([`App`]); problem+json ([`Problem`]); counters |
 //!
-//! The modules depend downwards only, with no circle: `http` and `workers` → `ledger` →
-//! `state` → `config`, `upstream` → `budget` → `store` → `domain`; `problem` → `upstream`,
-//! `store`; `cli` → `config` → `store` (the database URL's TLS connector).
+//! The modules depend downwards only, with no circle: `workers` → `http` (the scheduler
+//! sends through the commit path); `http` and `workers` → `ledger` → `state` → `config`,
+//! `upstream` → `budget` → `store` → `domain`; `problem` → `upstream`, `store`; `cli` →
+//! `config` → `store` (the database URL's TLS connector).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -55,8 +56,8 @@ pub use domain::event::{commit_event, Delivery};
 pub use domain::intent::{Intent, IntentState, ItemState};
 pub use domain::notification::parse as parse_notification;
 pub use store::{
-    now_ms, Begin, IdempotencyStore, OutboxStore, Parked, PgConnect, PgStore, Plan, Record,
-    SqliteStore, SslMode, StoreError,
+    now_ms, Begin, Cancelled, IdempotencyStore, OutboxStore, Parked, PgConnect, PgStore, Plan,
+    Record, ScheduleStore, Scheduled, SqliteStore, SslMode, StoreError,
 };
 
 // The upstream budget shared through PostgreSQL, driven directly by the rate tests.

@@ -16,7 +16,7 @@ use crate::config::{Config, ConfigError};
 use crate::domain::policy::Policy;
 use crate::domain::quote_token::sha256_hex;
 use crate::metrics::Metrics;
-use crate::store::{IdempotencyStore, OutboxStore, PgStore, SqliteStore};
+use crate::store::{IdempotencyStore, OutboxStore, PgStore, ScheduleStore, SqliteStore};
 use crate::upstream::{Upstream, UpstreamConfig};
 
 /// Connections in each replica's PostgreSQL pool.
@@ -38,6 +38,11 @@ pub struct App {
     pub store: Arc<dyn IdempotencyStore>,
     /// The outbox and the notifications received (the same database as `store`).
     pub outbox: Arc<dyn OutboxStore>,
+    /// Scheduled changes (the same database as `store`).
+    pub schedule: Arc<dyn ScheduleStore>,
+    /// How long before their date scheduled changes are sent
+    /// (`SEATQUOTE_SCHEDULE_LEAD_HOURS`), milliseconds.
+    pub schedule_lead_ms: i64,
     /// Wakes the deliverer when an event is written.
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Provisioning settings (webhooks, events API, notifications).
@@ -129,9 +134,12 @@ impl App {
         // Each event is written with the webhook URL configured now (delivered there even if
         // the setting changes: docs/webhooks.md, "Delivery").
         let target = webhooks.target.as_ref().map(|t| t.url.clone());
-        let (store, outbox): (Arc<dyn IdempotencyStore>, Arc<dyn OutboxStore>) = match database
-            .clone()
-        {
+        type Stores = (
+            Arc<dyn IdempotencyStore>,
+            Arc<dyn OutboxStore>,
+            Arc<dyn ScheduleStore>,
+        );
+        let (store, outbox, schedule): Stores = match database.clone() {
             Some(db) => {
                 let mode = db.mode.as_str();
                 let s = Arc::new(
@@ -142,7 +150,7 @@ impl App {
                         })?
                         .with_webhook_target(target),
                 );
-                (s.clone(), s)
+                (s.clone(), s.clone(), s)
             }
             None => {
                 let s = Arc::new(
@@ -153,7 +161,7 @@ impl App {
                         })?
                         .with_webhook_target(target),
                 );
-                (s.clone(), s)
+                (s.clone(), s.clone(), s)
             }
         };
         let metrics = Arc::new(Metrics::default());
@@ -218,6 +226,8 @@ impl App {
             quote_keys: cfg.quote_keys()?,
             store,
             outbox,
+            schedule,
+            schedule_lead_ms: i64::from(cfg.schedule_lead_hours) * 3_600_000,
             outbox_wake: Arc::default(),
             webhooks,
             metrics,
@@ -255,6 +265,22 @@ impl App {
         if let Some(at) = &self.heartbeat {
             *at.lock() = std::time::Instant::now();
         }
+    }
+
+    /// The latest date a scheduled change may take effect on to be sent now: the date of
+    /// now + the lead (`SEATQUOTE_SCHEDULE_LEAD_HOURS`), on [`Self::today`]'s clock (a
+    /// pinned date keeps the real time of day).
+    pub fn schedule_due_by(&self) -> Date {
+        const DAY_MS: i64 = 86_400_000;
+        let time_of_day = crate::store::now_ms().rem_euclid(DAY_MS);
+        let days = (time_of_day + self.schedule_lead_ms) / DAY_MS;
+        let today = self.today();
+        today
+            .add(seatquote_core::date::Interval {
+                months: 0,
+                days: u32::try_from(days).unwrap_or(u32::MAX),
+            })
+            .unwrap_or(today)
     }
 
     /// The lock of one idempotency key.

@@ -1,5 +1,6 @@
 //! The unauthenticated test and demo controls under `/sandbox/_admin/`: inject a fault,
-//! change a product's price, read the counters, reset to the fixture.
+//! change a product's price, read the counters, reset to the fixture (the clock:
+//! `clock.rs`).
 
 use std::collections::BTreeMap;
 
@@ -159,6 +160,8 @@ pub(crate) async fn admin_counters(State(sb): State<Sandbox>) -> Response {
         // Cleverbridge's rate limit: the most requests in any 1-second window, 429s sent.
         "rate": g.rate_counters(),
         "tooManySent": g.too_many_sent,
+        // Renewals billed by moving the clock (crate::clock).
+        "renewals": g.renewals,
         // `getsubscription` requests per subscription, faulted or not.
         "reads": g.reads,
         "fault": g.fault.as_ref().map(|f| json!({"fault": f.fault, "count": f.count, "target": f.target})),

@@ -11,8 +11,9 @@
 //! - `GET  /sandbox/subscription/getsubscription?subscriptionId=S…` (Basic auth)
 //! - `POST /sandbox/subscription/updatesubscriptionitem` (Basic auth)
 //! - `POST /sandbox/_admin/fault`, `POST /sandbox/_admin/price`, `POST /sandbox/_admin/coupon`,
-//!   `GET /sandbox/_admin/counters`, `POST /sandbox/_admin/reset` (no auth: never expose
-//!   the sandbox beyond a test machine)
+//!   `GET /sandbox/_admin/counters`, `POST /sandbox/_admin/reset`,
+//!   `POST /sandbox/_admin/clock` (moves the clock forward and bills the renewals it
+//!   passes: `clock.rs`) (no auth: never expose the sandbox beyond a test machine)
 //! - notifications like Cleverbridge's to a configured URL ([`notifier`]):
 //!   `POST /sandbox/_admin/quantity`, `POST /sandbox/_admin/notify`,
 //!   `POST /sandbox/_admin/notify-fault`, `GET /sandbox/_admin/notifications`
@@ -24,6 +25,7 @@
 
 mod admin;
 mod cleverbridge;
+mod clock;
 pub mod fault;
 pub mod fixture;
 pub mod generate;
@@ -61,6 +63,7 @@ pub fn router(sandbox: &Sandbox) -> Router {
         .route("/sandbox/_admin/coupon", post(admin::admin_coupon))
         .route("/sandbox/_admin/counters", get(admin::admin_counters))
         .route("/sandbox/_admin/reset", post(admin::admin_reset))
+        .route("/sandbox/_admin/clock", post(clock::admin_clock))
         .route("/sandbox/_admin/quantity", post(notifier::admin_quantity))
         .route("/sandbox/_admin/notify", post(notifier::admin_notify))
         .route(

@@ -122,6 +122,12 @@ impl Notifier {
         self.dispatch(self.body("SubscriptionUpdatedNotification", sub));
     }
 
+    /// A renewal billed for `sub` (`clock.rs`): a `SubscriptionPaidNotification`
+    /// with its items as renewed.
+    pub(crate) fn renewed(&self, sub: &Sub) {
+        self.dispatch(self.body("SubscriptionPaidNotification", sub));
+    }
+
     /// The notification body of `kind` for `sub`, with every item and its version.
     fn body(&self, kind: &str, sub: &Sub) -> String {
         let s = self.shared.lock();

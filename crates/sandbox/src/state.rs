@@ -68,6 +68,9 @@ pub(crate) struct Inner {
     rate: RateLimit,
     /// 429s sent (the rate limit's and injected `status429` faults).
     pub too_many_sent: u64,
+    /// Renewals billed when the clock was moved past a next billing date
+    /// (`clock.rs`), oldest first.
+    pub renewals: Vec<serde_json::Value>,
 }
 
 impl Inner {
@@ -83,6 +86,9 @@ pub struct Sandbox {
     pub(crate) inner: Arc<Mutex<Inner>>,
     fixture: Arc<Fixture>,
     fixed_today: Option<Date>,
+    /// The clock moved forward by `POST /sandbox/_admin/clock` (tests and demos); `None`:
+    /// `fixed_today`, else the real date.
+    pub(crate) moved_today: Arc<Mutex<Option<Date>>>,
     /// Sends notifications like Cleverbridge's (disabled unless configured).
     pub(crate) notifier: crate::notifier::Notifier,
     /// `getsubscription` answers the subscription's `Id` as a bare JSON number.
@@ -198,9 +204,11 @@ impl Sandbox {
                 fault: None,
                 rate: RateLimit::new(rate_limit, Duration::from_secs(60)),
                 too_many_sent: 0,
+                renewals: Vec::new(),
             })),
             fixture: Arc::new(fixture),
             fixed_today,
+            moved_today: Arc::default(),
             notifier: crate::notifier::Notifier::default(),
             numeric_ids: false,
         }
@@ -232,9 +240,11 @@ impl Sandbox {
         self
     }
 
-    /// The sandbox's today.
+    /// The sandbox's today: as moved forward, else pinned, else the real date.
     pub fn today(&self) -> Date {
-        self.fixed_today.unwrap_or_else(utc_today)
+        (*self.moved_today.lock())
+            .or(self.fixed_today)
+            .unwrap_or_else(utc_today)
     }
 
     /// The fixture it was seeded from.
@@ -242,9 +252,10 @@ impl Sandbox {
         &self.fixture
     }
 
-    /// Back to the fixture: subscriptions reseeded, counters, fault and rate windows
-    /// cleared.
+    /// Back to the fixture: the clock as started, subscriptions reseeded, counters,
+    /// renewals, fault and rate windows cleared.
     pub fn reset(&self) {
+        *self.moved_today.lock() = None;
         let mut g = self.inner.lock();
         g.subs = load(&self.fixture, self.today());
         g.commits.clear();
@@ -254,6 +265,7 @@ impl Sandbox {
         g.fault = None;
         g.rate.reset();
         g.too_many_sent = 0;
+        g.renewals.clear();
     }
 
     /// Counts the request, applies the rate limit, takes the fault if one matches.

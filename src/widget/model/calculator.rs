@@ -95,9 +95,16 @@ impl Calc {
         let item = self.summary.items.get(self.item).unwrap_or(&NO_ITEM);
         let allowed = modes(item, self.qty);
         if direction(item.quantity, self.qty) == Direction::Unchanged {
-            // The next billing as it stands (no badge: nothing to confirm).
+            // The next billing as it stands (no badge: nothing to confirm). With a decrease
+            // scheduled for it, that billing is for the scheduled seats.
             self.mode = None;
-            self.estimate = estimate(&self.summary, item, self.qty, Mode::NextBilling).ok();
+            let mut now = estimate(&self.summary, item, self.qty, Mode::NextBilling).ok();
+            if let (Some(f), Some(s)) = (now.as_mut(), &item.scheduled) {
+                if let Ok(then) = estimate(&self.summary, item, s.quantity, Mode::NextBilling) {
+                    f.next_gross = then.next_gross;
+                }
+            }
+            self.estimate = now;
             return;
         }
         if !self.mode.is_some_and(|m| allowed.contains(&m)) {
@@ -129,6 +136,10 @@ impl Model {
             Msg::CheckoutDispatched { proceed } => self.checkout_dispatched(proceed, fx),
             Msg::Action => self.action(fx),
             _ if locked => {} // a confirmation is under way or unsettled: inputs are locked
+            Msg::CancelScheduled if c.item().scheduled.is_some() => {
+                let item = c.item().running_number;
+                self.send(Request::CancelScheduled { item }, false, fx);
+            }
             Msg::Step(_) | Msg::Typed(_) | Msg::ChooseMode(_) if c.busy() => {}
             Msg::Step(step) => {
                 let item = c.item();

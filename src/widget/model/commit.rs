@@ -52,9 +52,19 @@ impl Model {
     /// The commit went through.
     pub(super) fn committed(&mut self, quote: Confirmable, json: String, fx: &mut Vec<Effect>) {
         let Some(c) = self.calc() else { return };
+        // A decrease at renewal is scheduled by the proxy (`status: "scheduled"`): the
+        // customer keeps the seats they have until the next billing date.
+        // (A byte-window scan: `str::contains` would bring a substring searcher into the
+        // wasm module for this one test.)
+        const SCHEDULED: &[u8] = br#""status":"scheduled""#;
+        let scheduled = json
+            .as_bytes()
+            .windows(SCHEDULED.len())
+            .any(|w| w == SCHEDULED);
         let receipt = Receipt {
             product_name: c.item().product_name.clone(),
             quote,
+            keeps: scheduled.then_some(c.item().quantity),
         };
         self.stop_all(fx);
         self.phase = Phase::Done(Box::new(receipt));

@@ -45,6 +45,7 @@ static NO_ITEM: Item = Item {
     max: 1,
     increase_modes: Vec::new(),
     decrease_modes: Vec::new(),
+    scheduled: None,
     in_progress: None,
 };
 
@@ -74,6 +75,9 @@ pub struct Receipt {
     pub product_name: String,
     /// The quote that was committed.
     pub quote: Confirmable,
+    /// For a decrease the proxy scheduled for the next billing date: the seats the
+    /// customer keeps until then (`None`: made now).
+    pub keeps: Option<u32>,
 }
 
 /// Where a confirmation stands.
@@ -341,6 +345,13 @@ impl Model {
             (Request::Preview { .. }, Err(f)) => self.preview_failed(f, fx),
             (Request::Commit(q), Ok(Answer::Committed(json))) => self.committed(*q, json, fx),
             (Request::Commit(q), Err(f)) => self.commit_failed(*q, f, fx),
+            // Cancelled, or not (already made, gone): the summary says what is true now.
+            (Request::CancelScheduled { .. }, result) => {
+                if let Err(f) = result {
+                    fx.push(Effect::Emit(Event::Error(f.code)));
+                }
+                self.load(fx);
+            }
             (_, _) => {
                 let f = Failure::new(0, ErrorCode::UpstreamError);
                 if let Some(c) = self.calc_mut() {

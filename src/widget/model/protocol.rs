@@ -26,6 +26,11 @@ pub enum Request {
     },
     /// `POST …/items/{item}/commit` of exactly this quote, with its key.
     Commit(Box<Confirmable>),
+    /// `DELETE …/items/{item}/scheduled`: cancels the item's scheduled change.
+    CancelScheduled {
+        /// Running number.
+        item: u32,
+    },
 }
 
 /// Why the summary is read again while the calculator shows.
@@ -144,6 +149,8 @@ pub enum Answer {
     Quote(Box<Confirmable>),
     /// A commit answer (JSON text).
     Committed(String),
+    /// A scheduled change was cancelled.
+    Cancelled,
 }
 
 /// Something that happened.
@@ -176,6 +183,8 @@ pub enum Msg {
     },
     /// The notice's or error panel's action (Try again, Check again, Apply at renewal).
     Action,
+    /// Cancel the item's change scheduled for the next billing date.
+    CancelScheduled,
     /// `destroy()`.
     Destroy,
 }

@@ -232,9 +232,21 @@ pub struct Item {
     pub increase_modes: Vec<Mode>,
     /// Modes allowed for a decrease (first is the default).
     pub decrease_modes: Vec<Mode>,
+    /// A decrease scheduled for the next billing date (the summary's `pending` entry in
+    /// state `scheduled`): the customer keeps `quantity` until then.
+    pub scheduled: Option<Scheduled>,
     /// The seats an unfinished change of this item leads to (a confirmation in progress,
     /// perhaps in another tab: the summary's `pending` entry `inProgress`).
     pub in_progress: Option<u32>,
+}
+
+/// A change scheduled for the next billing date (docs/widget.md, "A change at renewal").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheduled {
+    /// Seats from that date.
+    pub quantity: u32,
+    /// The date, `YYYY-MM-DD`.
+    pub date: String,
 }
 
 /// The proxy's subscription summary (docs/proxy.md).

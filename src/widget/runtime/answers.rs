@@ -2,7 +2,7 @@
 
 use wasm_bindgen::JsValue;
 
-use crate::widget::model::{Confirmable, ErrorCode, Figures, Item, Mode, Summary};
+use crate::widget::model::{Confirmable, ErrorCode, Figures, Item, Mode, Scheduled, Summary};
 use crate::widget::view::dom::{prop, prop_str, prop_u32};
 
 /// Reads required fields, noting whether any was missing. (Reading every field and
@@ -43,6 +43,23 @@ fn modes(v: &JsValue) -> Vec<Mode> {
         .collect()
 }
 
+/// The first `scheduled` entry of an item's `pending` changes (none when the proxy sends no
+/// `pending`: `Array.from(undefined)` would throw).
+fn scheduled(pending: &JsValue) -> Option<Scheduled> {
+    if !js_sys::Array::is_array(pending) {
+        return None;
+    }
+    js_sys::Array::from(pending)
+        .iter()
+        .filter(|p| prop_str(p, "state").as_deref() == Some("scheduled"))
+        .find_map(|p| {
+            Some(Scheduled {
+                quantity: prop_u32(&p, "toQuantity")?,
+                date: prop_str(&p, "effectiveOn")?,
+            })
+        })
+}
+
 /// The target of an item's change in progress (its first `pending` entry `inProgress`;
 /// none when the proxy lists no `pending`).
 fn in_progress(v: &JsValue) -> Option<u32> {
@@ -73,6 +90,7 @@ pub fn summary(v: &JsValue) -> Option<Summary> {
             max: prop_u32(&it, "maxQuantity").unwrap_or(1_000_000),
             increase_modes: modes(&prop(&it, "increaseModes")),
             decrease_modes: modes(&prop(&it, "decreaseModes")),
+            scheduled: scheduled(&prop(&it, "pending")),
             in_progress: in_progress(&prop(&it, "pending")),
         });
     }

@@ -59,7 +59,7 @@ pub enum Auth {
 
 /// One request to the proxy.
 pub struct Call {
-    /// `GET` or `POST`.
+    /// `GET`, `POST` or `DELETE`.
     pub method: &'static str,
     /// The path under the API base.
     pub path: String,

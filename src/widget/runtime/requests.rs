@@ -60,6 +60,10 @@ impl Widget {
                 ]);
                 ("POST", Some(body), Some(q.key.clone()), q.item)
             }
+            Request::CancelScheduled { item } => {
+                item_path(&mut path, *item, "scheduled");
+                ("DELETE", None, None, *item)
+            }
         };
         // A commit is never aborted (its outcome must be read); other requests are.
         let abort = match request {
@@ -110,6 +114,7 @@ fn read_answer(
                 .map(|q| Answer::Quote(Box::new(q)))
                 .ok_or_else(bad),
             Request::Commit(_) => Ok(Answer::Committed(text)),
+            Request::CancelScheduled { .. } => Ok(Answer::Cancelled),
         },
         Err(e) => {
             let mut f = Failure::new(e.status, ErrorCode::parse(&e.code));

@@ -17,6 +17,7 @@ pub fn route(ev: &Event) -> Option<Msg> {
         ("click", "inc") => Msg::Step(Step::By(1)),
         ("click", "confirm") => Msg::Confirm,
         ("click", "retry" | "notice" | "again") => Msg::Action,
+        ("click", "cancel-scheduled") => Msg::CancelScheduled,
         ("keydown", "qty") => {
             let step = key_step(&ev.dyn_ref::<KeyboardEvent>()?.key())?;
             ev.prevent_default();

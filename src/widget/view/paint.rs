@@ -63,8 +63,15 @@ pub(in crate::widget) fn paint(
 
 fn success_text(m: &Messages, f: &Formatter, r: &Receipt) -> String {
     let q = &r.quote.figures;
-    let seats = m.seats(q.quantity, &f.integer(q.quantity));
-    let mut text = m.fill("success", &[("seats", &seats)]);
+    // Scheduled for the next billing date: the seats stay until then (`success` has no
+    // `{date}` or `{n}`).
+    let (key, kept) = match r.keeps {
+        Some(kept) => ("success_scheduled", kept),
+        None => ("success", q.quantity),
+    };
+    let seats = m.seats(kept, &f.integer(kept));
+    let (date, n) = (f.date(&q.next_date), f.integer(q.quantity));
+    let mut text = m.fill(key, &[("seats", &seats), ("date", &date), ("n", &n)]);
     text.push(' ');
     let key = if q.nothing_due() {
         "success_free"
@@ -115,7 +122,17 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     v.enable(N::Picker, !locked);
     v.text(N::Product, &item.product_name);
     let seats = m.seats(item.quantity, &f.integer(item.quantity));
-    v.put(N::Current, m.fill("current", &[("seats", &seats)]));
+    // A decrease scheduled for the next billing date: the seats are kept until then. (One
+    // `fill` for both texts: `current` has no `{date}` or `{n}`.)
+    let (key, date, n) = match &item.scheduled {
+        Some(s) => ("current_scheduled", f.date(&s.date), f.integer(s.quantity)),
+        None => ("current", String::new(), String::new()),
+    };
+    let current = m.fill(key, &[("seats", &seats), ("date", &date), ("n", &n)]);
+    v.put(N::Current, current);
+    v.show(N::CancelScheduled, item.scheduled.is_some());
+    v.msg(N::CancelScheduled, m, "cancel_scheduled");
+    v.enable(N::CancelScheduled, !locked);
     v.msg(N::PickerLabel, m, "item_label");
     v.msg(N::SeatsLabel, m, "seats_label");
     attr(&v[N::Dec], "aria-label", m.get("decrease"));

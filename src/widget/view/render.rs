@@ -41,6 +41,7 @@ skeleton! {
     Main 1 "div" "class=main";
     Product 2 "p" "class=header;part=header";
     Current 2 "p" "class=current";
+    CancelScheduled 2 "button" "class=action secondary;type=button;data-action=cancel-scheduled;hidden=";
     PickerRow 2 "div" "class=row";
     PickerLabel 3 "label" "for=item";
     Picker 3 "select" "id=item;data-action=item";

@@ -205,6 +205,16 @@ pub struct Config {
         default_value_t = 60_000
     )]
     pub preview_reuse_ms: u64,
+    /// How long before an item's next billing date a change scheduled for that date is
+    /// sent to Cleverbridge, hours (1–720; DESIGN.md, "Scheduled changes": the trade-off).
+    #[arg(
+        long,
+        env = "SEATQUOTE_SCHEDULE_LEAD_HOURS",
+        value_name = "SEATQUOTE_SCHEDULE_LEAD_HOURS",
+        default_value_t = 24,
+        value_parser = clap::value_parser!(u32).range(1..=720)
+    )]
+    pub schedule_lead_hours: u32,
     /// Test-only pause point (`after_upstream_commit`, `before_upstream_commit`,
     /// `after_mark_sent`, `after_lease`; `name:ms` pauses that long); exists only with the
     /// `failpoints` cargo feature.

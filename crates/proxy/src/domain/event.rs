@@ -110,7 +110,8 @@ pub struct Event {
     pub retry_from_ms: i64,
 }
 
-fn rfc3339(ms: i64) -> String {
+/// Unix milliseconds as RFC 3339 (UTC, milliseconds).
+pub fn rfc3339(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .unwrap_or_default()
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -140,7 +141,7 @@ pub fn commit_event(i: &Intent, status: u16, now: i64) -> NewEvent {
     };
     let committed: Value = serde_json::from_str(&i.response).unwrap_or(Value::Null);
     let id = event_id(&[kind, &i.key]);
-    let data = json!({
+    let mut data = json!({
         "subscriptionId": i.subscription,
         "runningNumber": i.running_no,
         "customerId": customer_of(&i.key),
@@ -151,6 +152,48 @@ pub fn commit_event(i: &Intent, status: u16, now: i64) -> NewEvent {
         "committedAt": committed["committedAt"],
         "outcome": outcome,
     });
+    if let Some(on) = &i.effective_on {
+        // A scheduled change, applied by the scheduler before its date.
+        data["effectiveOn"] = on.as_str().into();
+    }
+    NewEvent {
+        body: envelope(&id, kind, now, data),
+        lane: lane(Some(i.subscription.as_str()), None, &id),
+        id,
+        kind: kind.into(),
+        subscription: i.subscription.clone(),
+    }
+}
+
+/// `seat_change.scheduled`: a change at the next billing date recorded in the ledger
+/// (nothing sent to Cleverbridge yet; the customer keeps the seats until then).
+pub fn scheduled_event(i: &Intent, now: i64) -> NewEvent {
+    schedule_event("seat_change.scheduled", i, None, now)
+}
+
+/// `seat_change.cancelled`: a scheduled change that will not be made — cancelled by the
+/// customer (`reason` `customer`), replaced by a later change of the item (`replaced`), or
+/// found with the item changed elsewhere when it was due (`changed_elsewhere`).
+pub fn cancelled_event(i: &Intent, reason: &str, now: i64) -> NewEvent {
+    schedule_event("seat_change.cancelled", i, Some(reason), now)
+}
+
+fn schedule_event(kind: &str, i: &Intent, reason: Option<&str>, now: i64) -> NewEvent {
+    let answered: Value = serde_json::from_str(&i.response).unwrap_or(Value::Null);
+    let id = event_id(&[kind, &i.key]);
+    let mut data = json!({
+        "subscriptionId": i.subscription,
+        "runningNumber": i.running_no,
+        "customerId": customer_of(&i.key),
+        "fromQuantity": i.from_quantity,
+        "quantity": i.quantity,
+        "effectiveOn": i.effective_on,
+        "alignment": answered["mode"],
+        "amounts": answered["quote"],
+    });
+    if let Some(r) = reason {
+        data["reason"] = r.into();
+    }
     NewEvent {
         body: envelope(&id, kind, now, data),
         lane: lane(Some(i.subscription.as_str()), None, &id),

@@ -10,6 +10,10 @@ pub enum IntentState {
     Sent,
     /// Sent, and the answer said nothing certain (reset, timeout, 5xx).
     Unknown,
+    /// A change at the next billing date, waiting for it; nothing sent (DESIGN.md,
+    /// "Scheduled changes"). Read so only by the schedule store: for a key it is a
+    /// finished answer (`from_stored` gives `None`).
+    Scheduled,
     /// Unknown, and parked after too many reads that could not resolve it
     /// (`SEATQUOTE_COMMIT_MAX_RESOLVE_FAILURES`): read no more until an operator retries it.
     /// Stored as `unknown` with its `attention_ms` set.
@@ -24,6 +28,7 @@ impl IntentState {
             Self::Recorded => "recorded",
             Self::Sent => "sent",
             Self::Unknown => "unknown",
+            Self::Scheduled => "scheduled",
             Self::NeedsAttention => "needs_attention",
         }
     }
@@ -73,6 +78,9 @@ pub struct Intent {
     pub before: Option<Box<ItemState>>,
     /// The item as the change intends it (`None` as for `before`).
     pub intended: Option<Box<ItemState>>,
+    /// For a scheduled change (DESIGN.md, "Scheduled changes"): the date it takes effect,
+    /// `YYYY-MM-DD`; `None` for a change made at once.
+    pub effective_on: Option<String>,
 }
 
 /// An item as a read shows it, in the fields a commit can change (DESIGN.md, "The commit

@@ -5,7 +5,7 @@
 //! The steps, in order: consent → the quote token's signature ([`signed_by_us`], before
 //! any database work) → (key lock) → [`previous_attempt`] (the key's record,
 //! [`crate::ledger::attempt`]) → [`verify_quote`] →
-//! [`record_intent`] (claims the item) → [`reprice`] → [`send_commit`].
+//! [`record_intent`] (claims the item) → [`reprice`] → [`send_commit`] (in [`super::send`]).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -137,6 +137,7 @@ pub async fn record_intent(
         resolve_after: 0,
         before: None,
         intended: None,
+        effective_on: None,
     };
     let store = app.store.clone();
     let i = intent.clone();
@@ -212,6 +213,7 @@ pub async fn plan(
         mode: qc.mode.clone(),
         quote: fresh.quote.clone(),
         committed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        effective_on: None,
     };
     intent.response = serde_json::to_string(&body).map_err(Problem::internal)?;
     intent.from_quantity = ctx.current_quantity();
@@ -311,6 +313,9 @@ pub async fn commit(
             return Err(p);
         }
     };
+    if super::schedule::is_scheduled(&qc, &ctx) {
+        return super::schedule::schedule(&app, &mut intent, &qc, &ctx, &fresh).await;
+    }
     plan(&app, &mut intent, &qc, &ctx, &fresh).await?;
     send_commit(&app, &intent, &ctx, &qc, &fresh).await
 }

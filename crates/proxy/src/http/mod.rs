@@ -2,8 +2,9 @@
 //! `/healthz` and `/metrics`), the server that serves it with its limits ([`server`]),
 //! the extractors ([`auth`], [`extract`]), the pricing context ([`context`]) and one
 //! module per API route: [`summary`], [`preview`], [`commit`] (its upstream call in
-//! [`send`]), [`events`] (the merchant's events API), [`intents`] (the operator's view of
-//! commits needing attention) and [`notifications`] (Cleverbridge's).
+//! [`send`]; with [`schedule`]: changes at the next billing date), [`events`] (the
+//! merchant's events API), [`intents`] (the operator's view of commits needing attention)
+//! and [`notifications`] (Cleverbridge's).
 
 pub mod auth;
 pub mod commit;
@@ -13,6 +14,7 @@ pub mod extract;
 pub mod intents;
 pub mod notifications;
 pub mod preview;
+pub mod schedule;
 pub mod send;
 pub mod server;
 pub mod summary;
@@ -23,7 +25,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -52,6 +54,10 @@ pub fn app(state: AppState) -> Router {
             "/api/subscriptions/{id}/items/{running_no}/commit",
             post(commit::commit),
         )
+        .route(
+            "/api/subscriptions/{id}/items/{running_no}/scheduled",
+            delete(schedule::cancel),
+        )
         .route("/api/events", get(events::list))
         .route("/api/events/{id}/redeliver", post(events::redeliver))
         .route("/api/intents", get(intents::list))
@@ -75,7 +81,7 @@ pub fn app(state: AppState) -> Router {
         router = router.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(state.allowed_origins.clone()))
-                .allow_methods([Method::GET, Method::POST])
+                .allow_methods([Method::GET, Method::POST, Method::DELETE])
                 .allow_headers([
                     header::AUTHORIZATION,
                     header::CONTENT_TYPE,

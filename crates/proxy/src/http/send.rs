@@ -1,10 +1,12 @@
 //! Step 7 of `POST …/items/{runningNumber}/commit` ([`super::commit`]): the one upstream
 //! call of a commit, between marking its intent sent and recording the outcome
-//! (DESIGN.md, "The commit state machine").
+//! (DESIGN.md, "The commit state machine"). The scheduler's scheduled changes
+//! (`crate::workers::scheduler`) are sent the same way ([`send_intent`]).
 
 use axum::http::StatusCode;
 use axum::response::Response;
 use seatquote_core::alignment::Alignment;
+use seatquote_core::wire::UpdateSubscriptionItemRequest;
 
 use super::context::ItemContext;
 use super::preview::{update_request, Previewed};
@@ -54,6 +56,19 @@ pub async fn send_commit(
 ) -> Result<Response, Problem> {
     let mode = Alignment::parse(&qc.mode)?;
     let req = update_request(ctx, qc.qty, mode, false, fresh.quote.update_action);
+    send_intent(app, intent, &req).await
+}
+
+/// Sends a planned intent's commit `req` once, as [`send_commit`] describes (also the
+/// scheduler's path for a scheduled change: `crate::workers::scheduler`).
+///
+/// # Errors
+/// Upstream and storage problems.
+pub async fn send_intent(
+    app: &App,
+    intent: &Intent,
+    req: &UpdateSubscriptionItemRequest,
+) -> Result<Response, Problem> {
     #[cfg(feature = "failpoints")]
     app.failpoint("before_upstream_commit").await;
     if !app.ledger_live() {
@@ -79,7 +94,7 @@ pub async fn send_commit(
     app.failpoint("after_mark_sent").await;
     let until = (started + span).checked_sub(SEND_MARGIN).unwrap_or(started);
     transition(app, &intent, To::Sent, "sending");
-    match app.upstream.commit(&req, until).await {
+    match app.upstream.commit(req, until).await {
         Ok(_) => {
             #[cfg(feature = "failpoints")]
             app.failpoint("after_upstream_commit").await;

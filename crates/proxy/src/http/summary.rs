@@ -1,5 +1,7 @@
 //! `GET /api/subscriptions/{id}`: the subscription's current items with the policy's
-//! bounds and modes, whether it can be changed now, and the changes not yet in effect.
+//! bounds and modes, whether it can be changed now, and each item's changes not yet in
+//! effect (`pending`: one in progress, or a decrease scheduled for the next billing date,
+//! DESIGN.md "Scheduled changes").
 
 use axum::extract::State;
 use axum::Json;
@@ -9,15 +11,16 @@ use seatquote_core::contract::{Changeable, Interval, PendingChange, Summary, Sum
 use super::auth::Customer;
 use super::context::{context, load_subscription, price_text, ItemContext};
 use super::preview::not_active;
+use crate::domain::event::rfc3339;
 use crate::problem::Problem;
 use crate::state::AppState;
-use crate::store::{run_blocking, Unfinished};
+use crate::store::{run_blocking, Scheduled, Unfinished};
 
 fn modes(m: &[Alignment]) -> Vec<String> {
     m.iter().map(|a| a.as_str().to_owned()).collect()
 }
 
-fn item(ctx: &ItemContext, unfinished: &[Unfinished]) -> SummaryItem {
+fn item(ctx: &ItemContext, unfinished: &[Unfinished], scheduled: &[Scheduled]) -> SummaryItem {
     let minor = ctx.currency.minor_units();
     SummaryItem {
         running_number: ctx.item.running_no.0,
@@ -30,17 +33,34 @@ fn item(ctx: &ItemContext, unfinished: &[Unfinished]) -> SummaryItem {
         max_quantity: ctx.rules.max_quantity,
         increase_modes: modes(&ctx.rules.increase_modes),
         decrease_modes: modes(&ctx.rules.decrease_modes),
-        pending: unfinished
-            .iter()
-            .filter(|u| u.running_no == ctx.item.running_no.0)
-            .map(|u| PendingChange {
-                state: "inProgress".into(),
-                to_quantity: u.quantity,
-                effective_on: None,
-                since: u.since.clone(),
-            })
-            .collect(),
+        pending: pending(ctx.item.running_no.0, unfinished, scheduled),
     }
+}
+
+/// The item's changes not yet in effect, oldest first: in progress (a commit, or a
+/// scheduled change being made) and scheduled.
+fn pending(no: u64, unfinished: &[Unfinished], scheduled: &[Scheduled]) -> Vec<PendingChange> {
+    let in_progress = unfinished
+        .iter()
+        .filter(|u| u.running_no == no)
+        .map(|u| PendingChange {
+            state: "inProgress".into(),
+            to_quantity: u.quantity,
+            effective_on: None,
+            since: u.since.clone(),
+        });
+    let later = scheduled
+        .iter()
+        .filter(|s| s.running_no == no)
+        .map(|s| PendingChange {
+            state: "scheduled".into(),
+            to_quantity: s.quantity,
+            effective_on: Some(s.effective_on.clone()),
+            since: rfc3339(s.since_ms),
+        });
+    let mut all: Vec<PendingChange> = in_progress.chain(later).collect();
+    all.sort_by(|a, b| a.since.cmp(&b.since));
+    all
 }
 
 /// Whether the subscription can be changed now: the refusal a preview would answer
@@ -76,6 +96,9 @@ pub async fn summary(
         .filter(|i| i.is_active_on(today))
         .map(|i| context(&app, &read, i.running_no.0))
         .collect::<Result<Vec<_>, _>>()?;
+    let store = app.schedule.clone();
+    let id = customer.subscription.clone();
+    let scheduled = run_blocking(move || store.scheduled(&id)).await?;
     let first = contexts
         .first()
         .ok_or_else(|| Problem::not_found("this subscription has no current items"))?;
@@ -97,6 +120,9 @@ pub async fn summary(
             days: first.interval.days,
         },
         today: today.to_iso_string(),
-        items: contexts.iter().map(|c| item(c, &unfinished)).collect(),
+        items: contexts
+            .iter()
+            .map(|c| item(c, &unfinished, &scheduled))
+            .collect(),
     }))
 }

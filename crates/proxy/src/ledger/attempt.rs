@@ -91,6 +91,12 @@ pub async fn previous_attempt(
         Some(Err(answer)) => return Ok(Some(answer)),
         Some(Ok(intent)) => intent,
     };
+    // A scheduled change being applied by the scheduler: the key's answer stays the one it
+    // was given (the change is scheduled); the scheduler and the reconciler resolve it.
+    if intent.effective_on.is_some() {
+        app.metrics.commit("replayed");
+        return Ok(Some(replay(200, intent.response)));
+    }
     // Not resolvable before the first call's deadline: wait for it (holding the key, at
     // most 2 × timeout + 1 s), so that the usual "check again" gets a definite answer —
     // the first call's own (it may run on another replica), or the one read here. The

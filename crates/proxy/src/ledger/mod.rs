@@ -37,6 +37,12 @@ pub enum To {
     NotApplied,
     /// The item is neither as before nor as intended: recorded as disputed.
     Disputed,
+    /// A change at the next billing date, recorded and not sent (DESIGN.md, "Scheduled
+    /// changes").
+    Scheduled,
+    /// A scheduled change cancelled (by the customer, a later change, or the item changed
+    /// elsewhere).
+    Cancelled,
     /// Too many reads could not resolve it: parked until an operator retries it.
     NeedsAttention,
 }
@@ -51,6 +57,8 @@ impl To {
             Self::Applied => "applied",
             Self::NotApplied => "not_applied",
             Self::Disputed => "disputed",
+            Self::Scheduled => "scheduled",
+            Self::Cancelled => "cancelled",
             Self::NeedsAttention => "needs_attention",
         }
     }

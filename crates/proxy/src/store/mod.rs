@@ -14,13 +14,15 @@ pub mod error;
 pub mod migrate;
 pub mod postgres;
 pub mod record;
+pub mod schedule;
 pub mod sqlite;
 
 pub use error::StoreError;
 pub use postgres::tls::{PgConnect, SslMode, Tls};
 pub use postgres::PgStore;
 pub use record::{finished_state, Begin, Parked, Plan, Record, TokenUse, Unfinished};
-pub(crate) use record::{item_state, COLUMNS};
+pub(crate) use record::{item_state, AFTER_COLUMNS, ATTEMPT, ATTENTION_MS, COLUMNS, EFFECTIVE_ON};
+pub use schedule::{Cancelled, ScheduleStore, Scheduled};
 pub use sqlite::SqliteStore;
 
 use crate::domain::event::{Event, NewEvent};

@@ -5,7 +5,19 @@
 use crate::domain::intent::Intent;
 
 /// The `commits` columns a [`Record`] is read from, in both stores.
-pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended, attention_ms, attempt";
+pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended, attention_ms, attempt, effective_on";
+
+/// The index of `attention_ms` in [`COLUMNS`].
+pub(crate) const ATTENTION_MS: usize = 14;
+
+/// The index of `attempt` in [`COLUMNS`].
+pub(crate) const ATTEMPT: usize = 15;
+
+/// The index of `effective_on` in [`COLUMNS`].
+pub(crate) const EFFECTIVE_ON: usize = 16;
+
+/// The index of a column selected after [`COLUMNS`].
+pub(crate) const AFTER_COLUMNS: usize = 17;
 
 /// What [`super::IdempotencyStore::plan`] adds to a recorded intent once the guard read is
 /// done.
@@ -95,7 +107,8 @@ impl TokenUse {
     /// How the commit stands, from its stored state.
     pub fn from_stored(stored: &str) -> Self {
         match stored {
-            "done" | "disputed" => Self::Done,
+            // A scheduled change spent its quote when it was scheduled.
+            "done" | "disputed" | "scheduled" | "cancelled" => Self::Done,
             "not_applied" => Self::NotApplied,
             "refused" => Self::Refused,
             _ => Self::Pending,

@@ -56,8 +56,9 @@ async fn keys_then_token_verifies() {
                 "token",
                 "--key",
                 pem_s,
-                "--kid",
-                &kid,
+                // `--kid=…`: a thumbprint may start with `-`, which as a separate
+                // argument reads as a flag.
+                &format!("--kid={kid}"),
                 "--customer",
                 "C-1001",
                 "--subscription",

@@ -123,6 +123,13 @@ fn upstream_rate_not_a_number() {
     refused("SEATQUOTE_UPSTREAM_RPS", Some("lots"));
 }
 
+#[test]
+fn schedule_lead_outside_its_range() {
+    for v in ["0", "721", "a day"] {
+        refused("SEATQUOTE_SCHEDULE_LEAD_HOURS", Some(v));
+    }
+}
+
 /// The same settings with a loopback `http://` base URL are accepted: the proxy starts.
 #[test]
 fn loopback_http_starts() {

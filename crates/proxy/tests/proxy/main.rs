@@ -13,6 +13,7 @@ mod config;
 mod docs;
 mod http;
 mod ledger;
+mod schedule;
 mod startup;
 mod store;
 mod workers;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use seatquote_core::wire::{parse_get_subscription, UpdateSubscriptionItemResponse};
 use serde_json::{json, Value};
 
+mod clock;
 mod knobs;
 
 struct Proc {

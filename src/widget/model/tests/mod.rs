@@ -6,6 +6,7 @@ use super::*;
 
 mod commit;
 mod elsewhere;
+mod scheduled;
 mod typing;
 mod waits;
 
@@ -30,6 +31,7 @@ pub(super) fn summary() -> Summary {
             max: 100,
             increase_modes: vec![Mode::Immediate, Mode::Extend],
             decrease_modes: vec![Mode::NextBilling],
+            scheduled: None,
             in_progress: None,
         }],
         closed: None,

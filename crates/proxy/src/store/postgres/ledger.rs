@@ -5,6 +5,7 @@
 use postgres::error::SqlState;
 use postgres::GenericClient;
 
+use super::schedule::{replaced_by, reschedule};
 use super::{i64_of, num, record, PgStore, NOW_MS, UNFINISHED};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
@@ -158,6 +159,9 @@ impl IdempotencyStore for PgStore {
         if let (1, Some(ev)) = (finished, event) {
             super::outbox::insert_event(&mut tx, ev, now_ms(), self.target.as_deref())?;
         }
+        if finished == 1 && status == 200 {
+            replaced_by(&mut tx, key, now_ms(), self.target.as_deref())?;
+        }
         tx.commit()?;
         Ok(finished == 1)
     }
@@ -197,6 +201,7 @@ impl IdempotencyStore for PgStore {
             }
         }
         super::outbox::insert_event(&mut tx, event, now_ms(), self.target.as_deref())?;
+        replaced_by(&mut tx, &i.key, now_ms(), self.target.as_deref())?;
         tx.commit()?;
         Ok(true)
     }
@@ -208,6 +213,12 @@ impl IdempotencyStore for PgStore {
         body: &str,
         quarantine_ms: i64,
     ) -> Result<bool, StoreError> {
+        // A scheduled change found not applied is scheduled again, not finished.
+        let mut c = self.conn()?;
+        if reschedule(&mut *c, key, attempt, UNFINISHED, Some(quarantine_ms))? {
+            return Ok(true);
+        }
+        drop(c);
         self.execute(
             &format!(
                 "UPDATE commits SET state = 'not_applied', status = 409, body = $3,
@@ -233,6 +244,10 @@ impl IdempotencyStore for PgStore {
     }
 
     fn abandon(&self, key: &str, attempt: &str) -> Result<bool, StoreError> {
+        // A scheduled change certainly not applied is scheduled again, not forgotten.
+        if reschedule(&mut *self.conn()?, key, attempt, UNFINISHED, None)? {
+            return Ok(true);
+        }
         self.execute(
             &format!(
                 "DELETE FROM commits WHERE key = $1 AND attempt = $2 AND state IN {UNFINISHED}"
@@ -279,7 +294,8 @@ impl IdempotencyStore for PgStore {
                 !alive
             }
         };
-        if over {
+        // A claimed scheduled change is scheduled again rather than removed.
+        if over && !reschedule(&mut tx, key, attempt, "('recorded')", None)? {
             tx.execute(
                 "DELETE FROM commits WHERE key = $1 AND attempt = $2",
                 &[&key, &attempt],

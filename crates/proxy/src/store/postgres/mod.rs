@@ -15,6 +15,7 @@
 pub mod ledger;
 pub mod outbox;
 pub mod parking;
+pub mod schedule;
 pub mod tls;
 
 use std::time::Duration;
@@ -24,7 +25,7 @@ use postgres::{Client, Row};
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
 
 use crate::domain::intent::{Intent, IntentState};
-use crate::store::{Record, StoreError};
+use crate::store::{Record, StoreError, ATTEMPT, ATTENTION_MS, EFFECTIVE_ON};
 use tls::{PgConnect, Tls};
 
 type Pool = r2d2::Pool<PostgresConnectionManager<Tls>>;
@@ -71,10 +72,15 @@ pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
             body: r.get::<_, Option<String>>(10).unwrap_or_default(),
         });
     };
-    if state != IntentState::Recorded && r.get::<_, Option<i64>>(14).is_some() {
+    if state != IntentState::Recorded && r.get::<_, Option<i64>>(ATTENTION_MS).is_some() {
         state = IntentState::NeedsAttention;
     }
-    Ok(Record::Pending(Intent {
+    intent(r, state).map(Record::Pending)
+}
+
+/// The row (read with [`crate::store::COLUMNS`]) as an intent in `state`.
+pub(crate) fn intent(r: &Row, state: IntentState) -> Result<Intent, StoreError> {
+    Ok(Intent {
         key: r.get(0),
         fingerprint: r.get(1),
         jti: r.get(2),
@@ -87,8 +93,9 @@ pub(crate) fn record(r: &Row) -> Result<Record, StoreError> {
         resolve_after: r.get(11),
         before: crate::store::item_state(r.get(12)),
         intended: crate::store::item_state(r.get(13)),
-        attempt: r.get(15),
-    }))
+        attempt: r.get(ATTEMPT),
+        effective_on: r.get(EFFECTIVE_ON),
+    })
 }
 
 impl PgStore {

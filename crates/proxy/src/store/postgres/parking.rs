@@ -5,7 +5,7 @@
 
 use super::{record, PgStore, NOW_MS};
 use crate::domain::event::NewEvent;
-use crate::store::{now_ms, Parked, Record, StoreError, COLUMNS};
+use crate::store::{now_ms, Parked, Record, StoreError, AFTER_COLUMNS, ATTENTION_MS, COLUMNS};
 
 impl PgStore {
     /// `IdempotencyStore::back_off`.
@@ -61,8 +61,8 @@ impl PgStore {
             if let Record::Pending(intent) = record(r)? {
                 out.push(Parked {
                     intent,
-                    failures: u32::try_from(r.get::<_, i32>(16)).unwrap_or(0),
-                    since_ms: r.get::<_, Option<i64>>(14).unwrap_or(0),
+                    failures: u32::try_from(r.get::<_, i32>(AFTER_COLUMNS)).unwrap_or(0),
+                    since_ms: r.get::<_, Option<i64>>(ATTENTION_MS).unwrap_or(0),
                 });
             }
         }

@@ -4,12 +4,13 @@
 
 use rusqlite::{params, OptionalExtension};
 
+use super::schedule::{replaced_by, reschedule};
 use super::{record, SqliteStore};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
 use crate::store::{
     now_ms, Begin, IdempotencyStore, Parked, Plan, Record, StoreError, TokenUse, Unfinished,
-    COLUMNS,
+    AFTER_COLUMNS, ATTENTION_MS, COLUMNS,
 };
 
 /// Unfinished states (`pending`: an older store's spelling of `sent`).
@@ -146,6 +147,9 @@ impl IdempotencyStore for SqliteStore {
         if let (1, Some(ev)) = (finished, event) {
             super::outbox::insert_event(&tx, ev, now, self.target.as_deref())?;
         }
+        if finished == 1 && status == 200 {
+            replaced_by(&tx, key, now, self.target.as_deref())?;
+        }
         tx.commit()?;
         Ok(finished == 1)
     }
@@ -181,6 +185,7 @@ impl IdempotencyStore for SqliteStore {
             }
         }
         super::outbox::insert_event(&tx, event, now, self.target.as_deref())?;
+        replaced_by(&tx, &i.key, now, self.target.as_deref())?;
         tx.commit()?;
         Ok(true)
     }
@@ -192,6 +197,16 @@ impl IdempotencyStore for SqliteStore {
         body: &str,
         quarantine_ms: i64,
     ) -> Result<bool, StoreError> {
+        // A scheduled change found not applied is scheduled again, not finished.
+        if reschedule(
+            &self.conn.lock(),
+            key,
+            attempt,
+            UNFINISHED,
+            Some(quarantine_ms),
+        )? {
+            return Ok(true);
+        }
         let now = now_ms();
         self.run(
             &format!(
@@ -218,6 +233,10 @@ impl IdempotencyStore for SqliteStore {
     }
 
     fn abandon(&self, key: &str, attempt: &str) -> Result<bool, StoreError> {
+        // A scheduled change certainly not applied is scheduled again, not forgotten.
+        if reschedule(&self.conn.lock(), key, attempt, UNFINISHED, None)? {
+            return Ok(true);
+        }
         self.run(
             &format!(
                 "DELETE FROM commits WHERE key = ?1 AND attempt = ?2 AND state IN {UNFINISHED}"
@@ -234,7 +253,11 @@ impl IdempotencyStore for SqliteStore {
         _owner: &str,
         _stale_ms: i64,
     ) -> Result<bool, StoreError> {
-        // One process: under the key's lock, a recorded intent is a dead request's.
+        // One process: under the key's lock, a recorded intent is a dead request's (a
+        // claimed scheduled change is scheduled again).
+        if reschedule(&self.conn.lock(), key, attempt, "('recorded')", None)? {
+            return Ok(true);
+        }
         self.run(
             "DELETE FROM commits WHERE key = ?1 AND attempt = ?2 AND state = 'recorded'",
             params![key, attempt],
@@ -332,7 +355,11 @@ impl IdempotencyStore for SqliteStore {
              ORDER BY attention_ms LIMIT ?1"
         ))?;
         let rows = st.query_map(params![limit], |r| {
-            Ok((record(r)?, r.get::<_, u32>(16)?, r.get::<_, i64>(14)?))
+            Ok((
+                record(r)?,
+                r.get::<_, u32>(AFTER_COLUMNS)?,
+                r.get::<_, i64>(ATTENTION_MS)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {

@@ -3,6 +3,7 @@
 
 pub mod ledger;
 pub mod outbox;
+pub mod schedule;
 
 use std::path::Path;
 
@@ -10,7 +11,7 @@ use parking_lot::Mutex;
 use rusqlite::{Connection, Row};
 
 use crate::domain::intent::{Intent, IntentState};
-use crate::store::{Record, StoreError};
+use crate::store::{Record, StoreError, ATTEMPT, ATTENTION_MS, EFFECTIVE_ON};
 
 /// SQLite implementation of [`crate::store::IdempotencyStore`].
 pub struct SqliteStore {
@@ -29,10 +30,15 @@ pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
             body: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
         });
     };
-    if state != IntentState::Recorded && r.get::<_, Option<i64>>(14)?.is_some() {
+    if state != IntentState::Recorded && r.get::<_, Option<i64>>(ATTENTION_MS)?.is_some() {
         state = IntentState::NeedsAttention;
     }
-    Ok(Record::Pending(Intent {
+    intent(r, state).map(Record::Pending)
+}
+
+/// The row (read with [`crate::store::COLUMNS`]) as an intent in `state`.
+pub(crate) fn intent(r: &Row<'_>, state: IntentState) -> rusqlite::Result<Intent> {
+    Ok(Intent {
         key: r.get(0)?,
         fingerprint: r.get(1)?,
         jti: r.get(2)?,
@@ -45,8 +51,9 @@ pub(crate) fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
         resolve_after: r.get(11)?,
         before: crate::store::item_state(r.get(12)?),
         intended: crate::store::item_state(r.get(13)?),
-        attempt: r.get(15)?,
-    }))
+        attempt: r.get(ATTEMPT)?,
+        effective_on: r.get(EFFECTIVE_ON)?,
+    })
 }
 
 impl SqliteStore {

@@ -347,6 +347,10 @@ impl Pair {
         send(self.http.get(self.url(path)).bearer_auth(token)).await
     }
 
+    pub async fn delete(&self, path: &str, token: &str) -> Res {
+        send(self.http.delete(self.url(path)).bearer_auth(token)).await
+    }
+
     pub async fn post(&self, path: &str, token: &str, body: &str, key: Option<&str>) -> Res {
         let mut rb = self
             .http

@@ -410,6 +410,11 @@ async fn headers_health_metrics_openapi() {
                 "504",
             ],
         ),
+        (
+            "/api/subscriptions/{id}/items/{runningNumber}/scheduled",
+            "delete",
+            &["200", "400", "401", "403", "404", "409", "500", "503"],
+        ),
         ("/healthz", "get", &["200"]),
         ("/metrics", "get", &["200"]),
         ("/api/openapi.json", "get", &["200"]),

@@ -3,8 +3,8 @@
 //! writes, and nested objects follow their `$ref`s.
 
 use seatquote_core::contract::{
-    Changeable, Commit, CommitRequest, EventPage, EventRecord, Interval, PendingChange, Preview,
-    PreviewRequest, Problem, Summary, SummaryItem,
+    Cancellation, Changeable, Commit, CommitRequest, EventPage, EventRecord, Interval,
+    PendingChange, Preview, PreviewRequest, Problem, Summary, SummaryItem,
 };
 use seatquote_core::quote::{quote_json, Quote};
 use serde_json::Value;
@@ -144,6 +144,18 @@ fn openapi_matches_the_contract_types() {
     assert!(j(&plain)["items"][0]["pending"][0]
         .get("effectiveOn")
         .is_none());
+    check(
+        &doc,
+        "Cancellation",
+        &j(&Cancellation {
+            status: "cancelled".into(),
+            subscription_id: "S68841753".into(),
+            running_number: 1,
+            to_quantity: 1,
+            effective_on: "2026-11-13".into(),
+        }),
+        &[],
+    );
     check(&doc, "Preview", &j(&preview()), &[]);
     check(&doc, "Quote", &j(&sample_quote()), &[]);
     let commit = Commit {
@@ -154,8 +166,20 @@ fn openapi_matches_the_contract_types() {
         mode: "immediate".into(),
         quote: sample_quote(),
         committed_at: "2026-05-13T10:00:00.000Z".into(),
+        effective_on: None,
     };
-    check(&doc, "Commit", &j(&commit), &[]);
+    assert!(
+        j(&commit).get("effectiveOn").is_none(),
+        "effectiveOn is left out of a committed change"
+    );
+    let scheduled = Commit {
+        status: "scheduled".into(),
+        quantity: 1,
+        mode: "nextBilling".into(),
+        effective_on: Some("2026-11-13".into()),
+        ..commit.clone()
+    };
+    check(&doc, "Commit", &j(&scheduled), &["effectiveOn"]);
     let problem = Problem {
         kind: "https://seatquote.dev/problems/quote_changed".into(),
         title: "Conflict".into(),

@@ -24,6 +24,7 @@ pub(super) fn intent(key: &str, jti: &str) -> Intent {
         resolve_after: 0,
         before: None,
         intended: None,
+        effective_on: None,
     }
 }
 

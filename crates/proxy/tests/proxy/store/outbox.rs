@@ -29,6 +29,7 @@ fn intent(key: &str, sub: &str) -> Intent {
         resolve_after: 0,
         before: None,
         intended: None,
+        effective_on: None,
     }
 }
 
