@@ -103,6 +103,13 @@ pub async fn notification(
     })?;
     let store = app.outbox.clone();
     let n2 = n.clone();
+    // The subscription changed at Cleverbridge: a read or preview kept for reuse may be
+    // of the old one, so the next summary and preview read it afresh (DESIGN.md, "One read
+    // per quote"). Before the notification is recorded, so that nothing its events tell
+    // can be followed by an old read.
+    if let Some(sub) = n.subscription.as_deref() {
+        app.upstream.forget(sub);
+    }
     let recorded = run_blocking(move || store.record_notification(&n2, now_ms())).await?;
     for i in &recorded.checks {
         check(&app, i).await?;

@@ -295,11 +295,18 @@ async fn sandbox_notifications_reach_the_merchant() {
     let quantity = |sub: &str, qty: u32| {
         serde_json::json!({"subscriptionId": sub, "runningNumber": 1, "quantity": qty}).to_string()
     };
+    // The summary's read is kept for reuse (SEATQUOTE_SUBSCRIPTION_TTL_MS, 30 s) ...
+    let customer = c1001();
+    let summary = || p.get("/api/subscriptions/S68841753", &customer);
+    let before = summary().await.body["items"][0]["quantity"].clone();
+    assert_ne!(before, 5, "{before}");
     // Changed only in the sandbox's admin.
     p.admin("quantity", Some(&quantity("S68841753", 5))).await;
     let e = events_until(&p, 1).await;
     assert_eq!(e[0]["type"], "subscription.changed_outside", "{e:?}");
     assert_eq!(e[0]["payload"]["data"]["quantity"], 5);
+    // ... until a notification says the subscription changed: then it is read afresh.
+    assert_eq!(summary().await.body["items"][0]["quantity"], 5);
     let got = deliveries(&r, 1, Duration::from_secs(10));
     assert_eq!(got[0]["type"], "subscription.changed_outside");
     assert_eq!(got[0]["verified"], serde_json::json!([true, true]));
