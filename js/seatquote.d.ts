@@ -26,14 +26,15 @@ export type SeatQuoteErrorCode =
   | 'unauthorized' | 'forbidden' | 'not_found' | 'mode_not_allowed' | 'quantity_out_of_range'
   | 'subscription_not_active' | 'negative_alignment' | 'quote_changed' | 'quote_expired'
   | 'quote_commit_pending' | 'idempotency_key_in_progress' | 'commit_outcome_unknown'
-  | 'commit_disputed' | 'commit_not_applied' | 'item_change_in_progress' | 'idempotency_key_reused' | 'upstream_timeout'
+  | 'commit_disputed' | 'commit_not_applied' | 'commit_needs_attention' | 'item_change_in_progress'
+  | 'no_scheduled_change' | 'scheduled_change_applying' | 'idempotency_key_reused' | 'upstream_timeout'
   | 'upstream_unavailable' | 'upstream_error' | 'internal_error' | 'network' | 'invalid_options'
   | 'token_source_missing' | 'error'
   | 'unknown_field' | 'invalid_body' | 'payload_too_large' | 'consent_required'
   | 'idempotency_key_required' | 'invalid_quote_token' | 'invalid_currency' | 'invalid_price'
   | 'invalid_quantity' | 'invalid_tax_rate' | 'invalid_date' | 'invalid_interval' | 'outside_period'
   | 'currency_mismatch' | 'tax_mode_mismatch' | 'invalid_input' | 'invalid_path_parameter'
-  | 'unsupported_media_type' | 'method_not_allowed' | 'invalid_request';
+  | 'unsupported_media_type' | 'method_not_allowed' | 'request_timeout' | 'invalid_request';
 
 /** The keys of the widget's text catalogue (`messages` overrides any of them). */
 export type SeatQuoteMessageKey =
