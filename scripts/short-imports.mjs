@@ -9,6 +9,7 @@
 // `aa`, … and the module to `w`. Nothing is rewritten unless every name is found exactly
 // once as a key of the glue's import object (a different wasm-bindgen could lay it out
 // otherwise): the files are then left as they were and the script says so.
+// The exports the glue reads as `wasm.<name>` are renamed to short names as well.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [wasmPath, jsPath] = process.argv.slice(2);
