@@ -68,7 +68,12 @@ build_one() { # out-dir out-name cargo-profile wasm-opt-level cargo-args...
   fi
   wasm-bindgen --target web --out-dir "$dir" --out-name "$name" \
     "$WASM_TARGET_DIR/wasm32-unknown-unknown/$profile/seatquote.wasm"
-  wasm-opt "$level" "${WASM_OPT_FLAGS[@]:1}" --converge "$dir/${name}_bg.wasm" -o "$dir/${name}_bg.wasm"
+  # No `producers` or `target_features` sections: nothing reads them at run time. The low
+  # 1 KB of memory is unused (data from 1 MiB, the stack below it), so wasm-opt may fold
+  # small constant additions into load and store offsets (`--low-memory-unused`).
+  wasm-opt "$level" "${WASM_OPT_FLAGS[@]:1}" --converge --strip-producers --strip-target-features \
+    --low-memory-unused \
+    "$dir/${name}_bg.wasm" -o "$dir/${name}_bg.wasm"
 }
 build_one "$TMP" quote wasm-speed -O3
 build_one "$OUT" quote wasm -Oz

@@ -9,6 +9,7 @@
 // `aa`, … and the module to `w`. Nothing is rewritten unless every name is found exactly
 // once as a key of the glue's import object (a different wasm-bindgen could lay it out
 // otherwise): the files are then left as they were and the script says so.
+// The exports the glue reads as `wasm.<name>` are renamed to short names as well.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [wasmPath, jsPath] = process.argv.slice(2);
@@ -56,11 +57,16 @@ function fail(why) {
 
 // Find the import section; copy every other section as it is.
 const parts = [wasm.subarray(0, 8)];
-let at = 8, renamed = null, module = null;
+let at = 8, renamed = null, module = null, exportSection = -1;
 while (at < wasm.length) {
   const start = at, id = wasm[at];
   const [size, body] = leb(wasm, at + 1);
   at = body + size;
+  if (id === 7) {
+    exportSection = parts.length;
+    parts.push(wasm.subarray(start, at));
+    continue;
+  }
   if (id !== 2) {
     parts.push(wasm.subarray(start, at));
     continue;
@@ -98,6 +104,35 @@ for (const [old, fresh] of renamed) {
   const found = js.match(key)?.length ?? 0;
   if (found !== 1) fail(`the import ${old} found ${found} times in the glue`);
   js = js.replace(key, fresh);
+}
+// The exports the glue reads (`wasm.<name>`) renamed too: `wasm-bindgen`'s closure
+// trampolines are named after their Rust paths with a crate hash (over 100 characters each).
+// `memory` keeps its name, and so does any export the glue never names.
+if (exportSection >= 0) {
+  const section = parts[exportSection];
+  let [, p] = leb(section, 1);
+  let count;
+  [count, p] = leb(section, p);
+  const entries = [];
+  let next = 0;
+  for (let i = 0; i < count; i++) {
+    let len;
+    [len, p] = leb(section, p);
+    const old = section.toString('utf8', p, p + len);
+    p += len;
+    const kind = section[p];
+    const [, end] = leb(section, p + 1);
+    const use = new RegExp(`(?<=\\bwasm\\.)${old.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+    let field = old;
+    if (old !== 'memory' && use.test(js)) {
+      field = short(next++);
+      js = js.replace(use, field);
+    }
+    entries.push(name(field), Buffer.from([kind]), section.subarray(p + 1, end));
+    p = end;
+  }
+  const content = Buffer.concat([toLeb(count), ...entries]);
+  parts[exportSection] = Buffer.concat([Buffer.from([7]), toLeb(content.length), content]);
 }
 writeFileSync(wasmPath, Buffer.concat(parts));
 writeFileSync(jsPath, js);

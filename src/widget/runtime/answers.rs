@@ -43,33 +43,26 @@ fn modes(v: &JsValue) -> Vec<Mode> {
         .collect()
 }
 
-/// The first `scheduled` entry of an item's `pending` changes (none when the proxy sends no
-/// `pending`: `Array.from(undefined)` would throw).
-fn scheduled(pending: &JsValue) -> Option<Scheduled> {
-    if !js_sys::Array::is_array(pending) {
-        return None;
+/// An item's `pending` changes, read in one pass: the target of its first entry
+/// `inProgress`, and its first `scheduled` entry (none when the proxy sends no `pending`:
+/// `Array.from(undefined)` would throw).
+fn pending(v: &JsValue) -> (Option<u32>, Option<Scheduled>) {
+    let (mut busy, mut scheduled) = (None, None);
+    if js_sys::Array::is_array(v) {
+        for p in js_sys::Array::from(v).iter() {
+            let to = prop_u32(&p, "toQuantity");
+            match prop_str(&p, "state").as_deref() {
+                Some("inProgress") if busy.is_none() => busy = Some(to),
+                Some("scheduled") if scheduled.is_none() => {
+                    scheduled = to
+                        .zip(prop_str(&p, "effectiveOn"))
+                        .map(|(quantity, date)| Scheduled { quantity, date });
+                }
+                _ => {}
+            }
+        }
     }
-    js_sys::Array::from(pending)
-        .iter()
-        .filter(|p| prop_str(p, "state").as_deref() == Some("scheduled"))
-        .find_map(|p| {
-            Some(Scheduled {
-                quantity: prop_u32(&p, "toQuantity")?,
-                date: prop_str(&p, "effectiveOn")?,
-            })
-        })
-}
-
-/// The target of an item's change in progress (its first `pending` entry `inProgress`;
-/// none when the proxy lists no `pending`).
-fn in_progress(v: &JsValue) -> Option<u32> {
-    if !js_sys::Array::is_array(v) {
-        return None;
-    }
-    js_sys::Array::from(v)
-        .iter()
-        .find(|p| prop_str(p, "state").as_deref() == Some("inProgress"))
-        .and_then(|p| prop_u32(&p, "toQuantity"))
+    (busy.flatten(), scheduled)
 }
 
 /// Reads the subscription summary; `None` when a required field is missing.
@@ -78,6 +71,7 @@ pub fn summary(v: &JsValue) -> Option<Summary> {
     let interval = prop(v, "interval");
     let mut items = Vec::new();
     for it in js_sys::Array::from(&prop(v, "items")).iter() {
+        let (in_progress, scheduled) = pending(&prop(&it, "pending"));
         let unit_price = r.text(&it, "unitPrice");
         items.push(Item {
             running_number: r.count(&it, "runningNumber"),
@@ -90,8 +84,8 @@ pub fn summary(v: &JsValue) -> Option<Summary> {
             max: prop_u32(&it, "maxQuantity").unwrap_or(1_000_000),
             increase_modes: modes(&prop(&it, "increaseModes")),
             decrease_modes: modes(&prop(&it, "decreaseModes")),
-            scheduled: scheduled(&prop(&it, "pending")),
-            in_progress: in_progress(&prop(&it, "pending")),
+            scheduled,
+            in_progress,
         });
     }
     let changeable = prop(v, "changeable");

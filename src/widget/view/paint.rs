@@ -69,9 +69,7 @@ fn success_text(m: &Messages, f: &Formatter, r: &Receipt) -> String {
         Some(kept) => ("success_scheduled", kept),
         None => ("success", q.quantity),
     };
-    let seats = m.seats(kept, &f.integer(kept));
-    let (date, n) = (f.date(&q.next_date), f.integer(q.quantity));
-    let mut text = m.fill(key, &[("seats", &seats), ("date", &date), ("n", &n)]);
+    let mut text = seats_until(m, f, key, kept, &q.next_date, q.quantity);
     text.push(' ');
     let key = if q.nothing_due() {
         "success_free"
@@ -80,6 +78,15 @@ fn success_text(m: &Messages, f: &Formatter, r: &Receipt) -> String {
     };
     text.push_str(&due_next(m, f, key, q));
     text
+}
+
+/// Message `key` with `{seats}` for `seats` seats, `{date}` for an ISO date and `{n}`
+/// (the current plan and the success, with a change scheduled or without: one body).
+#[inline(never)]
+fn seats_until(m: &Messages, f: &Formatter, key: &str, seats: u32, date: &str, n: u32) -> String {
+    let seats = m.seats(seats, &f.integer(seats));
+    let (date, n) = (f.date(date), f.integer(n));
+    m.fill(key, &[("seats", &seats), ("date", &date), ("n", &n)])
 }
 
 /// Message `key` with what is due today, the next charge and its date.
@@ -121,15 +128,13 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     v.show(N::StepperRow, !c.busy());
     v.enable(N::Picker, !locked);
     v.text(N::Product, &item.product_name);
-    let seats = m.seats(item.quantity, &f.integer(item.quantity));
     // A decrease scheduled for the next billing date: the seats are kept until then. (One
     // `fill` for both texts: `current` has no `{date}` or `{n}`.)
     let (key, date, n) = match &item.scheduled {
-        Some(s) => ("current_scheduled", f.date(&s.date), f.integer(s.quantity)),
-        None => ("current", String::new(), String::new()),
+        Some(s) => ("current_scheduled", s.date.as_str(), s.quantity),
+        None => ("current", "", 0),
     };
-    let current = m.fill(key, &[("seats", &seats), ("date", &date), ("n", &n)]);
-    v.put(N::Current, current);
+    v.put(N::Current, seats_until(m, f, key, item.quantity, date, n));
     v.show(N::CancelScheduled, item.scheduled.is_some());
     v.msg(N::CancelScheduled, m, "cancel_scheduled");
     v.enable(N::CancelScheduled, !locked);
