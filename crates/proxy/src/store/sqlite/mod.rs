@@ -3,6 +3,7 @@
 
 pub mod ledger;
 pub mod outbox;
+pub mod parking;
 pub mod schedule;
 
 use std::path::Path;
