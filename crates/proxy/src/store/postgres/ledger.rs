@@ -6,7 +6,7 @@ use postgres::error::SqlState;
 use postgres::GenericClient;
 
 use super::schedule::{replaced_by, reschedule};
-use super::{i64_of, num, record, PgStore, NOW_MS, UNFINISHED};
+use super::{i64_of, record, PgStore, NOW_MS, UNFINISHED};
 use crate::domain::event::NewEvent;
 use crate::domain::intent::Intent;
 use crate::store::{
@@ -381,23 +381,7 @@ impl IdempotencyStore for PgStore {
     }
 
     fn due(&self, stale_ms: i64) -> Result<Vec<Intent>, StoreError> {
-        let rows = self.conn()?.query(
-            &format!(
-                "SELECT {COLUMNS} FROM commits
-                 WHERE (state IN ('sent','unknown') AND resolve_after_ms <= {NOW_MS} AND lease_until_ms <= {NOW_MS}
-                        AND attention_ms IS NULL)
-                    OR (state = 'recorded' AND updated_ms < {NOW_MS} - $1)
-                 ORDER BY resolve_after_ms LIMIT 100"
-            ),
-            &[&stale_ms],
-        )?;
-        let mut out = Vec::new();
-        for r in &rows {
-            if let Record::Pending(i) = record(r)? {
-                out.push(i);
-            }
-        }
-        Ok(out)
+        self.due_intents(stale_ms)
     }
 
     fn beat(&self, instance: &str) -> Result<(), StoreError> {
@@ -405,24 +389,6 @@ impl IdempotencyStore for PgStore {
     }
 
     fn unfinished(&self, subscription: &str) -> Result<Vec<Unfinished>, StoreError> {
-        let rows = self.conn()?.query(
-            &format!(
-                "SELECT running_no, quantity,
-                        to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
-                 FROM commits
-                 WHERE subscription = $1 AND state IN {UNFINISHED}
-                 ORDER BY created_at, key"
-            ),
-            &[&subscription],
-        )?;
-        rows.iter()
-            .map(|r| {
-                Ok(Unfinished {
-                    running_no: num(r.get(0), "running_no")?,
-                    quantity: num(r.get(1), "quantity")?,
-                    since: r.get(2),
-                })
-            })
-            .collect()
+        self.unfinished_changes(subscription)
     }
 }

@@ -13,6 +13,7 @@
 //! TLS as the URL's `sslmode` says ([`tls`]).
 
 pub mod ledger;
+pub mod listings;
 pub mod outbox;
 pub mod parking;
 pub mod schedule;
