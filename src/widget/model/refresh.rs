@@ -57,7 +57,8 @@ impl Model {
         }
         let (running, was) = (old.item().running_number, old.item().quantity);
         let was_unit = old.item().unit_price.clone();
-        let target = (old.valid && old.qty != was && !old.busy()).then_some(old.qty);
+        let mut target = (old.valid && old.changing() && !old.busy()).then_some(old.qty);
+        let change = old.change();
         let (picker, mode) = (old.picker, old.mode);
         let index = summary
             .items
@@ -68,7 +69,17 @@ impl Model {
             return self.loaded(summary, fx);
         };
         let mut c = Calc::new(summary, index, picker);
-        let (now, min, max) = (c.item().quantity, c.item().min, c.item().max);
+        // The plan or add-on looked at, when it is still offered (else nothing to price).
+        match c
+            .choices()
+            .into_iter()
+            .find(|&ch| c.change_of(ch) == change)
+        {
+            Some(ch) => c.choose(ch),
+            None => target = None,
+        }
+        let now = c.item().quantity;
+        let (min, max) = c.bounds();
         let seats = (now != was).then_some(now);
         let unit = &c.item().unit_price;
         let price = (*unit != was_unit).then(|| unit.clone());

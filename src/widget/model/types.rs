@@ -7,6 +7,8 @@ use seatquote_core::quote::{
 };
 use seatquote_core::QuoteError;
 
+use super::{Change, Offer};
+
 /// When a seat change takes effect (the proxy's `alignment` / `mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -183,6 +185,19 @@ impl ErrorCode {
             Self::ItemChangeInProgress => "err_in_progress",
             Self::Network => "err_network",
             Self::InvalidOptions | Self::TokenSourceMissing => "err_config",
+            // A plan or add-on change the catalogue refuses (docs/widget.md, "Plans and add-ons").
+            Self::Other(s)
+                if matches!(
+                    s.as_str(),
+                    "product_not_allowed"
+                        | "addon_present"
+                        | "item_not_removable"
+                        | "last_item"
+                        | "empty_change"
+                ) =>
+            {
+                "err_change"
+            }
             _ => "err_generic",
         }
     }
@@ -238,6 +253,12 @@ pub struct Item {
     /// The seats an unfinished change of this item leads to (a confirmation in progress,
     /// perhaps in another tab: the summary's `pending` entry `inProgress`).
     pub in_progress: Option<u32>,
+    /// The plans it may change to (the summary's `changeTo`).
+    pub change_to: Vec<Offer>,
+    /// Whether it may be dropped at the end of the period.
+    pub removable: bool,
+    /// The date it ends, when it was dropped (its `deactivationDate`).
+    pub ends: Option<String>,
 }
 
 /// A change scheduled for the next billing date (docs/widget.md, "A change at renewal").
@@ -247,6 +268,8 @@ pub struct Scheduled {
     pub quantity: u32,
     /// The date, `YYYY-MM-DD`.
     pub date: String,
+    /// The product from that date, for a plan change (`toProductId`).
+    pub product: Option<String>,
 }
 
 /// The proxy's subscription summary (docs/proxy.md).
@@ -272,6 +295,8 @@ pub struct Summary {
     pub today: String,
     /// Current items.
     pub items: Vec<Item>,
+    /// Add-ons it may add (its `addOns`).
+    pub add_ons: Vec<Offer>,
     /// Why the subscription cannot be changed now (`None`: it can; the summary's
     /// `changeable`).
     pub closed: Option<ErrorCode>,
@@ -338,7 +363,9 @@ pub struct Confirmable {
     pub figures: Figures,
     /// The alignment mode it prices.
     pub mode: Mode,
-    /// The item's running number.
+    /// Its kind and product after.
+    pub change: Change,
+    /// The item's running number (0 for an add-on).
     pub item: u32,
     /// The proxy's `quoteToken`.
     pub token: String,
@@ -359,6 +386,20 @@ pub fn estimate(
     quantity: u32,
     mode: Mode,
 ) -> Result<Figures, QuoteError> {
+    let (from, to) = (&item.current_unit_price, &item.unit_price);
+    price(s, from, item.quantity, to, quantity, mode)
+}
+
+/// The engine's figures for a line from `had` × `from` to `qty` × `to` (either count may
+/// be 0: an add-on, a drop) in `mode`, on the summary's period, tax and today.
+pub fn price(
+    s: &Summary,
+    from: &str,
+    had: u32,
+    to: &str,
+    qty: u32,
+    mode: Mode,
+) -> Result<Figures, QuoteError> {
     let input = QuoteInput {
         currency: s.currency.as_str().into(),
         tax_mode: s.tax_mode.as_str().into(),
@@ -371,14 +412,14 @@ pub fn estimate(
         }),
         change_date: s.today.as_str().into(),
         current: Some(PriceInput {
-            unit_price: item.current_unit_price.as_str().into(),
-            quantity: item.quantity.into(),
+            unit_price: from.into(),
+            quantity: had.into(),
             currency: None,
             is_gross: None,
         }),
         next: Some(PriceInput {
-            unit_price: item.unit_price.as_str().into(),
-            quantity: quantity.into(),
+            unit_price: to.into(),
+            quantity: qty.into(),
             currency: None,
             is_gross: None,
         }),

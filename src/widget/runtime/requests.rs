@@ -10,7 +10,7 @@ use super::answers;
 use super::api::{ApiError, Call};
 use super::effects::{send, Shared, Widget};
 use crate::js_value::obj;
-use crate::widget::model::{Answer, Confirmable, ErrorCode, Failure, Msg, ReqId, Request};
+use crate::widget::model::{Answer, Change, Confirmable, ErrorCode, Failure, Msg, ReqId, Request};
 use crate::widget::view::dom::prop;
 use crate::widget::view::format::Formatter;
 
@@ -21,13 +21,17 @@ impl Widget {
             .calc()
             .map(|c| c.summary.id.clone())
             .unwrap_or_default();
+        let quote = answers::parse(&q.json);
         obj(&[
             ("subscriptionId", id.as_str().into()),
             ("runningNumber", q.item.into()),
             ("quantity", q.figures.quantity.into()),
             ("mode", q.mode.as_str().into()),
+            ("kind", q.change.kind.as_str().into()),
+            ("productBefore", prop(&quote, "productBefore")),
+            ("productAfter", prop(&quote, "productAfter")),
             ("quoteToken", q.token.as_str().into()),
-            ("quote", answers::parse(&q.json)),
+            ("quote", quote),
         ])
     }
 
@@ -44,12 +48,18 @@ impl Widget {
                 item,
                 quantity,
                 mode,
+                change,
             } => {
                 item_path(&mut path, *item, "preview");
                 let body = obj(&[
                     ("quantity", (*quantity).into()),
                     ("alignment", mode.as_str().into()),
                 ]);
+                // A plan or an add-on names its product (docs/proxy.md, "API").
+                if !change.product.is_empty() {
+                    let id = JsValue::from_str(&change.product);
+                    let _ = js_sys::Reflect::set(&body, &"productId".into(), &id);
+                }
                 ("POST", Some(body), None, *item)
             }
             Request::Commit(q) => {
@@ -64,6 +74,11 @@ impl Widget {
                 item_path(&mut path, *item, "scheduled");
                 ("DELETE", None, None, *item)
             }
+        };
+        let change = match &request {
+            Request::Preview { change, .. } => change.clone(),
+            Request::Commit(q) => q.change.clone(),
+            _ => Change::default(),
         };
         // A commit is never aborted (its outcome must be read); other requests are.
         let abort = match request {
@@ -90,7 +105,7 @@ impl Widget {
                 if res.as_ref().is_err_and(ApiError::is_abort) {
                     return;
                 }
-                let answer = read_answer(&request, item, answering.skew(), res);
+                let answer = read_answer(&request, item, &change, answering.skew(), res);
                 send(&weak, Msg::Answered(id, answer));
             }),
         );
@@ -101,6 +116,7 @@ impl Widget {
 fn read_answer(
     request: &Request,
     item: u32,
+    change: &Change,
     skew: f64,
     res: Result<(JsValue, String), ApiError>,
 ) -> Result<Answer, Failure> {
@@ -110,7 +126,7 @@ fn read_answer(
             Request::Summary | Request::Refresh(_) => answers::summary(&v)
                 .map(|s| Answer::Summary(Box::new(s)))
                 .ok_or_else(bad),
-            Request::Preview { .. } => answers::confirmable(&v, item, skew)
+            Request::Preview { .. } => answers::confirmable(&v, item, change, skew)
                 .map(|q| Answer::Quote(Box::new(q)))
                 .ok_or_else(bad),
             Request::Commit(_) => Ok(Answer::Committed(text)),
@@ -120,7 +136,8 @@ fn read_answer(
             let mut f = Failure::new(e.status, ErrorCode::parse(&e.code));
             f.retry_after = e.retry_after;
             if f.code == ErrorCode::QuoteChanged {
-                f.fresh = answers::confirmable(&prop(&e.body, "quote"), item, skew).map(Box::new);
+                f.fresh =
+                    answers::confirmable(&prop(&e.body, "quote"), item, change, skew).map(Box::new);
             }
             Err(f)
         }
@@ -153,10 +170,13 @@ impl Widget {
     }
 }
 
-/// Appends `/items/{runningNumber}/{action}` (docs/proxy.md, "API").
+/// Appends `/items/{runningNumber}/{action}`, or `/items/{action}` for running number 0
+/// (an add-on: a new item) (docs/proxy.md, "API").
 fn item_path(path: &mut String, running_number: u32, action: &str) {
     path.push_str("/items/");
-    seatquote_core::text::push_u32(path, running_number);
-    path.push('/');
+    if running_number != 0 {
+        seatquote_core::text::push_u32(path, running_number);
+        path.push('/');
+    }
     path.push_str(action);
 }

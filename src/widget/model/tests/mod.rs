@@ -6,6 +6,7 @@ use super::*;
 
 mod commit;
 mod elsewhere;
+mod plans;
 mod scheduled;
 mod typing;
 mod waits;
@@ -33,7 +34,11 @@ pub(super) fn summary() -> Summary {
             decrease_modes: vec![Mode::NextBilling],
             scheduled: None,
             in_progress: None,
+            change_to: Vec::new(),
+            removable: false,
+            ends: None,
         }],
+        add_ons: Vec::new(),
         closed: None,
     }
 }
@@ -69,6 +74,7 @@ pub(super) fn quote(qty: u32, mode: Mode, key: &str) -> Confirmable {
     Confirmable {
         figures: estimate(&s, &s.items[0], qty, mode).expect("priced"),
         mode,
+        change: Change::default(),
         item: 1,
         token: format!("quote.{qty}.{}.{key}", mode.as_str()),
         key: key.into(),
@@ -127,7 +133,8 @@ fn estimate_then_verified() {
         Request::Preview {
             item: 1,
             quantity: 2,
-            mode: Mode::Immediate
+            mode: Mode::Immediate,
+            change: Change::default(),
         }
     );
     let fx = m.update(Msg::Answered(

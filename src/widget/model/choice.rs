@@ -1,0 +1,191 @@
+//! The kinds of change beyond seats (docs/widget.md, "Plans and add-ons"): another plan for
+//! the item, an add-on for the subscription, the item dropped at the end of the period.
+//! Which of them the customer looks at is the calculator's [`Choice`]; a quote is bound to
+//! its [`Change`] as to its item, quantity and mode.
+
+use seatquote_core::QuoteError;
+
+use super::*;
+
+/// The proxy's `kind` of a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// The item's seat count.
+    #[default]
+    Seats,
+    /// The item to another product (`productId` in the item preview).
+    Plan,
+    /// A new item (`POST …/items/preview`).
+    Add,
+    /// The item not renewed (quantity 0 at the next billing date).
+    Drop,
+}
+
+impl Kind {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Seats => "seats",
+            Self::Plan => "plan",
+            Self::Add => "add",
+            Self::Drop => "drop",
+        }
+    }
+}
+
+/// What a quote changes besides the quantity: its kind and, for a plan or an add-on, the
+/// product after the change (empty otherwise).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Change {
+    /// The kind.
+    pub kind: Kind,
+    /// The product after the change (plan, add), or empty.
+    pub product: String,
+}
+
+/// A product the customer may change an item to (the summary's `changeTo`) or add (its
+/// `addOns`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Offer {
+    /// Its product id.
+    pub product_id: String,
+    /// Its name (shown as text only).
+    pub name: String,
+    /// Its price per unit per period (the estimate; the verified preview is what is charged).
+    pub unit_price: String,
+    /// A plan cheaper than the item's: only at the next billing date.
+    pub downgrade: bool,
+    /// The modes allowed (first is the default).
+    pub modes: Vec<Mode>,
+    /// Lowest quantity.
+    pub min: u32,
+    /// Highest quantity.
+    pub max: u32,
+}
+
+/// What the calculator prices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Choice {
+    /// The item's seats.
+    #[default]
+    Seats,
+    /// The item to `change_to[i]`.
+    Plan(usize),
+    /// `add_ons[i]`.
+    Add(usize),
+    /// The item removed at the end of this period.
+    Drop,
+}
+
+/// A drop is priced at the next billing date only.
+static DROP_MODES: [Mode; 1] = [Mode::NextBilling];
+
+impl Calc {
+    /// The choices offered for the item, in order: its seats, its plans, its removal, the
+    /// subscription's add-ons (only its seats without any of them).
+    pub fn choices(&self) -> Vec<Choice> {
+        let item = self.item();
+        let mut v = vec![Choice::Seats];
+        v.extend((0..item.change_to.len()).map(Choice::Plan));
+        if item.removable && item.ends.is_none() {
+            v.push(Choice::Drop);
+        }
+        v.extend((0..self.summary.add_ons.len()).map(Choice::Add));
+        v
+    }
+
+    /// The offer of the choice (a plan or an add-on).
+    pub fn offer(&self) -> Option<&Offer> {
+        self.offer_of(self.choice)
+    }
+
+    /// The offer of choice `c` (a plan or an add-on).
+    pub fn offer_of(&self, c: Choice) -> Option<&Offer> {
+        match c {
+            Choice::Plan(i) => self.item().change_to.get(i),
+            Choice::Add(i) => self.summary.add_ons.get(i),
+            _ => None,
+        }
+    }
+
+    /// The change the choice makes.
+    pub fn change(&self) -> Change {
+        self.change_of(self.choice)
+    }
+
+    /// The change choice `c` makes.
+    pub fn change_of(&self, c: Choice) -> Change {
+        let kind = match c {
+            Choice::Seats => Kind::Seats,
+            Choice::Plan(_) => Kind::Plan,
+            Choice::Add(_) => Kind::Add,
+            Choice::Drop => Kind::Drop,
+        };
+        Change {
+            kind,
+            product: self
+                .offer_of(c)
+                .map(|o| o.product_id.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The running number a quote of the choice is for (0 for an add-on: a new item).
+    pub fn running_number(&self) -> u32 {
+        match self.choice {
+            Choice::Add(_) => 0,
+            _ => self.item().running_number,
+        }
+    }
+
+    /// The quantity bounds of the choice.
+    pub fn bounds(&self) -> (u32, u32) {
+        match (self.choice, self.offer()) {
+            (Choice::Drop, _) => (0, 0),
+            (_, Some(o)) => (o.min, o.max),
+            _ => (self.item().min, self.item().max),
+        }
+    }
+
+    /// The modes allowed for the choice at the current quantity.
+    pub fn allowed(&self) -> &[Mode] {
+        match (self.choice, self.offer()) {
+            (Choice::Seats, _) => modes(self.item(), self.qty),
+            (Choice::Drop, _) => &DROP_MODES,
+            (_, Some(o)) => &o.modes,
+            _ => &[],
+        }
+    }
+
+    /// Whether the choice changes something (seats: a count other than the current one).
+    pub fn changing(&self) -> bool {
+        self.choice != Choice::Seats || self.direction() != Direction::Unchanged
+    }
+
+    /// The local estimate of the choice at `qty` in `mode`.
+    pub fn estimate_at(&self, qty: u32, mode: Mode) -> Result<Figures, QuoteError> {
+        let (s, item) = (&self.summary, self.item());
+        let (from, had, to) = match (self.choice, self.offer()) {
+            (Choice::Add(_), Some(o)) => (&o.unit_price, 0, &o.unit_price),
+            (Choice::Plan(_), Some(o)) => (&item.current_unit_price, item.quantity, &o.unit_price),
+            _ => (&item.current_unit_price, item.quantity, &item.unit_price),
+        };
+        price(s, from, had, to, qty, mode)
+    }
+
+    /// Picks choice `c`: the quantity it starts at (a plan keeps the seats, within its
+    /// bounds; an add-on its minimum; a drop none), its default mode.
+    pub(super) fn choose(&mut self, c: Choice) {
+        let seats = self.item().quantity;
+        self.choice = c;
+        let (min, max) = self.bounds();
+        self.qty = match c {
+            Choice::Seats => seats,
+            Choice::Plan(_) => seats.clamp(min, max),
+            _ => min,
+        };
+        self.text = digits(self.qty);
+        self.valid = true;
+        self.mode = None;
+    }
+}
