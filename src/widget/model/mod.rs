@@ -14,6 +14,7 @@
 mod calculator;
 mod choice;
 mod commit;
+mod errors;
 mod protocol;
 mod refresh;
 mod stepper;
@@ -22,6 +23,7 @@ mod tests;
 mod types;
 
 pub use choice::*;
+pub use errors::*;
 pub use protocol::*;
 pub use stepper::*;
 pub use types::*;
