@@ -142,7 +142,7 @@ impl Model {
             }
             Msg::Step(_) | Msg::Typed(_) | Msg::ChooseMode(_) | Msg::Choose(_) if c.busy() => {}
             Msg::Choose(i) => {
-                let Some(&ch) = c.choices().get(i).filter(|ch| **ch != c.choice) else {
+                let Some(ch) = c.choice_at(i).filter(|ch| *ch != c.choice) else {
                     return;
                 };
                 c.choose(ch);
@@ -250,7 +250,7 @@ impl Model {
             item: c.running_number(),
             quantity: c.qty,
             mode,
-            change: c.change(),
+            choice: c.choice,
         };
         c.previewing = true;
         c.slow = false;
@@ -296,7 +296,7 @@ impl Model {
         c.slow = false;
         fx.push(Effect::CancelTimer(Timer::Slow));
         let mut adopted = false;
-        let seats = q.change.kind == Kind::Seats;
+        let seats = q.choice == Choice::Seats;
         if !c.locked() && seats && q.item == c.item().running_number {
             if let Some(notice) = c.adopt(&q.figures, false) {
                 c.recompute();
@@ -309,7 +309,7 @@ impl Model {
             && q.figures.quantity == c.qty
             && q.item == c.running_number()
             && Some(q.mode) == c.mode
-            && q.change == c.change();
+            && q.choice == c.choice;
         if !matches {
             if adopted {
                 self.preview_now(fx); // the change is another one now: price it

@@ -1,7 +1,8 @@
 //! The kinds of change beyond seats (docs/widget.md, "Plans and add-ons"): another plan for
 //! the item, an add-on for the subscription, the item dropped at the end of the period.
 //! Which of them the customer looks at is the calculator's [`Choice`]; a quote is bound to
-//! its [`Change`] as to its item, quantity and mode.
+//! its choice as to its item, quantity and mode (the choice's plan or add-on is found by
+//! index in the summary, which changes only with a new calculator, never under a quote).
 
 use seatquote_core::QuoteError;
 
@@ -33,16 +34,6 @@ impl Kind {
     }
 }
 
-/// What a quote changes besides the quantity: its kind and, for a plan or an add-on, the
-/// product after the change (empty otherwise).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Change {
-    /// The kind.
-    pub kind: Kind,
-    /// The product after the change (plan, add), or empty.
-    pub product: String,
-}
-
 /// A product the customer may change an item to (the summary's `changeTo`) or add (its
 /// `addOns`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -55,7 +46,8 @@ pub struct Offer {
     pub unit_price: String,
     /// A plan cheaper than the item's: only at the next billing date.
     pub downgrade: bool,
-    /// The modes allowed (first is the default).
+    /// The modes the policy allows (first is the default); a downgrade is made at the next
+    /// billing date whatever they say.
     pub modes: Vec<Mode>,
     /// Lowest quantity.
     pub min: u32,
@@ -77,21 +69,40 @@ pub enum Choice {
     Drop,
 }
 
-/// A drop is priced at the next billing date only.
-static DROP_MODES: [Mode; 1] = [Mode::NextBilling];
+/// A drop and a downgrade are made at the next billing date only.
+static RENEWAL: [Mode; 1] = [Mode::NextBilling];
+
+impl Choice {
+    /// Its kind of change.
+    pub fn kind(self) -> Kind {
+        match self {
+            Self::Seats => Kind::Seats,
+            Self::Plan(_) => Kind::Plan,
+            Self::Add(_) => Kind::Add,
+            Self::Drop => Kind::Drop,
+        }
+    }
+}
 
 impl Calc {
-    /// The choices offered for the item, in order: its seats, its plans, its removal, the
-    /// subscription's add-ons (only its seats without any of them).
-    pub fn choices(&self) -> Vec<Choice> {
-        let item = self.item();
-        let mut v = vec![Choice::Seats];
-        v.extend((0..item.change_to.len()).map(Choice::Plan));
-        if item.removable && item.ends.is_none() {
-            v.push(Choice::Drop);
-        }
-        v.extend((0..self.summary.add_ons.len()).map(Choice::Add));
-        v
+    /// Whether the item may be dropped now (removable, not dropped already).
+    pub fn droppable(&self) -> bool {
+        self.item().removable && self.item().ends.is_none()
+    }
+
+    /// Choice `i` of those offered for the item, in order: its seats, its plans, its
+    /// removal, the subscription's add-ons (`None` past the last).
+    pub fn choice_at(&self, i: usize) -> Option<Choice> {
+        let plans = self.item().change_to.len();
+        let drop = usize::from(self.droppable());
+        let adds = self.summary.add_ons.len();
+        Some(match i {
+            0 => Choice::Seats,
+            i if i <= plans => Choice::Plan(i - 1),
+            i if i <= plans + drop => Choice::Drop,
+            i if i <= plans + drop + adds => Choice::Add(i - 1 - plans - drop),
+            _ => return None,
+        })
     }
 
     /// The offer of the choice (a plan or an add-on).
@@ -105,28 +116,6 @@ impl Calc {
             Choice::Plan(i) => self.item().change_to.get(i),
             Choice::Add(i) => self.summary.add_ons.get(i),
             _ => None,
-        }
-    }
-
-    /// The change the choice makes.
-    pub fn change(&self) -> Change {
-        self.change_of(self.choice)
-    }
-
-    /// The change choice `c` makes.
-    pub fn change_of(&self, c: Choice) -> Change {
-        let kind = match c {
-            Choice::Seats => Kind::Seats,
-            Choice::Plan(_) => Kind::Plan,
-            Choice::Add(_) => Kind::Add,
-            Choice::Drop => Kind::Drop,
-        };
-        Change {
-            kind,
-            product: self
-                .offer_of(c)
-                .map(|o| o.product_id.clone())
-                .unwrap_or_default(),
         }
     }
 
@@ -151,7 +140,8 @@ impl Calc {
     pub fn allowed(&self) -> &[Mode] {
         match (self.choice, self.offer()) {
             (Choice::Seats, _) => modes(self.item(), self.qty),
-            (Choice::Drop, _) => &DROP_MODES,
+            (Choice::Drop, _) => &RENEWAL,
+            (_, Some(o)) if o.downgrade => &RENEWAL,
             (_, Some(o)) => &o.modes,
             _ => &[],
         }
@@ -179,10 +169,11 @@ impl Calc {
         let seats = self.item().quantity;
         self.choice = c;
         let (min, max) = self.bounds();
+        // (`max`/`min`, not `clamp`: no panic on bounds the wrong way round.) The seats'
+        // own bounds hold them; a drop's are 0.
         self.qty = match c {
-            Choice::Seats => seats,
-            Choice::Plan(_) => seats.clamp(min, max),
-            _ => min,
+            Choice::Add(_) => min,
+            _ => seats.max(min).min(max),
         };
         self.text = digits(self.qty);
         self.valid = true;

@@ -88,13 +88,13 @@ impl Model {
                     q.figures.quantity == sent.figures.quantity
                         && q.mode == sent.mode
                         && q.item == sent.item
-                        && q.change == sent.change
+                        && q.choice == sent.choice
                         && q.key != sent.key
                 });
                 fx.push(Effect::Emit(Event::Error(ErrorCode::QuoteChanged)));
                 // Refused because the subscription changed elsewhere: the item as it is
                 // now, and what changed said (not "the price changed" for new seats).
-                let seats = fresh.as_ref().filter(|q| q.change.kind == Kind::Seats);
+                let seats = fresh.as_ref().filter(|q| q.choice == Choice::Seats);
                 if let Some(n) = seats.and_then(|q| c.adopt(&q.figures, true)) {
                     c.recompute();
                     // New seats are said; a new price alone is the price that changed.

@@ -1,7 +1,7 @@
 //! The model's protocol with its runner: the requests, timers, events and effects it asks
 //! for, and the messages (inputs, answers, timers) it is fed.
 
-use super::{Change, Confirmable, ErrorCode, Mode, Step, Summary};
+use super::{Choice, Confirmable, ErrorCode, Mode, Step, Summary};
 
 /// Identifies one request; answers to any other than the one in flight are dropped.
 pub type ReqId = u64;
@@ -23,8 +23,8 @@ pub enum Request {
         quantity: u32,
         /// Alignment mode.
         mode: Mode,
-        /// Its kind and product after (an add-on: `POST …/items/preview`).
-        change: Change,
+        /// Seats, a plan, an add-on (`POST …/items/preview`) or the item's removal.
+        choice: Choice,
     },
     /// `POST …/items/{item}/commit` of exactly this quote, with its key.
     Commit(Box<Confirmable>),

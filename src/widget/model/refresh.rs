@@ -58,7 +58,7 @@ impl Model {
         let (running, was) = (old.item().running_number, old.item().quantity);
         let was_unit = old.item().unit_price.clone();
         let mut target = (old.valid && old.changing() && !old.busy()).then_some(old.qty);
-        let change = old.change();
+        let (choice, product) = (old.choice, old.offer().map(|o| o.product_id.clone()));
         let (picker, mode) = (old.picker, old.mode);
         let index = summary
             .items
@@ -70,13 +70,11 @@ impl Model {
         };
         let mut c = Calc::new(summary, index, picker);
         // The plan or add-on looked at, when it is still offered (else nothing to price).
-        match c
-            .choices()
-            .into_iter()
-            .find(|&ch| c.change_of(ch) == change)
-        {
-            Some(ch) => c.choose(ch),
-            None => target = None,
+        let offered = c.offer_of(choice).map(|o| &o.product_id) == product.as_ref();
+        if offered && (choice != Choice::Drop || c.droppable()) {
+            c.choose(choice);
+        } else {
+            target = None;
         }
         let now = c.item().quantity;
         let (min, max) = c.bounds();
@@ -86,7 +84,7 @@ impl Model {
         let moved = seats.is_some() || price.is_some();
         let busy = c.busy();
         if let Some(t) = target.filter(|_| !busy) {
-            c.qty = t.clamp(min, max);
+            c.qty = t.max(min).min(max);
             c.text = digits(c.qty);
             c.mode = mode;
             c.recompute();

@@ -7,7 +7,7 @@ use seatquote_core::quote::{
 };
 use seatquote_core::QuoteError;
 
-use super::{Change, ErrorCode, Offer};
+use super::{Choice, ErrorCode, Offer};
 
 /// When a seat change takes effect (the proxy's `alignment` / `mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,8 +178,9 @@ pub struct Confirmable {
     pub figures: Figures,
     /// The alignment mode it prices.
     pub mode: Mode,
-    /// Its kind and product after.
-    pub change: Change,
+    /// Seats, a plan, an add-on or the item's removal (a plan or an add-on by its index
+    /// in the summary).
+    pub choice: Choice,
     /// The item's running number (0 for an add-on).
     pub item: u32,
     /// The proxy's `quoteToken`.

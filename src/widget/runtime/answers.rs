@@ -3,7 +3,7 @@
 use wasm_bindgen::JsValue;
 
 use crate::widget::model::{
-    Change, Confirmable, ErrorCode, Figures, Item, Mode, Offer, Scheduled, Summary,
+    Choice, Confirmable, ErrorCode, Figures, Item, Mode, Offer, Scheduled, Summary,
 };
 use crate::widget::view::dom::{prop, prop_str, prop_u32};
 
@@ -72,33 +72,21 @@ fn pending(v: &JsValue) -> (Option<u32>, Option<Scheduled>) {
 }
 
 /// The products of a `changeTo` or `addOns` list (none when the proxy sends no list: an
-/// older proxy), each with its bounds (`min`, `max` when it names none). A downgrade is
-/// offered at the next billing date only. Entries without an id or a price are left out.
+/// older proxy), each with its bounds (`min`, `max` when it names none).
 fn offers(v: &JsValue, min: u32, max: u32) -> Vec<Offer> {
     let mut out = Vec::new();
-    if !js_sys::Array::is_array(v) {
-        return out;
-    }
-    for o in js_sys::Array::from(v).iter() {
-        let downgrade = prop_str(&o, "direction").as_deref() == Some("downgrade");
-        let (Some(product_id), Some(unit_price)) =
-            (prop_str(&o, "productId"), prop_str(&o, "unitPrice"))
-        else {
-            continue;
-        };
-        out.push(Offer {
-            name: prop_str(&o, "productName").unwrap_or_else(|| product_id.clone()),
-            product_id,
-            unit_price,
-            downgrade,
-            modes: if downgrade {
-                vec![Mode::NextBilling]
-            } else {
-                modes(&prop(&o, "modes"))
-            },
-            min: prop_u32(&o, "minQuantity").unwrap_or(min).max(1),
-            max: prop_u32(&o, "maxQuantity").unwrap_or(max),
-        });
+    if js_sys::Array::is_array(v) {
+        for o in js_sys::Array::from(v).iter() {
+            out.push(Offer {
+                product_id: prop_str(&o, "productId").unwrap_or_default(),
+                name: prop_str(&o, "productName").unwrap_or_default(),
+                unit_price: prop_str(&o, "unitPrice").unwrap_or_default(),
+                downgrade: prop_str(&o, "direction").as_deref() == Some("downgrade"),
+                modes: modes(&prop(&o, "modes")),
+                min: prop_u32(&o, "minQuantity").unwrap_or(min).max(1),
+                max: prop_u32(&o, "maxQuantity").unwrap_or(max),
+            });
+        }
     }
     out
 }
@@ -181,14 +169,14 @@ pub fn figures(v: &JsValue) -> Option<Figures> {
 /// proxy's `expiresAt` becomes a delay on this browser's clock; a quote that looks
 /// expired on arrival (clocks disagree beyond what `Date` tells) gets no local deadline,
 /// so the widget cannot loop on previews, and the proxy decides at commit.
-pub fn confirmable(v: &JsValue, item: u32, change: &Change, skew_ms: f64) -> Option<Confirmable> {
+pub fn confirmable(v: &JsValue, item: u32, choice: Choice, skew_ms: f64) -> Option<Confirmable> {
     let expires = js_sys::Date::parse(&prop_str(v, "expiresAt")?) - skew_ms;
     let left = expires - js_sys::Date::now();
     let json = js_sys::JSON::stringify(v).ok()?.as_string()?;
     Some(Confirmable {
         figures: figures(v)?,
         mode: Mode::parse(&prop_str(v, "mode")?)?,
-        change: change.clone(),
+        choice,
         item,
         token: prop_str(v, "quoteToken")?,
         key: new_key(),

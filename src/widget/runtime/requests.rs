@@ -10,7 +10,7 @@ use super::answers;
 use super::api::{ApiError, Call};
 use super::effects::{send, Shared, Widget};
 use crate::js_value::obj;
-use crate::widget::model::{Answer, Change, Confirmable, ErrorCode, Failure, Msg, ReqId, Request};
+use crate::widget::model::{Answer, Choice, Confirmable, ErrorCode, Failure, Msg, ReqId, Request};
 use crate::widget::view::dom::prop;
 use crate::widget::view::format::Formatter;
 
@@ -27,9 +27,7 @@ impl Widget {
             ("runningNumber", q.item.into()),
             ("quantity", q.figures.quantity.into()),
             ("mode", q.mode.as_str().into()),
-            ("kind", q.change.kind.as_str().into()),
-            ("productBefore", prop(&quote, "productBefore")),
-            ("productAfter", prop(&quote, "productAfter")),
+            ("kind", q.choice.kind().as_str().into()),
             ("quoteToken", q.token.as_str().into()),
             ("quote", quote),
         ])
@@ -48,7 +46,7 @@ impl Widget {
                 item,
                 quantity,
                 mode,
-                change,
+                choice,
             } => {
                 item_path(&mut path, *item, "preview");
                 let body = obj(&[
@@ -56,8 +54,9 @@ impl Widget {
                     ("alignment", mode.as_str().into()),
                 ]);
                 // A plan or an add-on names its product (docs/proxy.md, "API").
-                if !change.product.is_empty() {
-                    let id = JsValue::from_str(&change.product);
+                let offer = self.model.calc().and_then(|c| c.offer_of(*choice));
+                if let Some(o) = offer {
+                    let id = JsValue::from_str(&o.product_id);
                     let _ = js_sys::Reflect::set(&body, &"productId".into(), &id);
                 }
                 ("POST", Some(body), None, *item)
@@ -75,10 +74,10 @@ impl Widget {
                 ("DELETE", None, None, *item)
             }
         };
-        let change = match &request {
-            Request::Preview { change, .. } => change.clone(),
-            Request::Commit(q) => q.change.clone(),
-            _ => Change::default(),
+        let choice = match &request {
+            Request::Preview { choice, .. } => *choice,
+            Request::Commit(q) => q.choice,
+            _ => Choice::Seats,
         };
         // A commit is never aborted (its outcome must be read); other requests are.
         let abort = match request {
@@ -105,7 +104,7 @@ impl Widget {
                 if res.as_ref().is_err_and(ApiError::is_abort) {
                     return;
                 }
-                let answer = read_answer(&request, item, &change, answering.skew(), res);
+                let answer = read_answer(&request, item, choice, answering.skew(), res);
                 send(&weak, Msg::Answered(id, answer));
             }),
         );
@@ -116,7 +115,7 @@ impl Widget {
 fn read_answer(
     request: &Request,
     item: u32,
-    change: &Change,
+    choice: Choice,
     skew: f64,
     res: Result<(JsValue, String), ApiError>,
 ) -> Result<Answer, Failure> {
@@ -126,7 +125,7 @@ fn read_answer(
             Request::Summary | Request::Refresh(_) => answers::summary(&v)
                 .map(|s| Answer::Summary(Box::new(s)))
                 .ok_or_else(bad),
-            Request::Preview { .. } => answers::confirmable(&v, item, change, skew)
+            Request::Preview { .. } => answers::confirmable(&v, item, choice, skew)
                 .map(|q| Answer::Quote(Box::new(q)))
                 .ok_or_else(bad),
             Request::Commit(_) => Ok(Answer::Committed(text)),
@@ -137,7 +136,7 @@ fn read_answer(
             f.retry_after = e.retry_after;
             if f.code == ErrorCode::QuoteChanged {
                 f.fresh =
-                    answers::confirmable(&prop(&e.body, "quote"), item, change, skew).map(Box::new);
+                    answers::confirmable(&prop(&e.body, "quote"), item, choice, skew).map(Box::new);
             }
             Err(f)
         }

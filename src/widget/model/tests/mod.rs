@@ -74,7 +74,7 @@ pub(super) fn quote(qty: u32, mode: Mode, key: &str) -> Confirmable {
     Confirmable {
         figures: estimate(&s, &s.items[0], qty, mode).expect("priced"),
         mode,
-        change: Change::default(),
+        choice: Choice::Seats,
         item: 1,
         token: format!("quote.{qty}.{}.{key}", mode.as_str()),
         key: key.into(),
@@ -134,7 +134,7 @@ fn estimate_then_verified() {
             item: 1,
             quantity: 2,
             mode: Mode::Immediate,
-            change: Change::default(),
+            choice: Choice::Seats,
         }
     );
     let fx = m.update(Msg::Answered(

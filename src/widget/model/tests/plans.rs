@@ -23,7 +23,7 @@ fn basic() -> Offer {
         name: "Cloud Storage – Basic seat".into(),
         unit_price: "600.00".into(),
         downgrade: true,
-        modes: vec![Mode::NextBilling],
+        modes: vec![Mode::Immediate, Mode::NextBilling], // renewal only all the same
         min: 1,
         max: 5,
     }
@@ -45,10 +45,7 @@ fn plan_quote(seats: u32, offer: &Offer, qty: u32, mode: Mode, key: &str) -> Con
     let s = summary();
     Confirmable {
         figures: price(&s, "1200.00", seats, &offer.unit_price, qty, mode).expect("priced"),
-        change: Change {
-            kind: Kind::Plan,
-            product: offer.product_id.clone(),
-        },
+        choice: Choice::Plan(if offer.downgrade { 1 } else { 0 }),
         ..quote(qty, mode, key)
     }
 }
@@ -64,9 +61,15 @@ fn previewed(m: &mut Model) -> (ReqId, Request) {
 fn the_plans_are_offered_and_one_keeps_the_seats_and_prices_the_new_line() {
     let mut m = with_plans(1);
     let c = calc(&m);
+    let choices: Vec<_> = (0..4).map(|i| c.choice_at(i)).collect();
     assert_eq!(
-        c.choices(),
-        vec![Choice::Seats, Choice::Plan(0), Choice::Plan(1)]
+        choices,
+        [
+            Some(Choice::Seats),
+            Some(Choice::Plan(0)),
+            Some(Choice::Plan(1)),
+            None
+        ]
     );
     assert!(!c.changing(), "the current plan: nothing to confirm");
     let fx = m.update(Msg::Choose(1));
@@ -94,10 +97,7 @@ fn the_plans_are_offered_and_one_keeps_the_seats_and_prices_the_new_line() {
             item: 1,
             quantity: 1,
             mode: Mode::Immediate,
-            change: Change {
-                kind: Kind::Plan,
-                product: "294836".into()
-            },
+            choice: Choice::Plan(0),
         }
     );
     let q = plan_quote(1, &business(false), 1, Mode::Immediate, "p1");
@@ -145,21 +145,12 @@ fn a_quote_for_another_plan_is_never_confirmable() {
     let mut m = with_plans(1);
     m.update(Msg::Choose(1));
     let (id, _) = previewed(&mut m);
-    // The answer in flight priced a different product (the same quantity and mode).
-    let other = Offer {
-        product_id: "999".into(),
-        ..business(false)
+    // An answer bound to the other plan (the same quantity and mode): not this one.
+    let other = Confirmable {
+        choice: Choice::Plan(1),
+        ..plan_quote(1, &business(false), 1, Mode::Immediate, "x")
     };
-    let fx = m.update(Msg::Answered(
-        id,
-        Ok(Answer::Quote(Box::new(plan_quote(
-            1,
-            &other,
-            1,
-            Mode::Immediate,
-            "x",
-        )))),
-    ));
+    let fx = m.update(Msg::Answered(id, Ok(Answer::Quote(Box::new(other)))));
     assert!(fx
         .iter()
         .all(|e| !matches!(e, Effect::Emit(Event::Quote(_)))));
@@ -185,8 +176,12 @@ fn a_plan_switch_while_a_preview_is_in_flight_drops_its_answer() {
     let (second, req) = previewed(&mut m);
     assert!(matches!(
         req,
-        Request::Preview { quantity: 1, mode: Mode::NextBilling, ref change, .. }
-            if change.product == "294834"
+        Request::Preview {
+            quantity: 1,
+            mode: Mode::NextBilling,
+            choice: Choice::Plan(1),
+            ..
+        }
     ));
     // The Business answer arrives late: dropped; the Basic one is taken.
     let late = plan_quote(1, &business(false), 1, Mode::Immediate, "late");
@@ -236,7 +231,7 @@ fn a_plan_switch_while_a_commit_is_in_flight_is_ignored_and_the_receipt_names_th
         panic!("not done: {:?}", m.phase)
     };
     assert_eq!(
-        (r.product_name.as_str(), r.quote.change.kind, r.keeps),
+        (r.product_name.as_str(), r.quote.choice.kind(), r.keeps),
         ("Cloud Storage – Business seat", Kind::Plan, None)
     );
 }

@@ -46,7 +46,7 @@ fn a_scheduled_decrease_keeps_the_seats_until_the_date() {
             item: 1,
             quantity: 2,
             mode: Mode::NextBilling,
-            change: Change::default(),
+            choice: Choice::Seats,
         }
     );
     let q = quote_from(3, 2, Mode::NextBilling, "k1");
