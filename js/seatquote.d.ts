@@ -68,8 +68,7 @@ export type SeatQuoteMessageKey =
   | 'not_charged' | 'err_in_progress' | 'wait_preview' | 'wait_confirm' | 'next_amount'
   | 'seconds_one' | 'seconds_other' | 'in_progress' | 'now_seats' | 'now_price'
   | 'plans_legend' | 'plan_now' | 'upgrade' | 'downgrade' | 'drop' | 'add_legend' | 'change_note'
-  | 'current_ends' | 'success_plan' | 'success_plan_later' | 'success_add' | 'success_drop'
-  | 'err_change';
+  | 'success_plan' | 'success_plan_later' | 'success_add' | 'success_drop';
 
 /** Text overrides by catalogue key, e.g. `{ confirm: 'Buy seats' }` (`{name}` placeholders stay). */
 export type SeatQuoteMessages = Partial<Record<SeatQuoteMessageKey, string>>;
@@ -125,10 +124,6 @@ export interface SeatQuoteCheckoutDetail {
   mode: SeatQuoteMode;
   /** The kind of change. */
   kind: SeatQuoteKind;
-  /** The product before the change, as the verified preview names it (`null` for an add-on; absent from an older proxy). */
-  productBefore?: SeatQuoteProduct | null;
-  /** The product after the change, as the verified preview names it (`null` for a removal). */
-  productAfter?: SeatQuoteProduct | null;
   /** The quote token to commit. */
   quoteToken: string;
   /** The verified preview. */

@@ -62,9 +62,9 @@ pub enum Choice {
     #[default]
     Seats,
     /// The item to `change_to[i]`.
-    Plan(usize),
+    Plan(u8),
     /// `add_ons[i]`.
-    Add(usize),
+    Add(u8),
     /// The item removed at the end of this period.
     Drop,
 }
@@ -98,9 +98,10 @@ impl Calc {
         let adds = self.summary.add_ons.len();
         Some(match i {
             0 => Choice::Seats,
-            i if i <= plans => Choice::Plan(i - 1),
+            // (A summary offers a few products: an index past 255 would wrap, never panic.)
+            i if i <= plans => Choice::Plan((i - 1) as u8),
             i if i <= plans + drop => Choice::Drop,
-            i if i <= plans + drop + adds => Choice::Add(i - 1 - plans - drop),
+            i if i <= plans + drop + adds => Choice::Add((i - 1 - plans - drop) as u8),
             _ => return None,
         })
     }
@@ -113,8 +114,8 @@ impl Calc {
     /// The offer of choice `c` (a plan or an add-on).
     pub fn offer_of(&self, c: Choice) -> Option<&Offer> {
         match c {
-            Choice::Plan(i) => self.item().change_to.get(i),
-            Choice::Add(i) => self.summary.add_ons.get(i),
+            Choice::Plan(i) => self.item().change_to.get(usize::from(i)),
+            Choice::Add(i) => self.summary.add_ons.get(usize::from(i)),
             _ => None,
         }
     }
@@ -140,10 +141,8 @@ impl Calc {
     pub fn allowed(&self) -> &[Mode] {
         match (self.choice, self.offer()) {
             (Choice::Seats, _) => modes(self.item(), self.qty),
-            (Choice::Drop, _) => &RENEWAL,
-            (_, Some(o)) if o.downgrade => &RENEWAL,
-            (_, Some(o)) => &o.modes,
-            _ => &[],
+            (_, Some(o)) if !o.downgrade => &o.modes,
+            _ => &RENEWAL, // a removal, a downgrade
         }
     }
 

@@ -207,8 +207,8 @@ impl ErrorCode {
             Self::InvalidOptions | Self::TokenSourceMissing => "err_config",
             // Another refusal of the change: the catalogue's (`product_not_allowed`,
             // `addon_present`, `item_not_removable`, `last_item`, `empty_change`) or the
-            // engine's (docs/widget.md, "Plans and add-ons").
-            Self::Other(_) => "err_change",
+            // engine's: "not available" (docs/widget.md, "Plans and add-ons").
+            Self::Other(_) => "err_mode",
             _ => "err_generic",
         }
     }

@@ -28,8 +28,6 @@ impl Widget {
             ("quantity", q.figures.quantity.into()),
             ("mode", q.mode.as_str().into()),
             ("kind", q.choice.kind().as_str().into()),
-            ("productBefore", prop(&quote, "productBefore")),
-            ("productAfter", prop(&quote, "productAfter")),
             ("quoteToken", q.token.as_str().into()),
             ("quote", quote),
         ])

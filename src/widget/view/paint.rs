@@ -138,20 +138,11 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     v.text(N::Product, &item.product_name);
     // A decrease scheduled for the next billing date: the seats are kept until then. (One
     // `fill` for both texts: `current` has no `{date}` or `{n}`.)
-    // A removed item ends on its date.
-    let (key, date, n) = match (&item.scheduled, &item.ends) {
-        (_, Some(end)) => ("current_ends", end.as_str(), 0),
-        (Some(s), _) => ("current_scheduled", s.date.as_str(), s.quantity),
-        _ => ("current", "", 0),
+    let (key, date, n) = match &item.scheduled {
+        Some(s) => ("current_scheduled", s.date.as_str(), s.quantity),
+        None => ("current", "", 0),
     };
-    let mut current = seats_until(m, f, key, item.quantity, date, n);
-    // A plan change scheduled: the plan from that date.
-    if let Some(p) = item.scheduled.as_ref().and_then(|s| s.product.as_ref()) {
-        current.push_str(" · ");
-        let to = item.change_to.iter().find(|o| o.product_id == *p);
-        current.push_str(to.map_or(p, |o| &o.name));
-    }
-    v.put(N::Current, current);
+    v.put(N::Current, seats_until(m, f, key, item.quantity, date, n));
     v.show(N::CancelScheduled, item.scheduled.is_some());
     v.msg(N::CancelScheduled, m, "cancel_scheduled");
     v.enable(N::CancelScheduled, !locked);

@@ -291,7 +291,7 @@ fn a_refused_change_is_told_never_as_nothing_due() {
     let fx = m.update(Msg::Answered(id, fail(422, "product_not_allowed")));
     let code = ErrorCode::parse("product_not_allowed");
     assert!(fx.contains(&Effect::Emit(Event::Error(code.clone()))));
-    assert_eq!(code.message_key(), "err_change");
+    assert_eq!(code.message_key(), "err_mode");
     let c = calc(&m);
     assert_eq!(c.notice, Notice::PreviewFailed(code));
     // The estimate stays an estimate (the new plan's price), not a confirmed 0.

@@ -89,12 +89,10 @@ catalogue!(keys
         drop: "Remove at the end of this period",
         add_legend: "Add to your subscription",
         change_note: "This takes effect on {date}; nothing is refunded today.",
-        current_ends: "Current plan: {seats} until {date}, not renewed",
         success_plan: "Done. Your plan is now {product}.",
         success_plan_later: "Done. Your plan changes to {product} on {date}.",
         success_add: "Done. {product} was added.",
-        success_drop: "Done. {product} ends on {date} and is not renewed. Nothing was charged today.",
-        err_change: "This change is not available for this subscription.",
+        success_drop: "Done. {product} ends on {date}; nothing was charged today.",
     }
 );
 
@@ -183,12 +181,10 @@ catalogue!(
         drop: "Zum Ende dieses Zeitraums entfernen",
         add_legend: "Zu Ihrem Abonnement hinzufügen",
         change_note: "Dies gilt ab {date}; heute wird nichts erstattet.",
-        current_ends: "Aktueller Tarif: {seats} bis {date}, ohne Verlängerung",
         success_plan: "Erledigt. Ihr Tarif ist jetzt {product}.",
         success_plan_later: "Erledigt. Ihr Tarif wechselt am {date} zu {product}.",
         success_add: "Erledigt. {product} wurde hinzugefügt.",
-        success_drop: "Erledigt. {product} endet am {date} und wird nicht verlängert. Heute wurde nichts berechnet.",
-        err_change: "Diese Änderung ist für dieses Abonnement nicht möglich.",
+        success_drop: "Erledigt. {product} endet am {date}; heute wurde nichts berechnet.",
     }
 );
 
@@ -277,11 +273,9 @@ catalogue!(
         drop: "Retirer à la fin de cette période",
         add_legend: "Ajouter à votre abonnement",
         change_note: "Ceci prend effet le {date} ; rien n’est remboursé aujourd’hui.",
-        current_ends: "Offre actuelle : {seats} jusqu’au {date}, sans renouvellement",
         success_plan: "C’est fait. Votre offre est désormais {product}.",
         success_plan_later: "C’est fait. Votre offre passe à {product} le {date}.",
         success_add: "C’est fait. {product} a été ajouté.",
-        success_drop: "C’est fait. {product} se termine le {date} et n’est pas renouvelé. Rien n’a été facturé aujourd’hui.",
-        err_change: "Cette modification n’est pas possible pour cet abonnement.",
+        success_drop: "C’est fait. {product} se termine le {date} ; rien n’a été facturé aujourd’hui.",
     }
 );
