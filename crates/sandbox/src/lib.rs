@@ -29,6 +29,7 @@ mod clock;
 pub mod fault;
 pub mod fixture;
 pub mod generate;
+mod model;
 pub mod notifier;
 mod rate;
 mod state;
