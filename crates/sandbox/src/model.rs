@@ -1,12 +1,14 @@
-//! The sandbox's model in memory: subscriptions and their items, loaded from the fixture
-//! with dates relative to today.
+//! The sandbox's model in memory: subscriptions and their items (revisions: a plan change
+//! keeps the old revision with `IsCurrent: false`), and the product catalogue, loaded from
+//! the fixture with dates relative to today.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use seatquote_core::currency::Currency;
 use seatquote_core::date::{Date, Interval};
-use seatquote_core::tax::{TaxMode, TaxRate};
+use seatquote_core::money::round;
+use seatquote_core::tax::{split, TaxMode, TaxRate, TaxSplit};
 use seatquote_core::wire::SubscriptionStatus;
 
 use crate::fixture::Fixture;
@@ -20,6 +22,93 @@ pub(crate) struct Item {
     pub quantity: u32,
     pub unit_price: Decimal,
     pub is_current: Option<bool>,
+    /// Set by `deactivatesubscriptionitems`: the item runs to this date (the next billing
+    /// date then) and is not renewed.
+    pub deactivation: Option<Date>,
+}
+
+impl Item {
+    /// Part of the subscription now (not an old revision, not retired).
+    pub fn is_current(&self) -> bool {
+        self.is_current != Some(false)
+    }
+
+    /// Current and not deactivated: renewed at the next billing date.
+    pub fn is_active(&self) -> bool {
+        self.is_current() && self.deactivation.is_none()
+    }
+
+    /// Its line total (unit price × quantity, rounded) split into gross, net and VAT.
+    pub fn total(&self, s: &Sub) -> TaxSplit {
+        let total = round(self.unit_price * Decimal::from(self.quantity), s.minor);
+        split(total, s.tax_mode, s.tax_rate, s.minor)
+    }
+}
+
+/// A product of the catalogue (`products` in the fixture).
+#[derive(Debug, Clone)]
+pub(crate) struct Product {
+    pub id: String,
+    pub name: String,
+    pub currency: String,
+    pub tax_mode: TaxMode,
+    pub unit_price: Decimal,
+    pub interval: Interval,
+}
+
+impl Product {
+    /// Whether `s` may hold this product: the same currency, tax mode and interval, as
+    /// Cleverbridge requires of a plan change or an add-on (SPEC §11); else the refusal's
+    /// text.
+    pub fn fits(&self, s: &Sub) -> Result<(), String> {
+        if self.currency != s.currency {
+            return Err(format!(
+                "Invalid parameters: product {} is sold in {}, the subscription is billed in {}.",
+                self.id, self.currency, s.currency
+            ));
+        }
+        if self.interval != s.interval {
+            return Err(format!(
+                "Invalid parameters: product {} renews every {} month(s) {} day(s), the subscription every {} month(s) {} day(s).",
+                self.id, self.interval.months, self.interval.days, s.interval.months, s.interval.days
+            ));
+        }
+        if self.tax_mode != s.tax_mode {
+            return Err(format!(
+                "Invalid parameters: product {} is priced {}, the subscription {}.",
+                self.id,
+                self.tax_mode.as_str(),
+                s.tax_mode.as_str()
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The catalogue of a fixture, by product id.
+pub(crate) fn products(fixture: &Fixture) -> BTreeMap<String, Product> {
+    let mut out = BTreeMap::new();
+    for p in &fixture.products {
+        let (Some(tax_mode), Ok(interval), Ok(unit_price)) = (
+            TaxMode::parse(&p.tax_mode),
+            Interval::new(p.interval.months, p.interval.days),
+            p.unit_price.parse::<Decimal>(),
+        ) else {
+            continue;
+        };
+        out.insert(
+            p.id.clone(),
+            Product {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                currency: p.currency.clone(),
+                tax_mode,
+                unit_price,
+                interval,
+            },
+        );
+    }
+    out
 }
 
 /// One subscription in memory.
@@ -72,6 +161,7 @@ pub(crate) fn load(fixture: &Fixture, today: Date) -> BTreeMap<String, Sub> {
                 quantity: i.quantity,
                 unit_price: i.unit_price.parse().unwrap_or_default(),
                 is_current: i.is_current,
+                deactivation: None,
             })
             .collect();
         subs.insert(
