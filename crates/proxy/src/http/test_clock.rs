@@ -6,7 +6,7 @@
 //! only: other replicas keep their own today.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::Json;
 use seatquote_core::date::Date;
 use serde::{Deserialize, Serialize};
@@ -37,8 +37,8 @@ pub struct Moved {
 /// Moves the pinned today to the body's date.
 ///
 /// # Errors
-/// `admin_unauthorized`; `invalid_body` (not a date); `clock_backwards` (before today: the
-/// clock only moves forward, as the sandbox's).
+/// `admin_unauthorized`; `invalid_body` (not a date, or before today: the clock only
+/// moves forward, as the sandbox's).
 pub async fn move_clock(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -51,15 +51,11 @@ pub async fn move_clock(
     let mut moved = app.moved_today.lock();
     let now = moved.or(app.fixed_today).unwrap_or(to);
     if to < now {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "clock_backwards",
-            format!(
-                "the clock only moves forward: today is {}, not {}",
-                now.to_iso_string(),
-                m.today
-            ),
-        ));
+        return Err(Problem::invalid_body(format!(
+            "the clock only moves forward: today is {}, not {}",
+            now.to_iso_string(),
+            m.today
+        )));
     }
     *moved = Some(to);
     tracing::warn!(today = %m.today, "the pinned clock was moved (a test or demo build)");
