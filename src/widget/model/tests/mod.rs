@@ -4,6 +4,7 @@
 
 use super::*;
 
+mod addons;
 mod commit;
 mod elsewhere;
 mod plans;
