@@ -84,7 +84,24 @@ pub fn parse_quantity(text: &str, min: u32, max: u32) -> Option<u32> {
     if t.is_empty() || t.len() > 9 || !t.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    t.parse::<u32>().ok().filter(|n| *n >= min && *n <= max)
+    read_u32(&t).filter(|n| *n >= min && *n <= max)
+}
+
+/// Reads ASCII digits as a `u32` (`None` when empty, another character, or over `u32`).
+/// (A loop of its own: smaller in the wasm module than `str::parse`, which also takes a
+/// leading `+`.)
+pub fn read_u32(t: &str) -> Option<u32> {
+    if t.is_empty() {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for b in t.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
+    }
+    Some(n)
 }
 
 /// Parses what someone typed, accepting the locale's grouping separator `group` (as the

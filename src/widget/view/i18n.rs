@@ -94,9 +94,16 @@ macro_rules! catalogue {
 mod texts;
 pub use texts::{DE, EN, FR, KEYS};
 
+/// The language subtag of a locale: up to its first `-` or `_`. (A byte scan: splitting
+/// by a char set brings a multi-char searcher into the wasm module.)
+fn language(locale: &str) -> &str {
+    let end = locale.bytes().position(|b| b == b'-' || b == b'_');
+    locale.get(..end.unwrap_or(locale.len())).unwrap_or("")
+}
+
 /// The catalogue for a BCP 47 locale (by language), with English as the fallback.
 pub fn catalogue(locale: &str) -> Catalogue {
-    let lang = locale.split(['-', '_']).next().unwrap_or("");
+    let lang = language(locale);
     if lang.eq_ignore_ascii_case("de") {
         DE
     } else if lang.eq_ignore_ascii_case("fr") {
@@ -110,7 +117,7 @@ pub fn catalogue(locale: &str) -> Catalogue {
 /// when its language has a catalogue, `en` when the texts fall back to English (formats
 /// still follow the locale).
 pub fn text_lang(locale: &str) -> &str {
-    let lang = locale.split(['-', '_']).next().unwrap_or("");
+    let lang = language(locale);
     let has_catalogue = ["en", "de", "fr"]
         .iter()
         .any(|l| lang.eq_ignore_ascii_case(l));
