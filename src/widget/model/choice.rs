@@ -8,32 +8,6 @@ use seatquote_core::QuoteError;
 
 use super::*;
 
-/// The proxy's `kind` of a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Kind {
-    /// The item's seat count.
-    #[default]
-    Seats,
-    /// The item to another product (`productId` in the item preview).
-    Plan,
-    /// A new item (`POST …/items/preview`).
-    Add,
-    /// The item not renewed (quantity 0 at the next billing date).
-    Drop,
-}
-
-impl Kind {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Seats => "seats",
-            Self::Plan => "plan",
-            Self::Add => "add",
-            Self::Drop => "drop",
-        }
-    }
-}
-
 /// A product the customer may change an item to (the summary's `changeTo`) or add (its
 /// `addOns`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -73,13 +47,14 @@ pub enum Choice {
 static RENEWAL: [Mode; 1] = [Mode::NextBilling];
 
 impl Choice {
-    /// Its kind of change.
-    pub fn kind(self) -> Kind {
+    /// The proxy's `kind` of the change: `seats`, `plan` (the item to another product),
+    /// `add` (a new item) or `drop` (the item not renewed).
+    pub fn kind(self) -> &'static str {
         match self {
-            Self::Seats => Kind::Seats,
-            Self::Plan(_) => Kind::Plan,
-            Self::Add(_) => Kind::Add,
-            Self::Drop => Kind::Drop,
+            Self::Seats => "seats",
+            Self::Plan(_) => "plan",
+            Self::Add(_) => "add",
+            Self::Drop => "drop",
         }
     }
 }

@@ -81,17 +81,14 @@ pub fn normalize_digits(text: &str) -> String {
 /// Parses what someone typed: digits only (full-width digits count), within `[min, max]`.
 pub fn parse_quantity(text: &str, min: u32, max: u32) -> Option<u32> {
     let t = normalize_digits(text);
-    if t.is_empty() || t.len() > 9 || !t.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
     read_u32(&t).filter(|n| *n >= min && *n <= max)
 }
 
-/// Reads ASCII digits as a `u32` (`None` when empty, another character, or over `u32`).
-/// (A loop of its own: smaller in the wasm module than `str::parse`, which also takes a
-/// leading `+`.)
+/// Reads one to nine ASCII digits as a `u32` (`None` otherwise: nine digits never
+/// overflow). A loop of its own: smaller in the wasm module than `str::parse`, which also
+/// takes a leading `+`.
 pub fn read_u32(t: &str) -> Option<u32> {
-    if t.is_empty() {
+    if t.is_empty() || t.len() > 9 {
         return None;
     }
     let mut n: u32 = 0;
@@ -99,7 +96,7 @@ pub fn read_u32(t: &str) -> Option<u32> {
         if !b.is_ascii_digit() {
             return None;
         }
-        n = n.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
+        n = n * 10 + u32::from(b - b'0');
     }
     Some(n)
 }

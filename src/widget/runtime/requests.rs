@@ -27,7 +27,7 @@ impl Widget {
             ("runningNumber", q.item.into()),
             ("quantity", q.figures.quantity.into()),
             ("mode", q.mode.as_str().into()),
-            ("kind", q.choice.kind().as_str().into()),
+            ("kind", q.choice.kind().into()),
             ("quoteToken", q.token.as_str().into()),
             ("quote", quote),
         ])

@@ -9,7 +9,7 @@ use super::dom::{clear, flag};
 use super::format::Formatter;
 use super::i18n::Messages;
 use super::render::{View, N};
-use crate::widget::model::{Calc, Choice, Kind, Receipt, Summary};
+use crate::widget::model::{Calc, Choice, Receipt, Summary};
 
 /// "per year" (or month, or billing period) for the summary's interval.
 pub(super) fn per<'a>(m: &'a Messages, s: &Summary) -> &'a str {
@@ -89,12 +89,12 @@ pub(super) fn paint(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
 /// seats).
 pub(super) fn success(m: &Messages, f: &Formatter, r: &Receipt) -> Option<String> {
     let q = &r.quote;
-    let key = match (q.choice.kind(), r.keeps) {
-        (Kind::Seats, _) => return None,
-        (Kind::Plan, None) => "success_plan",
-        (Kind::Plan, Some(_)) => "success_plan_later",
-        (Kind::Add, _) => "success_add",
-        (Kind::Drop, _) => "success_drop",
+    let key = match (q.choice, r.keeps) {
+        (Choice::Seats, _) => return None,
+        (Choice::Plan(_), None) => "success_plan",
+        (Choice::Plan(_), Some(_)) => "success_plan_later",
+        (Choice::Add(_), _) => "success_add",
+        (Choice::Drop, _) => "success_drop",
     };
     let date = f.date(&q.figures.next_date);
     Some(m.fill(key, &[("product", &r.product_name), ("date", &date)]))

@@ -104,7 +104,7 @@ fn an_add_on_is_priced_from_nothing_within_its_bounds() {
     };
     assert_eq!(
         (r.product_name.as_str(), r.quote.choice.kind(), r.keeps),
-        ("Priority support", Kind::Add, None)
+        ("Priority support", "add", None)
     );
 }
 

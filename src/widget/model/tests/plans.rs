@@ -232,7 +232,7 @@ fn a_plan_switch_while_a_commit_is_in_flight_is_ignored_and_the_receipt_names_th
     };
     assert_eq!(
         (r.product_name.as_str(), r.quote.choice.kind(), r.keeps),
-        ("Cloud Storage – Business seat", Kind::Plan, None)
+        ("Cloud Storage – Business seat", "plan", None)
     );
 }
 
