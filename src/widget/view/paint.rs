@@ -208,21 +208,15 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     let next_billing = c.mode == Some(Mode::NextBilling);
     // Fewer seats, another plan or a removal at renewal: from when, and no refund.
     let seats = c.choice == Choice::Seats;
-    v.show(
-        N::DecreaseNote,
-        next_billing && (dir == Direction::Decrease || !seats),
-    );
-    v.put(
-        N::DecreaseNote,
-        m.fill(
-            if seats {
-                "decrease_note"
-            } else {
-                "change_note"
-            },
-            &[("date", &f.date(&s.next_billing_date))],
-        ),
-    );
+    let later = next_billing && (dir == Direction::Decrease || !seats);
+    v.show(N::DecreaseNote, later);
+    let note = if seats {
+        "decrease_note"
+    } else {
+        "change_note"
+    };
+    let date = f.date(&s.next_billing_date);
+    v.put(N::DecreaseNote, m.fill(note, &[("date", &date)]));
     v.show(N::NoChange, c.valid && !c.changing() && !c.busy());
     v.msg(N::NoChange, m, "no_change");
 
