@@ -299,3 +299,32 @@ fn a_refused_change_is_told_never_as_nothing_due() {
     assert_eq!((fig.due_gross.as_str(), verified), ("302.47", false));
     assert!(!c.can_confirm());
 }
+
+#[test]
+fn an_expired_plan_quote_is_never_confirmed_and_the_same_plan_is_priced_again() {
+    let mut m = with_plans(1);
+    m.update(Msg::Choose(1));
+    let (id, _) = previewed(&mut m);
+    let q = plan_quote(1, &business(false), 1, Mode::Immediate, "p1");
+    m.update(Msg::Answered(id, Ok(Answer::Quote(Box::new(q)))));
+    m.update(Msg::Consent(true));
+    let fx = m.update(Msg::Fired(Timer::Expiry));
+    let c = calc(&m);
+    assert_eq!(
+        (c.quote.is_none(), c.consent, &c.notice),
+        (true, false, &Notice::QuoteExpired)
+    );
+    assert!(m.update(Msg::Confirm).is_empty(), "nothing to confirm");
+    assert!(matches!(
+        sent(&fx),
+        Some((
+            _,
+            Request::Preview {
+                choice: Choice::Plan(0),
+                quantity: 1,
+                ..
+            },
+            false
+        ))
+    ));
+}
