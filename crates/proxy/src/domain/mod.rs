@@ -3,6 +3,7 @@
 //! notified item compares with the ledger, [`quote_token`] claims, and the merchant's
 //! pricing [`policy`].
 
+pub mod catalogue;
 pub mod event;
 pub mod intent;
 pub mod notification;
