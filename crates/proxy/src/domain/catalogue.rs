@@ -7,6 +7,43 @@
 use rust_decimal::Decimal;
 use seatquote_core::alignment::Alignment;
 
+/// The kind of a change (DESIGN.md, "Plans, add-ons and drops").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// The seats of an item (`updatesubscriptionitem`, same product).
+    #[default]
+    Seats,
+    /// The item to another product (`updatesubscriptionitem` with the new `ProductId`).
+    Plan,
+    /// An add-on as a new item (`addsubscriptionitem`).
+    Add,
+    /// The item deactivated at the next billing date (`deactivatesubscriptionitems`).
+    Drop,
+}
+
+impl Kind {
+    /// The wire and stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Seats => "seats",
+            Self::Plan => "plan",
+            Self::Add => "add",
+            Self::Drop => "drop",
+        }
+    }
+
+    /// From the stored spelling (unknown or absent: `seats`, the only kind of older
+    /// records).
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "plan" => Self::Plan,
+            "add" => Self::Add,
+            "drop" => Self::Drop,
+            _ => Self::Seats,
+        }
+    }
+}
+
 /// A catalogue product's own facts: what the summary offers and the estimate prices.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Product {

@@ -97,6 +97,14 @@ pub struct ItemState {
     pub next_billing_date: Option<String>,
     /// The item's next-billing gross price (decimal string, normalised).
     pub next_billing_price: Option<String>,
+    /// Whether the item has a deactivation date (a drop: it ends at the next billing
+    /// date). Always compared.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deactivated: bool,
+    /// An add: the running numbers the subscription held before it (the added item is a
+    /// current item of `product_id` not among them). `None` for a change of an item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing: Option<Vec<u64>>,
 }
 
 impl ItemState {
@@ -106,6 +114,7 @@ impl ItemState {
             want.as_ref().is_none_or(|w| got.as_ref() == Some(w))
         };
         self.quantity == read.quantity
+            && self.deactivated == read.deactivated
             && same(&self.product_id, &read.product_id)
             && same(&self.next_billing_date, &read.next_billing_date)
             && same(&self.next_billing_price, &read.next_billing_price)

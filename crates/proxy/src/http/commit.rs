@@ -14,10 +14,12 @@ use seatquote_auth::QuoteTokenError;
 use seatquote_core::contract::{Commit, CommitRequest};
 
 use super::auth::{now_unix, Customer};
-use super::context::{context, load_subscription, ItemContext};
+use super::catalogue::{add_on, resolve};
+use super::context::{load_subscription, ItemContext};
 use super::extract::{IdempotencyKey, Item, JsonBody};
 use super::preview::{preview_change, quote_hash, reuse_quoted, Previewed};
 use super::send::{ledger_unavailable, send_commit, taken_over, unclaim};
+use crate::domain::catalogue::Kind;
 use crate::domain::intent::{Intent, IntentState, ItemState};
 use crate::domain::quote_token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 use crate::ledger::attempt::{key_in_progress, previous_attempt, recheck, replay};
@@ -25,6 +27,9 @@ use crate::ledger::{item_state, not_applied, transition, To};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
 use crate::store::{new_attempt, run_blocking, Begin, Plan, TokenUse};
+
+/// The running number an add-on's quote and commit name: none yet (0).
+pub const ADD: u64 = 0;
 
 pub(crate) fn invalid_token(detail: &str) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "invalid_quote_token", detail)
@@ -88,6 +93,12 @@ pub async fn verify_quote(
     if qc.sub != customer.subscription || qc.item != running_no || qc.cus != customer.id {
         return Err(invalid_token(
             "the quote token is for another subscription, item or customer",
+        ));
+    }
+    // An add-on's quote commits at `…/items/commit` only, an item's at its own route.
+    if (qc.kind() == Kind::Add) != (running_no == ADD) {
+        return Err(invalid_token(
+            "the quote token is for another kind of change; commit it where it was previewed",
         ));
     }
     let store = app.store.clone();
@@ -176,7 +187,26 @@ pub async fn reprice(
     qc: &QuoteClaims,
 ) -> Result<(ItemContext, Previewed), Problem> {
     let read = load_subscription(app, customer, true).await?;
-    let ctx = context(app, &read, running_no)?;
+    let ctx = match qc.kind() {
+        Kind::Add => add_on(app, &read, qc.pa.as_deref().unwrap_or_default())?,
+        kind => {
+            let to = (kind == Kind::Plan).then_some(qc.pa.as_deref()).flatten();
+            resolve(app, &read, running_no, to, i64::from(qc.qty), &qc.mode)?
+        }
+    };
+    // The quote binds its kind and products: the item as read now must still make the
+    // same change (a plan already applied elsewhere reads as a change of seats).
+    let pa = ctx.after.as_ref().map(|p| p.product_id.as_str());
+    let pb = ctx.before.as_ref().map(|p| p.product_id.as_str());
+    let bound = qc.kind.is_none() || (pa == qc.pa.as_deref() && pb == qc.pb.as_deref());
+    if ctx.kind != qc.kind() || !bound {
+        app.metrics.commit("quote_changed");
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "quote_changed",
+            "the item changed since the preview; preview again",
+        ));
+    }
     if let Some(same) = reuse_quoted(&ctx, qc, app.preview_reuse_ms)? {
         app.metrics.coalesced("commit_preview");
         return Ok((ctx, same));
@@ -205,6 +235,9 @@ pub async fn plan(
     ctx: &ItemContext,
     fresh: &Previewed,
 ) -> Result<(), Problem> {
+    // A drop is answered `committed`, effective on the item's deactivation date: the
+    // next billing date (DESIGN.md, "Plans, add-ons and drops").
+    let ends = (ctx.kind == Kind::Drop).then(|| ctx.next_billing.to_iso_string());
     let body = Commit {
         status: "committed".into(),
         subscription_id: ctx.sub.id.clone(),
@@ -212,21 +245,15 @@ pub async fn plan(
         quantity: qc.qty,
         mode: qc.mode.clone(),
         quote: fresh.quote.clone(),
+        kind: fresh.kind.as_str().to_owned(),
+        product_before: fresh.before.clone(),
+        product_after: fresh.after.clone(),
         committed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        effective_on: None,
+        effective_on: ends,
     };
     intent.response = serde_json::to_string(&body).map_err(Problem::internal)?;
     intent.from_quantity = ctx.current_quantity();
-    // The item before (the guard read) and as intended: what resolution compares
-    // (DESIGN.md, "The commit state machine"). The next-billing price after the change
-    // is not predicted, so not compared.
-    let before = item_state(&ctx.sub, &ctx.item);
-    let intended = ItemState {
-        quantity: qc.qty,
-        next_billing_date: Some(fresh.quote.next_billing.date.to_string()),
-        next_billing_price: None,
-        ..before.clone()
-    };
+    let (before, intended) = states(ctx, qc, fresh);
     let (b, n) = (
         serde_json::to_string(&before).map_err(Problem::internal)?,
         serde_json::to_string(&intended).map_err(Problem::internal)?,
@@ -254,6 +281,34 @@ pub async fn plan(
     Ok(())
 }
 
+/// The item before the change (the guard read) and as intended: what resolution compares
+/// (DESIGN.md, "The commit state machine"). The next-billing price after the change is not
+/// predicted, so not compared. A drop intends the item deactivated, seats unchanged; an add
+/// intends a new current item of its product, not among the running numbers held before.
+fn states(ctx: &ItemContext, qc: &QuoteClaims, fresh: &Previewed) -> (ItemState, ItemState) {
+    let mut before = item_state(&ctx.sub, &ctx.item);
+    let mut intended = ItemState {
+        product_id: Some(ctx.target_product().to_owned()),
+        quantity: qc.qty,
+        next_billing_date: Some(fresh.quote.next_billing.date.to_string()),
+        next_billing_price: None,
+        ..before.clone()
+    };
+    match ctx.kind {
+        Kind::Drop => {
+            intended.quantity = before.quantity;
+            intended.deactivated = true;
+        }
+        Kind::Add => {
+            let held: Vec<u64> = ctx.sub.items.iter().map(|i| i.running_no.0).collect();
+            before.existing = Some(held.clone());
+            intended.existing = Some(held);
+        }
+        Kind::Seats | Kind::Plan => {}
+    }
+    (before, intended)
+}
+
 /// Spends the quote of an intent refused as changed before it was sent: the refusal is
 /// the key's answer (replayed), and the quote cannot be committed again — so replaying a
 /// stale quote costs Cleverbridge no more reads (DESIGN.md, "The commit state machine").
@@ -278,6 +333,30 @@ pub async fn commit(
     Item(running_no): Item,
     IdempotencyKey(idem): IdempotencyKey,
     JsonBody(body): JsonBody<CommitRequest>,
+) -> Result<Response, Problem> {
+    commit_change(app, customer, running_no, idem, body).await
+}
+
+/// `POST /api/subscriptions/{id}/items/commit`: an add-on's quote, through the same
+/// steps; the answer names the new item's running number.
+///
+/// # Errors
+/// Every step's problems.
+pub async fn commit_add(
+    State(app): State<AppState>,
+    customer: Customer,
+    IdempotencyKey(idem): IdempotencyKey,
+    JsonBody(body): JsonBody<CommitRequest>,
+) -> Result<Response, Problem> {
+    commit_change(app, customer, ADD, idem, body).await
+}
+
+async fn commit_change(
+    app: AppState,
+    customer: Customer,
+    running_no: u64,
+    idem: String,
+    body: CommitRequest,
 ) -> Result<Response, Problem> {
     require_consent(&body)?;
     signed_by_us(&app, &body)?;

@@ -7,6 +7,7 @@
 //! and [`notifications`] (Cleverbridge's).
 
 pub mod auth;
+pub mod catalogue;
 pub mod commit;
 pub mod context;
 pub mod events;
@@ -14,6 +15,7 @@ pub mod extract;
 pub mod intents;
 pub mod notifications;
 pub mod preview;
+pub mod quoted;
 pub mod schedule;
 pub mod send;
 pub mod server;
@@ -57,6 +59,14 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/subscriptions/{id}/items/{running_no}/scheduled",
             delete(schedule::cancel),
+        )
+        .route(
+            "/api/subscriptions/{id}/items/preview",
+            post(preview::preview_add),
+        )
+        .route(
+            "/api/subscriptions/{id}/items/commit",
+            post(commit::commit_add),
         )
         .route("/api/events", get(events::list))
         .route("/api/events/{id}/redeliver", post(events::redeliver))
