@@ -1,6 +1,8 @@
 //! A commit intent: what the proxy is about to send upstream, recorded before it is sent,
 //! and where it stands (DESIGN.md, "The commit state machine").
 
+use super::catalogue::Kind;
+
 /// Where an unfinished commit stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntentState {
@@ -81,6 +83,20 @@ pub struct Intent {
     /// For a scheduled change (DESIGN.md, "Scheduled changes"): the date it takes effect,
     /// `YYYY-MM-DD`; `None` for a change made at once.
     pub effective_on: Option<String>,
+    /// The kind of change and its products (DESIGN.md, "Plans, add-ons and drops").
+    pub change: Box<ChangeOf>,
+}
+
+/// What kind of change an intent makes and the products before and after it (`seats`
+/// and no products in records written before kinds).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ChangeOf {
+    /// The kind.
+    pub kind: Kind,
+    /// The product before (`None` for an add).
+    pub product_before: Option<String>,
+    /// The product after (`None` for a drop).
+    pub product_after: Option<String>,
 }
 
 /// An item as a read shows it, in the fields a commit can change (DESIGN.md, "The commit
@@ -135,6 +151,15 @@ pub enum Shown {
 }
 
 impl Intent {
+    /// What this intent holds while unfinished: its item's running number, or for an add
+    /// `add:<productId>` (one unfinished add per subscription and product).
+    pub fn item_lock(&self) -> String {
+        match (self.change.kind, &self.change.product_after) {
+            (Kind::Add, Some(p)) => format!("add:{p}"),
+            _ => self.running_no.to_string(),
+        }
+    }
+
     /// The customer whose commit this is (the part of the key before the separator).
     pub fn customer(&self) -> &str {
         self.key.split('\u{1f}').next().unwrap_or_default()

@@ -25,10 +25,6 @@ pub fn product_not_allowed(product_id: &str, why: &str) -> Problem {
     )
 }
 
-fn refuse(code: &'static str, detail: impl Into<String>) -> Problem {
-    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
-}
-
 /// The context of an item preview: a change of plan when `product_id` names another
 /// product, a drop for `quantity: 0` at `nextBilling`, else a change of seats.
 ///
@@ -69,7 +65,8 @@ fn offered(app: &App, ctx: &ItemContext, product_id: &str) -> Result<Rules, Prob
         ));
     }
     if rules.tax_mode != ctx.tax_mode {
-        return Err(refuse(
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
             "tax_mode_mismatch",
             format!("product {product_id}'s tax mode contradicts the subscription's"),
         ));
@@ -126,19 +123,22 @@ pub fn billed(ctx: &ItemContext) -> impl Iterator<Item = &seatquote_core::wire::
 /// A drop: the item's product removable, and another item stays active.
 fn drop_item(_app: &App, mut ctx: ItemContext) -> Result<ItemContext, Problem> {
     if !ctx.rules.catalogue.removable {
-        return Err(refuse(
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
             "item_not_removable",
             format!("{} cannot be dropped", product_name(&ctx)),
         ));
     }
     if let Some(d) = ctx.item.deactivation_date {
-        return Err(refuse(
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
             "item_not_removable",
             format!("this item ends on {} already", d.0.to_iso_string()),
         ));
     }
     if billed(&ctx).count() <= 1 {
-        return Err(refuse(
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
             "last_item",
             "this is the subscription's last active item; it cannot be dropped",
         ));

@@ -20,7 +20,7 @@ use super::extract::{IdempotencyKey, Item, JsonBody};
 use super::preview::{preview_change, quote_hash, reuse_quoted, Previewed};
 use super::send::{ledger_unavailable, send_commit, taken_over, unclaim};
 use crate::domain::catalogue::Kind;
-use crate::domain::intent::{Intent, IntentState, ItemState};
+use crate::domain::intent::{ChangeOf, Intent, IntentState, ItemState};
 use crate::domain::quote_token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 use crate::ledger::attempt::{key_in_progress, previous_attempt, recheck, replay};
 use crate::ledger::{item_state, not_applied, transition, To};
@@ -149,6 +149,11 @@ pub async fn record_intent(
         before: None,
         intended: None,
         effective_on: None,
+        change: Box::new(ChangeOf {
+            kind: qc.kind(),
+            product_before: qc.pb.clone(),
+            product_after: qc.pa.clone(),
+        }),
     };
     let store = app.store.clone();
     let i = intent.clone();

@@ -234,7 +234,7 @@ fn openapi_matches_the_contract_types() {
         kind: "add".into(),
         product_before: None,
         product_after: Some(product("294900", "Priority support")),
-        ..commit.clone()
+        ..scheduled.clone()
     };
     check(&doc, "Commit", &j(&added), &["effectiveOn"]);
     assert!(j(&added)["productBefore"].is_null());
