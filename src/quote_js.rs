@@ -26,12 +26,16 @@ export interface QuoteInput {
   interval: { months: number; days: number };
   /** The day of the change, `YYYY-MM-DD`, inside `[periodStart, nextBillingDate)`. */
   changeDate: string;
-  /** The item as it is: unit price (0–1 000 000 000, ≤ 6 decimals) and seats (1–1 000 000). */
+  /**
+   * The item as it is: unit price (0–1 000 000 000, ≤ 6 decimals) and seats (0–1 000 000;
+   * 0 is an item being added).
+   */
   current: { unitPrice: string; quantity: number };
   /**
-   * The item as it would be. `currency` and `isGross` are optional guards for Cleverbridge's
-   * CustomerPrice: a different currency is `currency_mismatch`, a contradicting IsGross
-   * `tax_mode_mismatch`.
+   * The item as it would be. Seats 0 is a drop, priced only with `"nextBilling"` (else
+   * `invalid_alignment`; 0 → 0 is `empty_change`). `currency` and `isGross` are optional
+   * guards for Cleverbridge's CustomerPrice: a different currency is `currency_mismatch`, a
+   * contradicting IsGross `tax_mode_mismatch`.
    */
   next: { unitPrice: string; quantity: number; currency?: string; isGross?: boolean };
   /**
@@ -69,8 +73,8 @@ export interface Quote {
 /** The machine codes a `quote()` error carries on `.code` (docs/pricing.md, "Error codes"). */
 export type QuoteErrorCode = "invalid_currency" | "invalid_price" | "invalid_quantity" |
   "invalid_tax_rate" | "invalid_date" | "invalid_interval" | "outside_period" |
-  "invalid_alignment" | "negative_alignment" | "currency_mismatch" | "tax_mode_mismatch" |
-  "invalid_input";
+  "invalid_alignment" | "negative_alignment" | "empty_change" | "currency_mismatch" |
+  "tax_mode_mismatch" | "invalid_input";
 "#;
 
 /// Prices a seat change from a plain JS object, for Rust code in the browser: `Ok` with the

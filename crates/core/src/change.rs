@@ -24,7 +24,15 @@ pub(crate) const BAD_PRICE: QuoteError = QuoteError::new(
 );
 pub(crate) const BAD_QUANTITY: QuoteError = QuoteError::new(
     ErrorCode::InvalidQuantity,
-    "quantity must be a whole number from 1 to 1000000",
+    "quantity must be a whole number from 0 to 1000000",
+);
+const EMPTY_CHANGE: QuoteError = QuoteError::new(
+    ErrorCode::EmptyChange,
+    "current and next quantity are both 0: nothing changes",
+);
+const DROP_NOT_AT_NEXT_BILLING: QuoteError = QuoteError::new(
+    ErrorCode::InvalidAlignment,
+    "an item is dropped at the next billing date: alignment must be \"nextBilling\"",
 );
 
 /// Checks a unit price: 0 ≤ p ≤ 1 000 000 000 with at most 6 decimals, else `invalid_price`.
@@ -38,16 +46,18 @@ pub(crate) fn check_unit_price(p: Decimal) -> Result<Decimal, QuoteError> {
     Ok(p)
 }
 
-/// Checks a quantity: 1 … 1 000 000, else `invalid_quantity`.
+/// Checks a quantity: 0 … 1 000 000, else `invalid_quantity`. 0 is a line that is not there
+/// (yet, or any more): an add or a drop (`docs/pricing.md`, §4).
 pub(crate) fn check_quantity(q: u32) -> Result<u32, QuoteError> {
-    if (1..=MAX_QUANTITY).contains(&q) {
+    if q <= MAX_QUANTITY {
         Ok(q)
     } else {
         Err(BAD_QUANTITY)
     }
 }
 
-/// One subscription line: a unit price and a seat count, both within bounds.
+/// One subscription line: a unit price and a seat count, both within bounds. A count of 0
+/// is no line: the current line of an add, the next line of a drop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Line {
     unit_price: Decimal,
@@ -59,13 +69,15 @@ impl Line {
     ///
     /// # Errors
     /// `invalid_price` for a unit price below 0, above 1 000 000 000 or with more than 6
-    /// decimals; `invalid_quantity` for a quantity outside 1 … 1 000 000. The price is
-    /// checked first.
+    /// decimals; `invalid_quantity` for a quantity above 1 000 000. The price is checked
+    /// first.
     ///
     /// ```
     /// use seatquote_core::{change::Line, Decimal};
     /// assert!(Line::new(Decimal::new(120000, 2), 2).is_ok());
-    /// assert_eq!(Line::new(Decimal::ONE, 0).unwrap_err().code.as_str(), "invalid_quantity");
+    /// assert!(Line::new(Decimal::new(120000, 2), 0).is_ok());
+    /// let e = Line::new(Decimal::ONE, 1_000_001).unwrap_err();
+    /// assert_eq!(e.code.as_str(), "invalid_quantity");
     /// ```
     pub fn new(unit_price: Decimal, quantity: u32) -> Result<Self, QuoteError> {
         Ok(Self {
@@ -83,7 +95,7 @@ impl Line {
     ///
     /// ```
     /// use seatquote_core::{change::Line, Decimal};
-    /// let e = Line::pair((Decimal::ONE, 0), (Decimal::NEGATIVE_ONE, 1)).unwrap_err();
+    /// let e = Line::pair((Decimal::ONE, 1_000_001), (Decimal::NEGATIVE_ONE, 1)).unwrap_err();
     /// assert_eq!(e.code.as_str(), "invalid_price");
     /// ```
     pub fn pair(current: (Decimal, u32), next: (Decimal, u32)) -> Result<(Self, Self), QuoteError> {
@@ -178,8 +190,9 @@ impl Period {
     }
 }
 
-/// A validated seat change: everything [`quote`](crate::quote::quote) needs, each part
-/// already checked, and the change date known to lie inside the period.
+/// A validated change of an item: everything [`quote`](crate::quote::quote) needs, each part
+/// already checked, the change date known to lie inside the period, and the lines known to
+/// make a change (an add from 0, a drop to 0 only at the next billing date, never 0 → 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Change {
     currency: Currency,
@@ -193,10 +206,13 @@ pub struct Change {
 }
 
 impl Change {
-    /// A change on `change_date` from the `current` line to the `next` one.
+    /// A change on `change_date` from the `current` line to the `next` one. A current
+    /// quantity of 0 is an add; a next quantity of 0 is a drop (`docs/pricing.md`, §4).
     ///
     /// # Errors
-    /// `outside_period` when `change_date` is not in `[period.start, period.next_billing)`.
+    /// In this order: `outside_period` when `change_date` is not in
+    /// `[period.start, period.next_billing)`; `empty_change` when both quantities are 0;
+    /// `invalid_alignment` for a drop (next quantity 0) with `immediate` or `extend`.
     ///
     /// # Example
     /// ```
@@ -231,6 +247,13 @@ impl Change {
         alignment: Alignment,
     ) -> Result<Self, QuoteError> {
         let proration = Proration::new(period.start, period.next_billing, change_date)?;
+        match (current.quantity, next.quantity, alignment) {
+            (0, 0, _) => return Err(EMPTY_CHANGE),
+            (_, 0, Alignment::Immediate | Alignment::Extend) => {
+                return Err(DROP_NOT_AT_NEXT_BILLING)
+            }
+            _ => {}
+        }
         Ok(Self {
             currency,
             tax,

@@ -9,7 +9,7 @@ pub enum ErrorCode {
     InvalidCurrency,
     /// A unit price outside 0 … 1 000 000 000 or with more than 6 decimals.
     InvalidPrice,
-    /// A quantity that is not an integer in 1 … 1 000 000.
+    /// A quantity that is not an integer in 0 … 1 000 000.
     InvalidQuantity,
     /// A tax rate outside 0 ≤ r < 1 or with more than 6 decimals.
     InvalidTaxRate,
@@ -19,10 +19,13 @@ pub enum ErrorCode {
     InvalidInterval,
     /// The change date is not inside `[periodStart, nextBillingDate)`.
     OutsidePeriod,
-    /// An unknown alignment mode, or ExtendInterval without AlignToCurrentInterval.
+    /// An unknown alignment mode, ExtendInterval without AlignToCurrentInterval, or a drop
+    /// (next quantity 0) with another mode than `nextBilling`.
     InvalidAlignment,
     /// The amount due today would be negative (Cleverbridge refuses the change).
     NegativeAlignment,
+    /// Current and next quantity are both 0: nothing changes.
+    EmptyChange,
     /// The CustomerPrice currency differs from the subscription's.
     CurrencyMismatch,
     /// The CustomerPrice IsGross contradicts the product's tax mode.
@@ -33,7 +36,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of `docs/pricing.md`'s table.
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 13] = [
         Self::InvalidCurrency,
         Self::InvalidPrice,
         Self::InvalidQuantity,
@@ -43,6 +46,7 @@ impl ErrorCode {
         Self::OutsidePeriod,
         Self::InvalidAlignment,
         Self::NegativeAlignment,
+        Self::EmptyChange,
         Self::CurrencyMismatch,
         Self::TaxModeMismatch,
         Self::InvalidInput,
@@ -64,6 +68,7 @@ impl ErrorCode {
             Self::OutsidePeriod => "outside_period",
             Self::InvalidAlignment => "invalid_alignment",
             Self::NegativeAlignment => "negative_alignment",
+            Self::EmptyChange => "empty_change",
             Self::CurrencyMismatch => "currency_mismatch",
             Self::TaxModeMismatch => "tax_mode_mismatch",
             Self::InvalidInput => "invalid_input",

@@ -264,15 +264,17 @@ impl QuoteInput {
 impl QuoteInput {
     /// Validates the input into a typed [`Change`], in a fixed order: currency, tax mode,
     /// tax rate, the three dates, interval, both unit prices, both quantities, the
-    /// CustomerPrice guards (`next.currency`, `next.isGross`), alignment, and finally the
-    /// period and the change date in it. The first failure is returned.
+    /// CustomerPrice guards (`next.currency`, `next.isGross`), alignment, the period, the
+    /// change date in it, and finally the change itself (0 → 0, a drop not at the next
+    /// billing date). The first failure is returned.
     ///
     /// # Errors
     /// The first failing field's [`QuoteError`]: `invalid_currency`, `invalid_input`
     /// (tax mode, a missing object, a guard of the wrong type), `invalid_tax_rate`,
     /// `invalid_date`, `invalid_interval`, `invalid_price`, `invalid_quantity`,
-    /// `currency_mismatch`, `tax_mode_mismatch`, `invalid_alignment` or `outside_period`
-    /// (all described in `docs/pricing.md`).
+    /// `currency_mismatch`, `tax_mode_mismatch`, `invalid_alignment` (also a drop with
+    /// `immediate` or `extend`), `outside_period` or `empty_change` (all described in
+    /// `docs/pricing.md`).
     ///
     /// # Example
     /// ```

@@ -97,7 +97,7 @@ fn unit_price(v: ScalarRef<'_>) -> Result<Decimal, QuoteError> {
 
 fn quantity(v: ScalarRef<'_>) -> Result<u32, QuoteError> {
     match v {
-        ScalarRef::Int(n) if (1..=i128::from(MAX_QUANTITY)).contains(&n) => Ok(n as u32),
+        ScalarRef::Int(n) if (0..=i128::from(MAX_QUANTITY)).contains(&n) => Ok(n as u32),
         _ => Err(BAD_QUANTITY),
     }
 }

@@ -1,6 +1,6 @@
 //! The unauthenticated test and demo controls under `/sandbox/_admin/`: inject a fault,
-//! change a product's price, read the counters, reset to the fixture (the clock:
-//! `clock.rs`).
+//! change a product's price, set what previews' `NextBilling*` cover, read the counters,
+//! reset to the fixture (the clock: `clock.rs`).
 
 use std::collections::BTreeMap;
 
@@ -12,7 +12,8 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::fault::{Fault, FaultKind, FaultTarget, RequestKind};
+use crate::fault::{Call, Fault, FaultKind, FaultTarget, RequestKind};
+use crate::pricing::NextBillingScope;
 use crate::state::{cb, Sandbox};
 
 /// `POST /sandbox/_admin/fault`: `{"fault", "count"?, "ms"?, "target"?}` (see [`Fault`]).
@@ -26,6 +27,9 @@ pub(crate) async fn admin_fault(State(sb): State<Sandbox>, body: Bytes) -> Respo
             }
             if !f.subscriptions.is_empty() {
                 out["subscriptions"] = json!(f.subscriptions);
+            }
+            if let Some(c) = f.call {
+                out["call"] = json!(c);
             }
             sb.inner.lock().fault = if f.count == 0 { None } else { Some(f) };
             Json(out).into_response()
@@ -44,6 +48,11 @@ fn fault_error(body: &[u8], e: &serde_json::Error) -> String {
     ) {
         format!("fault must be one of {}", FaultKind::NAMES)
     } else if bad(
+        "call",
+        serde_json::from_value::<Call>(v["call"].clone()).is_ok(),
+    ) {
+        format!("call must be one of {}", Call::NAMES)
+    } else if bad(
         "target",
         serde_json::from_value::<FaultTarget>(v["target"].clone()).is_ok(),
     ) {
@@ -59,7 +68,8 @@ struct PriceChange {
     unit_price: String,
 }
 
-/// `POST /sandbox/_admin/price`: `{"productId", "unitPrice"}` for every item of that product.
+/// `POST /sandbox/_admin/price`: `{"productId", "unitPrice"}` for every item of that product
+/// and for the catalogue's list price (what a plan change or an add to it costs).
 pub(crate) async fn admin_price(State(sb): State<Sandbox>, body: Bytes) -> Response {
     let p: PriceChange = match serde_json::from_slice(&body) {
         Ok(p) => p,
@@ -82,6 +92,9 @@ pub(crate) async fn admin_price(State(sb): State<Sandbox>, body: Bytes) -> Respo
         );
     };
     let mut g = sb.inner.lock();
+    if let Some(p) = g.products.get_mut(&product) {
+        p.unit_price = price;
+    }
     let mut n = 0;
     for s in g.subs.values_mut() {
         for i in s.items.iter_mut().filter(|i| i.product_id == product) {
@@ -136,8 +149,11 @@ pub(crate) async fn admin_counters(State(sb): State<Sandbox>) -> Response {
         .map(|s| {
             (
                 s.id.clone(),
+                // A running number's current revision wins over an old one.
                 s.items
                     .iter()
+                    .filter(|i| !i.is_current())
+                    .chain(s.items.iter().filter(|i| i.is_current()))
                     .map(|i| (i.running_no.to_string(), i.quantity))
                     .collect(),
             )
@@ -151,6 +167,14 @@ pub(crate) async fn admin_counters(State(sb): State<Sandbox>) -> Response {
         "commitsReceived": g.attempts.get(&RequestKind::Commit).copied().unwrap_or(0),
         "commitsApplied": g.commits.values().sum::<u64>(),
         "requests": g.requests,
+        // Per Cleverbridge call: requests received, previews answered, commits received
+        // and applied (an add or a deactivation is a commit).
+        "calls": Call::ALL
+            .iter()
+            .filter(|c| **c != Call::GetSubscription)
+            .map(|c| (c.as_str(), g.calls.get(c).copied().unwrap_or_default()))
+            .collect::<BTreeMap<_, _>>(),
+        "nextBillingScope": g.scope,
         "attempts": RequestKind::ALL
             .iter()
             .map(|k| (k.as_str(), g.attempts.get(k).copied().unwrap_or(0)))
@@ -164,7 +188,7 @@ pub(crate) async fn admin_counters(State(sb): State<Sandbox>) -> Response {
         "renewals": g.renewals,
         // `getsubscription` requests per subscription, faulted or not.
         "reads": g.reads,
-        "fault": g.fault.as_ref().map(|f| json!({"fault": f.fault, "count": f.count, "target": f.target})),
+        "fault": g.fault.as_ref().map(|f| json!({"fault": f.fault, "count": f.count, "target": f.target, "call": f.call})),
     }))
     .into_response()
 }
@@ -173,4 +197,28 @@ pub(crate) async fn admin_counters(State(sb): State<Sandbox>) -> Response {
 pub(crate) async fn admin_reset(State(sb): State<Sandbox>) -> Response {
     sb.reset();
     Json(json!({ "reset": true })).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScopeChange {
+    scope: String,
+}
+
+/// `POST /sandbox/_admin/next-billing-scope`: `{"scope": "item"|"subscription"}` — what
+/// previews' `NextBillingCustomer*` cover from now on (until a reset, which returns to
+/// `SANDBOX_NEXT_BILLING_SCOPE`).
+pub(crate) async fn admin_next_billing_scope(State(sb): State<Sandbox>, body: Bytes) -> Response {
+    let c: ScopeChange = match serde_json::from_slice(&body) {
+        Ok(c) => c,
+        Err(e) => return cb(StatusCode::BAD_REQUEST, &e.to_string()),
+    };
+    let Some(scope) = NextBillingScope::parse(&c.scope) else {
+        return cb(
+            StatusCode::BAD_REQUEST,
+            "scope must be one of item, subscription",
+        );
+    };
+    sb.inner.lock().scope = scope;
+    Json(json!({ "scope": scope })).into_response()
 }

@@ -1,6 +1,7 @@
-//! Cleverbridge's two subscription calls as Cleverbridge answers them: `getsubscription`
-//! and `updatesubscriptionitem` (preview or commit), with its shapes and untidiness
-//! (see docs/proxy.md, "The sandbox"), priced by the core engine.
+//! Cleverbridge's subscription calls as Cleverbridge answers them: `getsubscription` and
+//! `updatesubscriptionitem` (seats or a change of plan, preview or commit), with its
+//! shapes and untidiness (see docs/proxy.md, "The sandbox"), priced by the core engine
+//! (`pricing.rs`); the add-on calls are `addons.rs`'s, through the same gate ([`serve`]).
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -10,23 +11,15 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rust_decimal::Decimal;
-use seatquote_core::alignment::{Alignment, AlignmentFlags};
-use seatquote_core::change::{Change, Line, Period, Tax};
-use seatquote_core::currency::Currency;
-use seatquote_core::date::Date;
-use seatquote_core::error::ErrorCode;
-use seatquote_core::error::QuoteError;
-use seatquote_core::money::round;
-use seatquote_core::quote::quote;
-use seatquote_core::tax::split;
 use seatquote_core::wire::{
     normalize_subscription_id, GetSubscriptionResponse, Subscription, SubscriptionItem,
     UpdateSubscriptionItemRequest, UpdateSubscriptionItemResponse, WireDate, WireDecimal, WireUint,
 };
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::fault::{FaultKind, RequestKind};
+use crate::fault::{Call, FaultKind, RequestKind};
+use crate::pricing::{preview_answer, price};
 use crate::state::{cb, Gate, Item, Sandbox, Sub};
 
 /// Closes the connection without an answer: the handler unwinds (without the panic
@@ -93,15 +86,14 @@ fn wire_subscription(s: &Sub) -> Subscription {
             .items
             .iter()
             .map(|i| {
-                let total = round(i.unit_price * Decimal::from(i.quantity), s.minor);
-                let t = split(total, s.tax_mode, s.tax_rate, s.minor);
+                let t = i.total(s);
                 SubscriptionItem {
                     running_no: WireUint(i.running_no),
                     product_id: i.product_id.clone(),
                     product_name: Some(i.product_name.clone()),
                     quantity: WireUint(u64::from(i.quantity)),
                     is_current: i.is_current.or(Some(true)),
-                    deactivation_date: None,
+                    deactivation_date: i.deactivation.map(WireDate),
                     next_billing_customer_gross_price: Some(WireDecimal(t.gross)),
                     next_billing_customer_net_price: Some(WireDecimal(t.net)),
                     next_billing_customer_vat_price: Some(WireDecimal(t.vat)),
@@ -132,7 +124,7 @@ pub(crate) async fn get_subscription(
         .gate(
             peer.ip(),
             &headers,
-            ("getsubscription", RequestKind::GetSubscription),
+            (Call::GetSubscription, RequestKind::GetSubscription),
             id.as_deref(),
         )
         .await
@@ -182,54 +174,41 @@ fn read_subscription(sb: &Sandbox, q: &GetQuery) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-/// The engine's change for an update request, checked in the JSON boundary's order (so its
-/// errors are the ones Cleverbridge's own validation would name).
-fn engine_change(
-    s: &Sub,
-    item: &Item,
-    today: Date,
-    new_unit: Decimal,
-    qty: u64,
-    flags: AlignmentFlags,
-) -> Result<Change, QuoteError> {
-    let period_start = s.next_billing.sub(s.interval).unwrap_or(s.next_billing);
-    let currency = Currency::from_code(&s.currency)?;
-    let tax = Tax {
-        mode: s.tax_mode,
-        rate: s.tax_rate,
-    };
-    let (current, next) = Line::pair(
-        (item.unit_price, item.quantity),
-        (new_unit, u32::try_from(qty).unwrap_or(u32::MAX)),
-    )?;
-    let alignment = Alignment::from_flags(flags)?;
-    let period = Period::new(period_start, s.next_billing, s.interval)?;
-    Change::new(currency, tax, period, today, current, next, alignment)
+/// A POSTed Cleverbridge request body.
+pub(crate) trait CallBody: DeserializeOwned + Send + Sync + 'static {
+    /// Whether it only asks for prices (`GetCustomerPricePreviewOnly`).
+    fn is_preview(&self) -> bool;
+    /// The subscription it is about, with its leading `S`.
+    fn subscription(&self) -> String;
 }
 
-pub(crate) async fn update_item(
-    State(sb): State<Sandbox>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Bytes,
+impl CallBody for UpdateSubscriptionItemRequest {
+    fn is_preview(&self) -> bool {
+        self.alignment_settings.get_customer_price_preview_only
+    }
+    fn subscription(&self) -> String {
+        self.normalized_subscription_id()
+    }
+}
+
+/// Gates and answers one POSTed Cleverbridge call: reads the body as `R`, counts it as a
+/// preview when it is one (an unreadable body counts, and is faulted, as a commit),
+/// passes the gate for its subscription, then `apply`s it as the fault says.
+pub(crate) async fn serve<R: CallBody>(
+    sb: Sandbox,
+    (peer, headers): (SocketAddr, HeaderMap),
+    body: &[u8],
+    call: Call,
+    apply: fn(&Sandbox, &R) -> Response,
 ) -> Response {
-    let parsed = serde_json::from_slice::<UpdateSubscriptionItemRequest>(&body);
-    // An unreadable body is not a preview: it counts (and is faulted) as a commit.
+    let parsed = serde_json::from_slice::<R>(body);
     let kind = match &parsed {
-        Ok(r) if r.alignment_settings.get_customer_price_preview_only => RequestKind::Preview,
+        Ok(r) if r.is_preview() => RequestKind::Preview,
         _ => RequestKind::Commit,
     };
-    let id = parsed
-        .as_ref()
-        .ok()
-        .map(UpdateSubscriptionItemRequest::normalized_subscription_id);
+    let id = parsed.as_ref().ok().map(CallBody::subscription);
     let after = match sb
-        .gate(
-            peer.ip(),
-            &headers,
-            ("updatesubscriptionitem", kind),
-            id.as_deref(),
-        )
+        .gate(peer.ip(), &headers, (call, kind), id.as_deref())
         .await
     {
         Gate::Stop(r) => return r,
@@ -237,7 +216,7 @@ pub(crate) async fn update_item(
     };
     let parsed = parsed.map_err(|e| e.to_string());
     perform(after, move || match &parsed {
-        Ok(req) => apply_update(&sb, req),
+        Ok(req) => apply(&sb, req),
         Err(e) => cb(
             StatusCode::BAD_REQUEST,
             &format!("The request is invalid: {e}"),
@@ -246,7 +225,27 @@ pub(crate) async fn update_item(
     .await
 }
 
-/// Prices a preview or applies a commit.
+/// `POST updatesubscriptionitem`.
+pub(crate) async fn update_item(
+    State(sb): State<Sandbox>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    serve(
+        sb,
+        (peer, headers),
+        &body,
+        Call::UpdateSubscriptionItem,
+        apply_update,
+    )
+    .await
+}
+
+/// Prices a preview or applies a commit: more or fewer seats of the item's product, or a
+/// change of plan (another `ProductId` of the catalogue, same currency, tax mode and
+/// interval), which keeps the old revision (`IsCurrent: false`) and adds a new one of the
+/// same running number.
 fn apply_update(sb: &Sandbox, req: &UpdateSubscriptionItemRequest) -> Response {
     let today = sb.today();
     let mut g = sb.inner.lock();
@@ -257,26 +256,40 @@ fn apply_update(sb: &Sandbox, req: &UpdateSubscriptionItemRequest) -> Response {
     let Some(item) = s
         .items
         .iter()
-        .find(|i| i.running_no == req.running_number.0 && i.is_current != Some(false))
+        .find(|i| i.running_no == req.running_number.0 && i.is_current())
     else {
         return cb(StatusCode::NOT_FOUND, "Item not found.");
     };
-    if item.product_id != req.product_id {
-        return cb(
-            StatusCode::PAYMENT_REQUIRED,
-            "ProductId does not match the subscription item.",
-        );
-    }
+    let plan = if item.product_id == req.product_id {
+        None
+    } else {
+        let Some(p) = g.products.get(&req.product_id) else {
+            return cb(
+                StatusCode::PAYMENT_REQUIRED,
+                &format!("Invalid parameters: unknown ProductId {}.", req.product_id),
+            );
+        };
+        if let Err(m) = p.fits(s) {
+            return cb(StatusCode::PAYMENT_REQUIRED, &m);
+        }
+        Some(p.clone())
+    };
     if !s.status.is_active() {
         return cb(
             StatusCode::BAD_REQUEST,
             "The subscription is not active. Only active subscriptions can be updated.",
         );
     }
+    if item.deactivation.is_some() {
+        return cb(
+            StatusCode::PAYMENT_REQUIRED,
+            "Invalid parameters: the item is deactivated.",
+        );
+    }
     if req.quantity.0 == 0 || req.quantity.0 > 1_000_000 {
         return cb(StatusCode::PAYMENT_REQUIRED, "Invalid parameter: Quantity.");
     }
-    let mut unit = item.unit_price;
+    let mut unit = plan.as_ref().map_or(item.unit_price, |p| p.unit_price);
     if let Some(cp) = &req.customer_price {
         if cp.currency != s.currency {
             return cb(
@@ -287,87 +300,57 @@ fn apply_update(sb: &Sandbox, req: &UpdateSubscriptionItemRequest) -> Response {
         unit = cp.value.0;
     }
     let a = &req.alignment_settings;
-    let flags = AlignmentFlags {
-        align_to_current_interval: a.align_to_current_interval,
-        extend_interval: a.extend_interval,
+    let change = ((item.unit_price, item.quantity), (unit, req.quantity.0));
+    let priced = match price(s, today, change, a, g.scope, Some(item.running_no)) {
+        Ok(p) => p,
+        Err((status, message)) => return cb(status, &message),
     };
-    let q = match engine_change(s, item, today, unit, req.quantity.0, flags).and_then(|c| quote(&c))
-    {
-        Ok(q) => q,
-        Err(e) if e.code == ErrorCode::NegativeAlignment => {
-            return cb(
-                StatusCode::BAD_REQUEST,
-                "The alignment amount is negative. The update was not processed.",
-            )
-        }
-        Err(e) => {
-            return cb(
-                StatusCode::PAYMENT_REQUIRED,
-                &format!("Invalid parameters: {}", e.message),
-            )
-        }
-    };
-    let dec = |s: &str| s.parse::<Decimal>().ok().map(WireDecimal);
-    let extend = a.align_to_current_interval && a.extend_interval;
-    let (mut ag, mut an, mut av) = (
-        dec(&q.alignment.gross),
-        dec(&q.alignment.net),
-        dec(&q.alignment.vat),
-    );
-    if let (Some((_, off)), Some(g), Some(n)) = (&s.coupon, ag, an) {
-        // The coupon's percentage off today's amount, in the product's tax mode.
-        let base = if s.tax_mode.is_gross() { g.0 } else { n.0 };
-        let hundred = Decimal::ONE_HUNDRED;
-        let t = split(
-            round(base * (hundred - *off) / hundred, s.minor),
-            s.tax_mode,
-            s.tax_rate,
-            s.minor,
-        );
-        (ag, an, av) = (
-            Some(WireDecimal(t.gross)),
-            Some(WireDecimal(t.net)),
-            Some(WireDecimal(t.vat)),
-        );
-    }
     if a.get_customer_price_preview_only {
-        let r = UpdateSubscriptionItemResponse {
-            alignment_customer_gross_price: ag,
-            alignment_customer_net_price: an,
-            alignment_customer_vat_price: av,
-            next_billing_customer_gross_price: dec(&q.next_billing.gross),
-            next_billing_customer_net_price: dec(&q.next_billing.net),
-            next_billing_customer_vat_price: dec(&q.next_billing.vat),
-            next_renewal_customer_gross_price: dec(&q.next_billing.gross),
-            next_renewal_customer_net_price: dec(&q.next_billing.net),
-            next_renewal_customer_vat_price: dec(&q.next_billing.vat),
-            price_currency_id: Some(s.currency.clone()),
-            next_billing_date: if extend {
-                Date::parse(&q.next_billing.date).ok().map(WireDate)
-            } else {
-                None
-            },
-            result_message: Some("OK".into()),
-        };
-        *g.requests.entry("previews").or_default() += 1;
-        return Json(r).into_response();
+        let r = preview_answer(s, &priced);
+        g.previewed(Call::UpdateSubscriptionItem);
+        return r;
     }
     // Commit.
-    let new_next = Date::parse(&q.next_billing.date).ok();
-    let running_no = item.running_no;
-    if let Some(s) = g.subs.get_mut(&id) {
-        if let Some(it) = s.items.iter_mut().find(|i| i.running_no == running_no) {
-            it.quantity = u32::try_from(req.quantity.0).unwrap_or(it.quantity);
-            it.unit_price = unit;
+    let (running_no, old_unit) = (item.running_no, item.unit_price);
+    let quantity = u32::try_from(req.quantity.0).unwrap_or(item.quantity);
+    let Some(s) = g.subs.get_mut(&id) else {
+        return cb(StatusCode::NOT_FOUND, "Subscription not found.");
+    };
+    let current = |i: &&mut Item| i.running_no == running_no && i.is_current();
+    let event = match &plan {
+        None => {
+            if let Some(it) = s.items.iter_mut().find(current) {
+                it.quantity = quantity;
+                it.unit_price = unit;
+            }
+            None
         }
-        if let Some(d) = new_next {
-            s.next_billing = d;
+        Some(p) => {
+            if let Some(it) = s.items.iter_mut().find(current) {
+                it.is_current = Some(false);
+            }
+            s.items.push(Item {
+                running_no,
+                product_id: p.id.clone(),
+                product_name: p.name.clone(),
+                quantity,
+                unit_price: unit,
+                is_current: Some(true),
+                deactivation: None,
+            });
+            // Equal prices count as an upgrade (the shared design, "Kinds of change").
+            Some(if unit >= old_unit {
+                "upgrade"
+            } else {
+                "downgrade"
+            })
         }
+    };
+    if let Some(d) = priced.next_date {
+        s.next_billing = d;
     }
-    if let Some(s) = g.subs.get(&id) {
-        sb.notifier.item_changed(s, running_no);
-    }
-    *g.commits.entry(id).or_default() += 1;
+    sb.notifier.item_changed(s, running_no, event);
+    g.applied(Call::UpdateSubscriptionItem, &id);
     Json(UpdateSubscriptionItemResponse {
         result_message: Some("OK".into()),
         ..Default::default()

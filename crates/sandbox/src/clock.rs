@@ -1,7 +1,9 @@
 //! The sandbox's clock moved forward (`POST /sandbox/_admin/clock`, tests and demos only,
 //! like the other `_admin` knobs): every active subscription whose next billing date is
 //! reached renews as Cleverbridge bills a renewal — each current item at its quantity and
-//! price at that moment — its next billing date moves one interval on, and a
+//! price at that moment, except an item deactivated by then (`deactivatesubscriptionitems`),
+//! which is not billed and stops being current — its next billing date moves one interval
+//! on, and a
 //! `SubscriptionPaidNotification` is sent ([`crate::notifier`]). The renewals billed are
 //! listed in `GET /sandbox/_admin/counters` (`renewals`). The clock never moves back;
 //! `POST /sandbox/_admin/reset` puts it back where it started.
@@ -11,14 +13,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rust_decimal::Decimal;
 use seatquote_core::date::Date;
-use seatquote_core::money::round;
-use seatquote_core::tax::split;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::state::{cb, Sandbox, Sub};
+use crate::state::{cb, Item, Sandbox, Sub};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -51,15 +50,20 @@ pub(crate) async fn admin_clock(State(sb): State<Sandbox>, body: Bytes) -> Respo
     Json(json!({ "today": to.to_iso_string(), "renewals": renewals })).into_response()
 }
 
-/// One renewal of `s` on its next billing date, at its items' current quantities.
+/// Whether `i` ends by `date` (its deactivation date reached).
+fn ends(i: &Item, date: Date) -> bool {
+    i.deactivation.is_some_and(|d| d <= date)
+}
+
+/// One renewal of `s` on its next billing date, at its items' current quantities (an item
+/// deactivated by then is not billed).
 fn renewal(s: &Sub) -> Value {
     let items: Vec<Value> = s
         .items
         .iter()
-        .filter(|i| i.is_current != Some(false))
+        .filter(|i| i.is_current() && !ends(i, s.next_billing))
         .map(|i| {
-            let total = round(i.unit_price * Decimal::from(i.quantity), s.minor);
-            let t = split(total, s.tax_mode, s.tax_rate, s.minor);
+            let t = i.total(s);
             json!({
                 "runningNumber": i.running_no,
                 "quantity": i.quantity,
@@ -86,6 +90,10 @@ fn renew(sb: &Sandbox, today: Date) -> Vec<Value> {
         for s in g.subs.values_mut().filter(|s| s.status.is_active()) {
             while s.next_billing <= today {
                 billed.push(renewal(s));
+                let on = s.next_billing;
+                for i in s.items.iter_mut().filter(|i| ends(i, on)) {
+                    i.is_current = Some(false);
+                }
                 let Some(next) = s.next_billing.add(s.interval) else {
                     break;
                 };

@@ -1,5 +1,5 @@
 //! Fault injection: what `POST /sandbox/_admin/fault` accepts and which requests a fault
-//! hits.
+//! hits (by kind — read, preview, commit —, by Cleverbridge call and by subscription).
 
 use serde::{Deserialize, Serialize};
 
@@ -40,15 +40,55 @@ impl FaultKind {
     pub const NAMES: &'static str = "latency, status500, status429, malformed, hang, applyThenHang, resetBeforeApply, resetAfterApply, applyAfterDelay, status500AfterApply, duplicate";
 }
 
+/// The Cleverbridge call the sandbox is answering (its name in the URL, in the counters and
+/// in a fault's `call`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Call {
+    /// `getsubscription`.
+    GetSubscription,
+    /// `updatesubscriptionitem` (seats or a change of plan).
+    UpdateSubscriptionItem,
+    /// `addsubscriptionitem` (an add-on).
+    AddSubscriptionItem,
+    /// `deactivatesubscriptionitems` (an item ends at the next billing date).
+    DeactivateSubscriptionItems,
+}
+
+impl Call {
+    /// Every call, in counter order.
+    pub const ALL: [Self; 4] = [
+        Self::GetSubscription,
+        Self::UpdateSubscriptionItem,
+        Self::AddSubscriptionItem,
+        Self::DeactivateSubscriptionItems,
+    ];
+    /// Every spelling, for error messages.
+    pub const NAMES: &'static str =
+        "getsubscription, updatesubscriptionitem, addsubscriptionitem, deactivatesubscriptionitems";
+
+    /// The call's name (the last part of its URL).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::GetSubscription => "getsubscription",
+            Self::UpdateSubscriptionItem => "updatesubscriptionitem",
+            Self::AddSubscriptionItem => "addsubscriptionitem",
+            Self::DeactivateSubscriptionItems => "deactivatesubscriptionitems",
+        }
+    }
+}
+
 /// The kind of Cleverbridge request the sandbox is answering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RequestKind {
     /// `getsubscription`.
     GetSubscription,
-    /// `updatesubscriptionitem` with `GetCustomerPricePreviewOnly: true`.
+    /// `updatesubscriptionitem` or `addsubscriptionitem` with
+    /// `GetCustomerPricePreviewOnly: true`.
     Preview,
-    /// `updatesubscriptionitem` that changes the subscription (or cannot be read).
+    /// A request that changes the subscription (or cannot be read): an update or an add
+    /// that is not a preview, every `deactivatesubscriptionitems`.
     Commit,
 }
 
@@ -101,6 +141,10 @@ pub struct Fault {
     /// untouched and do not use up `count`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscriptions: Vec<String>,
+    /// Only requests of this Cleverbridge call (default: every call); others pass
+    /// untouched and do not use up `count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<Call>,
     /// `status429` only: the `Retry-After` header's text, sent verbatim instead of the
     /// seconds of `ms` (a client's bounds under test: `18446744073709551615`, an HTTP
     /// date, `soon`).
@@ -117,7 +161,14 @@ fn one() -> u32 {
 }
 
 impl Fault {
-    /// Whether this fault hits a request of `kind` for `subscription` (when known).
+    /// Whether this fault hits a request of `kind`, made by `call`, for `subscription`
+    /// (when known).
+    pub fn hits(&self, call: Call, kind: RequestKind, subscription: Option<&str>) -> bool {
+        self.call.is_none_or(|c| c == call) && self.matches(kind, subscription)
+    }
+
+    /// Whether this fault hits a request of `kind` for `subscription` (when known),
+    /// whichever call it is.
     pub fn matches(&self, kind: RequestKind, subscription: Option<&str>) -> bool {
         if !self.subscriptions.is_empty()
             && !subscription.is_some_and(|s| self.subscriptions.iter().any(|x| x == s))
@@ -163,6 +214,15 @@ mod tests {
         let f: Fault =
             serde_json::from_str(r#"{"fault":"status429","retryAfter":"soon"}"#).unwrap();
         assert_eq!(f.retry_after.as_deref(), Some("soon"));
+        let f: Fault =
+            serde_json::from_str(r#"{"fault":"status500","call":"addsubscriptionitem"}"#).unwrap();
+        assert!(f.hits(Call::AddSubscriptionItem, RequestKind::Commit, Some("S1")));
+        assert!(!f.hits(
+            Call::UpdateSubscriptionItem,
+            RequestKind::Commit,
+            Some("S1")
+        ));
+        assert!(serde_json::from_str::<Fault>(r#"{"fault":"status500","call":"x"}"#).is_err());
         assert!(serde_json::from_str::<Fault>(r#"{"fault":"boom"}"#).is_err());
         assert!(serde_json::from_str::<Fault>(r#"{"fault":"hang","target":"x"}"#).is_err());
     }

@@ -1,5 +1,6 @@
 //! The fixture file (`fixtures/sandbox.json`): subscriptions, their items and owners, with
-//! dates relative to the sandbox's today.
+//! dates relative to the sandbox's today, and the product catalogue Cleverbridge knows
+//! (what a plan change or an add-on may name).
 
 use rust_decimal::Decimal;
 use seatquote_core::currency::Currency;
@@ -16,6 +17,27 @@ pub const DEFAULT_FIXTURE: &str = include_str!("../fixtures/sandbox.json");
 pub struct Fixture {
     /// The subscriptions.
     pub subscriptions: Vec<FixtureSubscription>,
+    /// The product catalogue (absent: empty; then only seat changes work).
+    #[serde(default)]
+    pub products: Vec<FixtureProduct>,
+}
+
+/// One product of the catalogue: its list price per unit and interval.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FixtureProduct {
+    /// Product id (`"294836"`).
+    pub id: String,
+    /// Product name.
+    pub name: String,
+    /// ISO 4217.
+    pub currency: String,
+    /// `gross` or `net`: the tax mode of `unit_price`.
+    pub tax_mode: String,
+    /// List price per unit and interval, a decimal string.
+    pub unit_price: String,
+    /// Billing interval.
+    pub interval: FixtureInterval,
 }
 
 /// One subscription of the fixture.
@@ -94,6 +116,15 @@ impl Fixture {
                     .map_err(|e| format!("{}: {e}", s.id))?;
             }
         }
+        for p in &f.products {
+            TaxMode::parse(&p.tax_mode).ok_or(format!("product {}: bad taxMode", p.id))?;
+            Currency::from_code(&p.currency).map_err(|e| format!("product {}: {e}", p.id))?;
+            Interval::new(p.interval.months, p.interval.days)
+                .map_err(|e| format!("product {}: {e}", p.id))?;
+            p.unit_price
+                .parse::<Decimal>()
+                .map_err(|e| format!("product {}: {e}", p.id))?;
+        }
         Ok(f)
     }
 
@@ -119,5 +150,31 @@ mod tests {
             .contains(&"S68841753".to_owned()));
         assert!(f.subscriptions_of("C-9").is_empty());
         assert!(Fixture::parse("{\"subscriptions\": 1}").is_err());
+        assert!(Fixture::parse("{\"subscriptions\": []}")
+            .unwrap()
+            .products
+            .is_empty());
+    }
+
+    #[test]
+    fn the_catalogue_holds_every_product_the_items_use() {
+        let f = Fixture::parse(DEFAULT_FIXTURE).unwrap();
+        for s in &f.subscriptions {
+            for i in &s.items {
+                let p = f.products.iter().find(|p| p.id == i.product_id);
+                let p = p.unwrap_or_else(|| panic!("{} not in products", i.product_id));
+                assert_eq!((&p.currency, &p.tax_mode), (&s.currency, &s.tax_mode));
+            }
+        }
+        let price = |id: &str| {
+            f.products
+                .iter()
+                .find(|p| p.id == id)
+                .unwrap()
+                .unit_price
+                .clone()
+        };
+        assert_eq!(price("294836"), "1800.00");
+        assert_eq!(price("294900"), "1000.00");
     }
 }

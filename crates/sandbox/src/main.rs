@@ -16,7 +16,7 @@ use axum::routing::get;
 use axum::Json;
 use clap::Parser;
 use seatquote_core::date::Date;
-use seatquote_sandbox::{router, Fixture, Notifier, Sandbox, DEFAULT_FIXTURE};
+use seatquote_sandbox::{router, Fixture, NextBillingScope, Notifier, Sandbox, DEFAULT_FIXTURE};
 
 /// Settings (flags or environment variables).
 #[derive(Parser)]
@@ -85,6 +85,17 @@ struct Config {
         value_name = "SEATQUOTE_SANDBOX_NUMERIC_IDS"
     )]
     numeric_ids: bool,
+    /// What a preview's `NextBillingCustomer*` prices cover: `item` (the changed item) or
+    /// `subscription` (every current, not deactivated item after the change); tests change
+    /// it with `POST /sandbox/_admin/next-billing-scope`.
+    #[arg(
+        long,
+        env = "SANDBOX_NEXT_BILLING_SCOPE",
+        value_name = "SANDBOX_NEXT_BILLING_SCOPE",
+        default_value = "item",
+        value_parser = parse_scope
+    )]
+    next_billing_scope: NextBillingScope,
     /// Where to send notifications like Cleverbridge's (the proxy's
     /// `/api/cleverbridge/notifications`); unset: none sent.
     #[arg(
@@ -114,6 +125,10 @@ struct Config {
 
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).map_err(|_| format!("not a YYYY-MM-DD date: {s}"))
+}
+
+fn parse_scope(s: &str) -> Result<NextBillingScope, String> {
+    NextBillingScope::parse(s).ok_or(format!("not item or subscription: {s}"))
 }
 
 fn main() -> std::process::ExitCode {
@@ -177,7 +192,8 @@ fn run(cfg: Config) -> Result<(), String> {
     };
     let mut sandbox = Sandbox::new(fixture, today, cfg.rate_limit)
         .with_rate_block(std::time::Duration::from_secs(cfg.rate_block_seconds))
-        .with_numeric_ids(cfg.numeric_ids);
+        .with_numeric_ids(cfg.numeric_ids)
+        .with_next_billing_scope(cfg.next_billing_scope);
     if let Some(url) = cfg.notify_url.as_deref().filter(|u| !u.is_empty()) {
         sandbox = sandbox.with_notifier(Notifier::new(
             url,

@@ -2,7 +2,8 @@
 //! after each applied change of an item the sandbox POSTs a JSON
 //! `SubscriptionUpdatedNotification` (the subscription model: `meta`, integer
 //! `subscriptionId`, `subscriptionItems[]` with `runningNumber`, `quantity`, `productId`,
-//! `version`, `status`) to `SEATQUOTE_SANDBOX_NOTIFY_URL` with HTTP Basic credentials; on
+//! `version`, `status`, `deactivationDate` when set, and on the changed item
+//! `subscriptionEventTypeId` for a plan change, an add or a deactivation) to `SEATQUOTE_SANDBOX_NOTIFY_URL` with HTTP Basic credentials; on
 //! demand it sends payment notifications (paid, payment failed, refund, chargeback).
 //! Sends are retried a few times on failure, as Cleverbridge retries.
 //!
@@ -28,7 +29,7 @@ use parking_lot::Mutex;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::state::{cb, Sandbox, Sub};
+use crate::state::{cb, Item, Sandbox, Sub};
 
 /// What a notification fault does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -110,8 +111,10 @@ impl Notifier {
     }
 
     /// After a change of `running_no` in `sub` (already applied): the item's version goes
-    /// up and a `SubscriptionUpdatedNotification` is sent.
-    pub(crate) fn item_changed(&self, sub: &Sub, running_no: u64) {
+    /// up and a `SubscriptionUpdatedNotification` is sent, the item carrying
+    /// `subscriptionEventTypeId` when `event` names one (`upgrade`, `downgrade`, `add`,
+    /// `deactivate`; a change of seats names none).
+    pub(crate) fn item_changed(&self, sub: &Sub, running_no: u64, event: Option<&str>) {
         if self.target.is_none() {
             return;
         }
@@ -119,21 +122,32 @@ impl Notifier {
             let mut s = self.shared.lock();
             *s.versions.entry((sub.id.clone(), running_no)).or_insert(1) += 1;
         }
-        self.dispatch(self.body("SubscriptionUpdatedNotification", sub));
+        let event = event.map(|e| (running_no, e));
+        self.dispatch(self.body("SubscriptionUpdatedNotification", sub, event));
     }
 
     /// A renewal billed for `sub` (`clock.rs`): a `SubscriptionPaidNotification`
     /// with its items as renewed.
     pub(crate) fn renewed(&self, sub: &Sub) {
-        self.dispatch(self.body("SubscriptionPaidNotification", sub));
+        self.dispatch(self.body("SubscriptionPaidNotification", sub, None));
     }
 
-    /// The notification body of `kind` for `sub`, with every item and its version.
-    fn body(&self, kind: &str, sub: &Sub) -> String {
+    /// The notification body of `kind` for `sub`, with every item (its current revision:
+    /// an old one of a plan change is left out) and its version; `event` marks the changed
+    /// item with its `subscriptionEventTypeId`.
+    fn body(&self, kind: &str, sub: &Sub, event: Option<(u64, &str)>) -> String {
         let s = self.shared.lock();
+        let superseded = |i: &Item| {
+            !i.is_current()
+                && sub
+                    .items
+                    .iter()
+                    .any(|o| o.running_no == i.running_no && o.is_current())
+        };
         let items: Vec<Value> = sub
             .items
             .iter()
+            .filter(|i| !superseded(i))
             .map(|i| {
                 let version = s
                     .versions
@@ -144,14 +158,21 @@ impl Notifier {
                     .product_id
                     .parse::<u64>()
                     .map_or_else(|_| Value::from(i.product_id.clone()), Value::from);
-                json!({
+                let mut item = json!({
                     "runningNumber": i.running_no,
                     "productId": product,
                     "productName": i.product_name,
                     "quantity": i.quantity,
                     "version": version,
-                    "status": if i.is_current == Some(false) { "Inactive" } else { "Active" },
-                })
+                    "status": if i.is_current() { "Active" } else { "Inactive" },
+                });
+                if let Some(d) = i.deactivation {
+                    item["deactivationDate"] = json!(d.to_iso_string());
+                }
+                if let Some((_, e)) = event.filter(|(rn, _)| *rn == i.running_no) {
+                    item["subscriptionEventTypeId"] = json!(e);
+                }
+                item
             })
             .collect();
         let id: Value = sub
@@ -294,14 +315,14 @@ pub(crate) async fn admin_quantity(State(sb): State<Sandbox>, body: Bytes) -> Re
         let Some(it) = s
             .items
             .iter_mut()
-            .find(|i| i.running_no == c.running_number)
+            .find(|i| i.running_no == c.running_number && i.is_current())
         else {
             return cb(StatusCode::NOT_FOUND, "Item not found.");
         };
         it.quantity = c.quantity;
         s.clone()
     };
-    sb.notifier.item_changed(&snapshot, c.running_number);
+    sb.notifier.item_changed(&snapshot, c.running_number, None);
     Json(json!({ "subscriptionId": id, "runningNumber": c.running_number, "quantity": c.quantity }))
         .into_response()
 }
@@ -345,7 +366,7 @@ pub(crate) async fn admin_notify(State(sb): State<Sandbox>, body: Bytes) -> Resp
             "no notification URL (SEATQUOTE_SANDBOX_NOTIFY_URL)",
         );
     }
-    sb.notifier.dispatch(sb.notifier.body(&r.kind, &sub));
+    sb.notifier.dispatch(sb.notifier.body(&r.kind, &sub, None));
     Json(json!({ "type": r.kind, "subscriptionId": id })).into_response()
 }
 

@@ -12,53 +12,25 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
 use parking_lot::Mutex;
-use rust_decimal::Decimal;
-use seatquote_core::currency::Currency;
-use seatquote_core::date::{Date, Interval};
-use seatquote_core::tax::{TaxMode, TaxRate};
-use seatquote_core::wire::SubscriptionStatus;
+use seatquote_core::date::Date;
 use serde_json::json;
 
-use crate::fault::{Fault, FaultKind, RequestKind};
+use crate::fault::{Call, Fault, FaultKind, RequestKind};
 use crate::fixture::Fixture;
+pub(crate) use crate::model::{load, products, Item, Product, Sub};
+use crate::pricing::NextBillingScope;
 use crate::rate::{RateCounters, RateLimit};
 use crate::{SANDBOX_PASSWORD, SANDBOX_USER};
-
-/// One item in memory.
-#[derive(Debug, Clone)]
-pub(crate) struct Item {
-    pub running_no: u64,
-    pub product_id: String,
-    pub product_name: String,
-    pub quantity: u32,
-    pub unit_price: Decimal,
-    pub is_current: Option<bool>,
-}
-
-/// One subscription in memory.
-#[derive(Debug, Clone)]
-pub(crate) struct Sub {
-    pub id: String,
-    pub customer_id: String,
-    pub customer_reference_id: String,
-    pub currency: String,
-    pub minor: u32,
-    pub tax_mode: TaxMode,
-    pub tax_rate: TaxRate,
-    pub interval: Interval,
-    pub next_billing: Date,
-    pub status: SubscriptionStatus,
-    pub grace_period_days: Option<u64>,
-    pub items: Vec<Item>,
-    /// A coupon on the subscription (`POST /sandbox/_admin/coupon`): its code, shown in the
-    /// raw `getsubscription` read only (not in the fields the proxy parses), and the
-    /// percentage taken off what a change costs today.
-    pub coupon: Option<(String, Decimal)>,
-}
 
 /// Everything behind the sandbox's lock.
 pub(crate) struct Inner {
     pub subs: BTreeMap<String, Sub>,
+    /// The product catalogue (plan changes and add-ons name its products).
+    pub products: BTreeMap<String, Product>,
+    /// What a preview's `NextBilling*` prices cover (`POST /sandbox/_admin/next-billing-scope`).
+    pub scope: NextBillingScope,
+    /// Per Cleverbridge call: previews answered, commits received and applied.
+    pub calls: BTreeMap<Call, CallCounters>,
     pub commits: BTreeMap<String, u64>,
     pub requests: BTreeMap<&'static str, u64>,
     pub attempts: BTreeMap<RequestKind, u64>,
@@ -73,7 +45,33 @@ pub(crate) struct Inner {
     pub renewals: Vec<serde_json::Value>,
 }
 
+/// What one Cleverbridge call received and did (`calls` in the counters).
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CallCounters {
+    /// Requests received (faulted, refused or not).
+    pub received: u64,
+    /// Previews answered.
+    pub previews: u64,
+    /// Commits received (faulted, refused or not).
+    pub commits_received: u64,
+    /// Commits applied (a `duplicate` fault applies one twice).
+    pub commits_applied: u64,
+}
+
 impl Inner {
+    /// Counts a commit of `call` on `subscription` as applied.
+    pub(crate) fn applied(&mut self, call: Call, subscription: &str) {
+        *self.commits.entry(subscription.to_owned()).or_default() += 1;
+        self.calls.entry(call).or_default().commits_applied += 1;
+    }
+
+    /// Counts a preview of `call` as answered.
+    pub(crate) fn previewed(&mut self, call: Call) {
+        *self.requests.entry("previews").or_default() += 1;
+        self.calls.entry(call).or_default().previews += 1;
+    }
+
     /// The rate limit's counters.
     pub(crate) fn rate_counters(&self) -> RateCounters {
         self.rate.counters()
@@ -93,6 +91,8 @@ pub struct Sandbox {
     pub(crate) notifier: crate::notifier::Notifier,
     /// `getsubscription` answers the subscription's `Id` as a bare JSON number.
     pub(crate) numeric_ids: bool,
+    /// The `NextBilling*` scope set at start (a reset returns to it).
+    default_scope: NextBillingScope,
 }
 
 /// Today's UTC date.
@@ -101,59 +101,6 @@ pub fn utc_today() -> Date {
     let now = chrono::Utc::now().date_naive();
     Date::from_ymd(now.year(), now.month(), now.day())
         .unwrap_or_else(|| unreachable!("the clock is between 1900 and 9999"))
-}
-
-pub(crate) fn load(fixture: &Fixture, today: Date) -> BTreeMap<String, Sub> {
-    let mut subs = BTreeMap::new();
-    for s in &fixture.subscriptions {
-        let Ok(currency) = Currency::from_code(&s.currency) else {
-            continue;
-        };
-        let (Some(tax_mode), Ok(tax_rate), Ok(interval)) = (
-            TaxMode::parse(&s.tax_mode),
-            TaxRate::parse(&s.tax_rate),
-            Interval::new(s.interval.months, s.interval.days),
-        ) else {
-            continue;
-        };
-        let Some(next_billing) = today.add(Interval {
-            months: 0,
-            days: s.next_billing_in_days,
-        }) else {
-            continue;
-        };
-        let items = s
-            .items
-            .iter()
-            .map(|i| Item {
-                running_no: i.running_no,
-                product_id: i.product_id.clone(),
-                product_name: i.product_name.clone(),
-                quantity: i.quantity,
-                unit_price: i.unit_price.parse().unwrap_or_default(),
-                is_current: i.is_current,
-            })
-            .collect();
-        subs.insert(
-            s.id.clone(),
-            Sub {
-                id: s.id.clone(),
-                customer_id: s.customer_id.clone(),
-                customer_reference_id: s.customer_reference_id.clone(),
-                currency: s.currency.clone(),
-                minor: currency.minor_units(),
-                tax_mode,
-                tax_rate,
-                interval,
-                next_billing,
-                status: SubscriptionStatus::from_name(&s.status),
-                grace_period_days: s.grace_period_days,
-                items,
-                coupon: None,
-            },
-        );
-    }
-    subs
 }
 
 /// A Cleverbridge-style error: `{"ResultMessage": …}`.
@@ -197,6 +144,9 @@ impl Sandbox {
         Self {
             inner: Arc::new(Mutex::new(Inner {
                 subs,
+                products: products(&fixture),
+                scope: NextBillingScope::default(),
+                calls: BTreeMap::new(),
                 commits: BTreeMap::new(),
                 requests: BTreeMap::new(),
                 attempts: BTreeMap::new(),
@@ -211,7 +161,17 @@ impl Sandbox {
             moved_today: Arc::default(),
             notifier: crate::notifier::Notifier::default(),
             numeric_ids: false,
+            default_scope: NextBillingScope::default(),
         }
+    }
+
+    /// The same sandbox with previews' `NextBilling*` covering `scope` (the changed item,
+    /// or the whole subscription after the change); a reset returns to it.
+    #[must_use]
+    pub fn with_next_billing_scope(mut self, scope: NextBillingScope) -> Self {
+        self.default_scope = scope;
+        self.inner.lock().scope = scope;
+        self
     }
 
     /// The same sandbox answering `getsubscription` with the subscription's `Id` as a
@@ -258,6 +218,9 @@ impl Sandbox {
         *self.moved_today.lock() = None;
         let mut g = self.inner.lock();
         g.subs = load(&self.fixture, self.today());
+        g.products = products(&self.fixture);
+        g.scope = self.default_scope;
+        g.calls.clear();
         g.commits.clear();
         g.requests.clear();
         g.attempts.clear();
@@ -272,13 +235,18 @@ impl Sandbox {
     fn admit(
         &self,
         peer: IpAddr,
-        op: &'static str,
+        call: Call,
         kind: RequestKind,
         subscription: Option<&str>,
     ) -> Result<Option<Fault>, RateLimited> {
         let mut g = self.inner.lock();
-        *g.requests.entry(op).or_default() += 1;
+        *g.requests.entry(call.as_str()).or_default() += 1;
         *g.attempts.entry(kind).or_default() += 1;
+        let c = g.calls.entry(call).or_default();
+        c.received += 1;
+        if kind == RequestKind::Commit {
+            c.commits_received += 1;
+        }
         if let (RequestKind::GetSubscription, Some(s)) = (kind, subscription) {
             *g.reads.entry(s.to_owned()).or_default() += 1;
         }
@@ -287,7 +255,7 @@ impl Sandbox {
             return Err(RateLimited(retry_after));
         }
         Ok(match &mut g.fault {
-            Some(f) if f.count > 0 && f.matches(kind, subscription) => {
+            Some(f) if f.count > 0 && f.hits(call, kind, subscription) => {
                 f.count -= 1;
                 let out = f.clone();
                 if f.count == 0 {
@@ -306,10 +274,10 @@ impl Sandbox {
         &self,
         peer: IpAddr,
         headers: &HeaderMap,
-        (op, kind): (&'static str, RequestKind),
+        (call, kind): (Call, RequestKind),
         subscription: Option<&str>,
     ) -> Gate {
-        let fault = match self.admit(peer, op, kind, subscription) {
+        let fault = match self.admit(peer, call, kind, subscription) {
             Ok(f) => f,
             Err(RateLimited(after)) => return Gate::Stop(too_many(HeaderValue::from(after))),
         };

@@ -41,7 +41,10 @@ fn typed_errors() -> Vec<(&'static str, QuoteError)> {
             "Line::new(1e-7, 1)",
             Line::new(Decimal::new(1, 7), 1).unwrap_err(),
         ),
-        ("Line::new(10, 0)", Line::new(Decimal::TEN, 0).unwrap_err()),
+        (
+            "Line::new(10, 1000001)",
+            Line::new(Decimal::TEN, 1_000_001).unwrap_err(),
+        ),
         (
             "Period::new(end before start)",
             Period::new(d("2026-06-01"), d("2026-05-01"), month).unwrap_err(),
@@ -80,6 +83,14 @@ fn typed_errors() -> Vec<(&'static str, QuoteError)> {
                 Alignment::Immediate,
             )
             .unwrap_err(),
+        ),
+        (
+            "Change::new(0 → 0)",
+            change(ten(0), ten(0), Alignment::NextBilling).unwrap_err(),
+        ),
+        (
+            "Change::new(a drop with extend)",
+            change(ten(3), ten(0), Alignment::Extend).unwrap_err(),
         ),
         (
             "quote(immediate decrease)",

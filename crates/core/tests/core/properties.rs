@@ -196,6 +196,81 @@ proptest! {
     }
 }
 
+/// A case whose quantities may be 0: an add (current 0), a drop (next 0), or 0 → 0.
+fn item_case() -> impl Strategy<Value = Case> {
+    (case(), 0u8..4).prop_map(|(mut c, kind)| {
+        match kind {
+            0 => c.cur_qty = 0,
+            1 => c.next_qty = 0,
+            2 => (c.cur_qty, c.next_qty) = (0, 0),
+            _ => {}
+        }
+        c
+    })
+}
+
+fn is_zero(amounts: [&str; 3]) -> bool {
+    amounts.iter().all(|a| dec(a).is_zero())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// Adds, drops and 0 → 0 (docs/pricing.md §4): every answer obeys the laws, a drop owes
+    /// nothing today nor at the next billing date, an add never fails, and each refusal is
+    /// exactly the one its quantities and alignment call for.
+    #[test]
+    fn adds_and_drops_obey_the_laws(c in item_case()) {
+        let minor = CURRENCIES[c.currency].1;
+        let (add, drop, next_billing) = (c.cur_qty == 0, c.next_qty == 0, c.mode == 1);
+        match quote(&input(&c)) {
+            Ok(q) => {
+                prop_assert!(!(add && drop), "0 → 0 was priced");
+                prop_assert!(!drop || next_billing, "a drop was priced before the next billing date");
+                check_amounts(&q, minor);
+                if drop {
+                    prop_assert!(is_zero([&q.alignment.net, &q.alignment.vat, &q.alignment.gross]));
+                    prop_assert!(is_zero([&q.next_billing.net, &q.next_billing.vat, &q.next_billing.gross]));
+                    prop_assert!(dec(&q.next.total).is_zero());
+                }
+                if add {
+                    prop_assert!(dec(&q.current.total).is_zero());
+                    prop_assert!(!dec(&q.alignment.gross).is_sign_negative() || dec(&q.alignment.gross).is_zero());
+                }
+            }
+            Err(e) => {
+                let want = match (add, drop) {
+                    (true, true) => "empty_change",
+                    (false, true) if !next_billing => "invalid_alignment",
+                    (false, false) if !next_billing => "negative_alignment",
+                    _ => "no error",
+                };
+                prop_assert_eq!(e.code.as_str(), want, "{:?}", c);
+            }
+        }
+    }
+
+    /// From any current line (none, for an add), in every mode, a larger next quantity
+    /// never costs less today nor at the next billing date (a drop at the next billing
+    /// date is the smallest of all).
+    #[test]
+    fn due_today_grows_with_the_next_quantity(c in item_case(), extra in 1u32..500) {
+        let mut bigger = c.clone();
+        bigger.next_qty += extra;
+        if let Ok(small) = quote(&input(&c)) {
+            let big = quote(&input(&bigger)).unwrap();
+            for (b, s) in [
+                (&big.alignment.net, &small.alignment.net),
+                (&big.alignment.gross, &small.alignment.gross),
+                (&big.next_billing.net, &small.next_billing.net),
+                (&big.next_billing.gross, &small.next_billing.gross),
+            ] {
+                prop_assert!(dec(b) >= dec(s), "{} < {} for {:?}", b, s, c);
+            }
+        }
+    }
+}
+
 /// The worked check of `docs/pricing.md`: the golden table's first case (parsed once).
 fn spec_input() -> serde_json::Value {
     static WORKED: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();

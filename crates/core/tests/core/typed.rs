@@ -99,3 +99,55 @@ fn update_action_is_written_as_its_name() {
         assert_eq!(UpdateAction::from_wire_name(a.as_str()), Some(a));
     }
 }
+
+#[test]
+fn a_change_refuses_nothing_to_nothing_and_a_drop_before_the_next_billing_date() {
+    let d = |s| Date::parse(s).unwrap();
+    let tax = Tax {
+        mode: TaxMode::Net,
+        rate: TaxRate::parse("0.19").unwrap(),
+    };
+    let period = Period::new(
+        d("2026-05-01"),
+        d("2026-06-01"),
+        Interval::new(1, 0).unwrap(),
+    )
+    .unwrap();
+    let line = |q| Line::new(Decimal::TEN, q).unwrap();
+    let change = |day, c, n, a| {
+        Change::new(
+            Currency::from_code("EUR").unwrap(),
+            tax,
+            period,
+            d(day),
+            line(c),
+            line(n),
+            a,
+        )
+        .map(|_| ())
+        .map_err(|e| e.code)
+    };
+    let (inside, outside) = ("2026-05-11", "2026-06-01");
+    for a in [
+        Alignment::Immediate,
+        Alignment::NextBilling,
+        Alignment::Extend,
+    ] {
+        assert_eq!(
+            change(inside, 0, 0, a),
+            Err(ErrorCode::EmptyChange),
+            "{a:?}"
+        );
+        // The change date is checked first, as on the JSON boundary.
+        assert_eq!(change(outside, 0, 0, a), Err(ErrorCode::OutsidePeriod));
+        assert_eq!(change(inside, 0, 3, a), Ok(()), "an add, {a:?}");
+    }
+    assert_eq!(change(inside, 3, 0, Alignment::NextBilling), Ok(()));
+    for a in [Alignment::Immediate, Alignment::Extend] {
+        assert_eq!(
+            change(inside, 3, 0, a),
+            Err(ErrorCode::InvalidAlignment),
+            "a drop, {a:?}"
+        );
+    }
+}

@@ -7,6 +7,8 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use seatquote_core::contract::{EventPage, EventRecord};
 
+use super::admin::{with_client, Proxy};
+
 /// `seatquote-proxy events …`.
 #[derive(Debug, Subcommand)]
 pub enum EventsCommand {
@@ -17,21 +19,9 @@ pub enum EventsCommand {
 /// `seatquote-proxy events tail …`.
 #[derive(Debug, Args)]
 pub struct TailArgs {
-    /// The proxy's base URL.
-    #[arg(
-        long,
-        env = "SEATQUOTE_PROXY_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub url: String,
-    /// The merchant's admin token.
-    #[arg(
-        long,
-        env = "SEATQUOTE_ADMIN_TOKEN",
-        value_name = "SEATQUOTE_ADMIN_TOKEN",
-        hide_env_values = true
-    )]
-    pub admin_token: String,
+    /// The proxy.
+    #[command(flatten)]
+    pub proxy: Proxy,
     /// Start after this cursor (0: from the first event).
     #[arg(long, default_value = "0")]
     pub after: String,
@@ -67,43 +57,17 @@ pub fn line(e: &EventRecord) -> String {
     )
 }
 
-async fn page(client: &reqwest::Client, a: &TailArgs, after: &str) -> Result<EventPage, String> {
-    let url = format!(
-        "{}/api/events?after={after}&limit=100",
-        a.url.trim_end_matches('/')
-    );
-    let res = client
-        .get(&url)
-        .bearer_auth(&a.admin_token)
-        .send()
-        .await
-        .map_err(|e| format!("{url}: {e}"))?;
-    let status = res.status();
-    let text = res.text().await.map_err(|e| e.to_string())?;
-    if !status.is_success() {
-        return Err(format!("{url}: HTTP {}: {text}", status.as_u16()));
-    }
-    serde_json::from_str(&text).map_err(|e| format!("{url}: unexpected answer: {e}"))
-}
-
 /// Runs `events …`.
 ///
 /// # Errors
 /// The proxy unreachable or refusing the token.
 pub fn run(cmd: &EventsCommand) -> Result<(), String> {
     let EventsCommand::Tail(a) = cmd;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    rt.block_on(async {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(20))
-            .build()
-            .map_err(|e| e.to_string())?;
+    with_client(|client| async move {
         let mut after = a.after.clone();
         loop {
-            let p = page(&client, a, &after).await?;
+            let path = format!("/api/events?after={after}&limit=100");
+            let p: EventPage = a.proxy.call(&client, &path, None).await?;
             for e in &p.events {
                 if a.json {
                     println!("{}", serde_json::to_string(e).map_err(|e| e.to_string())?);

@@ -2,10 +2,10 @@
 //! proxy's admin API (docs/webhooks.md, "Events API"): `list` prints them, `retry` makes
 //! one due for a read again. Authenticated by the merchant's admin token.
 
-use std::time::Duration;
-
 use clap::{Args, Subcommand};
 use serde_json::Value;
+
+use super::admin::{with_client, Proxy};
 
 /// `seatquote-proxy intents …`.
 #[derive(Debug, Subcommand)]
@@ -14,26 +14,6 @@ pub enum IntentsCommand {
     List(ListArgs),
     /// Read a commit needing attention again (its failures forgotten).
     Retry(RetryArgs),
-}
-
-/// Where the proxy is and the admin token.
-#[derive(Debug, Args)]
-pub struct Proxy {
-    /// The proxy's base URL.
-    #[arg(
-        long,
-        env = "SEATQUOTE_PROXY_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub url: String,
-    /// The merchant's admin token.
-    #[arg(
-        long,
-        env = "SEATQUOTE_ADMIN_TOKEN",
-        value_name = "SEATQUOTE_ADMIN_TOKEN",
-        hide_env_values = true
-    )]
-    pub admin_token: String,
 }
 
 /// `seatquote-proxy intents list …`.
@@ -77,35 +57,15 @@ pub fn line(i: &Value) -> String {
     )
 }
 
-async fn call(rb: reqwest::RequestBuilder, url: &str) -> Result<Value, String> {
-    let res = rb.send().await.map_err(|e| format!("{url}: {e}"))?;
-    let status = res.status();
-    let text = res.text().await.map_err(|e| e.to_string())?;
-    if !status.is_success() {
-        return Err(format!("{url}: HTTP {}: {text}", status.as_u16()));
-    }
-    serde_json::from_str(&text).map_err(|e| format!("{url}: unexpected answer: {e}"))
-}
-
 /// Runs `intents …`.
 ///
 /// # Errors
 /// The proxy unreachable or refusing the token; no such commit needing attention.
 pub fn run(cmd: &IntentsCommand) -> Result<(), String> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    rt.block_on(async {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(20))
-            .build()
-            .map_err(|e| e.to_string())?;
+    with_client(|client| async move {
         match cmd {
             IntentsCommand::List(a) => {
-                let url = format!("{}/api/intents", a.proxy.url.trim_end_matches('/'));
-                let rb = client.get(&url).bearer_auth(&a.proxy.admin_token);
-                let page = call(rb, &url).await?;
+                let page: Value = a.proxy.call(&client, "/api/intents", None).await?;
                 for i in page["intents"].as_array().into_iter().flatten() {
                     if a.json {
                         println!("{i}");
@@ -116,14 +76,11 @@ pub fn run(cmd: &IntentsCommand) -> Result<(), String> {
                 Ok(())
             }
             IntentsCommand::Retry(a) => {
-                let url = format!("{}/api/intents/retry", a.proxy.url.trim_end_matches('/'));
                 let body = serde_json::json!({"customerId": a.customer, "idempotencyKey": a.key});
-                let rb = client
-                    .post(&url)
-                    .bearer_auth(&a.proxy.admin_token)
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.to_string());
-                call(rb, &url).await?;
+                let _: Value = a
+                    .proxy
+                    .call(&client, "/api/intents/retry", Some(&body))
+                    .await?;
                 println!("queued: {} {}", a.customer, a.key);
                 Ok(())
             }

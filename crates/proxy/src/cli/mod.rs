@@ -2,6 +2,7 @@
 //! [`crate::config::Config`]) and the operator's `keys`, `token`, `events tail` and
 //! `intents list` / `intents retry`.
 
+pub mod admin;
 pub mod events;
 pub mod intents;
 pub mod operator;

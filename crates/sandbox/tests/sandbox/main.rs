@@ -8,8 +8,12 @@ use std::time::Duration;
 use seatquote_core::wire::{parse_get_subscription, UpdateSubscriptionItemResponse};
 use serde_json::{json, Value};
 
+mod addons;
+mod calls;
 mod clock;
+mod deactivate;
 mod knobs;
+mod plans;
 
 struct Proc {
     child: Child,
