@@ -14,6 +14,7 @@ pub mod events;
 pub mod extract;
 pub mod intents;
 pub mod notifications;
+pub mod plan;
 pub mod preview;
 pub mod quoted;
 pub mod schedule;
