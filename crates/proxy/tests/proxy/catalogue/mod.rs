@@ -7,6 +7,7 @@ mod faults;
 mod flows;
 mod refusals;
 mod replicas;
+mod scope;
 mod webhooks;
 
 use serde_json::{json, Value};
