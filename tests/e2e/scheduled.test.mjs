@@ -3,7 +3,8 @@
 // the widget says so; after a reload the current plan shows the scheduled change, and
 // "Cancel this change" takes it back. The sandbox's counters prove nothing was sent.
 // (That the scheduler then makes it once before the renewal, under faults, and that the
-// renewal bills the new count: crates/proxy/tests/proxy/schedule/.)
+// renewal bills the new count: crates/proxy/tests/proxy/schedule/; through the demo:
+// renewal.test.mjs.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newPage, shot, part, useStack } from './helpers.mjs';

@@ -51,6 +51,10 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     /// Pinned today (`SEATQUOTE_TODAY`).
     pub fixed_today: Option<Date>,
+    /// The pinned today as moved since the start by `POST /api/_test/clock` (builds with
+    /// the `fixed-clock` feature only; docs/proxy.md, "One clock").
+    #[cfg(feature = "fixed-clock")]
+    pub moved_today: Mutex<Option<Date>>,
     /// Quote token lifetime, seconds.
     pub quote_ttl: i64,
     /// How long after its deadline an item read as before is not final evidence yet
@@ -232,6 +236,8 @@ impl App {
             webhooks,
             metrics,
             fixed_today: cfg.fixed_today()?,
+            #[cfg(feature = "fixed-clock")]
+            moved_today: Mutex::default(),
             quote_ttl: cfg.quote_ttl,
             commit_quarantine_ms: i64::try_from(cfg.commit_quarantine_ms).unwrap_or(i64::MAX),
             commit_max_resolve_failures: cfg.commit_max_resolve_failures,
@@ -246,8 +252,12 @@ impl App {
         }))
     }
 
-    /// Today: pinned, else the UTC date.
+    /// Today: pinned (as moved by the test-only clock route, if it was), else the UTC date.
     pub fn today(&self) -> Date {
+        #[cfg(feature = "fixed-clock")]
+        if let Some(d) = *self.moved_today.lock() {
+            return d;
+        }
         self.fixed_today.unwrap_or_else(utc_today)
     }
 

@@ -30,6 +30,7 @@
 
 mod addons;
 mod admin;
+mod admin_notify;
 mod cleverbridge;
 mod clock;
 pub mod fault;
@@ -86,15 +87,18 @@ pub fn router(sandbox: &Sandbox) -> Router {
         .route("/sandbox/_admin/counters", get(admin::admin_counters))
         .route("/sandbox/_admin/reset", post(admin::admin_reset))
         .route("/sandbox/_admin/clock", post(clock::admin_clock))
-        .route("/sandbox/_admin/quantity", post(notifier::admin_quantity))
-        .route("/sandbox/_admin/notify", post(notifier::admin_notify))
+        .route(
+            "/sandbox/_admin/quantity",
+            post(admin_notify::admin_quantity),
+        )
+        .route("/sandbox/_admin/notify", post(admin_notify::admin_notify))
         .route(
             "/sandbox/_admin/notify-fault",
-            post(notifier::admin_notify_fault),
+            post(admin_notify::admin_notify_fault),
         )
         .route(
             "/sandbox/_admin/notifications",
-            get(notifier::admin_notifications),
+            get(admin_notify::admin_notifications),
         )
         .with_state(sandbox.clone())
 }

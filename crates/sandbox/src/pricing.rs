@@ -20,7 +20,7 @@ use seatquote_core::wire::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::state::Sub;
+use crate::model::Sub;
 
 /// What a preview's `NextBillingCustomer*` prices cover: Cleverbridge's docs do not say
 /// for a subscription of several items (SPEC §11), so the sandbox answers either way.

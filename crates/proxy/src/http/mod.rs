@@ -4,7 +4,8 @@
 //! module per API route: [`summary`], [`preview`], [`commit`] (its upstream call in
 //! [`send`]; with [`schedule`]: changes at the next billing date), [`events`] (the
 //! merchant's events API), [`intents`] (the operator's view of commits needing attention)
-//! and [`notifications`] (Cleverbridge's).
+//! and [`notifications`] (Cleverbridge's); in builds with the `fixed-clock` feature,
+//! [`test_clock`] (moves a pinned clock; docs/proxy.md, "One clock").
 
 pub mod auth;
 pub mod catalogue;
@@ -21,6 +22,8 @@ pub mod schedule;
 pub mod send;
 pub mod server;
 pub mod summary;
+#[cfg(feature = "fixed-clock")]
+pub mod test_clock;
 
 use std::time::Duration;
 
@@ -47,7 +50,7 @@ pub const CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'non
 /// background task: the reconciler and the deliverer are
 /// [`crate::spawn_workers`]'s.
 pub fn app(state: AppState) -> Router {
-    let mut router = Router::new()
+    let routes = Router::new()
         .route("/api/subscriptions/{id}", get(summary::summary))
         .route(
             "/api/subscriptions/{id}/items/{running_no}/preview",
@@ -79,7 +82,8 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/openapi.json", get(openapi))
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics_text))
+        .route("/metrics", get(metrics_text));
+    let mut router = with_test_clock(routes, &state)
         .layer(middleware::from_fn(problems_only))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -121,6 +125,23 @@ pub fn app(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+}
+
+/// `routes` with `POST /api/_test/clock` when this process's clock is pinned
+/// (`SEATQUOTE_TODAY`): a test or demo build's only (docs/proxy.md, "One clock").
+#[cfg(feature = "fixed-clock")]
+fn with_test_clock(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
+    if state.fixed_today.is_some() {
+        routes.route(test_clock::PATH, post(test_clock::move_clock))
+    } else {
+        routes
+    }
+}
+
+/// `routes` as they are: a build without the `fixed-clock` feature has no clock to move.
+#[cfg(not(feature = "fixed-clock"))]
+fn with_test_clock(routes: Router<AppState>, _: &AppState) -> Router<AppState> {
+    routes
 }
 
 async fn count(State(app): State<AppState>, req: Request, next: Next) -> Response {

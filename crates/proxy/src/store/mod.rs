@@ -229,8 +229,8 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// Storage failures.
     fn release(&self, key: &str, attempt: &str, owner: &str) -> Result<(), StoreError>;
     /// Unfinished intents the reconciler should look at: `sent`/`unknown` ones
-    /// resolvable now and not leased, and `recorded` ones untouched for `stale_ms` (their
-    /// process died before sending).
+    /// resolvable now and not leased, and `recorded` ones untouched for `stale_ms` or whose
+    /// recorder's heartbeat has expired (their process died before sending).
     ///
     /// # Errors
     /// Storage failures.

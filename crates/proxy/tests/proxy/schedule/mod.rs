@@ -1,11 +1,13 @@
 //! Scheduled changes (DESIGN.md, "Scheduled changes"): a decrease at the next billing date
 //! is recorded and kept until shortly before that date, then made once through the commit
-//! path — under faults too — while the customer can cancel it or replace it. Real proxy
+//! path — under faults too, and when the replica making it dies or is cut off from
+//! PostgreSQL (`takeover`) — while the customer can cancel it or replace it. Real proxy
 //! and sandbox processes, the sandbox notifying the proxy, the clocks moved forward.
 
 mod faults;
 mod lifecycle;
 mod replicas;
+mod takeover;
 
 use std::time::{Duration, Instant};
 
