@@ -163,7 +163,9 @@ async fn apply(app: &App, i: &Intent) -> Result<(), StoreError> {
         // Not this claim's row any more (taken over meanwhile): nothing was sent.
         return Ok(());
     }
-    let action = if i.quantity < i.from_quantity {
+    // A scheduled change of plan is a downgrade (an upgrade is made at once).
+    let plan = ctx.target_product() != ctx.item.product_id;
+    let action = if plan || i.quantity < i.from_quantity {
         UpdateAction::Downgrade
     } else {
         UpdateAction::Upgrade
