@@ -6,6 +6,7 @@
 mod downgrade;
 mod faults;
 mod flows;
+mod notified;
 mod refusals;
 mod replicas;
 mod scope;
