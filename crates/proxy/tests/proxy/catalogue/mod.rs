@@ -3,6 +3,7 @@
 //! engine, commits applied once (faults, replicas), refusals that send nothing upstream,
 //! and each kind's signed webhook.
 
+mod binding;
 mod downgrade;
 mod faults;
 mod flows;
