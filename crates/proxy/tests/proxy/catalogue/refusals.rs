@@ -84,3 +84,35 @@ async fn downgrade_now_and_a_held_add_on_are_refused() {
     let r = p.preview_add(&t, TEAM, "294900", 1).await;
     refused(&p, r, 409, "addon_present", sent).await;
 }
+
+/// A catalogue product in another tax mode, currency or interval is not offered, and
+/// asked for anyway it is refused (`tax_mode_mismatch`, `product_not_allowed`): nothing
+/// sent upstream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn products_the_subscription_cannot_take_are_not_offered() {
+    let policy = policy_with(
+        "mismatch",
+        &[
+            // Business sold net; Priority support monthly.
+            (
+                "name = \"Cloud Storage – Business seat\"\n",
+                "name = \"Cloud Storage – Business seat\"\ntax_mode = \"net\"\n",
+            ),
+            (
+                "unit_price = \"1000.00\"\ninterval_months = 12",
+                "unit_price = \"1000.00\"\ninterval_months = 1",
+            ),
+        ],
+    );
+    let p = pair(&[("SEATQUOTE_POLICY", policy)]);
+    let t = c1001();
+    let s = p.get(&format!("/api/subscriptions/{TEAM}"), &t).await;
+    assert_eq!(s.status, 200, "{}", s.text);
+    assert_eq!(s.body["items"][0]["changeTo"], json!([]), "{}", s.text);
+    assert_eq!(s.body["addOns"], json!([]), "{}", s.text);
+    let sent = p.changes_received().await;
+    let r = p.preview_plan(&t, TEAM, 1, "294836", 1, "immediate").await;
+    refused(&p, r, 422, "tax_mode_mismatch", sent).await;
+    let r = p.preview_add(&t, TEAM, "294900", 1).await;
+    refused(&p, r, 422, "product_not_allowed", sent).await;
+}
