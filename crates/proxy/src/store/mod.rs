@@ -21,7 +21,9 @@ pub use error::StoreError;
 pub use postgres::tls::{PgConnect, SslMode, Tls};
 pub use postgres::PgStore;
 pub use record::{finished_state, Begin, Parked, Plan, Record, TokenUse, Unfinished};
-pub(crate) use record::{item_state, AFTER_COLUMNS, ATTEMPT, ATTENTION_MS, COLUMNS, EFFECTIVE_ON};
+pub(crate) use record::{
+    item_state, AFTER_COLUMNS, ATTEMPT, ATTENTION_MS, COLUMNS, EFFECTIVE_ON, KIND,
+};
 pub use schedule::{Cancelled, ScheduleStore, Scheduled};
 pub use sqlite::SqliteStore;
 
