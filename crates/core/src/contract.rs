@@ -8,12 +8,18 @@
 //! | `GET /api/subscriptions/{id}` | — | [`Summary`] |
 //! | `POST …/items/{runningNumber}/preview` | [`PreviewRequest`] | [`Preview`] |
 //! | `POST …/items/{runningNumber}/commit` | [`CommitRequest`] | [`Commit`] |
+//! | `POST …/items/preview` (an add-on) | [`AddOnPreviewRequest`] | [`Preview`] |
+//! | `POST …/items/commit` (an add-on) | [`CommitRequest`] | [`Commit`] |
 //! | `DELETE …/items/{runningNumber}/scheduled` | — | [`Cancellation`] |
 //! | any failure | — | [`Problem`] (`application/problem+json`) |
 
 use serde::{Deserialize, Serialize};
 
 use crate::quote::Quote;
+
+mod catalogue;
+
+pub use catalogue::{AddOnOffer, AddOnPreviewRequest, ChangeOption, ProductRef};
 
 /// A billing interval: months and days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +58,16 @@ pub struct SummaryItem {
     /// progress, or a decrease scheduled for the next billing date.
     #[serde(default)]
     pub pending: Vec<PendingChange>,
+    /// The products this item may change to (empty when none).
+    #[serde(default)]
+    pub change_to: Vec<ChangeOption>,
+    /// Whether the item may be dropped (deactivated at the next billing date): the
+    /// policy lists its product as removable and it is not the last active item.
+    #[serde(default)]
+    pub removable: bool,
+    /// The item ends on this date, `YYYY-MM-DD` (dropped already); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deactivation_date: Option<String>,
 }
 
 /// A change of an item that is not in effect yet (docs/proxy.md, "API").
@@ -69,6 +85,9 @@ pub struct PendingChange {
     pub effective_on: Option<String>,
     /// When the change was asked for (RFC 3339, UTC, milliseconds).
     pub since: String,
+    /// A change of plan's target product (a scheduled downgrade); absent for seats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_product_id: Option<String>,
 }
 
 /// `DELETE …/items/{runningNumber}/scheduled`: the scheduled change that was cancelled.
@@ -129,6 +148,9 @@ pub struct Summary {
     pub today: String,
     /// Current items.
     pub items: Vec<SummaryItem>,
+    /// The add-ons this subscription may add (not held already; empty when none).
+    #[serde(default)]
+    pub add_ons: Vec<AddOnOffer>,
 }
 
 /// The body of a preview request. Prices are never accepted from the browser.
@@ -141,6 +163,10 @@ pub struct PreviewRequest {
     pub quantity: i64,
     /// `immediate`, `nextBilling` or `extend`.
     pub alignment: String,
+    /// A change of plan: the product the item changes to (one of its `changeTo`).
+    /// `quantity: 0` with `nextBilling` and no product drops the item.
+    #[serde(default, rename = "productId", skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
 }
 
 /// A JSON number with no fractional part, as `i64`.
@@ -175,6 +201,12 @@ pub struct Preview {
     pub expires_at: String,
     /// The alignment mode.
     pub mode: String,
+    /// `seats`, `plan`, `add` or `drop`.
+    pub kind: String,
+    /// The product before the change (`null` for an add).
+    pub product_before: Option<ProductRef>,
+    /// The product after the change (`null` for a drop).
+    pub product_after: Option<ProductRef>,
 }
 
 /// The body of a commit request (with an `Idempotency-Key` header).
@@ -207,9 +239,23 @@ pub struct Commit {
     pub quote: Quote,
     /// When (RFC 3339, UTC, milliseconds).
     pub committed_at: String,
-    /// A scheduled change's date, `YYYY-MM-DD`; absent for a committed one.
+    /// A scheduled change's date, or a dropped item's deactivation date, `YYYY-MM-DD`;
+    /// absent for a change made now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_on: Option<String>,
+    /// `seats`, `plan`, `add` or `drop`.
+    #[serde(default = "seats")]
+    pub kind: String,
+    /// The product before the change (`null` for an add).
+    #[serde(default)]
+    pub product_before: Option<ProductRef>,
+    /// The product after the change (`null` for a drop).
+    #[serde(default)]
+    pub product_after: Option<ProductRef>,
+}
+
+fn seats() -> String {
+    "seats".into()
 }
 
 /// An RFC 9457 problem document: every failure of the API.

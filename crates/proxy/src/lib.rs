@@ -14,11 +14,11 @@
 //! |---|---|
 //! | `cli` | the command line: `serve`, the operator's `keys`, `token`, `events tail` and `intents` |
 //! | `config` | settings, and refusing unsafe ones (`refusal`, a leaf; JWT, webhook and database settings) |
-//! | `domain` | pure: commit intents, outbox events, Cleverbridge's notifications, quote tokens, the pricing policy |
+//! | `domain` | pure: commit intents, outbox events, Cleverbridge's notifications, quote tokens, the pricing policy and the merchant's catalogue |
 //! | `store` | the ledger's, the outbox's and the scheduled changes' storage traits, their `sqlite` and `postgres` implementations, migrations |
 //! | `ledger` | the commit ledger's transitions and their resolution; a key's earlier attempts |
 //! | `workers` | the background reconciler, heartbeat, scheduler, webhook deliverer and outbox pruner ([`spawn_workers`]) |
-//! | `http` | the router, extractors, customer auth, the routes (summary, preview, commit, scheduled changes, events API, intents needing attention, notifications), `/metrics`; the server and its limits |
+//! | `http` | the router, extractors, customer auth, the routes (summary, preview, commit — seats, plans, add-ons, drops —, scheduled changes, events API, intents needing attention, notifications), `/metrics`; the server and its limits |
 //! | `upstream`, `budget` | the Cleverbridge client; the upstream budget every request passes |
 //! | `state`, `problem`, `metrics` | what the handlers share ([`App`]); problem+json ([`Problem`]); counters |
 //!

@@ -98,9 +98,13 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    /// The item with this running number.
+    /// The item with this running number: its current revision (`IsCurrent` not
+    /// false) when `Items` lists several (a change of product keeps the old revision
+    /// with `IsCurrent: false`), else the first listed.
     pub fn item(&self, running_no: u64) -> Option<&SubscriptionItem> {
-        self.items.iter().find(|i| i.running_no.0 == running_no)
+        let mut all = self.items.iter().filter(|i| i.running_no.0 == running_no);
+        let current = all.clone().find(|i| i.is_current != Some(false));
+        current.or_else(|| all.next())
     }
 }
 

@@ -133,13 +133,22 @@ fn customer_of(key: &str) -> &str {
 /// The event for a commit the ledger records as applied (`status` 200,
 /// `seat_change.applied`) or disputed (`seat_change.failed`): the committed quote's
 /// amounts exactly as the customer was answered (decimal strings).
+///
+/// A change of plan, an add and a drop applied are `plan.changed`, `item.added` and
+/// `item.deactivated` (docs/webhooks.md), with the change's `kind` and the products
+/// before and after as the customer was answered; a scheduled change of plan keeps the
+/// `seat_change.*` path with the same product fields.
 pub fn commit_event(i: &Intent, status: u16, now: i64) -> NewEvent {
-    let (kind, outcome) = if status == 200 {
-        ("seat_change.applied", "applied")
-    } else {
-        ("seat_change.failed", "disputed")
-    };
     let committed: Value = serde_json::from_str(&i.response).unwrap_or(Value::Null);
+    let change = committed["kind"].as_str().unwrap_or("seats");
+    let (kind, outcome) = match (status, change) {
+        (200, _) if i.effective_on.is_some() => ("seat_change.applied", "applied"),
+        (200, "plan") => ("plan.changed", "applied"),
+        (200, "add") => ("item.added", "applied"),
+        (200, "drop") => ("item.deactivated", "applied"),
+        (200, _) => ("seat_change.applied", "applied"),
+        _ => ("seat_change.failed", "disputed"),
+    };
     let id = event_id(&[kind, &i.key]);
     let mut data = json!({
         "subscriptionId": i.subscription,
@@ -152,6 +161,10 @@ pub fn commit_event(i: &Intent, status: u16, now: i64) -> NewEvent {
         "committedAt": committed["committedAt"],
         "outcome": outcome,
     });
+    products(&mut data, &committed);
+    if change == "drop" {
+        data["deactivationDate"] = committed["effectiveOn"].clone();
+    }
     if let Some(on) = &i.effective_on {
         // A scheduled change, applied by the scheduler before its date.
         data["effectiveOn"] = on.as_str().into();
@@ -178,6 +191,20 @@ pub fn cancelled_event(i: &Intent, reason: &str, now: i64) -> NewEvent {
     schedule_event("seat_change.cancelled", i, Some(reason), now)
 }
 
+/// The change's `kind` and products before and after, as answered (a change of seats
+/// written before kinds existed: `seats`, products absent).
+fn products(data: &mut Value, answered: &Value) {
+    data["kind"] = answered
+        .get("kind")
+        .cloned()
+        .unwrap_or_else(|| "seats".into());
+    for field in ["productBefore", "productAfter"] {
+        if let Some(p) = answered.get(field) {
+            data[field] = p.clone();
+        }
+    }
+}
+
 fn schedule_event(kind: &str, i: &Intent, reason: Option<&str>, now: i64) -> NewEvent {
     let answered: Value = serde_json::from_str(&i.response).unwrap_or(Value::Null);
     let id = event_id(&[kind, &i.key]);
@@ -191,6 +218,7 @@ fn schedule_event(kind: &str, i: &Intent, reason: Option<&str>, now: i64) -> New
         "alignment": answered["mode"],
         "amounts": answered["quote"],
     });
+    products(&mut data, &answered);
     if let Some(r) = reason {
         data["reason"] = r.into();
     }

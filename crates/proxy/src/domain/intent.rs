@@ -1,6 +1,8 @@
 //! A commit intent: what the proxy is about to send upstream, recorded before it is sent,
 //! and where it stands (DESIGN.md, "The commit state machine").
 
+use super::catalogue::Kind;
+
 /// Where an unfinished commit stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntentState {
@@ -81,6 +83,20 @@ pub struct Intent {
     /// For a scheduled change (DESIGN.md, "Scheduled changes"): the date it takes effect,
     /// `YYYY-MM-DD`; `None` for a change made at once.
     pub effective_on: Option<String>,
+    /// The kind of change and its products (DESIGN.md, "Plans, add-ons and drops").
+    pub change: Box<ChangeOf>,
+}
+
+/// What kind of change an intent makes and the products before and after it (`seats`
+/// and no products in records written before kinds).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ChangeOf {
+    /// The kind.
+    pub kind: Kind,
+    /// The product before (`None` for an add).
+    pub product_before: Option<String>,
+    /// The product after (`None` for a drop).
+    pub product_after: Option<String>,
 }
 
 /// An item as a read shows it, in the fields a commit can change (DESIGN.md, "The commit
@@ -97,6 +113,14 @@ pub struct ItemState {
     pub next_billing_date: Option<String>,
     /// The item's next-billing gross price (decimal string, normalised).
     pub next_billing_price: Option<String>,
+    /// Whether the item has a deactivation date (a drop: it ends at the next billing
+    /// date). Always compared.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deactivated: bool,
+    /// An add: the running numbers the subscription held before it (the added item is a
+    /// current item of `product_id` not among them). `None` for a change of an item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing: Option<Vec<u64>>,
 }
 
 impl ItemState {
@@ -106,6 +130,7 @@ impl ItemState {
             want.as_ref().is_none_or(|w| got.as_ref() == Some(w))
         };
         self.quantity == read.quantity
+            && self.deactivated == read.deactivated
             && same(&self.product_id, &read.product_id)
             && same(&self.next_billing_date, &read.next_billing_date)
             && same(&self.next_billing_price, &read.next_billing_price)
@@ -126,6 +151,15 @@ pub enum Shown {
 }
 
 impl Intent {
+    /// What this intent holds while unfinished: its item's running number, or for an add
+    /// `add:<productId>` (one unfinished add per subscription and product).
+    pub fn item_lock(&self) -> String {
+        match (self.change.kind, &self.change.product_after) {
+            (Kind::Add, Some(p)) => format!("add:{p}"),
+            _ => self.running_no.to_string(),
+        }
+    }
+
     /// The customer whose commit this is (the part of the key before the separator).
     pub fn customer(&self) -> &str {
         self.key.split('\u{1f}').next().unwrap_or_default()

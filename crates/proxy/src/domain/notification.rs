@@ -191,6 +191,16 @@ pub enum ItemVerdict {
     Outside(Option<u32>),
 }
 
+/// The ledger's rows about a notified item (`?2` its running number, `?3` its product):
+/// its own, and an add of its product whose new item's running number was not known when
+/// it was recorded (DESIGN.md, "Plans, add-ons and drops").
+pub const OF_ITEM: &str =
+    "(running_no = ?2 OR (kind = 'add' AND running_no = 0 AND product_after = ?3))";
+
+/// The seats an applied change leaves: its quantity, except a drop's — the item keeps its
+/// seats until the next billing date (its record's quantity is 0).
+pub const SEATS_AFTER: &str = "CASE WHEN kind = 'drop' THEN from_quantity ELSE quantity END";
+
 /// Classifies one notified item (shared by every store implementation).
 pub fn classify(item: &NotifiedItem, k: &ItemKnowledge) -> ItemVerdict {
     if let Some((version, _, _)) = k.notified {
@@ -201,7 +211,14 @@ pub fn classify(item: &NotifiedItem, k: &ItemKnowledge) -> ItemVerdict {
     let check: Vec<Intent> = k
         .unfinished
         .iter()
-        .filter(|i| i.quantity == item.quantity)
+        .filter(|i| {
+            let seats = if i.change.kind == super::catalogue::Kind::Drop {
+                i.from_quantity
+            } else {
+                i.quantity
+            };
+            seats == item.quantity
+        })
         .cloned()
         .collect();
     if !check.is_empty() {

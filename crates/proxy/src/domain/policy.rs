@@ -1,6 +1,8 @@
 //! The merchant's server-side pricing policy (a TOML file, `SEATQUOTE_POLICY`): per
 //! product quantity bounds, allowed modes for an increase and a decrease, an optional
-//! offer unit price (sent as Cleverbridge's `CustomerPrice`) and the product's tax mode.
+//! offer unit price (sent as Cleverbridge's `CustomerPrice`), the product's tax mode, and
+//! the merchant's catalogue ([`super::catalogue`]: changes of plan, add-ons, drops;
+//! docs/proxy.md, "The catalogue").
 
 use std::collections::BTreeMap;
 
@@ -9,6 +11,8 @@ use seatquote_core::alignment::Alignment;
 use seatquote_core::money::parse_plain_decimal;
 use seatquote_core::tax::TaxMode;
 use serde::Deserialize;
+
+use super::catalogue::{Catalogue, ChangeTo, Product};
 
 /// One product's rules as written in the file (every field optional; missing ones come
 /// from `[defaults]`).
@@ -32,6 +36,32 @@ pub struct ProductRules {
     /// `IsGross` of the offer price (defaults to the product's tax mode; a contradiction
     /// is refused with `tax_mode_mismatch`).
     pub offer_is_gross: Option<bool>,
+    /// Catalogue: the product's name.
+    pub name: Option<String>,
+    /// Catalogue: its currency (ISO 4217).
+    pub currency: Option<String>,
+    /// Catalogue: its unit price per period, in its tax mode (decimal string).
+    pub unit_price: Option<String>,
+    /// Catalogue: its billing interval in months.
+    pub interval_months: Option<u32>,
+    /// Catalogue: the products an item of it may change to.
+    pub change_to: Option<Vec<ChangeToRule>>,
+    /// Catalogue: the add-ons a subscription holding it may add.
+    pub add_ons: Option<Vec<String>>,
+    /// Catalogue: the modes an add of it allows (default `["immediate"]`).
+    pub add_modes: Option<Vec<String>>,
+    /// Catalogue: whether an item of it may be dropped.
+    pub removable: Option<bool>,
+}
+
+/// One `[[products."<id>".change_to]]` entry as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeToRule {
+    /// The target product (listed in `[products]`).
+    pub product_id: String,
+    /// The modes allowed (default: by direction).
+    pub modes: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -62,6 +92,8 @@ pub struct Rules {
     pub offer_unit_price: Option<Decimal>,
     /// Offer's IsGross.
     pub offer_is_gross: Option<bool>,
+    /// The product's place in the merchant's catalogue.
+    pub catalogue: Catalogue,
 }
 
 impl Rules {
@@ -102,10 +134,43 @@ impl Policy {
         };
         // Validate every product now rather than on a request.
         p.rules("__defaults__")?;
+        if catalogue_keys(&p.defaults) {
+            return Err("[defaults] cannot hold catalogue keys (name, currency, unit_price, interval_months, change_to, add_ons, add_modes, removable): they are per product".into());
+        }
         for id in p.products.keys() {
-            p.rules(id).map_err(|e| format!("product {id}: {e}"))?;
+            let r = p.rules(id).map_err(|e| format!("product {id}: {e}"))?;
+            p.check_catalogue(id, &r.catalogue)
+                .map_err(|e| format!("product {id}: {e}"))?;
         }
         Ok(p)
+    }
+
+    /// Every product a catalogue entry names is listed, and priced where it is offered.
+    fn check_catalogue(&self, id: &str, c: &Catalogue) -> Result<(), String> {
+        let targets = c.change_to.iter().map(|t| ("change_to", &t.product_id));
+        for (what, target) in targets.chain(c.add_ons.iter().map(|a| ("add_ons", a))) {
+            if target == id {
+                return Err(format!("{what} names the product itself"));
+            }
+            let Some(t) = self.products.get(target) else {
+                return Err(format!(
+                    "{what} names product {target}, which is not listed in [products]"
+                ));
+            };
+            if t.currency.is_none() || t.unit_price.is_none() {
+                return Err(format!(
+                    "{what} names product {target}, which needs a currency and a unit_price"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The rules of a product listed in the policy (`None`: not listed, so not in the
+    /// catalogue).
+    pub fn listed(&self, product_id: &str) -> Option<Rules> {
+        self.products.get(product_id)?;
+        self.rules(product_id).ok()
     }
 
     /// One line for the start-up log: each product's quantity bounds and tax mode, then
@@ -182,7 +247,9 @@ impl Policy {
                 Some(parse_plain_decimal(s, 6).ok_or("offer_unit_price must be a decimal string")?)
             }
         };
+        let catalogue = catalogue(product_id, &p)?;
         Ok(Rules {
+            catalogue,
             min_quantity: min,
             max_quantity: max,
             increase_modes: inc,
@@ -195,6 +262,56 @@ impl Policy {
     }
 }
 
+fn catalogue_keys(r: &ProductRules) -> bool {
+    r.name.is_some()
+        || r.currency.is_some()
+        || r.unit_price.is_some()
+        || r.interval_months.is_some()
+        || r.change_to.is_some()
+        || r.add_ons.is_some()
+        || r.add_modes.is_some()
+        || r.removable.is_some()
+}
+
+/// A product's catalogue entry from its table.
+fn catalogue(id: &str, p: &ProductRules) -> Result<Catalogue, String> {
+    let unit_price = match &p.unit_price {
+        None => None,
+        Some(s) => Some(parse_plain_decimal(s, 6).ok_or("unit_price must be a decimal string")?),
+    };
+    if let Some(c) = &p.currency {
+        seatquote_core::currency::Currency::from_code(c)
+            .map_err(|_| format!("currency {c:?} is not a supported ISO 4217 code"))?;
+    }
+    let change_to = p
+        .change_to
+        .iter()
+        .flatten()
+        .map(|c| {
+            Ok(ChangeTo {
+                product_id: c.product_id.clone(),
+                modes: c.modes.as_deref().map(modes).transpose()?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Catalogue {
+        product: Product {
+            id: id.to_owned(),
+            name: p.name.clone().unwrap_or_else(|| id.to_owned()),
+            currency: p.currency.clone(),
+            unit_price,
+            interval_months: p.interval_months,
+        },
+        change_to,
+        add_ons: p.add_ons.clone().unwrap_or_default(),
+        add_modes: p
+            .add_modes
+            .as_deref()
+            .map_or_else(|| Ok(vec![Alignment::Immediate]), modes)?,
+        removable: p.removable.unwrap_or(false),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,7 +322,9 @@ mod tests {
     fn demo_policy_summary() {
         let s = Policy::parse(DEMO_POLICY).unwrap().summary();
         assert!(
-            s.starts_with("products 294835 (1–100, gross), 310001 (1–250, net)"),
+            s.starts_with(
+                "products 294835 (1–100, gross), 294836 (1–100, gross), 294900 (1–5, gross)"
+            ),
             "{s}"
         );
         assert!(s.ends_with("; others 1–500, gross"), "{s}");
@@ -223,3 +342,6 @@ mod tests {
         assert!(Policy::parse("[defaults]\nprice = 1").is_err());
     }
 }
+
+#[cfg(test)]
+mod catalogue_tests;

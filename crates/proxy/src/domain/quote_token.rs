@@ -44,6 +44,23 @@ pub struct QuoteClaims {
     /// Cleverbridge's amounts as quoted (absent on older tokens).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub up: Option<Quoted>,
+    /// The kind of change (`seats`, `plan`, `add`, `drop`; absent on older tokens:
+    /// `seats`): a token for one kind cannot commit another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The product before the change (absent for an add and on older tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pb: Option<String>,
+    /// The product after the change (absent for a drop and on older tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pa: Option<String>,
+}
+
+impl QuoteClaims {
+    /// The kind of change the quote is for.
+    pub fn kind(&self) -> super::catalogue::Kind {
+        super::catalogue::Kind::parse(self.kind.as_deref().unwrap_or("seats"))
+    }
 }
 
 /// The amounts of a quote that come from Cleverbridge's preview (the rest is the

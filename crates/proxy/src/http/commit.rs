@@ -5,26 +5,33 @@
 //! The steps, in order: consent → the quote token's signature ([`signed_by_us`], before
 //! any database work) → (key lock) → [`previous_attempt`] (the key's record,
 //! [`crate::ledger::attempt`]) → [`verify_quote`] →
-//! [`record_intent`] (claims the item) → [`reprice`] → [`send_commit`] (in [`super::send`]).
+//! [`record_intent`] (claims the item) → [`reprice`] → [`plan`] (in [`super::plan`]) →
+//! [`send_commit`] (in [`super::send`]).
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use seatquote_auth::QuoteTokenError;
-use seatquote_core::contract::{Commit, CommitRequest};
+use seatquote_core::contract::CommitRequest;
 
 use super::auth::{now_unix, Customer};
-use super::context::{context, load_subscription, ItemContext};
+use super::catalogue::{add_on, resolve};
+use super::context::{load_subscription, ItemContext};
 use super::extract::{IdempotencyKey, Item, JsonBody};
+use super::plan::plan;
 use super::preview::{preview_change, quote_hash, reuse_quoted, Previewed};
-use super::send::{ledger_unavailable, send_commit, taken_over, unclaim};
-use crate::domain::intent::{Intent, IntentState, ItemState};
+use super::send::{ledger_unavailable, send_commit, unclaim};
+use crate::domain::catalogue::Kind;
+use crate::domain::intent::{ChangeOf, Intent, IntentState};
 use crate::domain::quote_token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 use crate::ledger::attempt::{key_in_progress, previous_attempt, recheck, replay};
-use crate::ledger::{item_state, not_applied, transition, To};
+use crate::ledger::{not_applied, transition, To};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
-use crate::store::{new_attempt, run_blocking, Begin, Plan, TokenUse};
+use crate::store::{new_attempt, run_blocking, Begin, TokenUse};
+
+/// The running number an add-on's quote and commit name: none yet (0).
+pub const ADD: u64 = 0;
 
 pub(crate) fn invalid_token(detail: &str) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "invalid_quote_token", detail)
@@ -90,6 +97,12 @@ pub async fn verify_quote(
             "the quote token is for another subscription, item or customer",
         ));
     }
+    // An add-on's quote commits at `…/items/commit` only, an item's at its own route.
+    if (qc.kind() == Kind::Add) != (running_no == ADD) {
+        return Err(invalid_token(
+            "the quote token is for another kind of change; commit it where it was previewed",
+        ));
+    }
     let store = app.store.clone();
     let jti = qc.jti.clone();
     match run_blocking(move || store.token_use(&jti)).await? {
@@ -138,6 +151,11 @@ pub async fn record_intent(
         before: None,
         intended: None,
         effective_on: None,
+        change: Box::new(ChangeOf {
+            kind: qc.kind(),
+            product_before: qc.pb.clone(),
+            product_after: qc.pa.clone(),
+        }),
     };
     let store = app.store.clone();
     let i = intent.clone();
@@ -176,7 +194,26 @@ pub async fn reprice(
     qc: &QuoteClaims,
 ) -> Result<(ItemContext, Previewed), Problem> {
     let read = load_subscription(app, customer, true).await?;
-    let ctx = context(app, &read, running_no)?;
+    let ctx = match qc.kind() {
+        Kind::Add => add_on(app, &read, qc.pa.as_deref().unwrap_or_default())?,
+        kind => {
+            let to = (kind == Kind::Plan).then_some(qc.pa.as_deref()).flatten();
+            resolve(app, &read, running_no, to, i64::from(qc.qty), &qc.mode)?
+        }
+    };
+    // The quote binds its kind and products: the item as read now must still make the
+    // same change (a plan already applied elsewhere reads as a change of seats).
+    let pa = ctx.after.as_ref().map(|p| p.product_id.as_str());
+    let pb = ctx.before.as_ref().map(|p| p.product_id.as_str());
+    let bound = qc.kind.is_none() || (pa == qc.pa.as_deref() && pb == qc.pb.as_deref());
+    if ctx.kind != qc.kind() || !bound {
+        app.metrics.commit("quote_changed");
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "quote_changed",
+            "the item changed since the preview; preview again",
+        ));
+    }
     if let Some(same) = reuse_quoted(&ctx, qc, app.preview_reuse_ms)? {
         app.metrics.coalesced("commit_preview");
         return Ok((ctx, same));
@@ -192,66 +229,6 @@ pub async fn reprice(
         .with_quote(fresh.body()));
     }
     Ok((ctx, fresh))
-}
-
-/// Step 6: the answer the commit will give, and its guard read, stored in the intent.
-///
-/// # Errors
-/// `idempotency_key_in_progress` (the attempt's row is gone: taken over), storage.
-pub async fn plan(
-    app: &App,
-    intent: &mut Intent,
-    qc: &QuoteClaims,
-    ctx: &ItemContext,
-    fresh: &Previewed,
-) -> Result<(), Problem> {
-    let body = Commit {
-        status: "committed".into(),
-        subscription_id: ctx.sub.id.clone(),
-        running_number: ctx.item.running_no.0,
-        quantity: qc.qty,
-        mode: qc.mode.clone(),
-        quote: fresh.quote.clone(),
-        committed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        effective_on: None,
-    };
-    intent.response = serde_json::to_string(&body).map_err(Problem::internal)?;
-    intent.from_quantity = ctx.current_quantity();
-    // The item before (the guard read) and as intended: what resolution compares
-    // (DESIGN.md, "The commit state machine"). The next-billing price after the change
-    // is not predicted, so not compared.
-    let before = item_state(&ctx.sub, &ctx.item);
-    let intended = ItemState {
-        quantity: qc.qty,
-        next_billing_date: Some(fresh.quote.next_billing.date.to_string()),
-        next_billing_price: None,
-        ..before.clone()
-    };
-    let (b, n) = (
-        serde_json::to_string(&before).map_err(Problem::internal)?,
-        serde_json::to_string(&intended).map_err(Problem::internal)?,
-    );
-    intent.before = Some(Box::new(before));
-    intent.intended = Some(Box::new(intended));
-    let store = app.store.clone();
-    let i = intent.clone();
-    let planned = run_blocking(move || {
-        store.plan(
-            &i.key,
-            &i.attempt,
-            &Plan {
-                from_quantity: i.from_quantity,
-                response: &i.response,
-                before: &b,
-                intended: &n,
-            },
-        )
-    })
-    .await?;
-    if !planned {
-        return Err(taken_over());
-    }
-    Ok(())
 }
 
 /// Spends the quote of an intent refused as changed before it was sent: the refusal is
@@ -278,6 +255,30 @@ pub async fn commit(
     Item(running_no): Item,
     IdempotencyKey(idem): IdempotencyKey,
     JsonBody(body): JsonBody<CommitRequest>,
+) -> Result<Response, Problem> {
+    commit_change(app, customer, running_no, idem, body).await
+}
+
+/// `POST /api/subscriptions/{id}/items/commit`: an add-on's quote, through the same
+/// steps; the answer names the new item's running number.
+///
+/// # Errors
+/// Every step's problems.
+pub async fn commit_add(
+    State(app): State<AppState>,
+    customer: Customer,
+    IdempotencyKey(idem): IdempotencyKey,
+    JsonBody(body): JsonBody<CommitRequest>,
+) -> Result<Response, Problem> {
+    commit_change(app, customer, ADD, idem, body).await
+}
+
+async fn commit_change(
+    app: AppState,
+    customer: Customer,
+    running_no: u64,
+    idem: String,
+    body: CommitRequest,
 ) -> Result<Response, Problem> {
     require_consent(&body)?;
     signed_by_us(&app, &body)?;

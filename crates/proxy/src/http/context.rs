@@ -4,6 +4,8 @@
 
 use rust_decimal::Decimal;
 use seatquote_auth::AuthError;
+use seatquote_core::alignment::Alignment;
+use seatquote_core::contract::ProductRef;
 use seatquote_core::currency::Currency;
 use seatquote_core::date::{Date, Interval};
 use seatquote_core::money::{format_amount, round};
@@ -12,6 +14,7 @@ use seatquote_core::wire::{Subscription, SubscriptionItem};
 
 use super::auth::Customer;
 use crate::budget::Caller;
+use crate::domain::catalogue::Kind;
 use crate::domain::policy::Rules;
 use crate::problem::Problem;
 use crate::state::App;
@@ -52,14 +55,39 @@ pub struct ItemContext {
     pub today: Date,
     /// What a current seat costs, in the tax mode.
     pub current_unit: Decimal,
-    /// What a new seat costs (the offer price, else the current one).
+    /// What a new seat costs (the offer price, else the current one; for a change of plan
+    /// or an add, the target product's).
     pub new_unit: Decimal,
+    /// The kind of change (`seats` until [`super::catalogue::resolve`] says otherwise).
+    pub kind: Kind,
+    /// The product before the change (`None` for an add).
+    pub before: Option<ProductRef>,
+    /// The product after the change (`None` for a drop).
+    pub after: Option<ProductRef>,
+    /// The modes the catalogue allows for a plan, add or drop (`None`: a change of seats,
+    /// by the rules' increase and decrease modes).
+    pub modes: Option<Vec<Alignment>>,
 }
 
 impl ItemContext {
     /// The item's seats now.
     pub fn current_quantity(&self) -> u32 {
         u32::try_from(self.item.quantity.0).unwrap_or(u32::MAX)
+    }
+
+    /// The product the change leads to (the item's own for seats and a drop).
+    pub fn target_product(&self) -> &str {
+        self.after
+            .as_ref()
+            .map_or(self.item.product_id.as_str(), |p| p.product_id.as_str())
+    }
+}
+
+/// The item's product as the contract names it.
+pub fn product_ref(item: &SubscriptionItem) -> ProductRef {
+    ProductRef {
+        product_id: item.product_id.clone(),
+        product_name: item.product_name.clone().unwrap_or_default(),
     }
 }
 
@@ -134,7 +162,12 @@ pub fn context(app: &App, read: &Loaded, running_no: u64) -> Result<ItemContext,
         .ok_or_else(|| bad("a valid period"))?;
     let current_unit = unit_of(&item, rules.tax_mode).ok_or_else(|| bad("item prices"))?;
     let new_unit = rules.offer_unit_price.unwrap_or(current_unit);
+    let product = product_ref(&item);
     Ok(ItemContext {
+        kind: Kind::Seats,
+        before: Some(product.clone()),
+        after: Some(product),
+        modes: None,
         tax_rate: estimate_rate(&item, &rules),
         tax_mode: rules.tax_mode,
         sub: sub.clone(),

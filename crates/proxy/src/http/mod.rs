@@ -8,13 +8,16 @@
 //! [`test_clock`] (moves a pinned clock; docs/proxy.md, "One clock").
 
 pub mod auth;
+pub mod catalogue;
 pub mod commit;
 pub mod context;
 pub mod events;
 pub mod extract;
 pub mod intents;
 pub mod notifications;
+pub mod plan;
 pub mod preview;
+pub mod quoted;
 pub mod schedule;
 pub mod send;
 pub mod server;
@@ -60,6 +63,14 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/subscriptions/{id}/items/{running_no}/scheduled",
             delete(schedule::cancel),
+        )
+        .route(
+            "/api/subscriptions/{id}/items/preview",
+            post(preview::preview_add),
+        )
+        .route(
+            "/api/subscriptions/{id}/items/commit",
+            post(commit::commit_add),
         )
         .route("/api/events", get(events::list))
         .route("/api/events/{id}/redeliver", post(events::redeliver))

@@ -7,22 +7,26 @@ use axum::http::StatusCode;
 use axum::Json;
 use seatquote_core::alignment::{Alignment, UpdateAction};
 use seatquote_core::change::{Change, Line, Period, Tax};
-use seatquote_core::contract::{Preview, PreviewRequest};
-use seatquote_core::money::{format_amount, round};
+use seatquote_core::contract::{AddOnPreviewRequest, Preview, PreviewRequest, ProductRef};
 use seatquote_core::quote::{quote, Quote};
 use seatquote_core::tax::TaxRate;
 use seatquote_core::wire::{
-    AlignmentSettings, CustomerPrice, UpdateSubscriptionItemRequest,
-    UpdateSubscriptionItemResponse, WireDecimal, WireUint, WireUpdateAction,
+    AlignmentSettings, CustomerPrice, UpdateSubscriptionItemRequest, WireDecimal, WireUint,
+    WireUpdateAction,
 };
 
 use super::auth::{now_unix, Customer};
-use super::context::{context, load_subscription, reload_subscription, ItemContext};
+use super::catalogue::{add_on, resolve};
+use super::context::{load_subscription, reload_subscription, ItemContext, Loaded};
 use super::extract::{Item, JsonBody};
+pub use super::quoted::reuse_quoted;
+use super::quoted::{quote_from_upstream, quoted};
 use crate::budget::Caller;
-use crate::domain::quote_token::{sha256_hex, QuoteClaims, Quoted, QUOTE_KIND};
+use crate::domain::catalogue::Kind;
+use crate::domain::quote_token::{sha256_hex, QuoteClaims, QUOTE_KIND};
 use crate::problem::Problem;
 use crate::state::{App, AppState};
+use crate::upstream::{AddSubscriptionItemRequest, DeactivateSubscriptionItemsRequest, ItemCall};
 
 /// A verified preview: the quote from upstream numbers and its token.
 #[derive(Debug, Clone)]
@@ -38,6 +42,12 @@ pub struct Previewed {
     /// Whether Cleverbridge's amounts are the engine's on the same read (when not, the
     /// preview handler reads again: DESIGN.md, "One read per quote").
     pub agrees: bool,
+    /// The kind of change.
+    pub kind: Kind,
+    /// The product before (`None` for an add).
+    pub before: Option<ProductRef>,
+    /// The product after (`None` for a drop).
+    pub after: Option<ProductRef>,
 }
 
 /// RFC 3339 (seconds, `Z`) of a Unix time.
@@ -60,6 +70,9 @@ impl Previewed {
             quote_token: self.token.clone(),
             expires_at: rfc3339(self.expires_at),
             mode: self.mode.as_str().to_owned(),
+            kind: self.kind.as_str().to_owned(),
+            product_before: self.before.clone(),
+            product_after: self.after.clone(),
         }
     }
 }
@@ -75,16 +88,52 @@ pub fn update_request(
     UpdateSubscriptionItemRequest {
         subscription_id: ctx.sub.id.clone(),
         running_number: WireUint(ctx.item.running_no.0),
-        product_id: ctx.item.product_id.clone(),
+        product_id: ctx.target_product().to_owned(),
         quantity: WireUint(u64::from(qty)),
         alignment_settings: AlignmentSettings::new(mode, preview),
-        customer_price: ctx.rules.offer_unit_price.map(|p| CustomerPrice {
-            currency: ctx.currency.code().to_owned(),
-            is_gross: ctx.rules.offer_is_gross.unwrap_or(ctx.tax_mode.is_gross()),
-            value: WireDecimal(p),
-        }),
+        customer_price: customer_price(ctx),
         update_action: Some(WireUpdateAction(action)),
         generate_mail: true,
+    }
+}
+
+/// The policy's offer for the target product, sent as `CustomerPrice`.
+fn customer_price(ctx: &ItemContext) -> Option<CustomerPrice> {
+    ctx.rules.offer_unit_price.map(|p| CustomerPrice {
+        currency: ctx.currency.code().to_owned(),
+        is_gross: ctx.rules.offer_is_gross.unwrap_or(ctx.tax_mode.is_gross()),
+        value: WireDecimal(p),
+    })
+}
+
+/// The Cleverbridge call of a change of any kind (`preview`: price only). A drop has no
+/// preview at Cleverbridge (`None`): its quote is the engine's.
+pub fn item_call(
+    ctx: &ItemContext,
+    qty: u32,
+    mode: Alignment,
+    preview: bool,
+    action: UpdateAction,
+) -> Option<ItemCall> {
+    match ctx.kind {
+        Kind::Seats | Kind::Plan => Some(ItemCall::Update(update_request(
+            ctx, qty, mode, preview, action,
+        ))),
+        Kind::Add => Some(ItemCall::Add(AddSubscriptionItemRequest {
+            subscription_id: ctx.sub.id.clone(),
+            product_id: ctx.target_product().to_owned(),
+            quantity: WireUint(u64::from(qty)),
+            alignment_settings: AlignmentSettings::new(mode, preview),
+            customer_price: customer_price(ctx),
+            generate_mail: true,
+        })),
+        Kind::Drop if preview => None,
+        Kind::Drop => Some(ItemCall::Deactivate(DeactivateSubscriptionItemsRequest {
+            subscription_id: ctx.sub.id.clone(),
+            items: vec![ctx.item.running_no.0],
+            allow_reinstate: true,
+            generate_mail: false,
+        })),
     }
 }
 
@@ -104,12 +153,17 @@ pub fn not_active(ctx: &ItemContext) -> Option<Problem> {
 }
 
 /// The policy's verdict on a change: the quantity as `u32` and the mode.
-fn check_policy(ctx: &ItemContext, qty: i64, mode: &str) -> Result<(u32, Alignment), Problem> {
+pub(super) fn check_policy(
+    ctx: &ItemContext,
+    qty: i64,
+    mode: &str,
+) -> Result<(u32, Alignment), Problem> {
     if let Some(p) = not_active(ctx) {
         return Err(p);
     }
     let r = &ctx.rules;
-    if qty < i64::from(r.min_quantity) || qty > i64::from(r.max_quantity) {
+    let dropped = ctx.kind == Kind::Drop && qty == 0;
+    if !dropped && (qty < i64::from(r.min_quantity) || qty > i64::from(r.max_quantity)) {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "quantity_out_of_range",
@@ -121,7 +175,11 @@ fn check_policy(ctx: &ItemContext, qty: i64, mode: &str) -> Result<(u32, Alignme
     }
     let qty = u32::try_from(qty).map_err(|_| Problem::invalid_body("quantity"))?;
     let mode = Alignment::parse(mode)?;
-    if !r.allows(ctx.current_quantity(), qty, mode) {
+    let allowed = match &ctx.modes {
+        Some(m) => m.contains(&mode),
+        None => r.allows(ctx.current_quantity(), qty, mode),
+    };
+    if !allowed {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "mode_not_allowed",
@@ -142,7 +200,7 @@ fn check_policy(ctx: &ItemContext, qty: i64, mode: &str) -> Result<(u32, Alignme
 
 /// The engine's quote of a change (its errors — negative_alignment, outside_period, … —
 /// pass through and nothing is sent upstream).
-fn local_quote(ctx: &ItemContext, qty: u32, mode: Alignment) -> Result<Quote, Problem> {
+pub(super) fn local_quote(ctx: &ItemContext, qty: u32, mode: Alignment) -> Result<Quote, Problem> {
     let tax = Tax {
         mode: ctx.tax_mode,
         rate: TaxRate::parse(&ctx.tax_rate)?,
@@ -197,18 +255,22 @@ pub async fn preview_change(
     let (qty, mode) = check_policy(ctx, qty, mode)?;
     in_period(app, ctx)?;
     let local = local_quote(ctx, qty, mode)?;
-    let req = update_request(ctx, qty, mode, true, local.update_action);
     let who = if fresh {
         Caller::commit(&customer.id)
     } else {
         Caller::normal(&customer.id)
     };
     let read = ctx.read_hash.clone();
-    let up = app
-        .upstream
-        .preview(&who, &req, (!fresh).then_some(read.as_str()))
-        .await?;
-    let quote = quote_from_upstream(ctx, &local, &up)?;
+    let quote = match item_call(ctx, qty, mode, true, local.update_action) {
+        Some(req) => {
+            let up = app
+                .upstream
+                .preview(&who, &req, (!fresh).then_some(read.as_str()))
+                .await?;
+            quote_from_upstream(ctx, &local, &up)?
+        }
+        None => local.clone(),
+    };
     let agrees = quote == local;
     let exp = now_unix() + app.quote_ttl;
     let claims = QuoteClaims {
@@ -224,6 +286,9 @@ pub async fn preview_change(
         rh: Some(ctx.read_hash.clone()),
         at: Some(crate::store::now_ms()),
         up: Some(quoted(&quote)),
+        kind: Some(ctx.kind.as_str().to_owned()),
+        pb: ctx.before.as_ref().map(|p| p.product_id.clone()),
+        pa: ctx.after.as_ref().map(|p| p.product_id.clone()),
     };
     Ok(Previewed {
         token: app.quote_keys.sign(QUOTE_KIND, &claims),
@@ -231,114 +296,10 @@ pub async fn preview_change(
         expires_at: exp,
         mode,
         agrees,
+        kind: ctx.kind,
+        before: ctx.before.clone(),
+        after: ctx.after.clone(),
     })
-}
-
-/// The amounts of a quote that came from Cleverbridge.
-fn quoted(q: &Quote) -> Quoted {
-    let (a, n) = (&q.alignment, &q.next_billing);
-    Quoted([a.net, a.vat, a.gross, n.net, n.vat, n.gross, n.date].map(|s| s.to_string()))
-}
-
-/// A commit's quote without a second preview, when that preview could not differ: the
-/// guard read is exactly Cleverbridge's read the quote was made from (the same hash of
-/// its raw text, every field it sent included), on the quote's date, within `window_ms`
-/// of the preview; the change still passes the policy and the engine, and the engine's
-/// quote with the quoted Cleverbridge amounts hashes to the token's. `None`: preview
-/// again.
-///
-/// # Errors
-/// Policy and engine problems.
-pub fn reuse_quoted(
-    ctx: &ItemContext,
-    qc: &QuoteClaims,
-    window_ms: i64,
-) -> Result<Option<Previewed>, Problem> {
-    let (Some(rh), Some(at), Some(Quoted(up))) = (&qc.rh, qc.at, &qc.up) else {
-        return Ok(None);
-    };
-    let age = crate::store::now_ms() - at;
-    if *rh != ctx.read_hash
-        || qc.date != ctx.today.to_iso_string()
-        || !(0..=window_ms).contains(&age)
-    {
-        return Ok(None);
-    }
-    let (qty, mode) = check_policy(ctx, i64::from(qc.qty), &qc.mode)?;
-    let mut q = local_quote(ctx, qty, mode)?;
-    let text = |s: &String| seatquote_core::text::ShortStr::new(s);
-    let (Some(an), Some(av), Some(ag), Some(nn), Some(nv), Some(ng), Some(nd)) = (
-        text(&up[0]),
-        text(&up[1]),
-        text(&up[2]),
-        text(&up[3]),
-        text(&up[4]),
-        text(&up[5]),
-        text(&up[6]),
-    ) else {
-        return Ok(None);
-    };
-    (q.alignment.net, q.alignment.vat, q.alignment.gross) = (an, av, ag);
-    (q.next_billing.net, q.next_billing.vat, q.next_billing.gross) = (nn, nv, ng);
-    q.next_billing.date = nd;
-    if quote_hash(&q) != qc.qh {
-        return Ok(None);
-    }
-    Ok(Some(Previewed {
-        quote: q,
-        token: String::new(),
-        expires_at: qc.exp,
-        mode,
-        agrees: true,
-    }))
-}
-
-/// The quote with the amounts Cleverbridge returned (day counts and lines from the
-/// summary and the engine).
-fn quote_from_upstream(
-    ctx: &ItemContext,
-    local: &Quote,
-    up: &UpdateSubscriptionItemResponse,
-) -> Result<Quote, Problem> {
-    let minor = ctx.currency.minor_units();
-    if up
-        .price_currency_id
-        .as_deref()
-        .is_some_and(|c| c != ctx.currency.code())
-    {
-        return Err(Problem::upstream_error(
-            "Cleverbridge priced the preview in another currency",
-        ));
-    }
-    let need = |v: Option<WireDecimal>, what: &str| {
-        v.map(|d| format_amount(round(d.0, minor), minor))
-            .ok_or_else(|| {
-                Problem::upstream_error(format!("the Cleverbridge preview lacks {what}"))
-            })
-    };
-    let mut q = local.clone();
-    q.alignment.net = need(up.alignment_customer_net_price, "AlignmentCustomerNetPrice")?;
-    q.alignment.vat = need(up.alignment_customer_vat_price, "AlignmentCustomerVatPrice")?;
-    q.alignment.gross = need(
-        up.alignment_customer_gross_price,
-        "AlignmentCustomerGrossPrice",
-    )?;
-    q.next_billing.net = need(
-        up.next_billing_customer_net_price,
-        "NextBillingCustomerNetPrice",
-    )?;
-    q.next_billing.vat = need(
-        up.next_billing_customer_vat_price,
-        "NextBillingCustomerVatPrice",
-    )?;
-    q.next_billing.gross = need(
-        up.next_billing_customer_gross_price,
-        "NextBillingCustomerGrossPrice",
-    )?;
-    if let Some(d) = up.next_billing_date {
-        q.next_billing.date = d.0.iso();
-    }
-    Ok(q)
 }
 
 /// Refusals of a preview that depend on the subscription as read: the direction of the
@@ -364,9 +325,13 @@ pub async fn preview(
     Item(running_no): Item,
     JsonBody(b): JsonBody<PreviewRequest>,
 ) -> Result<Json<Preview>, Problem> {
+    let pid = b.product_id.as_deref();
+    let ask = |read: &Loaded| resolve(&app, read, running_no, pid, b.quantity, &b.alignment);
     let read = load_subscription(&app, &customer, false).await?;
-    let ctx = context(&app, &read, running_no)?;
-    let first = preview_change(&app, &customer, &ctx, b.quantity, &b.alignment, false).await;
+    let first = match ask(&read) {
+        Ok(ctx) => preview_change(&app, &customer, &ctx, b.quantity, &b.alignment, false).await,
+        Err(p) => Err(p),
+    };
     let settled = match &first {
         Ok(p) => p.agrees,
         // A refusal that may rest on an old read: the seats or the status changed since.
@@ -380,7 +345,24 @@ pub async fn preview(
         return first.map(|p| Json(p.body()));
     }
     app.metrics.retry("preview_reread");
-    let ctx = context(&app, &again, running_no)?;
+    let ctx = ask(&again)?;
+    let p = preview_change(&app, &customer, &ctx, b.quantity, &b.alignment, false).await?;
+    Ok(Json(p.body()))
+}
+
+/// `POST /api/subscriptions/{id}/items/preview`: an add-on as a new item, checked against
+/// the catalogue (nothing is sent upstream for a refusal) and previewed at Cleverbridge
+/// (`addsubscriptionitem`, price only).
+///
+/// # Errors
+/// Authentication, body, catalogue, policy, engine and upstream problems.
+pub async fn preview_add(
+    State(app): State<AppState>,
+    customer: Customer,
+    JsonBody(b): JsonBody<AddOnPreviewRequest>,
+) -> Result<Json<Preview>, Problem> {
+    let read = load_subscription(&app, &customer, false).await?;
+    let ctx = add_on(&app, &read, &b.product_id)?;
     let p = preview_change(&app, &customer, &ctx, b.quantity, &b.alignment, false).await?;
     Ok(Json(p.body()))
 }

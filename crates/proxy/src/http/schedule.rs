@@ -15,6 +15,7 @@ use super::auth::Customer;
 use super::context::ItemContext;
 use super::extract::Item;
 use super::preview::Previewed;
+use crate::domain::catalogue::Kind;
 use crate::domain::event::scheduled_event;
 use crate::domain::intent::{Intent, ItemState};
 use crate::domain::quote_token::QuoteClaims;
@@ -27,8 +28,17 @@ use crate::store::{now_ms, run_blocking, Cancelled, Plan};
 /// Whether the quoted change is one for the next billing date that takes seats away:
 /// scheduled, not sent now (Cleverbridge's `AlignToCurrentInterval = false` would change
 /// the quantity at once and defer only the billing).
+///
+/// A change of plan at the next billing date (a downgrade) is scheduled too, so the
+/// customer keeps the better plan until then; a drop is not (Cleverbridge's deactivation
+/// does the waiting).
 pub fn is_scheduled(qc: &QuoteClaims, ctx: &ItemContext) -> bool {
-    qc.mode == Alignment::NextBilling.as_str() && qc.qty < ctx.current_quantity()
+    let next = qc.mode == Alignment::NextBilling.as_str();
+    match ctx.kind {
+        Kind::Plan => next,
+        Kind::Seats => next && qc.qty < ctx.current_quantity(),
+        Kind::Add | Kind::Drop => false,
+    }
 }
 
 /// Records the intent (repriced, still `recorded`) as scheduled for the item's next
@@ -53,6 +63,9 @@ pub async fn schedule(
         quantity: qc.qty,
         mode: qc.mode.clone(),
         quote: fresh.quote.clone(),
+        kind: fresh.kind.as_str().to_owned(),
+        product_before: fresh.before.clone(),
+        product_after: fresh.after.clone(),
         committed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         effective_on: Some(effective_on.clone()),
     };
@@ -63,6 +76,7 @@ pub async fn schedule(
     // makes the change.
     let before = item_state(&ctx.sub, &ctx.item);
     let intended = ItemState {
+        product_id: Some(ctx.target_product().to_owned()),
         quantity: qc.qty,
         next_billing_price: None,
         ..before.clone()

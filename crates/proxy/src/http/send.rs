@@ -6,10 +6,9 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 use seatquote_core::alignment::Alignment;
-use seatquote_core::wire::UpdateSubscriptionItemRequest;
 
 use super::context::ItemContext;
-use super::preview::{update_request, Previewed};
+use super::preview::{item_call, Previewed};
 use crate::domain::event::commit_event;
 use crate::domain::intent::Intent;
 use crate::domain::quote_token::QuoteClaims;
@@ -18,6 +17,7 @@ use crate::ledger::{deadline_span, millis, transition, To};
 use crate::problem::Problem;
 use crate::state::App;
 use crate::store::{now_ms, run_blocking};
+use crate::upstream::ItemCall;
 
 /// 409 `idempotency_key_in_progress`: this attempt's row is gone (another worker took the
 /// key over while this request was paused); nothing was sent.
@@ -55,7 +55,8 @@ pub async fn send_commit(
     fresh: &Previewed,
 ) -> Result<Response, Problem> {
     let mode = Alignment::parse(&qc.mode)?;
-    let req = update_request(ctx, qc.qty, mode, false, fresh.quote.update_action);
+    let req = item_call(ctx, qc.qty, mode, false, fresh.quote.update_action)
+        .ok_or_else(|| Problem::internal("no Cleverbridge call for this change"))?;
     send_intent(app, intent, &req).await
 }
 
@@ -64,11 +65,7 @@ pub async fn send_commit(
 ///
 /// # Errors
 /// Upstream and storage problems.
-pub async fn send_intent(
-    app: &App,
-    intent: &Intent,
-    req: &UpdateSubscriptionItemRequest,
-) -> Result<Response, Problem> {
+pub async fn send_intent(app: &App, intent: &Intent, req: &ItemCall) -> Result<Response, Problem> {
     #[cfg(feature = "failpoints")]
     app.failpoint("before_upstream_commit").await;
     if !app.ledger_live() {
@@ -98,6 +95,7 @@ pub async fn send_intent(
         Ok(_) => {
             #[cfg(feature = "failpoints")]
             app.failpoint("after_upstream_commit").await;
+            let intent = added(app, &intent).await;
             match record_answered(app, &intent).await {
                 Ok(()) => {
                     app.outbox_wake.notify_one();
@@ -135,6 +133,34 @@ pub async fn send_intent(
             }
             app.metrics.commit("failed");
             Err(e.into())
+        }
+    }
+}
+
+/// An add answered 2xx names no running number: the subscription is read (fresh) and the
+/// new item — a current item of the add-on not held before — is the answer's (DESIGN.md,
+/// "Plans, add-ons and drops"). Unreadable, the answer keeps running number 0.
+async fn added(app: &App, intent: &Intent) -> Intent {
+    if intent
+        .intended
+        .as_deref()
+        .is_none_or(|s| s.existing.is_none())
+    {
+        return intent.clone();
+    }
+    let who = crate::budget::Caller::commit(intent.customer());
+    let read = app
+        .upstream
+        .get_subscription_for(&who, &intent.subscription, true)
+        .await;
+    match read
+        .ok()
+        .and_then(|r| crate::ledger::added_item(&r.response.subscription, intent))
+    {
+        Some(rn) => crate::ledger::with_added(intent, rn),
+        None => {
+            tracing::warn!(target: "seatquote::ledger", subscription = %intent.subscription, "an add answered 2xx: its new item was not found by reading");
+            intent.clone()
         }
     }
 }

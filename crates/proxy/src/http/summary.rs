@@ -6,23 +6,38 @@
 use axum::extract::State;
 use axum::Json;
 use seatquote_core::alignment::Alignment;
-use seatquote_core::contract::{Changeable, Interval, PendingChange, Summary, SummaryItem};
+use seatquote_core::contract::{
+    AddOnOffer, ChangeOption, Changeable, Interval, PendingChange, Summary, SummaryItem,
+};
 
 use super::auth::Customer;
-use super::context::{context, load_subscription, price_text, ItemContext};
+use super::catalogue::{add_on, billed, resolve};
+use super::context::{context, load_subscription, price_text, ItemContext, Loaded};
 use super::preview::not_active;
+use crate::domain::catalogue::Direction;
 use crate::domain::event::rfc3339;
 use crate::problem::Problem;
-use crate::state::AppState;
+use crate::state::{App, AppState};
 use crate::store::{run_blocking, Scheduled, Unfinished};
 
 fn modes(m: &[Alignment]) -> Vec<String> {
     m.iter().map(|a| a.as_str().to_owned()).collect()
 }
 
-fn item(ctx: &ItemContext, unfinished: &[Unfinished], scheduled: &[Scheduled]) -> SummaryItem {
+fn item(
+    app: &App,
+    read: &Loaded,
+    ctx: &ItemContext,
+    unfinished: &[Unfinished],
+    scheduled: &[Scheduled],
+) -> SummaryItem {
     let minor = ctx.currency.minor_units();
     SummaryItem {
+        change_to: change_to(app, read, ctx),
+        removable: ctx.rules.catalogue.removable
+            && ctx.item.deactivation_date.is_none()
+            && billed(ctx).count() > 1,
+        deactivation_date: ctx.item.deactivation_date.map(|d| d.0.to_iso_string()),
         running_number: ctx.item.running_no.0,
         product_id: ctx.item.product_id.clone(),
         product_name: ctx.item.product_name.clone().unwrap_or_default(),
@@ -37,6 +52,56 @@ fn item(ctx: &ItemContext, unfinished: &[Unfinished], scheduled: &[Scheduled]) -
     }
 }
 
+/// The products the item may change to: its catalogue entries that the subscription can
+/// take (currency, interval, tax mode), with the direction by unit price and the modes.
+fn change_to(app: &App, read: &Loaded, ctx: &ItemContext) -> Vec<ChangeOption> {
+    let rn = ctx.item.running_no.0;
+    let minor = ctx.currency.minor_units();
+    let mode = seatquote_core::alignment::Alignment::Immediate.as_str();
+    ctx.rules
+        .catalogue
+        .change_to
+        .iter()
+        .filter_map(|c| {
+            let to = resolve(app, read, rn, Some(&c.product_id), 1, mode).ok()?;
+            let after = to.after.clone()?;
+            let list = to.rules.catalogue.product.unit_price?;
+            Some(ChangeOption {
+                product_id: after.product_id,
+                product_name: after.product_name,
+                unit_price: price_text(to.new_unit, minor),
+                direction: Direction::of(ctx.current_unit, list).as_str().to_owned(),
+                modes: modes(&to.modes.unwrap_or_default()),
+            })
+        })
+        .collect()
+}
+
+/// The add-ons the subscription may add: listed for a product it holds, not held, in its
+/// currency, interval and tax mode.
+fn add_ons(app: &App, read: &Loaded, contexts: &[ItemContext]) -> Vec<AddOnOffer> {
+    let mut ids: Vec<&String> = contexts
+        .iter()
+        .flat_map(|c| c.rules.catalogue.add_ons.iter())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids.into_iter()
+        .filter_map(|id| {
+            let a = add_on(app, read, id).ok()?;
+            let after = a.after.clone()?;
+            Some(AddOnOffer {
+                product_id: after.product_id,
+                product_name: after.product_name,
+                unit_price: price_text(a.new_unit, a.currency.minor_units()),
+                min_quantity: a.rules.min_quantity,
+                max_quantity: a.rules.max_quantity,
+                modes: modes(&a.modes.unwrap_or_default()),
+            })
+        })
+        .collect()
+}
+
 /// The item's changes not yet in effect, oldest first: in progress (a commit, or a
 /// scheduled change being made) and scheduled.
 fn pending(no: u64, unfinished: &[Unfinished], scheduled: &[Scheduled]) -> Vec<PendingChange> {
@@ -48,6 +113,7 @@ fn pending(no: u64, unfinished: &[Unfinished], scheduled: &[Scheduled]) -> Vec<P
             to_quantity: u.quantity,
             effective_on: None,
             since: u.since.clone(),
+            to_product_id: None,
         });
     let later = scheduled
         .iter()
@@ -57,6 +123,7 @@ fn pending(no: u64, unfinished: &[Unfinished], scheduled: &[Scheduled]) -> Vec<P
             to_quantity: s.quantity,
             effective_on: Some(s.effective_on.clone()),
             since: rfc3339(s.since_ms),
+            to_product_id: s.to_product_id.clone(),
         });
     let mut all: Vec<PendingChange> = in_progress.chain(later).collect();
     all.sort_by(|a, b| a.since.cmp(&b.since));
@@ -122,7 +189,8 @@ pub async fn summary(
         today: today.to_iso_string(),
         items: contexts
             .iter()
-            .map(|c| item(c, &unfinished, &scheduled))
+            .map(|c| item(&app, &read, c, &unfinished, &scheduled))
             .collect(),
+        add_ons: add_ons(&app, &read, &contexts),
     }))
 }

@@ -112,7 +112,49 @@ pub fn item_state(sub: &Subscription, item: &SubscriptionItem) -> ItemState {
         next_billing_price: item
             .next_billing_customer_gross_price
             .map(|p| p.0.normalize().to_string()),
+        deactivated: item.deactivation_date.is_some(),
+        existing: None,
     }
+}
+
+/// An add's new item in `sub`: a current item of the intended product whose running
+/// number the subscription did not hold before (DESIGN.md, "Plans, add-ons and drops").
+/// `None` for a change of an item, or when there is none.
+pub fn added_item(sub: &Subscription, i: &Intent) -> Option<u64> {
+    let want = i.intended.as_deref()?;
+    let existing = want.existing.as_ref()?;
+    sub.items
+        .iter()
+        .find(|it| {
+            it.is_current != Some(false)
+                && Some(&it.product_id) == want.product_id.as_ref()
+                && !existing.contains(&it.running_no.0)
+        })
+        .map(|it| it.running_no.0)
+}
+
+/// What a read shows about `i`: its item judged, or for an add whether the new item is
+/// there (`Intended`, with its running number) or not (`Before`).
+fn shown(sub: &Subscription, i: &Intent) -> Option<(Shown, Option<u64>)> {
+    if i.intended.as_deref().is_some_and(|s| s.existing.is_some()) {
+        return Some(match added_item(sub, i) {
+            Some(rn) => (Shown::Intended, Some(rn)),
+            None => (Shown::Before, None),
+        });
+    }
+    sub.item(i.running_no)
+        .map(|it| (i.judge(&item_state(sub, it)), None))
+}
+
+/// An add's answer and intent naming the new item's running number.
+pub fn with_added(i: &Intent, rn: u64) -> Intent {
+    let mut i = i.clone();
+    i.running_no = rn;
+    if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&i.response) {
+        v["runningNumber"] = rn.into();
+        i.response = v.to_string();
+    }
+    i
 }
 
 /// What resolving an unfinished intent found.
@@ -246,14 +288,12 @@ async fn settle_by_read(
         .upstream
         .get_subscription_for(&who, &i.subscription, true)
         .await;
-    let shown = match &read {
-        Ok(r) => r
-            .response
-            .subscription
-            .item(i.running_no)
-            .map(|it| i.judge(&item_state(&r.response.subscription, it))),
-        Err(_) => None,
+    let (shown, added) = match &read {
+        Ok(r) => shown(&r.response.subscription, i).map_or((None, None), |(s, a)| (Some(s), a)),
+        Err(_) => (None, None),
     };
+    let applied = added.map_or_else(|| i.clone(), |rn| with_added(i, rn));
+    let i = &applied;
     let store = app.store.clone();
     let resolution = match shown {
         Some(s) if s != Shown::Intended && !deadline_passed => {

@@ -21,7 +21,9 @@ pub use error::StoreError;
 pub use postgres::tls::{PgConnect, SslMode, Tls};
 pub use postgres::PgStore;
 pub use record::{finished_state, Begin, Parked, Plan, Record, TokenUse, Unfinished};
-pub(crate) use record::{item_state, AFTER_COLUMNS, ATTEMPT, ATTENTION_MS, COLUMNS, EFFECTIVE_ON};
+pub(crate) use record::{
+    item_state, AFTER_COLUMNS, ATTEMPT, ATTENTION_MS, COLUMNS, EFFECTIVE_ON, KIND,
+};
 pub use schedule::{Cancelled, ScheduleStore, Scheduled};
 pub use sqlite::SqliteStore;
 
@@ -227,8 +229,8 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// Storage failures.
     fn release(&self, key: &str, attempt: &str, owner: &str) -> Result<(), StoreError>;
     /// Unfinished intents the reconciler should look at: `sent`/`unknown` ones
-    /// resolvable now and not leased, and `recorded` ones untouched for `stale_ms` (their
-    /// process died before sending).
+    /// resolvable now and not leased, and `recorded` ones untouched for `stale_ms` or whose
+    /// recorder's heartbeat has expired (their process died before sending).
     ///
     /// # Errors
     /// Storage failures.

@@ -5,7 +5,7 @@
 use crate::domain::intent::Intent;
 
 /// The `commits` columns a [`Record`] is read from, in both stores.
-pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended, attention_ms, attempt, effective_on";
+pub(crate) const COLUMNS: &str = "key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, status, body, resolve_after_ms, item_before, item_intended, attention_ms, attempt, effective_on, kind, product_before, product_after";
 
 /// The index of `attention_ms` in [`COLUMNS`].
 pub(crate) const ATTENTION_MS: usize = 14;
@@ -16,8 +16,11 @@ pub(crate) const ATTEMPT: usize = 15;
 /// The index of `effective_on` in [`COLUMNS`].
 pub(crate) const EFFECTIVE_ON: usize = 16;
 
+/// The index of `kind` in [`COLUMNS`] (`product_before`, `product_after` follow).
+pub(crate) const KIND: usize = 17;
+
 /// The index of a column selected after [`COLUMNS`].
-pub(crate) const AFTER_COLUMNS: usize = 17;
+pub(crate) const AFTER_COLUMNS: usize = 20;
 
 /// What [`super::IdempotencyStore::plan`] adds to a recorded intent once the guard read is
 /// done.

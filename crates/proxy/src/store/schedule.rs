@@ -31,6 +31,18 @@ pub struct Scheduled {
     pub effective_on: String,
     /// When it was scheduled, Unix milliseconds.
     pub since_ms: i64,
+    /// A change of plan's target product (a downgrade at the next billing date).
+    pub to_product_id: Option<String>,
+}
+
+/// The target product of a scheduled change whose intended product is not the one before
+/// (a change of plan); `None` for a change of seats.
+pub(crate) fn to_product(
+    before: Option<Box<crate::domain::intent::ItemState>>,
+    intended: Option<Box<crate::domain::intent::ItemState>>,
+) -> Option<String> {
+    let to = intended?.product_id?;
+    (before?.product_id.as_deref() != Some(to.as_str())).then_some(to)
 }
 
 /// What cancelling an item's scheduled change found.

@@ -6,10 +6,12 @@
 
 mod cache;
 mod error;
+pub mod items;
 mod read;
 mod retry_after;
 
 pub use error::UpstreamError;
+pub use items::{AddSubscriptionItemRequest, DeactivateSubscriptionItemsRequest, ItemCall};
 pub use read::SubscriptionRead;
 
 use read::raw_hash;
@@ -22,10 +24,7 @@ use std::time::{Duration, Instant};
 /// The least time left before a commit's deadline for it to be sent at all.
 const MIN_SEND: Duration = Duration::from_millis(200);
 
-use seatquote_core::wire::{
-    parse_get_subscription, ResultMessage, UpdateSubscriptionItemRequest,
-    UpdateSubscriptionItemResponse,
-};
+use seatquote_core::wire::{parse_get_subscription, ResultMessage, UpdateSubscriptionItemResponse};
 
 use crate::budget::{Budget, Caller, Refused};
 use crate::metrics::Metrics;
@@ -292,15 +291,16 @@ impl Upstream {
         &self,
         who: &Caller,
         op: &'static str,
-        req: &UpdateSubscriptionItemRequest,
+        req: &ItemCall,
         retry: bool,
         until: Option<Instant>,
     ) -> Result<UpdateSubscriptionItemResponse, UpstreamError> {
-        let body =
-            serde_json::to_string(req).map_err(|e| UpstreamError::Malformed(e.to_string()))?;
+        let body = req
+            .body()
+            .map_err(|e| UpstreamError::Malformed(e.to_string()))?;
         let make = || {
             self.http
-                .post(self.url("updatesubscriptionitem"))
+                .post(self.url(req.endpoint()))
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body.clone())
         };
@@ -309,6 +309,10 @@ impl Upstream {
         } else {
             self.send_once(who, op, make(), until).await?
         };
+        // A deactivation's (or an add's commit's) answer may carry no prices at all.
+        if text.trim().is_empty() {
+            return Ok(UpdateSubscriptionItemResponse::default());
+        }
         serde_json::from_str(&text).map_err(|e| UpstreamError::Malformed(e.to_string()))
     }
 
@@ -323,16 +327,17 @@ impl Upstream {
     pub async fn preview(
         &self,
         who: &Caller,
-        req: &UpdateSubscriptionItemRequest,
+        req: &ItemCall,
         read: Option<&str>,
     ) -> Result<UpdateSubscriptionItemResponse, UpstreamError> {
         let Some(read) = read else {
             return self.update(who, "preview", req, true, None).await;
         };
         let key = format!(
-            "{}{read}\u{1f}{}",
-            preview_prefix(&req.subscription_id),
-            serde_json::to_string(req).unwrap_or_default()
+            "{}{read}\u{1f}{}\u{1f}{}",
+            preview_prefix(&req.subscription_id()),
+            req.endpoint(),
+            req.body().unwrap_or_default()
         );
         let (cell, shared) = self.previews.cell(&key, self.cfg.cache_ttl);
         if shared {
@@ -357,12 +362,13 @@ impl Upstream {
     /// [`UpstreamError`].
     pub async fn commit(
         &self,
-        req: &UpdateSubscriptionItemRequest,
+        req: &ItemCall,
         until: Instant,
     ) -> Result<UpdateSubscriptionItemResponse, UpstreamError> {
-        let who = Caller::commit(&req.subscription_id);
+        let sub = req.subscription_id();
+        let who = Caller::commit(&sub);
         let r = self.update(&who, "commit", req, false, Some(until)).await;
-        self.forget(&req.subscription_id);
+        self.forget(&sub);
         r
     }
 }

@@ -24,6 +24,7 @@ use crate::http::send::send_intent;
 use crate::ledger::{item_state, transition, To};
 use crate::state::App;
 use crate::store::{now_ms, run_blocking, Plan, StoreError};
+use crate::upstream::ItemCall;
 
 /// How often the scheduler looks for due changes.
 pub const SCHEDULE_EVERY: Duration = Duration::from_secs(1);
@@ -79,7 +80,23 @@ async fn apply(app: &App, i: &Intent) -> Result<(), StoreError> {
         }
     };
     let ctx = match context(app, &read, i.running_no) {
-        Ok(ctx) => ctx,
+        Ok(mut ctx) => {
+            // A scheduled change of plan carries its target product in its intended
+            // state (DESIGN.md, "Plans, add-ons and drops").
+            let to = i.intended.as_ref().and_then(|s| s.product_id.clone());
+            if let Some(to) = to.filter(|p| *p != ctx.item.product_id) {
+                let name = app
+                    .policy
+                    .listed(&to)
+                    .map(|r| r.catalogue.product.name)
+                    .unwrap_or_else(|| to.clone());
+                ctx.after = Some(seatquote_core::contract::ProductRef {
+                    product_id: to,
+                    product_name: name,
+                });
+            }
+            ctx
+        }
         Err(p) if p.status.as_u16() == 404 => {
             return drop_claimed(app, i, "changed_elsewhere").await;
         }
@@ -110,6 +127,7 @@ async fn apply(app: &App, i: &Intent) -> Result<(), StoreError> {
         return Ok(());
     }
     let intended = ItemState {
+        product_id: Some(ctx.target_product().to_owned()),
         quantity: i.quantity,
         next_billing_price: None,
         ..before.clone()
@@ -145,12 +163,20 @@ async fn apply(app: &App, i: &Intent) -> Result<(), StoreError> {
         // Not this claim's row any more (taken over meanwhile): nothing was sent.
         return Ok(());
     }
-    let action = if i.quantity < i.from_quantity {
+    // A scheduled change of plan is a downgrade (an upgrade is made at once).
+    let plan = ctx.target_product() != ctx.item.product_id;
+    let action = if plan || i.quantity < i.from_quantity {
         UpdateAction::Downgrade
     } else {
         UpdateAction::Upgrade
     };
-    let req = update_request(&ctx, i.quantity, Alignment::NextBilling, false, action);
+    let req = ItemCall::Update(update_request(
+        &ctx,
+        i.quantity,
+        Alignment::NextBilling,
+        false,
+        action,
+    ));
     // The commit path records the outcome (applied, unknown for the reconciler, or
     // certainly not applied: scheduled again); its answer goes to nobody.
     if let Err(p) = send_intent(app, &planned, &req).await {

@@ -8,6 +8,7 @@
 mod helpers;
 
 mod budget;
+mod catalogue;
 mod cli;
 mod config;
 mod docs;

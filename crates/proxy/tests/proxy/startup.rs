@@ -81,7 +81,7 @@ pub fn starts_on_the_demo_policy(policy: &str) -> String {
     assert!(line.contains(policy), "{line}");
     assert!(line.contains(&sha256sum(policy)), "{line}");
     assert!(
-        line.contains("products 294835 (1–100, gross), 310001 (1–250, net)")
+        line.contains("products 294835 (1–100, gross), 294836 (1–100, gross), 294900 (1–5, gross), 310001 (1–250, net)")
             && line.contains("others 1–500, gross"),
         "{line}"
     );

@@ -2,7 +2,8 @@
 // It verifies every delivery with the `standardwebhooks` npm package (the specification's
 // published library, pinned in package.json), not with seatquote's code, and prints one
 // JSON line per request on stdout:
-//   {"id", "type", "subscription", "verified": [bool per secret], "tamperRejected", "overlap", "status"}
+//   {"id", "type", "subscription", "quantity", "purchase", "kind", "runningNumber",
+//    "productAfter", "verified": [bool per secret], "tamperRejected", "overlap", "status"}
 //
 // Environment:
 //   RECEIVER_PORT        port to listen on (0: any; printed as "listening on http://…")
@@ -58,7 +59,8 @@ const server = createServer((req, res) => {
     if (status === 200 && failMatch && body.includes(failMatch)) status = 503;
     console.log(JSON.stringify({
       id, type: parsed.type, subscription: parsed.data?.subscriptionId, quantity: parsed.data?.quantity,
-      purchase: parsed.data?.purchaseId,
+      purchase: parsed.data?.purchaseId, kind: parsed.data?.kind, runningNumber: parsed.data?.runningNumber,
+      productAfter: parsed.data?.productAfter?.productId,
       verified, tamperRejected, overlap, status,
     }));
     res.writeHead(status, { 'content-type': 'text/plain' });

@@ -16,16 +16,17 @@ use crate::store::{
 
 /// What stops `i` from being recorded, in this order: its key, its quote, its item. One
 /// statement, so one snapshot even while other replicas commit.
-fn taken(c: &mut impl GenericClient, i: &Intent, item: i64) -> Result<Option<Begin>, StoreError> {
+fn taken(c: &mut impl GenericClient, i: &Intent) -> Result<Option<Begin>, StoreError> {
     let row = c.query_opt(
         &format!(
             "SELECT CASE WHEN key = $1 THEN 1 WHEN jti = $2 THEN 2 ELSE 3 END AS why
                  FROM commits
                  WHERE key = $1 OR jti = $2
-                    OR (subscription = $3 AND running_no = $4 AND state IN {UNFINISHED})
+                    OR (subscription = $3 AND COALESCE(item_lock, running_no::text) = $4
+                        AND state IN {UNFINISHED})
                  ORDER BY why LIMIT 1"
         ),
-        &[&i.key, &i.jti, &i.subscription, &item],
+        &[&i.key, &i.jti, &i.subscription, &i.item_lock()],
     )?;
     Ok(row.map(|r| match r.get::<_, i32>(0) {
         1 => Begin::KeyExists,
@@ -58,13 +59,13 @@ impl IdempotencyStore for PgStore {
         );
         let mut c = self.conn()?;
         let mut tx = c.transaction()?;
-        if let Some(taken) = taken(&mut tx, i, item)? {
+        if let Some(taken) = taken(&mut tx, i)? {
             return Ok(taken);
         }
         let inserted = tx.execute(
-            &format!("INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, resolve_after_ms, updated_ms, lease_owner, attempt)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'recorded', $9, {NOW_MS}, $10, $11)"),
-            &[&i.key, &i.fingerprint, &i.jti, &i.subscription, &item, &from, &to, &i.response, &i.resolve_after, &owner, &i.attempt],
+            &format!("INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, resolve_after_ms, updated_ms, lease_owner, attempt, kind, product_before, product_after, item_lock)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'recorded', $9, {NOW_MS}, $10, $11, $12, $13, $14, $15)"),
+            &[&i.key, &i.fingerprint, &i.jti, &i.subscription, &item, &from, &to, &i.response, &i.resolve_after, &owner, &i.attempt, &i.change.kind.as_str(), &i.change.product_before, &i.change.product_after, &i.item_lock()],
         );
         match inserted {
             Ok(_) => {
@@ -76,7 +77,7 @@ impl IdempotencyStore for PgStore {
             // order as above.
             Err(err) if err.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
                 drop(tx);
-                Ok(taken(&mut *c, i, item)?.unwrap_or(Begin::KeyExists))
+                Ok(taken(&mut *c, i)?.unwrap_or(Begin::KeyExists))
             }
             Err(err) => Err(err.into()),
         }
@@ -194,9 +195,9 @@ impl IdempotencyStore for PgStore {
             None => {
                 tx.execute(
                     "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response,
-                       state, status, body, resolve_after_ms, updated_ms, completed_at, attempt)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'done', 200, $8, $9, $10, now(), $11)",
-                    &[&i.key, &i.fingerprint, &i.jti, &i.subscription, &item, &from, &to, &i.response, &i.resolve_after, &now, &i.attempt],
+                       state, status, body, resolve_after_ms, updated_ms, completed_at, attempt, kind, product_before, product_after)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'done', 200, $8, $9, $10, now(), $11, $12, $13, $14)",
+                    &[&i.key, &i.fingerprint, &i.jti, &i.subscription, &item, &from, &to, &i.response, &i.resolve_after, &now, &i.attempt, &i.change.kind.as_str(), &i.change.product_before, &i.change.product_after],
                 )?;
             }
         }

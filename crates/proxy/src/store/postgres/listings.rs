@@ -7,7 +7,10 @@ use crate::domain::intent::Intent;
 use crate::store::{Record, StoreError, Unfinished, COLUMNS};
 
 impl PgStore {
-    /// `IdempotencyStore::due`.
+    /// `IdempotencyStore::due`: besides the stale `recorded` intents, those whose recorder's
+    /// heartbeat is older than the replica timeout (its process is gone: DESIGN.md, "Stores
+    /// and migrations"), so a dead replica's claim is taken over after the timeout, not
+    /// after the staleness bound.
     pub(crate) fn due_intents(&self, stale_ms: i64) -> Result<Vec<Intent>, StoreError> {
         let rows = self.conn()?.query(
             &format!(
@@ -15,9 +18,12 @@ impl PgStore {
                  WHERE (state IN ('sent','unknown') AND resolve_after_ms <= {NOW_MS} AND lease_until_ms <= {NOW_MS}
                         AND attention_ms IS NULL)
                     OR (state = 'recorded' AND updated_ms < {NOW_MS} - $1)
+                    OR (state = 'recorded' AND lease_owner IS NOT NULL AND NOT EXISTS (
+                          SELECT 1 FROM replicas WHERE instance = commits.lease_owner
+                            AND beat_at > now() - $2::bigint * interval '1 millisecond'))
                  ORDER BY resolve_after_ms LIMIT 100"
             ),
-            &[&stale_ms],
+            &[&stale_ms, &self.replica_timeout_ms],
         )?;
         let mut out = Vec::new();
         for r in &rows {

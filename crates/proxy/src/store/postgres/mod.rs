@@ -25,8 +25,9 @@ use parking_lot::Mutex;
 use postgres::{Client, Row};
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
 
-use crate::domain::intent::{Intent, IntentState};
-use crate::store::{Record, StoreError, ATTEMPT, ATTENTION_MS, EFFECTIVE_ON};
+use crate::domain::catalogue::Kind;
+use crate::domain::intent::{ChangeOf, Intent, IntentState};
+use crate::store::{Record, StoreError, ATTEMPT, ATTENTION_MS, EFFECTIVE_ON, KIND};
 use tls::{PgConnect, Tls};
 
 type Pool = r2d2::Pool<PostgresConnectionManager<Tls>>;
@@ -96,6 +97,11 @@ pub(crate) fn intent(r: &Row, state: IntentState) -> Result<Intent, StoreError> 
         intended: crate::store::item_state(r.get(13)),
         attempt: r.get(ATTEMPT),
         effective_on: r.get(EFFECTIVE_ON),
+        change: Box::new(ChangeOf {
+            kind: Kind::parse(r.get(KIND)),
+            product_before: r.get(KIND + 1),
+            product_after: r.get(KIND + 2),
+        }),
     })
 }
 

@@ -10,7 +10,14 @@ use postgres::{GenericClient, Row, Transaction};
 
 use super::{i64_of, record, PgStore};
 use crate::domain::event::{outside_event, payment_event, Delivery, Event, NewEvent};
-use crate::domain::notification::{classify, ItemKnowledge, ItemVerdict, Notification};
+use crate::domain::notification::{
+    classify, ItemKnowledge, ItemVerdict, Notification, NotifiedItem, OF_ITEM, SEATS_AFTER,
+};
+
+/// [`OF_ITEM`] with PostgreSQL's placeholders.
+fn of_item() -> String {
+    OF_ITEM.replace("?2", "$2").replace("?3", "$3")
+}
 use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS, LANE_HEAD};
 
 /// The advisory lock that orders event inserts ("sqevents").
@@ -62,8 +69,10 @@ fn event(r: &Row) -> Result<Event, StoreError> {
 fn knowledge(
     c: &mut impl GenericClient,
     sub: &str,
-    item: i64,
+    notified_item: &NotifiedItem,
 ) -> Result<ItemKnowledge, StoreError> {
+    let item = i64_of(notified_item.running_no)?;
+    let product = notified_item.product_id.as_deref().unwrap_or("");
     let notified = c
         .query_opt(
             "SELECT version, quantity, updated_ms FROM notified_items WHERE subscription = $1 AND running_no = $2",
@@ -77,9 +86,9 @@ fn knowledge(
         .transpose()?;
     let applied = c
         .query_opt(
-            "SELECT quantity, updated_ms FROM commits WHERE subscription = $1 AND running_no = $2 AND state = 'done'
-             ORDER BY updated_ms DESC LIMIT 1",
-            &[&sub, &item],
+            &format!("SELECT {SEATS_AFTER}, updated_ms FROM commits WHERE subscription = $1 AND {} AND state = 'done'
+             ORDER BY updated_ms DESC LIMIT 1", of_item()),
+            &[&sub, &item, &product],
         )
         ?
         .map(|r| -> Result<_, StoreError> {
@@ -90,8 +99,8 @@ fn knowledge(
     let mut unfinished = Vec::new();
     for r in c
         .query(
-            &format!("SELECT {COLUMNS} FROM commits WHERE subscription = $1 AND running_no = $2 AND state IN ('sent','unknown')"),
-            &[&sub, &item],
+            &format!("SELECT {COLUMNS} FROM commits WHERE subscription = $1 AND {} AND state IN ('sent','unknown')", of_item()),
+            &[&sub, &item, &product],
         )
         ?
     {
@@ -220,7 +229,7 @@ impl OutboxStore for PgStore {
         if let (true, Some(sub)) = (n.reports_items(), &n.subscription) {
             for item in &n.items {
                 let rn = i64_of(item.running_no)?;
-                let verdict = classify(item, &knowledge(&mut tx, sub, rn)?);
+                let verdict = classify(item, &knowledge(&mut tx, sub, item)?);
                 if verdict == ItemVerdict::Stale {
                     continue;
                 }

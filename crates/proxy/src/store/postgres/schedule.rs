@@ -141,7 +141,7 @@ impl ScheduleStore for PgStore {
 
     fn scheduled(&self, subscription: &str) -> Result<Vec<Scheduled>, StoreError> {
         let rows = self.conn()?.query(
-            "SELECT running_no, quantity, effective_on, scheduled_ms FROM commits
+            "SELECT running_no, quantity, effective_on, scheduled_ms, item_before, item_intended FROM commits
              WHERE subscription = $1 AND state = 'scheduled' ORDER BY running_no",
             &[&subscription],
         )?;
@@ -154,6 +154,10 @@ impl ScheduleStore for PgStore {
                         .map_err(|_| StoreError::OutOfRange("quantity"))?,
                     effective_on: r.get::<_, Option<String>>(2).unwrap_or_default(),
                     since_ms: r.get::<_, Option<i64>>(3).unwrap_or_default(),
+                    to_product_id: crate::store::schedule::to_product(
+                        crate::store::item_state(r.get(4)),
+                        crate::store::item_state(r.get(5)),
+                    ),
                 })
             })
             .collect()

@@ -53,15 +53,15 @@ impl IdempotencyStore for SqliteStore {
             return Ok(Begin::TokenUsed);
         }
         if exists(
-            &format!("SELECT 1 FROM commits WHERE subscription = ?1 AND running_no = ?2 AND state IN {UNFINISHED}"),
-            &[&i.subscription, &i.running_no],
+            &format!("SELECT 1 FROM commits WHERE subscription = ?1 AND COALESCE(item_lock, CAST(running_no AS TEXT)) = ?2 AND state IN {UNFINISHED}"),
+            &[&i.subscription, &i.item_lock()],
         )? {
             return Ok(Begin::ItemBusy);
         }
         tx.execute(
-            "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, resolve_after_ms, updated_ms, lease_owner, attempt)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'recorded', ?9, ?10, ?11, ?12)",
-            params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now_ms(), owner, i.attempt],
+            "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response, state, resolve_after_ms, updated_ms, lease_owner, attempt, kind, product_before, product_after, item_lock)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'recorded', ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now_ms(), owner, i.attempt, i.change.kind.as_str(), i.change.product_before, i.change.product_after, i.item_lock()],
         )
         ?;
         tx.commit()?;
@@ -178,9 +178,9 @@ impl IdempotencyStore for SqliteStore {
             None => {
                 tx.execute(
                     "INSERT INTO commits (key, fingerprint, jti, subscription, running_no, from_quantity, quantity, response,
-                       state, status, body, resolve_after_ms, updated_ms, completed_at, attempt)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'done', 200, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?11)",
-                    params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now, i.attempt],
+                       state, status, body, resolve_after_ms, updated_ms, completed_at, attempt, kind, product_before, product_after)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'done', 200, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?11, ?12, ?13, ?14)",
+                    params![i.key, i.fingerprint, i.jti, i.subscription, i.running_no, i.from_quantity, i.quantity, i.response, i.resolve_after, now, i.attempt, i.change.kind.as_str(), i.change.product_before, i.change.product_after],
                 )?;
             }
         }

@@ -11,8 +11,9 @@ use std::path::Path;
 use parking_lot::Mutex;
 use rusqlite::{Connection, Row};
 
-use crate::domain::intent::{Intent, IntentState};
-use crate::store::{Record, StoreError, ATTEMPT, ATTENTION_MS, EFFECTIVE_ON};
+use crate::domain::catalogue::Kind;
+use crate::domain::intent::{ChangeOf, Intent, IntentState};
+use crate::store::{Record, StoreError, ATTEMPT, ATTENTION_MS, EFFECTIVE_ON, KIND};
 
 /// SQLite implementation of [`crate::store::IdempotencyStore`].
 pub struct SqliteStore {
@@ -54,6 +55,11 @@ pub(crate) fn intent(r: &Row<'_>, state: IntentState) -> rusqlite::Result<Intent
         intended: crate::store::item_state(r.get(13)?),
         attempt: r.get(ATTEMPT)?,
         effective_on: r.get(EFFECTIVE_ON)?,
+        change: Box::new(ChangeOf {
+            kind: Kind::parse(&r.get::<_, String>(KIND)?),
+            product_before: r.get(KIND + 1)?,
+            product_after: r.get(KIND + 2)?,
+        }),
     })
 }
 

@@ -8,7 +8,9 @@ use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use super::{record, SqliteStore};
 use crate::domain::event::{outside_event, payment_event, Delivery, Event, NewEvent};
 use crate::domain::intent::Intent;
-use crate::domain::notification::{classify, ItemKnowledge, ItemVerdict, Notification};
+use crate::domain::notification::{
+    classify, ItemKnowledge, ItemVerdict, Notification, NotifiedItem, OF_ITEM, SEATS_AFTER,
+};
 use crate::store::{OutboxStore, Record, Recorded, StoreError, COLUMNS, LANE_HEAD};
 
 /// Writes an event within the caller's transaction (kept once per id), with the webhook
@@ -52,7 +54,8 @@ fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
     })
 }
 
-fn knowledge(c: &Connection, sub: &str, running_no: u64) -> Result<ItemKnowledge, StoreError> {
+fn knowledge(c: &Connection, sub: &str, item: &NotifiedItem) -> Result<ItemKnowledge, StoreError> {
+    let (running_no, product) = (item.running_no, item.product_id.as_deref().unwrap_or(""));
     let notified = c
         .query_row(
             "SELECT version, quantity, updated_ms FROM notified_items WHERE subscription = ?1 AND running_no = ?2",
@@ -63,20 +66,20 @@ fn knowledge(c: &Connection, sub: &str, running_no: u64) -> Result<ItemKnowledge
         ?;
     let applied = c
         .query_row(
-            "SELECT quantity, updated_ms FROM commits WHERE subscription = ?1 AND running_no = ?2 AND state = 'done'
-             ORDER BY updated_ms DESC LIMIT 1",
-            params![sub, running_no],
+            &format!("SELECT {SEATS_AFTER}, updated_ms FROM commits WHERE subscription = ?1 AND {OF_ITEM} AND state = 'done'
+             ORDER BY updated_ms DESC LIMIT 1"),
+            params![sub, running_no, product],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()
         ?;
     let mut st = c
         .prepare(&format!(
-            "SELECT {COLUMNS} FROM commits WHERE subscription = ?1 AND running_no = ?2 AND state IN ('sent','unknown','pending')"
+            "SELECT {COLUMNS} FROM commits WHERE subscription = ?1 AND {OF_ITEM} AND state IN ('sent','unknown','pending')"
         ))
         ?;
     let mut unfinished: Vec<Intent> = Vec::new();
-    for r in st.query_map(params![sub, running_no], record)? {
+    for r in st.query_map(params![sub, running_no, product], record)? {
         if let Record::Pending(i) = r? {
             unfinished.push(i);
         }
@@ -202,7 +205,7 @@ impl OutboxStore for SqliteStore {
         }
         if let (true, Some(sub)) = (n.reports_items(), &n.subscription) {
             for item in &n.items {
-                let verdict = classify(item, &knowledge(&tx, sub, item.running_no)?);
+                let verdict = classify(item, &knowledge(&tx, sub, item)?);
                 if verdict == ItemVerdict::Stale {
                     continue;
                 }

@@ -140,7 +140,7 @@ impl ScheduleStore for SqliteStore {
     fn scheduled(&self, subscription: &str) -> Result<Vec<Scheduled>, StoreError> {
         let c = self.conn.lock();
         let mut st = c.prepare(
-            "SELECT running_no, quantity, effective_on, scheduled_ms FROM commits
+            "SELECT running_no, quantity, effective_on, scheduled_ms, item_before, item_intended FROM commits
              WHERE subscription = ?1 AND state = 'scheduled' ORDER BY running_no",
         )?;
         let rows = st.query_map(params![subscription], |r| {
@@ -149,6 +149,10 @@ impl ScheduleStore for SqliteStore {
                 quantity: r.get(1)?,
                 effective_on: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
                 since_ms: r.get::<_, Option<i64>>(3)?.unwrap_or_default(),
+                to_product_id: crate::store::schedule::to_product(
+                    crate::store::item_state(r.get(4)?),
+                    crate::store::item_state(r.get(5)?),
+                ),
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -108,7 +108,17 @@ async fn preview_equals_core_quote() {
         let pv = p.preview(&t, sub, item, qty, mode).await;
         assert_eq!(pv.status, 200, "{sub} {mode}: {}", pv.text);
         let mut got = pv.body.clone();
-        for k in ["quoteToken", "expiresAt", "mode"] {
+        assert_eq!(got["kind"], "seats", "{sub}");
+        assert_eq!(got["productBefore"], got["productAfter"], "{sub}");
+        assert_eq!(got["productAfter"]["productId"], it["productId"], "{sub}");
+        for k in [
+            "quoteToken",
+            "expiresAt",
+            "mode",
+            "kind",
+            "productBefore",
+            "productAfter",
+        ] {
             got.as_object_mut().unwrap().remove(k);
         }
         assert_eq!(got, expected, "{sub} {qty} {mode}");

@@ -3,8 +3,9 @@
 //! writes, and nested objects follow their `$ref`s.
 
 use seatquote_core::contract::{
-    Cancellation, Changeable, Commit, CommitRequest, EventPage, EventRecord, Interval,
-    PendingChange, Preview, PreviewRequest, Problem, Summary, SummaryItem,
+    AddOnOffer, AddOnPreviewRequest, Cancellation, ChangeOption, Changeable, Commit, CommitRequest,
+    EventPage, EventRecord, Interval, PendingChange, Preview, PreviewRequest, Problem, ProductRef,
+    Summary, SummaryItem,
 };
 use seatquote_core::quote::{quote_json, Quote};
 use serde_json::Value;
@@ -31,6 +32,16 @@ fn preview() -> Preview {
         quote_token: "quote.x.y".into(),
         expires_at: "2026-05-13T10:00:00Z".into(),
         mode: "immediate".into(),
+        kind: "plan".into(),
+        product_before: Some(product("294835", "Team")),
+        product_after: Some(product("294836", "Business")),
+    }
+}
+
+fn product(id: &str, name: &str) -> ProductRef {
+    ProductRef {
+        product_id: id.into(),
+        product_name: name.into(),
     }
 }
 
@@ -64,7 +75,16 @@ fn check(doc: &Value, name: &str, value: &Value, optional: &[&str]) {
     assert_eq!(required, always, "{name}: required vs always written");
     for (k, p) in props {
         let v = &obj[k];
-        let target = p["$ref"].as_str().or(p["items"]["$ref"].as_str());
+        // A nullable object (`oneOf` a `$ref` and null): null, or the referenced schema.
+        let nullable = p["oneOf"][0]["$ref"].as_str();
+        if nullable.is_some() && v.is_null() {
+            assert_eq!(p["oneOf"][1]["type"], "null", "{name}.{k}");
+            continue;
+        }
+        let target = p["$ref"]
+            .as_str()
+            .or(p["items"]["$ref"].as_str())
+            .or(nullable);
         if let Some(r) = target {
             let sub = r.rsplit('/').next().unwrap();
             let sub_value = if v.is_array() { &v[0] } else { v };
@@ -124,13 +144,33 @@ fn openapi_matches_the_contract_types() {
                 to_quantity: 2,
                 effective_on: Some("2026-11-13".into()),
                 since: "2026-05-13T10:00:00.000Z".into(),
+                to_product_id: Some("294836".into()),
             }],
+            change_to: vec![ChangeOption {
+                product_id: "294836".into(),
+                product_name: "Business".into(),
+                unit_price: "1800.00".into(),
+                direction: "upgrade".into(),
+                modes: vec!["immediate".into()],
+            }],
+            removable: false,
+            deactivation_date: Some("2026-11-13".into()),
+        }],
+        add_ons: vec![AddOnOffer {
+            product_id: "294900".into(),
+            product_name: "Priority support".into(),
+            unit_price: "1000.00".into(),
+            min_quantity: 1,
+            max_quantity: 5,
+            modes: vec!["immediate".into()],
         }],
     };
     let optional = [
         "Changeable.code",
         "Changeable.message",
         "PendingChange.effectiveOn",
+        "PendingChange.toProductId",
+        "SummaryItem.deactivationDate",
     ];
     check(&doc, "Summary", &j(&summary), &optional);
     let mut plain = summary.clone();
@@ -140,6 +180,12 @@ fn openapi_matches_the_contract_types() {
         message: None,
     };
     plain.items[0].pending[0].effective_on = None;
+    plain.items[0].pending[0].to_product_id = None;
+    plain.items[0].deactivation_date = None;
+    assert!(j(&plain)["items"][0].get("deactivationDate").is_none());
+    assert!(j(&plain)["items"][0]["pending"][0]
+        .get("toProductId")
+        .is_none());
     assert_eq!(j(&plain)["changeable"], serde_json::json!({"ok": true}));
     assert!(j(&plain)["items"][0]["pending"][0]
         .get("effectiveOn")
@@ -167,6 +213,9 @@ fn openapi_matches_the_contract_types() {
         quote: sample_quote(),
         committed_at: "2026-05-13T10:00:00.000Z".into(),
         effective_on: None,
+        kind: "seats".into(),
+        product_before: Some(product("294835", "Team")),
+        product_after: Some(product("294835", "Team")),
     };
     assert!(
         j(&commit).get("effectiveOn").is_none(),
@@ -180,6 +229,21 @@ fn openapi_matches_the_contract_types() {
         ..commit.clone()
     };
     check(&doc, "Commit", &j(&scheduled), &["effectiveOn"]);
+    // An add names no product before; a drop none after.
+    let added = Commit {
+        kind: "add".into(),
+        product_before: None,
+        product_after: Some(product("294900", "Priority support")),
+        ..scheduled.clone()
+    };
+    check(&doc, "Commit", &j(&added), &["effectiveOn"]);
+    assert!(j(&added)["productBefore"].is_null());
+    let dropped = Preview {
+        kind: "drop".into(),
+        product_after: None,
+        ..preview()
+    };
+    check(&doc, "Preview", &j(&dropped), &[]);
     let problem = Problem {
         kind: "https://seatquote.dev/problems/quote_changed".into(),
         title: "Conflict".into(),
@@ -201,9 +265,24 @@ fn openapi_matches_the_contract_types() {
         &j(&PreviewRequest {
             quantity: 2,
             alignment: "immediate".into(),
+            product_id: Some("294836".into()),
+        }),
+        &["productId"],
+    );
+    check(
+        &doc,
+        "AddOnPreviewRequest",
+        &j(&AddOnPreviewRequest {
+            product_id: "294900".into(),
+            quantity: 1,
+            alignment: "immediate".into(),
         }),
         &[],
     );
+    assert!(serde_json::from_str::<AddOnPreviewRequest>(
+        r#"{"productId":"1","quantity":1,"alignment":"immediate","unitPrice":"1"}"#
+    )
+    .is_err());
     check(
         &doc,
         "CommitRequest",

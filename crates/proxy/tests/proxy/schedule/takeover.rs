@@ -1,7 +1,7 @@
 //! A scheduled change whose replica dies or is cut off from PostgreSQL in the middle of
 //! making it (DESIGN.md, "Scheduled changes" and "Stores and migrations"): another replica
-//! on the same database takes it over — a claimed change once the claim is stale, a sent
-//! one once its deadline has passed — and
+//! on the same database takes it over — a claimed change once the dead replica's heartbeat
+//! has expired, a sent one once its deadline has passed — and
 //! it is made exactly once: counted at the sandbox (commits received and applied), in the
 //! ledger (one row, `done`) and in the outbox (one `seat_change.applied`). A replica only
 //! cut off from the database is not taken for dead: it finishes its own change.
@@ -50,12 +50,11 @@ async fn made_once(p: &Pair) {
 
 /// Replica A claims the due change and is SIGKILLed while the sandbox holds its guard read
 /// (nothing sent: the row is `recorded`, A's claim). Replica B leaves the claim alone while
-/// it is fresh, and schedules it again once it is stale (untouched for 6 × the upstream
-/// timeout + 10 s, 14.8 s here; A's heartbeat is older than the replica timeout by then: the
-/// reconciler lists a `recorded` row only when stale), then makes it once under its own
-/// claim.
+/// A's heartbeat is fresh, and schedules it again once the heartbeat is older than the
+/// replica timeout (10 s) — well before the claim is stale (untouched for 6 × the upstream
+/// timeout + 10 s, 40 s here) — then makes it once under its own claim.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_replica_killed_holding_a_claim_is_taken_over_once_the_claim_is_stale() {
+async fn a_replica_killed_holding_a_claim_is_taken_over_once_its_heartbeat_expires() {
     let (mut p, site) = scheduled_pair(Backend::Postgres);
     scheduled(&p).await;
     p.fault_on("hang", "getsubscription", 1, Some(120_000))
@@ -77,7 +76,12 @@ async fn a_replica_killed_holding_a_claim_is_taken_over_once_the_claim_is_stale(
     let claim = p.attempt_of("C-1001", KEY).expect("A's claim");
     p.proxy.kill();
     let killed = Instant::now();
-    at(&mut p, &site, DAY_BEFORE, &[]);
+    at(
+        &mut p,
+        &site,
+        DAY_BEFORE,
+        &[("SEATQUOTE_UPSTREAM_TIMEOUT_MS", "5000".into())],
+    );
     // Fresh: B does not touch A's claim, and nothing is sent.
     tokio::time::sleep(Duration::from_secs(5).saturating_sub(killed.elapsed())).await;
     assert_eq!(
@@ -88,15 +92,15 @@ async fn a_replica_killed_holding_a_claim_is_taken_over_once_the_claim_is_stale(
     assert_eq!(p.attempt_of("C-1001", KEY).as_deref(), Some(claim.as_str()));
     assert_eq!(p.commit_counts().await, (0, 0));
     assert!(
-        p.wait_state("C-1001", KEY, Some("done"), Duration::from_secs(40))
+        p.wait_state("C-1001", KEY, Some("done"), Duration::from_secs(30))
             .await,
         "{:?}",
         p.intent_state("C-1001", KEY)
     );
+    let took = killed.elapsed();
     assert!(
-        killed.elapsed() >= Duration::from_secs(9),
-        "{:?}",
-        killed.elapsed()
+        took >= Duration::from_secs(9) && took < Duration::from_secs(35),
+        "taken over after the heartbeat expired, before the claim was stale: {took:?}"
     );
     assert_ne!(
         p.attempt_of("C-1001", KEY).as_deref(),

@@ -25,6 +25,7 @@ pub(super) fn intent(key: &str, jti: &str) -> Intent {
         before: None,
         intended: None,
         effective_on: None,
+        change: Default::default(),
     }
 }
 

@@ -30,6 +30,7 @@ fn intent(key: &str, sub: &str) -> Intent {
         before: None,
         intended: None,
         effective_on: None,
+        change: Default::default(),
     }
 }
 
