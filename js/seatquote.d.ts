@@ -69,7 +69,7 @@ export type SeatQuoteMessageKey =
   | 'not_charged' | 'err_in_progress' | 'wait_preview' | 'wait_confirm' | 'next_amount'
   | 'seconds_one' | 'seconds_other' | 'in_progress' | 'now_seats' | 'now_price'
   | 'plans_legend' | 'plan_now' | 'upgrade' | 'downgrade' | 'drop' | 'add_legend' | 'change_note'
-  | 'success_plan' | 'success_plan_later' | 'success_add' | 'success_drop';
+  | 'success_plan' | 'success_plan_later' | 'success_add' | 'success_drop' | 'current_ends';
 
 /** Text overrides by catalogue key, e.g. `{ confirm: 'Buy seats' }` (`{name}` placeholders stay). */
 export type SeatQuoteMessages = Partial<Record<SeatQuoteMessageKey, string>>;

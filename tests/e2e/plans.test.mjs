@@ -205,6 +205,7 @@ test('remove S70000004\'s Backup add-on at the end of the period (de-DE): nothin
     // Removed already: no removal offered any more.
     await control(w, 'again').click();
     await w.getByRole('combobox', { name: 'Produkt' }).selectOption({ label: 'Backup add-on' });
+    assert.equal(plain(await w.locator('.current').textContent()), `Aktueller Tarif: 2 Plätze bis ${date}, ohne Verlängerung`);
     assert.equal(await w.getByRole('radio', { name: 'Zum Ende dieses Zeitraums entfernen' }).count(), 0);
     assert.deepEqual(problems, []);
   } finally {

@@ -138,9 +138,11 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     v.text(N::Product, &item.product_name);
     // A decrease scheduled for the next billing date: the seats are kept until then. (One
     // `fill` for both texts: `current` has no `{date}` or `{n}`.)
-    let (key, date, n) = match &item.scheduled {
-        Some(s) => ("current_scheduled", s.date.as_str(), s.quantity),
-        None => ("current", "", 0),
+    // An item removed already ends on its date.
+    let (key, date, n) = match (&item.scheduled, &item.ends) {
+        (_, Some(end)) => ("current_ends", end.as_str(), 0),
+        (Some(s), _) => ("current_scheduled", s.date.as_str(), s.quantity),
+        _ => ("current", "", 0),
     };
     v.put(N::Current, seats_until(m, f, key, item.quantity, date, n));
     v.show(N::CancelScheduled, item.scheduled.is_some());

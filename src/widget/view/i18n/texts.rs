@@ -93,6 +93,7 @@ catalogue!(keys
         success_plan_later: "Done. Your plan changes to {product} on {date}.",
         success_add: "Done. {product} was added.",
         success_drop: "Done. {product} ends on {date}; nothing was charged today.",
+        current_ends: "Current plan: {seats} until {date}, not renewed",
     }
 );
 
@@ -185,6 +186,7 @@ catalogue!(
         success_plan_later: "Erledigt. Ihr Tarif wechselt am {date} zu {product}.",
         success_add: "Erledigt. {product} wurde hinzugefügt.",
         success_drop: "Erledigt. {product} endet am {date}; heute wurde nichts berechnet.",
+        current_ends: "Aktueller Tarif: {seats} bis {date}, ohne Verlängerung",
     }
 );
 
@@ -277,5 +279,6 @@ catalogue!(
         success_plan_later: "C’est fait. Votre offre passe à {product} le {date}.",
         success_add: "C’est fait. {product} a été ajouté.",
         success_drop: "C’est fait. {product} se termine le {date} ; rien n’a été facturé aujourd’hui.",
+        current_ends: "Offre actuelle : {seats} jusqu’au {date}, sans renouvellement",
     }
 );
