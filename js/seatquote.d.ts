@@ -48,7 +48,7 @@ export type SeatQuoteErrorCode =
   | 'idempotency_key_required' | 'invalid_quote_token' | 'invalid_currency' | 'invalid_price'
   | 'invalid_quantity' | 'invalid_tax_rate' | 'invalid_date' | 'invalid_interval' | 'outside_period'
   | 'currency_mismatch' | 'tax_mode_mismatch' | 'invalid_input' | 'empty_change' | 'invalid_path_parameter'
-  | 'product_not_allowed' | 'addon_present' | 'item_not_removable' | 'last_item'
+  | 'product_not_allowed' | 'addon_present' | 'item_not_removable' | 'last_item' | 'item_ending'
   | 'unsupported_media_type' | 'method_not_allowed' | 'request_timeout' | 'invalid_request';
 
 /** The keys of the widget's text catalogue (`messages` overrides any of them). */

@@ -2,7 +2,7 @@
 //! subscription as read, before anything is sent upstream (DESIGN.md, "Plans, add-ons and
 //! drops"): a change of seats, a change of plan (`productId`), a drop (`quantity: 0` at
 //! `nextBilling`) or an add-on. Every refusal here — `product_not_allowed`,
-//! `addon_present`, `item_not_removable`, `last_item`, `tax_mode_mismatch` — costs
+//! `addon_present`, `item_not_removable`, `last_item`, `item_ending`, `tax_mode_mismatch` — costs
 //! Cleverbridge nothing.
 
 use axum::http::StatusCode;
@@ -29,7 +29,8 @@ pub fn product_not_allowed(product_id: &str, why: &str) -> Problem {
 /// product, a drop for `quantity: 0` at `nextBilling`, else a change of seats.
 ///
 /// # Errors
-/// `not_found`, and the catalogue's refusals.
+/// `not_found`; 409 `item_ending` for an item dropped already (it ends on its
+/// deactivation date); the catalogue's refusals.
 pub fn resolve(
     app: &App,
     read: &Loaded,
@@ -39,6 +40,18 @@ pub fn resolve(
     mode: &str,
 ) -> Result<ItemContext, Problem> {
     let ctx = context(app, read, running_no)?;
+    if let Some(d) = &ctx.item.deactivation_date {
+        // Dropped: it runs to that date and is not renewed; Cleverbridge refuses any
+        // change of it (docs/proxy.md, "The catalogue").
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "item_ending",
+            format!(
+                "this item ends on {} and is not renewed: it cannot be changed",
+                d.0.to_iso_string()
+            ),
+        ));
+    }
     match product_id {
         Some(p) if p != ctx.item.product_id => plan(app, ctx, p),
         _ if quantity == 0 && mode == Alignment::NextBilling.as_str() => drop_item(app, ctx),

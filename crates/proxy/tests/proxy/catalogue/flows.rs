@@ -248,4 +248,21 @@ async fn drop_the_backup_add_on() {
         .body;
     assert_eq!(s["items"][1]["deactivationDate"], s["nextBillingDate"]);
     assert_eq!(s["items"][1]["removable"], false);
+    // Dropped, it ends then: no change of it is previewed, nothing is asked upstream.
+    let before = p.changes_received().await;
+    let more = p.preview(&t, BACKUP, 2, 3, "immediate").await;
+    assert_eq!(
+        (more.status, more.body["code"].as_str()),
+        (409, Some("item_ending")),
+        "{}",
+        more.text
+    );
+    assert!(
+        more.body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(s["nextBillingDate"].as_str().unwrap())),
+        "{}",
+        more.text
+    );
+    assert_eq!(p.changes_received().await, before);
 }
