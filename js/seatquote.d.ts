@@ -10,6 +10,20 @@ export type { WidgetHandle } from './widget.js';
 /** When a seat change applies: co-term now, a new full period today, or at renewal. */
 export type SeatQuoteMode = 'immediate' | 'extend' | 'nextBilling';
 
+/**
+ * The kind of a change (docs/widget.md, "Plans and add-ons"): the item's seats, the item to
+ * another plan, an add-on added as a new item, the item dropped at the end of the period.
+ */
+export type SeatQuoteKind = 'seats' | 'plan' | 'add' | 'drop';
+
+/** A product before or after a change. */
+export interface SeatQuoteProduct {
+  /** Cleverbridge's product id, e.g. "294836". */
+  productId: string;
+  /** The merchant's name of it. */
+  productName: string;
+}
+
 /** What a change does to the item's total: larger, smaller, or the same. */
 export type SeatQuoteChangeKind = 'upgrade' | 'downgrade' | 'update';
 
@@ -53,7 +67,9 @@ export type SeatQuoteMessageKey =
   | 'err_mode' | 'err_quantity' | 'err_not_active' | 'err_busy' | 'err_network' | 'err_config'
   | 'err_generic' | 'success_paid' | 'success_free' | 'commit_unknown' | 'check_again'
   | 'not_charged' | 'err_in_progress' | 'wait_preview' | 'wait_confirm' | 'next_amount'
-  | 'seconds_one' | 'seconds_other' | 'in_progress' | 'now_seats' | 'now_price';
+  | 'seconds_one' | 'seconds_other' | 'in_progress' | 'now_seats' | 'now_price'
+  | 'plans_legend' | 'plan_now' | 'upgrade' | 'downgrade' | 'drop' | 'add_legend' | 'change_note'
+  | 'success_plan' | 'success_plan_later' | 'success_add' | 'success_drop' | 'current_ends';
 
 /** Text overrides by catalogue key, e.g. `{ confirm: 'Buy seats' }` (`{name}` placeholders stay). */
 export type SeatQuoteMessages = Partial<Record<SeatQuoteMessageKey, string>>;
@@ -89,18 +105,26 @@ export interface SeatQuotePreview extends Quote {
   expiresAt: string;
   /** The mode this quote was priced for. */
   mode: SeatQuoteMode;
+  /** The kind of change (from a proxy with plans and add-ons; absent from older ones). */
+  kind?: SeatQuoteKind;
+  /** The product before the change (`null` for an add-on). */
+  productBefore?: SeatQuoteProduct | null;
+  /** The product after the change (`null` for a removal). */
+  productAfter?: SeatQuoteProduct | null;
 }
 
 /** `seatquote:checkout`'s detail: what Confirm would commit. */
 export interface SeatQuoteCheckoutDetail {
   /** The subscription, e.g. "S68841753". */
   subscriptionId: string;
-  /** The item's running number. */
+  /** The item's running number (0 for an add-on: the new item has none yet). */
   runningNumber: number;
-  /** The new seat count. */
+  /** The new seat count (0 for a removal). */
   quantity: number;
   /** The mode chosen. */
   mode: SeatQuoteMode;
+  /** The kind of change. */
+  kind: SeatQuoteKind;
   /** The quote token to commit. */
   quoteToken: string;
   /** The verified preview. */
@@ -109,12 +133,20 @@ export interface SeatQuoteCheckoutDetail {
 
 /** `seatquote:committed`'s detail: the proxy's commit answer. */
 export interface SeatQuoteCommittedDetail {
-  /** Always "committed". */
-  status: 'committed';
+  /** "committed", or "scheduled" for a change made at the next billing date by the proxy (a seat decrease, a plan downgrade). */
+  status: 'committed' | 'scheduled';
   /** The subscription. */
   subscriptionId: string;
-  /** The item's running number. */
+  /** The item's running number (an add-on's: the new item's). */
   runningNumber: number;
+  /** The kind of change (from a proxy with plans and add-ons). */
+  kind?: SeatQuoteKind;
+  /** The product before the change (`null` for an add-on). */
+  productBefore?: SeatQuoteProduct | null;
+  /** The product after the change (`null` for a removal). */
+  productAfter?: SeatQuoteProduct | null;
+  /** For a scheduled change or a removal: the date it takes effect (YYYY-MM-DD). */
+  effectiveOn?: string;
   /** The seat count now. */
   quantity: number;
   /** The mode it was committed with. */

@@ -202,6 +202,10 @@ fn proxy_answers_are_read_whole_or_not_at_all() {
         (12, 1, 1_000_000)
     );
     assert_eq!(s.items[0].current_unit_price, "10.00");
+    // An older proxy names no plans, add-ons or removals: none offered.
+    let it = &s.items[0];
+    assert!(it.change_to.is_empty() && !it.removable && it.ends.is_none());
+    assert!(s.add_ons.is_empty());
     // No `pending` (an older proxy): nothing scheduled; a scheduled change is read.
     assert_eq!(s.items[0].scheduled, None);
     let pending = r#""decreaseModes":[],"pending":[{"state":"inProgress","toQuantity":4,
@@ -212,7 +216,8 @@ fn proxy_answers_are_read_whole_or_not_at_all() {
         s.items[0].scheduled,
         Some(Scheduled {
             quantity: 2,
-            date: "2026-11-13".into()
+            date: "2026-11-13".into(),
+            product: None,
         })
     );
     assert_eq!(summary(&parse(&sub.replace(r#""quantity":3,"#, ""))), None);
@@ -223,5 +228,52 @@ fn proxy_answers_are_read_whole_or_not_at_all() {
     assert_eq!(
         summary(&parse(&sub.replace(r#""days":0"#, r#""days":"0""#))),
         None
+    );
+}
+
+#[wasm_bindgen_test]
+fn plans_add_ons_and_removals_are_read_from_the_summary() {
+    use seatquote::widget::model::{Mode, Offer};
+    use seatquote::widget::runtime::answers::summary;
+    let parse = |s: &str| js_sys::JSON::parse(s).unwrap();
+    let sub = r#"{"id":"S1","currency":"USD","taxMode":"gross","taxRate":"0.19",
+        "periodStart":"2025-11-13","nextBillingDate":"2026-11-13","today":"2026-05-13",
+        "interval":{"months":12,"days":0},
+        "items":[{"runningNumber":1,"quantity":3,"unitPrice":"1200.00","minQuantity":1,
+            "maxQuantity":100,"increaseModes":["immediate"],"decreaseModes":["nextBilling"],
+            "changeTo":[{"productId":"294836","productName":"Business","unitPrice":"1800.00",
+                "direction":"upgrade","modes":["immediate","extend"]}],
+            "removable":true,"deactivationDate":"2026-11-13",
+            "pending":[{"state":"scheduled","toQuantity":3,"toProductId":"294834",
+                "effectiveOn":"2026-11-13","since":"2026-05-13T10:00:00.000Z"}]}],
+        "addOns":[{"productId":"294900","productName":"Priority support","unitPrice":"1000.00",
+            "minQuantity":1,"maxQuantity":5,"modes":["immediate"]}]}"#;
+    let s = summary(&parse(sub)).expect("a complete summary");
+    let it = &s.items[0];
+    assert_eq!(
+        it.change_to,
+        vec![Offer {
+            product_id: "294836".into(),
+            name: "Business".into(),
+            unit_price: "1800.00".into(),
+            downgrade: false,
+            modes: vec![Mode::Immediate, Mode::Extend],
+            min: 1,
+            max: 100,
+        }]
+    );
+    assert_eq!(
+        (it.removable, it.ends.as_deref()),
+        (true, Some("2026-11-13"))
+    );
+    let scheduled = it.scheduled.as_ref().expect("scheduled");
+    assert_eq!(scheduled.product.as_deref(), Some("294834"));
+    assert_eq!(
+        (
+            s.add_ons[0].name.as_str(),
+            s.add_ons[0].min,
+            s.add_ons[0].max
+        ),
+        ("Priority support", 1, 5)
     );
 }

@@ -11,6 +11,7 @@ impl Calc {
             summary,
             item: index,
             picker,
+            choice: Choice::Seats,
             text: digits(qty),
             qty,
             valid: true,
@@ -75,7 +76,7 @@ impl Calc {
     pub fn changeable(&self) -> bool {
         !self.busy()
             && self.valid
-            && self.direction() != Direction::Unchanged
+            && self.changing()
             && self.mode.is_some()
             && self.estimate.is_some()
     }
@@ -93,8 +94,7 @@ impl Calc {
             return;
         }
         let item = self.summary.items.get(self.item).unwrap_or(&NO_ITEM);
-        let allowed = modes(item, self.qty);
-        if direction(item.quantity, self.qty) == Direction::Unchanged {
+        if !self.changing() {
             // The next billing as it stands (no badge: nothing to confirm). With a decrease
             // scheduled for it, that billing is for the scheduled seats.
             self.mode = None;
@@ -107,14 +107,14 @@ impl Calc {
             self.estimate = now;
             return;
         }
-        if !self.mode.is_some_and(|m| allowed.contains(&m)) {
-            self.mode = allowed.first().copied();
+        if !self.mode.is_some_and(|m| self.allowed().contains(&m)) {
+            self.mode = self.allowed().first().copied();
         }
         let Some(mode) = self.mode else {
             self.notice = Notice::ModeUnavailable;
             return;
         };
-        match estimate(&self.summary, item, self.qty, mode) {
+        match self.estimate_at(self.qty, mode) {
             Ok(f) => self.estimate = Some(f),
             Err(e) if e.code == seatquote_core::ErrorCode::NegativeAlignment => {
                 self.notice = Notice::Negative;
@@ -140,10 +140,17 @@ impl Model {
                 let item = c.item().running_number;
                 self.send(Request::CancelScheduled { item }, false, fx);
             }
-            Msg::Step(_) | Msg::Typed(_) | Msg::ChooseMode(_) if c.busy() => {}
+            Msg::Step(_) | Msg::Typed(_) | Msg::ChooseMode(_) | Msg::Choose(_) if c.busy() => {}
+            Msg::Choose(i) => {
+                let Some(ch) = c.choice_at(i).filter(|ch| *ch != c.choice) else {
+                    return;
+                };
+                c.choose(ch);
+                self.changed(fx);
+            }
             Msg::Step(step) => {
-                let item = c.item();
-                let q = apply_step(c.qty, step, item.min, item.max);
+                let (min, max) = c.bounds();
+                let q = apply_step(c.qty, step, min, max);
                 c.text = digits(q);
                 if c.valid && q == c.qty {
                     return;
@@ -153,8 +160,8 @@ impl Model {
                 self.changed(fx);
             }
             Msg::Typed(text) => {
-                let item = c.item();
-                match parse_quantity_grouped(&text, group, item.min, item.max) {
+                let (min, max) = c.bounds();
+                match parse_quantity_grouped(&text, group, min, max) {
                     Some(q) => {
                         c.text = text;
                         if c.valid && q == c.qty {
@@ -175,8 +182,7 @@ impl Model {
             }
             Msg::Blurred if c.valid => c.text = digits(c.qty),
             Msg::ChooseMode(m) => {
-                let allowed = modes(c.item(), c.qty);
-                if !c.valid || c.mode == Some(m) || !allowed.contains(&m) {
+                if !c.valid || c.mode == Some(m) || !c.allowed().contains(&m) {
                     return;
                 }
                 c.mode = Some(m);
@@ -187,10 +193,7 @@ impl Model {
                     return;
                 }
                 c.item = i;
-                c.qty = c.item().quantity;
-                c.text = digits(c.qty);
-                c.valid = true;
-                c.mode = None;
+                c.choose(Choice::Seats);
                 self.changed(fx);
             }
             Msg::Consent(on) => {
@@ -244,9 +247,10 @@ impl Model {
             return;
         };
         let request = Request::Preview {
-            item: c.item().running_number,
+            item: c.running_number(),
             quantity: c.qty,
             mode,
+            choice: c.choice,
         };
         c.previewing = true;
         c.slow = false;
@@ -292,7 +296,8 @@ impl Model {
         c.slow = false;
         fx.push(Effect::CancelTimer(Timer::Slow));
         let mut adopted = false;
-        if !c.locked() && q.item == c.item().running_number {
+        let seats = q.choice == Choice::Seats;
+        if !c.locked() && seats && q.item == c.item().running_number {
             if let Some(notice) = c.adopt(&q.figures, false) {
                 c.recompute();
                 c.notice = notice;
@@ -302,8 +307,9 @@ impl Model {
         let matches = c.valid
             && !c.locked()
             && q.figures.quantity == c.qty
-            && q.item == c.item().running_number
-            && Some(q.mode) == c.mode;
+            && q.item == c.running_number()
+            && Some(q.mode) == c.mode
+            && q.choice == c.choice;
         if !matches {
             if adopted {
                 self.preview_now(fx); // the change is another one now: price it

@@ -61,8 +61,9 @@ impl Model {
             .as_bytes()
             .windows(SCHEDULED.len())
             .any(|w| w == SCHEDULED);
+        let name = c.offer().map_or(&c.item().product_name, |o| &o.name);
         let receipt = Receipt {
-            product_name: c.item().product_name.clone(),
+            product_name: name.clone(),
             quote,
             keeps: scheduled.then_some(c.item().quantity),
         };
@@ -87,12 +88,14 @@ impl Model {
                     q.figures.quantity == sent.figures.quantity
                         && q.mode == sent.mode
                         && q.item == sent.item
+                        && q.choice == sent.choice
                         && q.key != sent.key
                 });
                 fx.push(Effect::Emit(Event::Error(ErrorCode::QuoteChanged)));
                 // Refused because the subscription changed elsewhere: the item as it is
                 // now, and what changed said (not "the price changed" for new seats).
-                if let Some(n) = fresh.as_ref().and_then(|q| c.adopt(&q.figures, true)) {
+                let seats = fresh.as_ref().filter(|q| q.choice == Choice::Seats);
+                if let Some(n) = seats.and_then(|q| c.adopt(&q.figures, true)) {
                     c.recompute();
                     // New seats are said; a new price alone is the price that changed.
                     c.notice = match n {

@@ -12,7 +12,9 @@
 //! confirmation is under way (or its outcome is unknown) those inputs are locked.
 
 mod calculator;
+mod choice;
 mod commit;
+mod errors;
 mod protocol;
 mod refresh;
 mod stepper;
@@ -20,6 +22,8 @@ mod stepper;
 mod tests;
 mod types;
 
+pub use choice::*;
+pub use errors::*;
 pub use protocol::*;
 pub use stepper::*;
 pub use types::*;
@@ -47,6 +51,9 @@ static NO_ITEM: Item = Item {
     decrease_modes: Vec::new(),
     scheduled: None,
     in_progress: None,
+    change_to: Vec::new(),
+    removable: false,
+    ends: None,
 };
 
 /// The top-level state.
@@ -71,7 +78,7 @@ pub enum Phase {
 /// A committed change, as the success message tells it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Receipt {
-    /// The product.
+    /// The product (for a plan or an add-on: the new one).
     pub product_name: String,
     /// The quote that was committed.
     pub quote: Confirmable,
@@ -135,6 +142,8 @@ pub struct Calc {
     pub item: usize,
     /// Whether the picker shows (several items, none fixed by options).
     pub picker: bool,
+    /// What is priced: seats, another plan, an add-on, the item's removal.
+    pub choice: Choice,
     /// The quantity box's text.
     pub text: String,
     /// The quantity (the last valid one; meaningless while `!valid`).

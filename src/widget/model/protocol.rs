@@ -1,7 +1,7 @@
 //! The model's protocol with its runner: the requests, timers, events and effects it asks
 //! for, and the messages (inputs, answers, timers) it is fed.
 
-use super::{Confirmable, ErrorCode, Mode, Step, Summary};
+use super::{Choice, Confirmable, ErrorCode, Mode, Step, Summary};
 
 /// Identifies one request; answers to any other than the one in flight are dropped.
 pub type ReqId = u64;
@@ -23,6 +23,8 @@ pub enum Request {
         quantity: u32,
         /// Alignment mode.
         mode: Mode,
+        /// Seats, a plan, an add-on (`POST …/items/preview`) or the item's removal.
+        choice: Choice,
     },
     /// `POST …/items/{item}/commit` of exactly this quote, with its key.
     Commit(Box<Confirmable>),
@@ -170,6 +172,9 @@ pub enum Msg {
     Blurred,
     /// A mode radio was chosen.
     ChooseMode(Mode),
+    /// Choice `index` of [`Calc::choices`](super::Calc::choices) was picked (seats, a plan,
+    /// the item's removal, an add-on).
+    Choose(usize),
     /// The item picker chose item `index`.
     ChooseItem(usize),
     /// The consent box.

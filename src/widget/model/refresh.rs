@@ -57,7 +57,8 @@ impl Model {
         }
         let (running, was) = (old.item().running_number, old.item().quantity);
         let was_unit = old.item().unit_price.clone();
-        let target = (old.valid && old.qty != was && !old.busy()).then_some(old.qty);
+        let mut target = (old.valid && old.changing() && !old.busy()).then_some(old.qty);
+        let (choice, product) = (old.choice, old.offer().map(|o| o.product_id.clone()));
         let (picker, mode) = (old.picker, old.mode);
         let index = summary
             .items
@@ -68,14 +69,22 @@ impl Model {
             return self.loaded(summary, fx);
         };
         let mut c = Calc::new(summary, index, picker);
-        let (now, min, max) = (c.item().quantity, c.item().min, c.item().max);
+        // The plan or add-on looked at, when it is still offered (else nothing to price).
+        let offered = c.offer_of(choice).map(|o| &o.product_id) == product.as_ref();
+        if offered && (choice != Choice::Drop || c.droppable()) {
+            c.choose(choice);
+        } else {
+            target = None;
+        }
+        let now = c.item().quantity;
+        let (min, max) = c.bounds();
         let seats = (now != was).then_some(now);
         let unit = &c.item().unit_price;
         let price = (*unit != was_unit).then(|| unit.clone());
         let moved = seats.is_some() || price.is_some();
         let busy = c.busy();
         if let Some(t) = target.filter(|_| !busy) {
-            c.qty = t.clamp(min, max);
+            c.qty = t.max(min).min(max);
             c.text = digits(c.qty);
             c.mode = mode;
             c.recompute();

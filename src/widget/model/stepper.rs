@@ -81,10 +81,24 @@ pub fn normalize_digits(text: &str) -> String {
 /// Parses what someone typed: digits only (full-width digits count), within `[min, max]`.
 pub fn parse_quantity(text: &str, min: u32, max: u32) -> Option<u32> {
     let t = normalize_digits(text);
-    if t.is_empty() || t.len() > 9 || !t.bytes().all(|b| b.is_ascii_digit()) {
+    read_u32(&t).filter(|n| *n >= min && *n <= max)
+}
+
+/// Reads one to nine ASCII digits as a `u32` (`None` otherwise: nine digits never
+/// overflow). A loop of its own: smaller in the wasm module than `str::parse`, which also
+/// takes a leading `+`.
+pub fn read_u32(t: &str) -> Option<u32> {
+    if t.is_empty() || t.len() > 9 {
         return None;
     }
-    t.parse::<u32>().ok().filter(|n| *n >= min && *n <= max)
+    let mut n: u32 = 0;
+    for b in t.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(b - b'0');
+    }
+    Some(n)
 }
 
 /// Parses what someone typed, accepting the locale's grouping separator `group` (as the

@@ -7,6 +7,8 @@ use seatquote_core::quote::{
 };
 use seatquote_core::QuoteError;
 
+use super::{Choice, ErrorCode, Offer};
+
 /// When a seat change takes effect (the proxy's `alignment` / `mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -39,178 +41,6 @@ impl Mode {
     }
 }
 
-/// A failure the widget knows how to explain (the proxy's problem codes, plus the
-/// widget's own `network` and `invalid_options`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ErrorCode {
-    /// 401.
-    Unauthorized,
-    /// 403.
-    Forbidden,
-    /// 404, or the configured item is not in the subscription.
-    NotFound,
-    /// The policy does not allow this alignment mode.
-    ModeNotAllowed,
-    /// The quantity is outside the item's limits.
-    QuantityOutOfRange,
-    /// The subscription cannot be changed now.
-    SubscriptionNotActive,
-    /// A decrease in the middle of a period would need a refund.
-    NegativeAlignment,
-    /// The price changed between preview and commit.
-    QuoteChanged,
-    /// The quote token expired.
-    QuoteExpired,
-    /// Another commit of this quote has an unknown outcome.
-    QuoteCommitPending,
-    /// A commit with this key is running.
-    IdempotencyKeyInProgress,
-    /// The proxy could not settle an earlier attempt with this key yet (it may have been applied).
-    CommitOutcomeUnknown,
-    /// The subscription changed elsewhere while this commit's outcome was unknown; final.
-    CommitDisputed,
-    /// The commit was sent, then found not applied (nothing was charged): a fresh quote
-    /// must be agreed to.
-    CommitNotApplied,
-    /// Another change to the same item is not finished; this one was not sent.
-    ItemChangeInProgress,
-    /// The key was used for another request.
-    IdempotencyKeyReused,
-    /// Cleverbridge did not answer in time.
-    UpstreamTimeout,
-    /// Cleverbridge is busy (rate limited); nothing was done.
-    UpstreamUnavailable,
-    /// Cleverbridge failed.
-    UpstreamError,
-    /// The proxy failed.
-    InternalError,
-    /// No answer at all (connection lost, offline).
-    Network,
-    /// The widget's options are wrong (or the locale is unknown).
-    InvalidOptions,
-    /// A `<seat-quote>` had neither a `getToken` property nor a `token` attribute when a
-    /// request had to be sent (a setup mistake, not an expired session).
-    TokenSourceMissing,
-    /// Any other code (kept for the `seatquote:error` event).
-    Other(String),
-}
-
-impl ErrorCode {
-    /// Reads a problem code.
-    pub fn parse(code: &str) -> Self {
-        match code {
-            "unauthorized"
-            | "token_missing"
-            | "token_invalid"
-            | "token_audience"
-            | "token_expired"
-            | "token_not_yet_valid" => Self::Unauthorized,
-            "forbidden" | "forbidden_subscription" => Self::Forbidden,
-            "not_found" => Self::NotFound,
-            "mode_not_allowed" | "invalid_alignment" => Self::ModeNotAllowed,
-            "quantity_out_of_range" => Self::QuantityOutOfRange,
-            "subscription_not_active" => Self::SubscriptionNotActive,
-            "negative_alignment" => Self::NegativeAlignment,
-            "quote_changed" => Self::QuoteChanged,
-            "quote_expired" => Self::QuoteExpired,
-            "quote_commit_pending" => Self::QuoteCommitPending,
-            "idempotency_key_in_progress" => Self::IdempotencyKeyInProgress,
-            "commit_outcome_unknown" => Self::CommitOutcomeUnknown,
-            "commit_disputed" => Self::CommitDisputed,
-            "commit_not_applied" => Self::CommitNotApplied,
-            "item_change_in_progress" => Self::ItemChangeInProgress,
-            "idempotency_key_reused" => Self::IdempotencyKeyReused,
-            "upstream_timeout" => Self::UpstreamTimeout,
-            "upstream_unavailable" | "rate_limited" | "token_keys_unavailable" => {
-                Self::UpstreamUnavailable
-            }
-            "upstream_error" => Self::UpstreamError,
-            "internal_error" => Self::InternalError,
-            "network" => Self::Network,
-            "invalid_options" => Self::InvalidOptions,
-            "token_source_missing" => Self::TokenSourceMissing,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// The code as the `seatquote:error` event carries it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unauthorized => "unauthorized",
-            Self::Forbidden => "forbidden",
-            Self::NotFound => "not_found",
-            Self::ModeNotAllowed => "mode_not_allowed",
-            Self::QuantityOutOfRange => "quantity_out_of_range",
-            Self::SubscriptionNotActive => "subscription_not_active",
-            Self::NegativeAlignment => "negative_alignment",
-            Self::QuoteChanged => "quote_changed",
-            Self::QuoteExpired => "quote_expired",
-            Self::QuoteCommitPending => "quote_commit_pending",
-            Self::IdempotencyKeyInProgress => "idempotency_key_in_progress",
-            Self::CommitOutcomeUnknown => "commit_outcome_unknown",
-            Self::CommitDisputed => "commit_disputed",
-            Self::CommitNotApplied => "commit_not_applied",
-            Self::ItemChangeInProgress => "item_change_in_progress",
-            Self::IdempotencyKeyReused => "idempotency_key_reused",
-            Self::UpstreamTimeout => "upstream_timeout",
-            Self::UpstreamUnavailable => "upstream_unavailable",
-            Self::UpstreamError => "upstream_error",
-            Self::InternalError => "internal_error",
-            Self::Network => "network",
-            Self::InvalidOptions => "invalid_options",
-            Self::TokenSourceMissing => "token_source_missing",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The catalogue key of the customer-facing text.
-    pub fn message_key(&self) -> &'static str {
-        match self {
-            Self::Unauthorized => "err_unauthorized",
-            Self::Forbidden => "err_forbidden",
-            Self::NotFound => "err_not_found",
-            Self::ModeNotAllowed => "err_mode",
-            Self::QuantityOutOfRange => "err_quantity",
-            Self::SubscriptionNotActive => "err_not_active",
-            Self::NegativeAlignment => "negative_alignment",
-            Self::QuoteChanged => "quote_changed",
-            Self::QuoteExpired => "quote_expired",
-            Self::CommitNotApplied => "commit_not_applied",
-            Self::UpstreamTimeout
-            | Self::UpstreamUnavailable
-            | Self::UpstreamError
-            | Self::InternalError => "err_busy",
-            Self::ItemChangeInProgress => "err_in_progress",
-            Self::Network => "err_network",
-            Self::InvalidOptions | Self::TokenSourceMissing => "err_config",
-            _ => "err_generic",
-        }
-    }
-
-    /// Whether retrying cannot help: the subscription is not this customer's, or not
-    /// active (the widget says why and offers no Try again).
-    pub fn is_final(&self) -> bool {
-        matches!(self, Self::Forbidden | Self::SubscriptionNotActive)
-    }
-
-    /// Whether a commit that failed this way may still have been applied: no answer, a
-    /// timeout, a 5xx other than "busy" (503 means Cleverbridge refused it untouched), or
-    /// a proxy saying an earlier attempt is unsettled, or that it could not tell (disputed).
-    pub fn commit_outcome_unknown(&self) -> bool {
-        matches!(
-            self,
-            Self::UpstreamTimeout
-                | Self::UpstreamError
-                | Self::InternalError
-                | Self::Network
-                | Self::QuoteCommitPending
-                | Self::IdempotencyKeyInProgress
-                | Self::CommitOutcomeUnknown
-                | Self::CommitDisputed
-        )
-    }
-}
-
 /// One subscription item as the proxy's summary describes it (docs/proxy.md).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -238,6 +68,12 @@ pub struct Item {
     /// The seats an unfinished change of this item leads to (a confirmation in progress,
     /// perhaps in another tab: the summary's `pending` entry `inProgress`).
     pub in_progress: Option<u32>,
+    /// The plans it may change to (the summary's `changeTo`).
+    pub change_to: Vec<Offer>,
+    /// Whether it may be dropped at the end of the period.
+    pub removable: bool,
+    /// The date it ends, when it was dropped (its `deactivationDate`).
+    pub ends: Option<String>,
 }
 
 /// A change scheduled for the next billing date (docs/widget.md, "A change at renewal").
@@ -247,6 +83,8 @@ pub struct Scheduled {
     pub quantity: u32,
     /// The date, `YYYY-MM-DD`.
     pub date: String,
+    /// The product from that date, for a plan change (`toProductId`).
+    pub product: Option<String>,
 }
 
 /// The proxy's subscription summary (docs/proxy.md).
@@ -272,6 +110,8 @@ pub struct Summary {
     pub today: String,
     /// Current items.
     pub items: Vec<Item>,
+    /// Add-ons it may add (its `addOns`).
+    pub add_ons: Vec<Offer>,
     /// Why the subscription cannot be changed now (`None`: it can; the summary's
     /// `changeable`).
     pub closed: Option<ErrorCode>,
@@ -323,9 +163,10 @@ impl Figures {
         }
     }
 
-    /// Whether nothing is due today.
+    /// Whether nothing is due today. (A byte loop: `trim_start_matches` with a char set
+    /// brings a multi-char searcher into the wasm module.)
     pub fn nothing_due(&self) -> bool {
-        self.due_gross.trim_start_matches(['0', '.']).is_empty()
+        self.due_gross.bytes().all(|b| b == b'0' || b == b'.')
     }
 }
 
@@ -338,7 +179,10 @@ pub struct Confirmable {
     pub figures: Figures,
     /// The alignment mode it prices.
     pub mode: Mode,
-    /// The item's running number.
+    /// Seats, a plan, an add-on or the item's removal (a plan or an add-on by its index
+    /// in the summary).
+    pub choice: Choice,
+    /// The item's running number (0 for an add-on).
     pub item: u32,
     /// The proxy's `quoteToken`.
     pub token: String,
@@ -359,6 +203,20 @@ pub fn estimate(
     quantity: u32,
     mode: Mode,
 ) -> Result<Figures, QuoteError> {
+    let (from, to) = (&item.current_unit_price, &item.unit_price);
+    price(s, from, item.quantity, to, quantity, mode)
+}
+
+/// The engine's figures for a line from `had` × `from` to `qty` × `to` (either count may
+/// be 0: an add-on, a drop) in `mode`, on the summary's period, tax and today.
+pub fn price(
+    s: &Summary,
+    from: &str,
+    had: u32,
+    to: &str,
+    qty: u32,
+    mode: Mode,
+) -> Result<Figures, QuoteError> {
     let input = QuoteInput {
         currency: s.currency.as_str().into(),
         tax_mode: s.tax_mode.as_str().into(),
@@ -371,14 +229,14 @@ pub fn estimate(
         }),
         change_date: s.today.as_str().into(),
         current: Some(PriceInput {
-            unit_price: item.current_unit_price.as_str().into(),
-            quantity: item.quantity.into(),
+            unit_price: from.into(),
+            quantity: had.into(),
             currency: None,
             is_gross: None,
         }),
         next: Some(PriceInput {
-            unit_price: item.unit_price.as_str().into(),
-            quantity: quantity.into(),
+            unit_price: to.into(),
+            quantity: qty.into(),
             currency: None,
             is_gross: None,
         }),

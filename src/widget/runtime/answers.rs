@@ -2,7 +2,9 @@
 
 use wasm_bindgen::JsValue;
 
-use crate::widget::model::{Confirmable, ErrorCode, Figures, Item, Mode, Scheduled, Summary};
+use crate::widget::model::{
+    Choice, Confirmable, ErrorCode, Figures, Item, Mode, Offer, Scheduled, Summary,
+};
 use crate::widget::view::dom::{prop, prop_str, prop_u32};
 
 /// Reads required fields, noting whether any was missing. (Reading every field and
@@ -35,12 +37,18 @@ impl Required {
     }
 }
 
+/// The modes a list names (unknown ones left out; none without a list: `Array.from`
+/// would throw on `undefined`). One loop: smaller in the wasm module than two `filter_map`s.
 fn modes(v: &JsValue) -> Vec<Mode> {
-    js_sys::Array::from(v)
-        .iter()
-        .filter_map(|s| s.as_string())
-        .filter_map(|s| Mode::parse(&s))
-        .collect()
+    let mut out = Vec::new();
+    if js_sys::Array::is_array(v) {
+        for s in js_sys::Array::from(v).iter() {
+            if let Some(m) = s.as_string().and_then(|s| Mode::parse(&s)) {
+                out.push(m);
+            }
+        }
+    }
+    out
 }
 
 /// An item's `pending` changes, read in one pass: the target of its first entry
@@ -54,15 +62,39 @@ fn pending(v: &JsValue) -> (Option<u32>, Option<Scheduled>) {
             match prop_str(&p, "state").as_deref() {
                 Some("inProgress") if busy.is_none() => busy = Some(to),
                 Some("scheduled") if scheduled.is_none() => {
-                    scheduled = to
-                        .zip(prop_str(&p, "effectiveOn"))
-                        .map(|(quantity, date)| Scheduled { quantity, date });
+                    scheduled =
+                        to.zip(prop_str(&p, "effectiveOn"))
+                            .map(|(quantity, date)| Scheduled {
+                                quantity,
+                                date,
+                                product: prop_str(&p, "toProductId"),
+                            });
                 }
                 _ => {}
             }
         }
     }
     (busy.flatten(), scheduled)
+}
+
+/// The products of a `changeTo` or `addOns` list (none when the proxy sends no list: an
+/// older proxy), each with its bounds (`min`, `max` when it names none).
+fn offers(v: &JsValue, min: u32, max: u32) -> Vec<Offer> {
+    let mut out = Vec::new();
+    if js_sys::Array::is_array(v) {
+        for o in js_sys::Array::from(v).iter() {
+            out.push(Offer {
+                product_id: prop_str(&o, "productId").unwrap_or_default(),
+                name: prop_str(&o, "productName").unwrap_or_default(),
+                unit_price: prop_str(&o, "unitPrice").unwrap_or_default(),
+                downgrade: prop_str(&o, "direction").as_deref() == Some("downgrade"),
+                modes: modes(&prop(&o, "modes")),
+                min: prop_u32(&o, "minQuantity").unwrap_or(min).max(1),
+                max: prop_u32(&o, "maxQuantity").unwrap_or(max),
+            });
+        }
+    }
+    out
 }
 
 /// Reads the subscription summary; `None` when a required field is missing.
@@ -73,6 +105,8 @@ pub fn summary(v: &JsValue) -> Option<Summary> {
     for it in js_sys::Array::from(&prop(v, "items")).iter() {
         let (in_progress, scheduled) = pending(&prop(&it, "pending"));
         let unit_price = r.text(&it, "unitPrice");
+        let min = prop_u32(&it, "minQuantity").unwrap_or(1).max(1);
+        let max = prop_u32(&it, "maxQuantity").unwrap_or(1_000_000);
         items.push(Item {
             running_number: r.count(&it, "runningNumber"),
             product_name: prop_str(&it, "productName").unwrap_or_default(),
@@ -80,12 +114,15 @@ pub fn summary(v: &JsValue) -> Option<Summary> {
             current_unit_price: prop_str(&it, "currentUnitPrice")
                 .unwrap_or_else(|| unit_price.clone()),
             unit_price,
-            min: prop_u32(&it, "minQuantity").unwrap_or(1).max(1),
-            max: prop_u32(&it, "maxQuantity").unwrap_or(1_000_000),
+            min,
+            max,
             increase_modes: modes(&prop(&it, "increaseModes")),
             decrease_modes: modes(&prop(&it, "decreaseModes")),
             scheduled,
             in_progress,
+            change_to: offers(&prop(&it, "changeTo"), min, max),
+            removable: prop(&it, "removable").as_bool() == Some(true),
+            ends: prop_str(&it, "deactivationDate"),
         });
     }
     let changeable = prop(v, "changeable");
@@ -103,6 +140,7 @@ pub fn summary(v: &JsValue) -> Option<Summary> {
         days: r.count(&interval, "days"),
         today: r.text(v, "today"),
         items,
+        add_ons: offers(&prop(v, "addOns"), 1, 1_000_000),
         closed,
     };
     r.done(summary)
@@ -137,13 +175,14 @@ pub fn figures(v: &JsValue) -> Option<Figures> {
 /// proxy's `expiresAt` becomes a delay on this browser's clock; a quote that looks
 /// expired on arrival (clocks disagree beyond what `Date` tells) gets no local deadline,
 /// so the widget cannot loop on previews, and the proxy decides at commit.
-pub fn confirmable(v: &JsValue, item: u32, skew_ms: f64) -> Option<Confirmable> {
+pub fn confirmable(v: &JsValue, item: u32, choice: Choice, skew_ms: f64) -> Option<Confirmable> {
     let expires = js_sys::Date::parse(&prop_str(v, "expiresAt")?) - skew_ms;
     let left = expires - js_sys::Date::now();
     let json = js_sys::JSON::stringify(v).ok()?.as_string()?;
     Some(Confirmable {
         figures: figures(v)?,
         mode: Mode::parse(&prop_str(v, "mode")?)?,
+        choice,
         item,
         token: prop_str(v, "quoteToken")?,
         key: new_key(),

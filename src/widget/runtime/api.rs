@@ -279,7 +279,7 @@ fn outcome(resp: &Response, text: Option<String>) -> Result<(JsValue, String), A
         .get("Retry-After")
         .ok()
         .flatten()
-        .and_then(|v| v.trim().parse::<u32>().ok());
+        .and_then(|v| crate::widget::model::read_u32(v.trim()));
     let code = prop_str(&parsed, "code").unwrap_or_else(|| {
         match status {
             401 => "unauthorized",

@@ -170,7 +170,7 @@ pub fn read(src: &Source<'_>, host: &Element) -> Result<(Options, Auth), OptionE
         None
     } else {
         let n = match item_raw.as_string() {
-            Some(s) => s.trim().parse::<u32>().ok(),
+            Some(s) => crate::widget::model::read_u32(s.trim()),
             None if js_sys::Number::is_safe_integer(&item_raw) => item_raw
                 .as_f64()
                 .filter(|n| *n >= 1.0 && *n <= 1e9)

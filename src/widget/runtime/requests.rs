@@ -10,7 +10,7 @@ use super::answers;
 use super::api::{ApiError, Call};
 use super::effects::{send, Shared, Widget};
 use crate::js_value::obj;
-use crate::widget::model::{Answer, Confirmable, ErrorCode, Failure, Msg, ReqId, Request};
+use crate::widget::model::{Answer, Choice, Confirmable, ErrorCode, Failure, Msg, ReqId, Request};
 use crate::widget::view::dom::prop;
 use crate::widget::view::format::Formatter;
 
@@ -21,13 +21,15 @@ impl Widget {
             .calc()
             .map(|c| c.summary.id.clone())
             .unwrap_or_default();
+        let quote = answers::parse(&q.json);
         obj(&[
             ("subscriptionId", id.as_str().into()),
             ("runningNumber", q.item.into()),
             ("quantity", q.figures.quantity.into()),
             ("mode", q.mode.as_str().into()),
+            ("kind", q.choice.kind().into()),
             ("quoteToken", q.token.as_str().into()),
-            ("quote", answers::parse(&q.json)),
+            ("quote", quote),
         ])
     }
 
@@ -44,12 +46,19 @@ impl Widget {
                 item,
                 quantity,
                 mode,
+                choice,
             } => {
                 item_path(&mut path, *item, "preview");
                 let body = obj(&[
                     ("quantity", (*quantity).into()),
                     ("alignment", mode.as_str().into()),
                 ]);
+                // A plan or an add-on names its product (docs/proxy.md, "API").
+                let offer = self.model.calc().and_then(|c| c.offer_of(*choice));
+                if let Some(o) = offer {
+                    let id = JsValue::from_str(&o.product_id);
+                    let _ = js_sys::Reflect::set(&body, &"productId".into(), &id);
+                }
                 ("POST", Some(body), None, *item)
             }
             Request::Commit(q) => {
@@ -64,6 +73,11 @@ impl Widget {
                 item_path(&mut path, *item, "scheduled");
                 ("DELETE", None, None, *item)
             }
+        };
+        let choice = match &request {
+            Request::Preview { choice, .. } => *choice,
+            Request::Commit(q) => q.choice,
+            _ => Choice::Seats,
         };
         // A commit is never aborted (its outcome must be read); other requests are.
         let abort = match request {
@@ -90,7 +104,7 @@ impl Widget {
                 if res.as_ref().is_err_and(ApiError::is_abort) {
                     return;
                 }
-                let answer = read_answer(&request, item, answering.skew(), res);
+                let answer = read_answer(&request, item, choice, answering.skew(), res);
                 send(&weak, Msg::Answered(id, answer));
             }),
         );
@@ -101,6 +115,7 @@ impl Widget {
 fn read_answer(
     request: &Request,
     item: u32,
+    choice: Choice,
     skew: f64,
     res: Result<(JsValue, String), ApiError>,
 ) -> Result<Answer, Failure> {
@@ -110,7 +125,7 @@ fn read_answer(
             Request::Summary | Request::Refresh(_) => answers::summary(&v)
                 .map(|s| Answer::Summary(Box::new(s)))
                 .ok_or_else(bad),
-            Request::Preview { .. } => answers::confirmable(&v, item, skew)
+            Request::Preview { .. } => answers::confirmable(&v, item, choice, skew)
                 .map(|q| Answer::Quote(Box::new(q)))
                 .ok_or_else(bad),
             Request::Commit(_) => Ok(Answer::Committed(text)),
@@ -120,7 +135,8 @@ fn read_answer(
             let mut f = Failure::new(e.status, ErrorCode::parse(&e.code));
             f.retry_after = e.retry_after;
             if f.code == ErrorCode::QuoteChanged {
-                f.fresh = answers::confirmable(&prop(&e.body, "quote"), item, skew).map(Box::new);
+                f.fresh =
+                    answers::confirmable(&prop(&e.body, "quote"), item, choice, skew).map(Box::new);
             }
             Err(f)
         }
@@ -153,10 +169,13 @@ impl Widget {
     }
 }
 
-/// Appends `/items/{runningNumber}/{action}` (docs/proxy.md, "API").
+/// Appends `/items/{runningNumber}/{action}`, or `/items/{action}` for running number 0
+/// (an add-on: a new item) (docs/proxy.md, "API").
 fn item_path(path: &mut String, running_number: u32, action: &str) {
     path.push_str("/items/");
-    seatquote_core::text::push_u32(path, running_number);
-    path.push('/');
+    if running_number != 0 {
+        seatquote_core::text::push_u32(path, running_number);
+        path.push('/');
+    }
     path.push_str(action);
 }

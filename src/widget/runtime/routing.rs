@@ -3,7 +3,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Event, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 
-use crate::widget::model::{key_step, Mode, Msg, Step};
+use crate::widget::model::{key_step, parse_quantity, Mode, Msg, Step};
 
 /// The message for a DOM event inside the widget, if it means one.
 pub fn route(ev: &Event) -> Option<Msg> {
@@ -31,6 +31,10 @@ pub fn route(ev: &Event) -> Option<Msg> {
                 return None;
             }
             Msg::ChooseMode(Mode::parse(&r.value())?)
+        }
+        ("change", "choice") => {
+            let value = target.dyn_ref::<HtmlInputElement>()?.value();
+            Msg::Choose(parse_quantity(&value, 0, 999)? as usize)
         }
         ("change", "consent") => Msg::Consent(target.dyn_ref::<HtmlInputElement>()?.checked()),
         ("change", "item") => {

@@ -94,12 +94,21 @@ macro_rules! catalogue {
 mod texts;
 pub use texts::{DE, EN, FR, KEYS};
 
+/// Whether `locale`'s language subtag (up to its first `-` or `_`) is the two letters of
+/// `lang`, in any case. (Bytes: splitting by a char set brings a multi-char searcher into
+/// the wasm module.)
+fn is_lang(locale: &str, lang: &str) -> bool {
+    let b = locale.as_bytes();
+    b.len() >= 2
+        && b[..2].eq_ignore_ascii_case(lang.as_bytes())
+        && matches!(b.get(2), None | Some(b'-' | b'_'))
+}
+
 /// The catalogue for a BCP 47 locale (by language), with English as the fallback.
 pub fn catalogue(locale: &str) -> Catalogue {
-    let lang = locale.split(['-', '_']).next().unwrap_or("");
-    if lang.eq_ignore_ascii_case("de") {
+    if is_lang(locale, "de") {
         DE
-    } else if lang.eq_ignore_ascii_case("fr") {
+    } else if is_lang(locale, "fr") {
         FR
     } else {
         EN
@@ -110,10 +119,7 @@ pub fn catalogue(locale: &str) -> Catalogue {
 /// when its language has a catalogue, `en` when the texts fall back to English (formats
 /// still follow the locale).
 pub fn text_lang(locale: &str) -> &str {
-    let lang = locale.split(['-', '_']).next().unwrap_or("");
-    let has_catalogue = ["en", "de", "fr"]
-        .iter()
-        .any(|l| lang.eq_ignore_ascii_case(l));
+    let has_catalogue = ["en", "de", "fr"].iter().any(|l| is_lang(locale, l));
     if has_catalogue {
         locale
     } else {

@@ -1,6 +1,7 @@
 //! The widget's DOM: what the customer sees. Imports the [`model`](super::model), never the
 //! runtime.
 
+mod choices;
 pub mod dom;
 pub mod format;
 pub mod i18n;

@@ -5,6 +5,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
+use super::choices;
 use super::dom::{append, attr, attr_num, clear, el, flag};
 use super::format::Formatter;
 use super::i18n::Messages;
@@ -12,7 +13,7 @@ use super::notice::notice;
 use super::render::{View, N};
 use super::timeline::{self, geometry};
 use crate::widget::model::{
-    Calc, CommitState, Direction, Figures, Focus, Mode, Model, Phase, Receipt, Summary,
+    Calc, Choice, CommitState, Direction, Figures, Focus, Mode, Model, Phase, Receipt, Summary,
 };
 
 /// Draws the model's state into `view`, its texts from `msgs`, its figures through `fmt`
@@ -69,7 +70,12 @@ fn success_text(m: &Messages, f: &Formatter, r: &Receipt) -> String {
         Some(kept) => ("success_scheduled", kept),
         None => ("success", q.quantity),
     };
-    let mut text = seats_until(m, f, key, kept, &q.next_date, q.quantity);
+    let mut text = match choices::success(m, f, r) {
+        // A removal says all in its one sentence.
+        Some(t) if r.quote.choice == Choice::Drop => return t,
+        Some(t) => t,
+        None => seats_until(m, f, key, kept, &q.next_date, q.quantity),
+    };
     text.push(' ');
     let key = if q.nothing_due() {
         "success_free"
@@ -124,15 +130,19 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
             .set_selected_index(c.item as i32);
     }
     v.show(N::PickerRow, c.picker);
-    // Another change of the item in progress: said in the notice, nothing to pick.
-    v.show(N::StepperRow, !c.busy());
+    choices::paint(v, m, f, c);
+    // Another change of the item in progress: said in the notice, nothing to pick; a
+    // removal has no count.
+    v.show(N::StepperRow, !c.busy() && c.choice != Choice::Drop);
     v.enable(N::Picker, !locked);
     v.text(N::Product, &item.product_name);
     // A decrease scheduled for the next billing date: the seats are kept until then. (One
     // `fill` for both texts: `current` has no `{date}` or `{n}`.)
-    let (key, date, n) = match &item.scheduled {
-        Some(s) => ("current_scheduled", s.date.as_str(), s.quantity),
-        None => ("current", "", 0),
+    // An item removed already ends on its date.
+    let (key, date, n) = match (&item.scheduled, &item.ends) {
+        (_, Some(end)) => ("current_ends", end.as_str(), 0),
+        (Some(s), _) => ("current_scheduled", s.date.as_str(), s.quantity),
+        _ => ("current", "", 0),
     };
     v.put(N::Current, seats_until(m, f, key, item.quantity, date, n));
     v.show(N::CancelScheduled, item.scheduled.is_some());
@@ -142,14 +152,15 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     v.msg(N::SeatsLabel, m, "seats_label");
     attr(&v[N::Dec], "aria-label", m.get("decrease"));
     attr(&v[N::Inc], "aria-label", m.get("increase"));
-    let (min, max) = (f.integer(item.min), f.integer(item.max));
+    let (lo, hi) = c.bounds();
+    let (min, max) = (f.integer(lo), f.integer(hi));
     v.put(N::Range, m.fill("range", &[("min", &min), ("max", &max)]));
     v.put(
         N::Invalid,
         m.fill("invalid_quantity", &[("min", &min), ("max", &max)]),
     );
-    attr_num(&v[N::Qty], "aria-valuemin", item.min);
-    attr_num(&v[N::Qty], "aria-valuemax", item.max);
+    attr_num(&v[N::Qty], "aria-valuemin", lo);
+    attr_num(&v[N::Qty], "aria-valuemax", hi);
     // While the text is not a valid count there is no current value to announce.
     if c.valid {
         attr_num(&v[N::Qty], "aria-valuenow", c.qty);
@@ -161,8 +172,8 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
         qty.set_value(&c.text);
     }
     v.invalid_qty(!c.valid);
-    v.enable(N::Dec, !locked && (!c.valid || c.qty > item.min));
-    v.enable(N::Inc, !locked && (!c.valid || c.qty < item.max));
+    v.enable(N::Dec, !locked && (!c.valid || c.qty > lo));
+    v.enable(N::Inc, !locked && (!c.valid || c.qty < hi));
     flag(&v[N::Qty], "readonly", locked);
 
     let dir = c.direction();
@@ -186,13 +197,8 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
             },
             &[("rate", &rate)],
         );
-        let per = match (s.months, s.days) {
-            (1, 0) => m.get("per_month"),
-            (12, 0) => m.get("per_year"),
-            _ => m.get("per_period"),
-        };
         let mut t = String::from(" ");
-        t.push_str(per);
+        t.push_str(choices::per(m, s));
         t.push_str(" · ");
         t.push_str(&tax);
         v.put(N::LineTax, t);
@@ -202,15 +208,18 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
 
     modes(v, m, f, c);
     let next_billing = c.mode == Some(Mode::NextBilling);
-    v.show(N::DecreaseNote, dir == Direction::Decrease && next_billing);
-    v.put(
-        N::DecreaseNote,
-        m.fill("decrease_note", &[("date", &f.date(&s.next_billing_date))]),
-    );
-    v.show(
-        N::NoChange,
-        c.valid && dir == Direction::Unchanged && !c.busy(),
-    );
+    // Fewer seats, another plan or a removal at renewal: from when, and no refund.
+    let seats = c.choice == Choice::Seats;
+    let later = next_billing && (dir == Direction::Decrease || !seats);
+    v.show(N::DecreaseNote, later);
+    let note = if seats {
+        "decrease_note"
+    } else {
+        "change_note"
+    };
+    let date = f.date(&s.next_billing_date);
+    v.put(N::DecreaseNote, m.fill(note, &[("date", &date)]));
+    v.show(N::NoChange, c.valid && !c.changing() && !c.busy());
     v.msg(N::NoChange, m, "no_change");
 
     figures(v, m, f, c, &rate);
@@ -221,7 +230,7 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     v.msg(N::Checking, m, "checking");
 
     // Consent and confirm.
-    let changing = dir != Direction::Unchanged && shown.is_some();
+    let changing = c.changing() && shown.is_some();
     v.show(N::ConsentRow, changing);
     v.show(N::Confirm, changing);
     if let Some((fig, _)) = shown {
@@ -259,13 +268,10 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
 /// The mode choice: radios only for an increase with more than one allowed mode.
 fn modes(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     let s: &Summary = &c.summary;
-    let item = c.item();
-    let allowed: &[Mode] = if c.valid {
-        crate::widget::model::modes(item, c.qty)
-    } else {
-        &[]
-    };
-    let choose = c.direction() == Direction::Increase && allowed.len() > 1;
+    let allowed: &[Mode] = if c.valid { c.allowed() } else { &[] };
+    // Seats: only an increase chooses; a plan or an add-on whenever it has a choice.
+    let up = c.choice != Choice::Seats || c.direction() == Direction::Increase;
+    let choose = up && allowed.len() > 1;
     if choose && allowed != v.shown_modes.as_slice() {
         v.msg(N::ModesLegend, m, "mode_legend");
         v.clear_modes();
@@ -279,7 +285,8 @@ fn modes(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
                     ),
                 ),
                 Mode::Extend => {
-                    let next = crate::widget::model::estimate(s, item, c.qty, Mode::Extend)
+                    let next = c
+                        .estimate_at(c.qty, Mode::Extend)
                         .map(|x| f.date(&x.next_date))
                         .unwrap_or_default();
                     (
@@ -301,8 +308,7 @@ fn modes(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
 fn figures(v: &View, m: &Messages, f: &Formatter, c: &Calc, rate: &str) {
     let s = &c.summary;
     let shown = c.shown();
-    let dir = c.direction();
-    let changing = dir != Direction::Unchanged && shown.is_some();
+    let changing = c.changing() && shown.is_some();
     let next_billing = c.mode == Some(Mode::NextBilling);
     v.show(N::Summary, shown.is_some());
     v.show(N::Due, changing && !next_billing);

@@ -45,6 +45,12 @@ skeleton! {
     PickerRow 2 "div" "class=row";
     PickerLabel 3 "label" "for=item";
     Picker 3 "select" "id=item;data-action=item";
+    Plans 2 "fieldset" "class=modes;part=plans;hidden=";
+    PlansLegend 3 "legend" "";
+    PlansList 3 "div" "";
+    Adds 2 "fieldset" "class=modes;part=add-ons;hidden=";
+    AddsLegend 3 "legend" "";
+    AddsList 3 "div" "";
     StepperRow 2 "div" "class=row";
     SeatsLabel 3 "label" "for=qty";
     Stepper 3 "div" "class=stepper;part=stepper";
@@ -109,6 +115,10 @@ pub struct View {
     pub(super) shown_modes: Vec<Mode>,
     /// How many options the item picker holds.
     pub(super) items: usize,
+    /// The radios of the choices (seats, plans, removal, add-ons), in their order.
+    pub(super) choice_radios: Vec<Element>,
+    /// The labels and hints the choices show (rebuilt when they differ).
+    pub(super) shown_choices: String,
 }
 
 impl Index<N> for View {
@@ -156,6 +166,8 @@ impl View {
             radios: Vec::new(),
             shown_modes: Vec::new(),
             items: 0,
+            choice_radios: Vec::new(),
+            shown_choices: String::new(),
         }
     }
 
@@ -168,18 +180,33 @@ impl View {
 
     /// Adds the radio of `mode`, with its label and hint.
     pub(super) fn add_mode(&mut self, mode: Mode, label: &str, hint: &str) {
+        let r = self.radio(N::ModesList, "mode", mode.as_str(), label, hint);
+        self.radios.push(r);
+        self.shown_modes.push(mode);
+    }
+
+    /// Appends to `list` a radio of group `name` (also its `data-action`) with `value`, its
+    /// label and hint (texts only); returns the radio.
+    #[inline(never)]
+    pub(super) fn radio(
+        &self,
+        list: N,
+        name: &str,
+        value: &str,
+        label: &str,
+        hint: &str,
+    ) -> Element {
         let l = el("label", "mode");
         let r = el("input", "");
         attr(&r, "type", "radio");
-        attr(&r, "name", "mode");
-        attr(&r, "value", mode.as_str());
-        attr(&r, "data-action", "mode");
+        attr(&r, "name", name);
+        attr(&r, "value", value);
+        attr(&r, "data-action", name);
         let t = text_el("span", "", label);
         let h = text_el("span", "mode-hint", hint);
         append(&l, &[&r, &t, &h]);
-        append(&self[N::ModesList], &[&l]);
-        self.radios.push(r.into());
-        self.shown_modes.push(mode);
+        append(&self[list], &[&l]);
+        r.into()
     }
 
     /// Checks the radio of `mode`; `locked` disables the radios (while confirming).

@@ -4,8 +4,10 @@
 
 use super::*;
 
+mod addons;
 mod commit;
 mod elsewhere;
+mod plans;
 mod scheduled;
 mod typing;
 mod waits;
@@ -33,7 +35,11 @@ pub(super) fn summary() -> Summary {
             decrease_modes: vec![Mode::NextBilling],
             scheduled: None,
             in_progress: None,
+            change_to: Vec::new(),
+            removable: false,
+            ends: None,
         }],
+        add_ons: Vec::new(),
         closed: None,
     }
 }
@@ -69,6 +75,7 @@ pub(super) fn quote(qty: u32, mode: Mode, key: &str) -> Confirmable {
     Confirmable {
         figures: estimate(&s, &s.items[0], qty, mode).expect("priced"),
         mode,
+        choice: Choice::Seats,
         item: 1,
         token: format!("quote.{qty}.{}.{key}", mode.as_str()),
         key: key.into(),
@@ -127,7 +134,8 @@ fn estimate_then_verified() {
         Request::Preview {
             item: 1,
             quantity: 2,
-            mode: Mode::Immediate
+            mode: Mode::Immediate,
+            choice: Choice::Seats,
         }
     );
     let fx = m.update(Msg::Answered(

@@ -30,6 +30,7 @@ fn two_at_renewal() -> Option<Scheduled> {
     Some(Scheduled {
         quantity: 2,
         date: "2026-11-13".into(),
+        product: None,
     })
 }
 
@@ -44,7 +45,8 @@ fn a_scheduled_decrease_keeps_the_seats_until_the_date() {
         Request::Preview {
             item: 1,
             quantity: 2,
-            mode: Mode::NextBilling
+            mode: Mode::NextBilling,
+            choice: Choice::Seats,
         }
     );
     let q = quote_from(3, 2, Mode::NextBilling, "k1");

@@ -55,3 +55,12 @@ fn a_model_with_the_locales_grouping_takes_a_grouped_count() {
     m.update(Msg::Typed("1,000".into()));
     assert_eq!((calc(&m).valid, calc(&m).qty), (true, 1000));
 }
+
+#[test]
+fn whole_numbers_are_read_digit_by_digit() {
+    assert_eq!(read_u32("0"), Some(0));
+    assert_eq!(read_u32("999999999"), Some(999_999_999));
+    for bad in ["", "+1", "-1", "1.0", "1000000000", "4294967296", "1 2"] {
+        assert_eq!(read_u32(bad), None, "{bad:?}");
+    }
+}

@@ -82,6 +82,18 @@ catalogue!(keys
         in_progress: "A change to {seats} is being processed.",
         now_seats: "Your plan now has {seats}.",
         now_price: "The price is now {price} per seat.",
+        plans_legend: "Your plan",
+        plan_now: "current plan",
+        upgrade: "upgrade",
+        downgrade: "downgrade",
+        drop: "Remove at the end of this period",
+        add_legend: "Add to your subscription",
+        change_note: "This takes effect on {date}; nothing is refunded today.",
+        success_plan: "Done. Your plan is now {product}.",
+        success_plan_later: "Done. Your plan changes to {product} on {date}.",
+        success_add: "Done. {product} was added.",
+        success_drop: "Done. {product} ends on {date}; nothing was charged today.",
+        current_ends: "Current plan: {seats} until {date}, not renewed",
     }
 );
 
@@ -163,6 +175,18 @@ catalogue!(
         in_progress: "Eine Änderung auf {seats} wird gerade verarbeitet.",
         now_seats: "Ihr Tarif hat jetzt {seats}.",
         now_price: "Der Preis beträgt jetzt {price} pro Platz.",
+        plans_legend: "Ihr Tarif",
+        plan_now: "aktueller Tarif",
+        upgrade: "Upgrade",
+        downgrade: "Downgrade",
+        drop: "Zum Ende dieses Zeitraums entfernen",
+        add_legend: "Zu Ihrem Abonnement hinzufügen",
+        change_note: "Dies gilt ab {date}; heute wird nichts erstattet.",
+        success_plan: "Erledigt. Ihr Tarif ist jetzt {product}.",
+        success_plan_later: "Erledigt. Ihr Tarif wechselt am {date} zu {product}.",
+        success_add: "Erledigt. {product} wurde hinzugefügt.",
+        success_drop: "Erledigt. {product} endet am {date}; heute wurde nichts berechnet.",
+        current_ends: "Aktueller Tarif: {seats} bis {date}, ohne Verlängerung",
     }
 );
 
@@ -244,5 +268,17 @@ catalogue!(
         in_progress: "Une modification à {seats} est en cours de traitement.",
         now_seats: "Votre abonnement compte désormais {seats}.",
         now_price: "Le prix est désormais de {price} par poste.",
+        plans_legend: "Votre offre",
+        plan_now: "offre actuelle",
+        upgrade: "montée en gamme",
+        downgrade: "descente en gamme",
+        drop: "Retirer à la fin de cette période",
+        add_legend: "Ajouter à votre abonnement",
+        change_note: "Ceci prend effet le {date} ; rien n’est remboursé aujourd’hui.",
+        success_plan: "C’est fait. Votre offre est désormais {product}.",
+        success_plan_later: "C’est fait. Votre offre passe à {product} le {date}.",
+        success_add: "C’est fait. {product} a été ajouté.",
+        success_drop: "C’est fait. {product} se termine le {date} ; rien n’a été facturé aujourd’hui.",
+        current_ends: "Offre actuelle : {seats} jusqu’au {date}, sans renouvellement",
     }
 );
