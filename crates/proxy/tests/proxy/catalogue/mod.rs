@@ -63,6 +63,31 @@ impl Pair {
         self.post(&path, token, &body.to_string(), Some(key)).await
     }
 
+    /// The demo's three changes, each previewed and committed, answered 200: S68841753's
+    /// Team seat upgraded to Business now (`k-plan`), Priority support added to it
+    /// (`k-add`), S70000004's Backup add-on dropped (`k-drop`). The commits' answers.
+    pub async fn upgrade_add_and_drop(&self) -> [Res; 3] {
+        let (t, t2) = (c1001(), c2002());
+        let token = |pv: &Res| {
+            pv.body["quoteToken"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let pv = self
+            .preview_plan(&t, TEAM, 1, "294836", 1, "immediate")
+            .await;
+        let plan = self.commit(&t, TEAM, 1, &token(&pv), "k-plan").await;
+        let pv = self.preview_add(&t, TEAM, "294900", 1).await;
+        let add = self.commit_add(&t, TEAM, &token(&pv), "k-add").await;
+        let pv = self.preview_drop(&t2, BACKUP, 2).await;
+        let drop = self.commit(&t2, BACKUP, 2, &token(&pv), "k-drop").await;
+        for r in [&plan, &add, &drop] {
+            assert_eq!(r.status, 200, "{}", r.text);
+        }
+        [plan, add, drop]
+    }
+
     /// The sandbox's counters of one item call (`updatesubscriptionitem`,
     /// `addsubscriptionitem`, `deactivatesubscriptionitems`): received, previews,
     /// commitsReceived, commitsApplied.

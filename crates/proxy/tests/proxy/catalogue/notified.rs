@@ -11,34 +11,7 @@ use super::*;
 
 async fn the_proxys_own_changes_are_not_reported_as_outside(store: Backend) {
     let (p, _site) = scheduled_pair(store);
-    let (t, t2) = (c1001(), c2002());
-    let pv = p.preview_plan(&t, TEAM, 1, "294836", 1, "immediate").await;
-    let r = p
-        .commit(
-            &t,
-            TEAM,
-            1,
-            pv.body["quoteToken"].as_str().unwrap(),
-            "k-plan",
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    let pv = p.preview_add(&t, TEAM, "294900", 1).await;
-    let r = p
-        .commit_add(&t, TEAM, pv.body["quoteToken"].as_str().unwrap(), "k-add")
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    let pv = p.preview_drop(&t2, BACKUP, 2).await;
-    let r = p
-        .commit(
-            &t2,
-            BACKUP,
-            2,
-            pv.body["quoteToken"].as_str().unwrap(),
-            "k-drop",
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    p.upgrade_add_and_drop().await;
     // Then a change made outside the proxy: reported, so notifications do arrive.
     p.outside_commit(BACKUP, 1, 12).await;
     for _ in 0..100 {

@@ -14,34 +14,7 @@ async fn each_kind_is_delivered_and_verified() {
     let port = free_port();
     let p = pair(&hook_env(port));
     let r = receiver(port, 0, 0);
-    let (t, t2) = (c1001(), c2002());
-    let pv = p.preview_plan(&t, TEAM, 1, "294836", 1, "immediate").await;
-    let plan = p
-        .commit(
-            &t,
-            TEAM,
-            1,
-            pv.body["quoteToken"].as_str().unwrap(),
-            "k-plan",
-        )
-        .await;
-    assert_eq!(plan.status, 200, "{}", plan.text);
-    let pv = p.preview_add(&t, TEAM, "294900", 1).await;
-    let add = p
-        .commit_add(&t, TEAM, pv.body["quoteToken"].as_str().unwrap(), "k-add")
-        .await;
-    assert_eq!(add.status, 200, "{}", add.text);
-    let pv = p.preview_drop(&t2, BACKUP, 2).await;
-    let drop = p
-        .commit(
-            &t2,
-            BACKUP,
-            2,
-            pv.body["quoteToken"].as_str().unwrap(),
-            "k-drop",
-        )
-        .await;
-    assert_eq!(drop.status, 200, "{}", drop.text);
+    let [plan, add, drop] = p.upgrade_add_and_drop().await;
 
     let got = deliveries(&r, 3, Duration::from_secs(30));
     let ok: Vec<&Value> = got.iter().filter(|v| v["status"] == 200).collect();
