@@ -207,6 +207,9 @@ test('remove S70000004\'s Backup add-on at the end of the period (de-DE): nothin
     await w.getByRole('combobox', { name: 'Produkt' }).selectOption({ label: 'Backup add-on' });
     assert.equal(plain(await w.locator('.current').textContent()), `Aktueller Tarif: 2 Plätze bis ${date}, ohne Verlängerung`);
     assert.equal(await w.getByRole('radio', { name: 'Zum Ende dieses Zeitraums entfernen' }).count(), 0);
+    // Its seats are fixed until it ends: no stepper, and no next billing is claimed for it.
+    assert.equal(await w.getByRole('spinbutton').isVisible(), false);
+    assert.equal(await part(w, 'next').isVisible(), false);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -72,9 +72,16 @@ impl Calc {
         self.quote.is_some() && self.consent && !self.locked() && self.confirm_in.is_none()
     }
 
+    /// Whether the item's seats are fixed: it was removed already and ends on its date
+    /// (nothing about it can change; an add-on still can be added).
+    pub fn ended(&self) -> bool {
+        self.choice == Choice::Seats && self.item().ends.is_some()
+    }
+
     /// Whether the current (item, qty, mode) is a change that can be previewed.
     pub fn changeable(&self) -> bool {
         !self.busy()
+            && !self.ended()
             && self.valid
             && self.changing()
             && self.mode.is_some()
@@ -89,7 +96,8 @@ impl Calc {
         self.notice = Notice::None;
         self.retry_in = None;
         self.estimate = None;
-        if !self.valid {
+        // An item removed already is not billed again: no figures at all.
+        if !self.valid || self.ended() {
             self.mode = None;
             return;
         }

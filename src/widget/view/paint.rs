@@ -132,8 +132,11 @@ fn main(v: &mut View, m: &Messages, f: &Formatter, c: &Calc) {
     v.show(N::PickerRow, c.picker);
     choices::paint(v, m, f, c);
     // Another change of the item in progress: said in the notice, nothing to pick; a
-    // removal has no count.
-    v.show(N::StepperRow, !c.busy() && c.choice != Choice::Drop);
+    // removal has no count; an item removed already keeps its seats until it ends.
+    v.show(
+        N::StepperRow,
+        !c.busy() && !c.ended() && c.choice != Choice::Drop,
+    );
     v.enable(N::Picker, !locked);
     v.text(N::Product, &item.product_name);
     // A decrease scheduled for the next billing date: the seats are kept until then. (One

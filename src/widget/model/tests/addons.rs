@@ -170,6 +170,16 @@ fn a_removed_item_offers_no_removal_and_another_item_starts_at_its_seats() {
     m.update(Msg::ChooseItem(1));
     let c = calc(&m);
     assert_eq!(c.choice_at(1), Some(Choice::Add(0)));
+    // Its seats are fixed until it ends: no count, no estimate, nothing previewed.
+    assert!(c.ended());
+    let fx = m.update(Msg::Step(Step::By(1)));
+    assert!(sent(&fx).is_none());
+    assert!(sent(&m.update(Msg::Fired(Timer::Debounce))).is_none());
+    let c = calc(&m);
+    assert!(!c.changeable() && c.shown().is_none());
+    // An add-on can still be added while it runs out.
+    m.update(Msg::Choose(1));
+    assert!(!calc(&m).ended());
 }
 
 #[test]
