@@ -84,18 +84,10 @@ fn knowledge(
             Ok((r.get::<_, i64>(0), q, r.get::<_, i64>(2)))
         })
         .transpose()?;
-    let applied = c
-        .query_opt(
-            &format!("SELECT {SEATS_AFTER}, updated_ms FROM commits WHERE subscription = $1 AND {} AND state = 'done'
-             ORDER BY updated_ms DESC LIMIT 1", of_item()),
-            &[&sub, &item, &product],
-        )
-        ?
-        .map(|r| -> Result<_, StoreError> {
-            let q = u32::try_from(r.get::<_, i64>(0)).map_err(|_| StoreError::OutOfRange("quantity"))?;
-            Ok((q, r.get::<_, i64>(1)))
-        })
-        .transpose()?;
+    // The unfinished commits are read before the applied one: a commit moves only from
+    // unfinished to finished, so between the two reads (each its own snapshot under READ
+    // COMMITTED) it is seen in one of them — never in neither, which would report the
+    // proxy's own change as made outside.
     let mut unfinished = Vec::new();
     for r in c
         .query(
@@ -108,6 +100,18 @@ fn knowledge(
             unfinished.push(i);
         }
     }
+    let applied = c
+        .query_opt(
+            &format!("SELECT {SEATS_AFTER}, updated_ms FROM commits WHERE subscription = $1 AND {} AND state = 'done'
+             ORDER BY updated_ms DESC LIMIT 1", of_item()),
+            &[&sub, &item, &product],
+        )
+        ?
+        .map(|r| -> Result<_, StoreError> {
+            let q = u32::try_from(r.get::<_, i64>(0)).map_err(|_| StoreError::OutOfRange("quantity"))?;
+            Ok((q, r.get::<_, i64>(1)))
+        })
+        .transpose()?;
     Ok(ItemKnowledge {
         notified,
         applied,

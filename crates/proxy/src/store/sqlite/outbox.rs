@@ -64,15 +64,7 @@ fn knowledge(c: &Connection, sub: &str, item: &NotifiedItem) -> Result<ItemKnowl
         )
         .optional()
         ?;
-    let applied = c
-        .query_row(
-            &format!("SELECT {SEATS_AFTER}, updated_ms FROM commits WHERE subscription = ?1 AND {OF_ITEM} AND state = 'done'
-             ORDER BY updated_ms DESC LIMIT 1"),
-            params![sub, running_no, product],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        ?;
+    // Unfinished before applied, as in PostgreSQL (`store/postgres/outbox.rs`).
     let mut st = c
         .prepare(&format!(
             "SELECT {COLUMNS} FROM commits WHERE subscription = ?1 AND {OF_ITEM} AND state IN ('sent','unknown','pending')"
@@ -84,6 +76,15 @@ fn knowledge(c: &Connection, sub: &str, item: &NotifiedItem) -> Result<ItemKnowl
             unfinished.push(i);
         }
     }
+    let applied = c
+        .query_row(
+            &format!("SELECT {SEATS_AFTER}, updated_ms FROM commits WHERE subscription = ?1 AND {OF_ITEM} AND state = 'done'
+             ORDER BY updated_ms DESC LIMIT 1"),
+            params![sub, running_no, product],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        ?;
     Ok(ItemKnowledge {
         notified,
         applied,
