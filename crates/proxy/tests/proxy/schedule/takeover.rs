@@ -48,6 +48,41 @@ async fn made_once(p: &Pair) {
     assert_eq!(count(p, "seat_change.applied").await, 1);
 }
 
+/// A scheduled change whose apply the sandbox holds 2 s, sent by replica A (upstream
+/// timeout 3 s) the day before the renewal: returned once the sandbox has received it.
+async fn sending_held() -> (Pair, Site) {
+    let (mut p, site) = scheduled_pair(Backend::Postgres);
+    scheduled(&p).await;
+    p.fault_on("applyAfterDelay", "commit", 1, Some(2_000))
+        .await;
+    at(
+        &mut p,
+        &site,
+        DAY_BEFORE,
+        &[("SEATQUOTE_UPSTREAM_TIMEOUT_MS", "3000".into())],
+    );
+    assert!(wait_received(&p, 1, Duration::from_secs(15)).await);
+    (p, site)
+}
+
+/// The change ends `done` under A's attempt `sent` (resolved, not sent again), and after
+/// time enough for another replica to claim or send it again it was made once.
+async fn done_under(p: &Pair, sent: &str) {
+    assert!(
+        p.wait_state("C-1001", KEY, Some("done"), Duration::from_secs(30))
+            .await,
+        "{:?}",
+        p.intent_state("C-1001", KEY)
+    );
+    assert_eq!(
+        p.attempt_of("C-1001", KEY).as_deref(),
+        Some(sent),
+        "A's attempt"
+    );
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    made_once(p).await;
+}
+
 /// Replica A claims the due change and is SIGKILLed while the sandbox holds its guard read
 /// (nothing sent: the row is `recorded`, A's claim). Replica B leaves the claim alone while
 /// A's heartbeat is fresh, and schedules it again once the heartbeat is older than the
@@ -115,37 +150,13 @@ async fn a_replica_killed_holding_a_claim_is_taken_over_once_its_heartbeat_expir
 /// deadline by reading it — applied — and never sends it again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replica_killed_mid_apply_is_resolved_by_another_without_a_resend() {
-    let (mut p, site) = scheduled_pair(Backend::Postgres);
-    scheduled(&p).await;
-    p.fault_on("applyAfterDelay", "commit", 1, Some(2_000))
-        .await;
-    // A waits up to 3 s for Cleverbridge: killed while its call is in flight.
-    at(
-        &mut p,
-        &site,
-        DAY_BEFORE,
-        &[("SEATQUOTE_UPSTREAM_TIMEOUT_MS", "3000".into())],
-    );
-    assert!(wait_received(&p, 1, Duration::from_secs(15)).await);
+    let (mut p, site) = sending_held().await;
     p.proxy.kill();
     assert_eq!(p.commit_counts().await, (1, 0), "held by the sandbox");
     assert_eq!(p.intent_state("C-1001", KEY).as_deref(), Some("sent"));
     let sent = p.attempt_of("C-1001", KEY).expect("A's attempt");
     at(&mut p, &site, DAY_BEFORE, &[]);
-    assert!(
-        p.wait_state("C-1001", KEY, Some("done"), Duration::from_secs(30))
-            .await,
-        "{:?}",
-        p.intent_state("C-1001", KEY)
-    );
-    assert_eq!(
-        p.attempt_of("C-1001", KEY).as_deref(),
-        Some(sent.as_str()),
-        "A's attempt, resolved"
-    );
-    // Time for a second send to show.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
-    made_once(&p).await;
+    done_under(&p, &sent).await;
 }
 
 /// Replica A's PostgreSQL sessions are terminated while its apply is in flight (the
@@ -154,17 +165,7 @@ async fn a_replica_killed_mid_apply_is_resolved_by_another_without_a_resend() {
 /// attempt.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replica_cut_off_from_the_database_mid_apply_is_not_taken_over() {
-    let (mut p, site) = scheduled_pair(Backend::Postgres);
-    scheduled(&p).await;
-    p.fault_on("applyAfterDelay", "commit", 1, Some(2_000))
-        .await;
-    at(
-        &mut p,
-        &site,
-        DAY_BEFORE,
-        &[("SEATQUOTE_UPSTREAM_TIMEOUT_MS", "3000".into())],
-    );
-    assert!(wait_received(&p, 1, Duration::from_secs(15)).await);
+    let (p, _site) = sending_held().await;
     let url = p.db.clone().expect("a PostgreSQL database");
     let b = proxy(
         &p.sandbox,
@@ -176,19 +177,6 @@ async fn a_replica_cut_off_from_the_database_mid_apply_is_not_taken_over() {
     );
     let sent = p.attempt_of("C-1001", KEY).expect("A's attempt");
     assert!(cut_sessions(&url, p.proxy.pid()) >= 1, "A's sessions cut");
-    assert!(
-        p.wait_state("C-1001", KEY, Some("done"), Duration::from_secs(30))
-            .await,
-        "{:?}",
-        p.intent_state("C-1001", KEY)
-    );
-    assert_eq!(
-        p.attempt_of("C-1001", KEY).as_deref(),
-        Some(sent.as_str()),
-        "A's attempt"
-    );
-    // B has had its chances to claim or send again.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
-    made_once(&p).await;
+    done_under(&p, &sent).await;
     drop(b);
 }
