@@ -104,17 +104,8 @@ impl Pair {
 
     /// The current revision of an item as the sandbox reads it (`Value::Null`: none).
     pub async fn current_item(&self, sub: &str, item: u64) -> Value {
-        let base = format!("{}/sandbox/subscription/", self.sandbox.base);
-        let got = send(
-            self.http
-                .get(format!("{base}getsubscription"))
-                .basic_auth("sandbox", Some("sandbox"))
-                .query(&[("subscriptionId", sub)]),
-        )
-        .await;
-        got.body["Subscription"]["Items"]
-            .as_array()
-            .unwrap()
+        self.sandbox_items(sub)
+            .await
             .iter()
             .find(|i| i["RunningNo"].as_u64() == Some(item) && i["IsCurrent"] != false)
             .cloned()

@@ -553,8 +553,8 @@ impl Pair {
         false
     }
 
-    /// The product id of a sandbox subscription item, read at the sandbox.
-    pub async fn product_of(&self, sub: &str, item: u32) -> Value {
+    /// A sandbox subscription's `Items` (every revision), read at the sandbox.
+    pub async fn sandbox_items(&self, sub: &str) -> Vec<Value> {
         let base = format!("{}/sandbox/subscription/", self.sandbox.base);
         let got = send(
             self.http
@@ -565,7 +565,14 @@ impl Pair {
         .await;
         got.body["Subscription"]["Items"]
             .as_array()
-            .unwrap()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The product id of a sandbox subscription item, read at the sandbox.
+    pub async fn product_of(&self, sub: &str, item: u32) -> Value {
+        self.sandbox_items(sub)
+            .await
             .iter()
             .find(|i| i["RunningNo"].to_string().trim_matches('"') == item.to_string())
             .map(|i| i["ProductId"].clone())
